@@ -1,0 +1,72 @@
+"""Command line of dokiem: argument parsing only; every command calls into the modules."""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from harness import __version__
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_CRITERIA_DIR = REPO_ROOT / "criteria"
+
+
+def _add_criteria_dir(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--criteria-dir", type=Path, default=DEFAULT_CRITERIA_DIR,
+                   help="folder holding schema/, checks.yaml and the editions (default: the repository's criteria/)")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="dokiem",
+        description="Đo kiểm phần mềm một cửa điện tử và Cổng dịch vụ công (conformance harness).")
+    parser.add_argument("--version", action="version", version=f"dokiem {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    criteria = commands.add_parser("criteria", help="validate, list and inspect criteria editions")
+    criteria_commands = criteria.add_subparsers(dest="criteria_command", metavar="SUBCOMMAND")
+    p = criteria_commands.add_parser("validate", help="check the edition and checks.yaml (exit 2 on problems)")
+    p.add_argument("--edition")
+    _add_criteria_dir(p)
+    p = criteria_commands.add_parser("list", help="list criteria")
+    p.add_argument("--edition")
+    p.add_argument("--section")
+    p.add_argument("--format", choices=("table", "json"), default="table")
+    _add_criteria_dir(p)
+    p = criteria_commands.add_parser("show", help="everything about one criterion")
+    p.add_argument("id")
+    p.add_argument("--edition")
+    _add_criteria_dir(p)
+    p = criteria_commands.add_parser("coverage", help="which checks are implemented and proven")
+    p.add_argument("--edition")
+    p.add_argument("--format", choices=("table", "json"), default="table")
+    p.add_argument("--strict", action="store_true",
+                   help="exit 1 when a named check is missing or a check is used by no criterion")
+    _add_criteria_dir(p)
+
+    run = commands.add_parser("run", help="certify a target (or the bundled reference portal with --demo)")
+    run.add_argument("--target", metavar="PROFILE")
+    run.add_argument("--demo", action="store_true")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command == "criteria":
+        from harness import criteria_commands
+
+        if not args.criteria_command:
+            parser.parse_args(["criteria", "--help"])
+        return criteria_commands.dispatch(args)
+    if args.command == "run":
+        print("dokiem run: chưa có bộ máy chạy (run engine) và cổng tham chiếu (refportal) — xem issue 3 và 5.\n"
+              "dokiem run is not built yet: it needs the run engine (harness/plugin.py, scoring, reports) "
+              "and the reference portal (refportal/).", file=sys.stderr)
+        return 2
+    parser.print_help()
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())
