@@ -42,6 +42,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=("table", "json"), default="table")
     p.add_argument("--strict", action="store_true",
                    help="exit 1 when a named check is missing or a check is used by no criterion")
+    p.add_argument("--suites-dir", type=Path, default=REPO_ROOT / "suites",
+                   help="where checks are implemented (default: the repository's suites/)")
+    p.add_argument("--tests-dir", type=Path, default=REPO_ROOT / "tests",
+                   help="where negative proofs live (default: the repository's tests/)")
     _add_criteria_dir(p)
 
     run = commands.add_parser("run", help="certify a target (or the bundled reference portal with --demo)")
