@@ -31,7 +31,8 @@ def test_plugin_options_are_offered_and_inert_without_run_options(pytester):
     result.assert_outcomes(passed=1)
 
 
-def test_run_without_engine_says_what_is_missing():
-    proc = subprocess.run([sys.executable, "-m", "harness.cli", "run", "--demo"], capture_output=True, text=True)
-    assert proc.returncode != 0
-    assert "run engine" in proc.stderr or "--target" in proc.stderr
+def test_run_needs_exactly_one_of_target_or_demo():
+    for argv in (["run"], ["run", "--demo", "--target", "x.yaml"]):
+        proc = subprocess.run([sys.executable, "-m", "harness.cli", *argv], capture_output=True, text=True)
+        assert proc.returncode == 2
+        assert "--target" in proc.stderr and "--demo" in proc.stderr
