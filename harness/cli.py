@@ -42,11 +42,34 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=("table", "json"), default="table")
     p.add_argument("--strict", action="store_true",
                    help="exit 1 when a named check is missing or a check is used by no criterion")
+    p.add_argument("--suites-dir", type=Path, default=REPO_ROOT / "suites",
+                   help="where checks are implemented (default: the repository's suites/)")
+    p.add_argument("--tests-dir", type=Path, default=REPO_ROOT / "tests",
+                   help="where negative proofs live (default: the repository's tests/)")
     _add_criteria_dir(p)
 
     run = commands.add_parser("run", help="certify a target (or the bundled reference portal with --demo)")
-    run.add_argument("--target", metavar="PROFILE")
-    run.add_argument("--demo", action="store_true")
+    run.add_argument("--target", metavar="PROFILE", type=Path, help="target profile YAML")
+    run.add_argument("--demo", action="store_true", help="start and certify the bundled reference portal")
+    run.add_argument("--edition", help="criteria edition (default: the one marked default)")
+    run.add_argument("--only", metavar="IDS", help="comma-separated criterion ids")
+    run.add_argument("--section", metavar="K", help="comma-separated section keys")
+    run.add_argument("--attestations", metavar="FILE", type=Path, help="attestations YAML")
+    run.add_argument("--out", metavar="DIR", type=Path, help="output folder (default reports/<timestamp>)")
+    run.add_argument("--workers", metavar="N", type=int, help="run scenarios in N parallel workers")
+    run.add_argument("--history", metavar="DIR", type=Path, help="keep results here for trends and `dokiem diff`")
+    run.add_argument("--criteria-dir", type=Path, help="criteria folder (default: the repository's criteria/)")
+
+    portal = commands.add_parser("portal", help="start the bundled reference portal (refportal)",
+                                 add_help=False)
+    portal.add_argument("portal_args", nargs=argparse.REMAINDER)
+
+    nps = commands.add_parser("nps", help="the simulator services (national portal, payment, SMTP, SMS)")
+    nps_commands = nps.add_subparsers(dest="nps_command", metavar="SUBCOMMAND")
+    serve = nps_commands.add_parser("serve", help="run the simulator on its own, e.g. for a remote target",
+                                    add_help=False)
+    serve.add_argument("serve_args", nargs=argparse.REMAINDER)
+
     return parser
 
 
@@ -60,10 +83,18 @@ def main(argv: list[str] | None = None) -> int:
             parser.parse_args(["criteria", "--help"])
         return criteria_commands.dispatch(args)
     if args.command == "run":
-        print("dokiem run: chưa có bộ máy chạy (run engine) và cổng tham chiếu (refportal) — xem issue 3 và 5.\n"
-              "dokiem run is not built yet: it needs the run engine (harness/plugin.py, scoring, reports) "
-              "and the reference portal (refportal/).", file=sys.stderr)
-        return 2
+        from harness.run_command import run
+
+        return run(args)
+    if args.command == "portal":
+        import subprocess
+
+        # refportal is a separate system: it runs as its own process, never imported by harness
+        return subprocess.call([sys.executable, "-m", "refportal", *args.portal_args])
+    if args.command == "nps" and args.nps_command == "serve":
+        from harness.nps.server import main as serve
+
+        return serve(["serve", *args.serve_args])
     parser.print_help()
     return 2
 

@@ -1,9 +1,17 @@
 """The dokiem pytest plugin, registered once through the `pytest11` entry point.
 
-It is inert unless a run option (--target or --demo) is given: the harness's own tests and any
-other pytest session only see the `check` marker registered.
+Inert unless a run option (--target or --demo) is given: other pytest sessions, the harness's own
+tests among them, only see the `check` marker registered. When active it loads the edition, the
+profile and the attestations (exit 2 on bad input), starts the simulator services (and, with
+--demo, the reference portal), runs the pre-flight (exit 3 when the target does not answer),
+keeps only the checks the selected criteria name, classifies every outcome as DESIGN §4 says,
+and at the end scores, writes the reports and sets the exit code of DESIGN §2.
 """
 from __future__ import annotations
+
+import pytest
+
+from harness import outcomes
 
 RUN_OPTIONS = ("target", "demo")
 
@@ -17,13 +25,120 @@ def pytest_addoption(parser):
     group.addoption("--section", metavar="K", help="comma-separated section keys (1-8) to run")
     group.addoption("--attestations", metavar="FILE", help="attestations YAML for manual criteria")
     group.addoption("--out", metavar="DIR", help="output folder (default reports/<timestamp>)")
+    group.addoption("--history", metavar="DIR", help="keep each run's results here for trends and diffs")
+    group.addoption("--criteria-dir", metavar="DIR", help="criteria folder (default: the repository's criteria/)")
+
+
+def is_active(config) -> bool:
+    return bool(config.getoption("target", None) or config.getoption("demo", None))
 
 
 def pytest_configure(config):
     config.addinivalue_line(
         "markers", "check(check_id): this test is the check `check_id` of criteria/checks.yaml"
     )
+    if not is_active(config):
+        return
+    from harness.run_state import RunState
+
+    config._dokiem = RunState.open(config)  # may end the session with exit 2 or 3
+    config.pluginmanager.register(RunFixtures(config._dokiem), "dokiem-fixtures")
 
 
-def is_active(config) -> bool:
-    return bool(config.getoption("target") or config.getoption("demo"))
+def pytest_unconfigure(config):
+    state = getattr(config, "_dokiem", None)
+    if state is not None:
+        state.close()
+
+
+def pytest_collection_modifyitems(session, config, items):
+    state = getattr(config, "_dokiem", None)
+    if state is None:
+        return
+    keep, drop = state.filter_items(items)
+    if drop:
+        config.hook.pytest_deselected(items=drop)
+    items[:] = keep
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    report = (yield).get_result()
+    if getattr(item.config, "_dokiem", None) is None:
+        return
+    check_ids = [mark.args[0] for mark in item.iter_markers("check") if mark.args]
+    if not check_ids:
+        return
+    if report.when == "call" or report.outcome != "passed":
+        outcome, reason = outcomes.classify(report, call.excinfo)
+        outcomes.attach(report, check_ids, outcome, reason)
+
+
+def pytest_runtest_logreport(report):
+    """Runs on the controller for every phase of every test, also under xdist."""
+    data = outcomes.read(report)
+    state = _controller_state()
+    if data is None or state is None or state.is_worker:
+        return
+    state.outcomes.record(data["checks"], report.nodeid, data["outcome"], data["reason"],
+                          getattr(report, "duration", 0.0))
+    state.progress(report, data)
+
+
+def pytest_sessionfinish(session, exitstatus):
+    state = getattr(session.config, "_dokiem", None)
+    if state is None or state.is_worker:
+        return
+    session.exitstatus = state.finish(session)
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config):
+    state = getattr(config, "_dokiem", None)
+    if state is not None and not state.is_worker:
+        for line in state.summary_lines():
+            terminalreporter.write_line(line)
+
+
+_STATE = None
+
+
+def _controller_state():
+    return _STATE
+
+
+class RunFixtures:
+    """Fixtures that exist only in an active run; registered by pytest_configure."""
+
+    def __init__(self, state):
+        global _STATE
+        self.state = state
+        _STATE = state
+
+    @pytest.fixture(scope="session")
+    def dokiem(self):
+        """The run: edition, profile, selection, evidence store, simulator client."""
+        return self.state
+
+    @pytest.fixture(scope="session")
+    def edition(self):
+        return self.state.edition
+
+    @pytest.fixture(scope="session")
+    def target(self):
+        return self.state.profile
+
+    @pytest.fixture(scope="session")
+    def nps(self):
+        """Client of the simulator services (national portal, payment, SMTP sink, SMS)."""
+        return self.state.nps_client()
+
+    @pytest.fixture(scope="session")
+    def api(self):
+        """`api(role=None, index=0)` -> a TargetClient logged in as that account (None: anonymous)."""
+        return self.state.api_client
+
+    @pytest.fixture
+    def evidence(self, request):
+        """Evidence store for the current check: `evidence.write_text(name, text)` -> path in the record."""
+        check = next((m.args[0] for m in request.node.iter_markers("check") if m.args), request.node.name)
+        return self.state.evidence_for(check)

@@ -1,0 +1,154 @@
+"""`dokiem criteria validate | list | show | coverage`."""
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+from harness import catalog
+from harness.coverage import coverage_report
+from harness.yamlsource import InputError
+
+VERDICT_EXIT_BAD_INPUT = 2
+
+
+def _print_problems(exc: InputError) -> int:
+    for problem in exc.problems:
+        print(problem, file=sys.stderr)
+    count = len(exc.problems)
+    print(f"{count} lỗi — {count} problem(s); không ghi gì thêm (nothing else was written)", file=sys.stderr)
+    return VERDICT_EXIT_BAD_INPUT
+
+
+def _load(args) -> catalog.Edition:
+    return catalog.load_edition(args.criteria_dir, args.edition)
+
+
+def _section_filter(value: str | None) -> set[int] | None:
+    if not value:
+        return None
+    try:
+        return {int(part) for part in value.split(",") if part.strip()}
+    except ValueError:
+        raise InputError([catalog.Problem("--section", 1, 1, "",
+                                          f"'{value}' must be section keys like 3 or 1,4 — khóa mục phải là số")]) from None
+
+
+def validate(args) -> int:
+    edition = _load(args)
+    counts = {}
+    for c in edition.criteria:
+        counts[c["method"]] = counts.get(c["method"], 0) + 1
+    summary = ", ".join(f"{v} {k}" for k, v in sorted(counts.items()))
+    print(f"{edition.id}: hợp lệ — valid ({len(edition.criteria)} criteria in {len(edition.sections)} sections: "
+          f"{summary}; {len(edition.parameters)} parameters)")
+    return 0
+
+
+def list_criteria(args) -> int:
+    edition = _load(args)
+    keys = _section_filter(args.section)
+    if keys is not None:
+        unknown = keys - {s["key"] for s in edition.sections}
+        if unknown:
+            raise InputError([catalog.Problem("--section", 1, 1, "",
+                                              f"unknown section {sorted(unknown)} — mục không tồn tại trong {edition.id}")])
+    criteria = [c for c in edition.criteria if keys is None or c["section"] in keys]
+    if args.format == "json":
+        json.dump({"edition": edition.id, "criteria": criteria}, sys.stdout, ensure_ascii=False, indent=2)
+        print()
+        return 0
+    print(f"{'ID':<8} {'Mục':<4} {'BB':<3} {'TS':>4} {'Phương pháp':<10} {'Nguồn':<10} Tiêu đề")
+    for c in criteria:
+        mark = "có" if c["mandatory"] else ("tk" if c["informative"] else "-")
+        print(f"{c['id']:<8} {c['section']:<4} {mark:<3} {c['weight']:>4} {c['method']:<10} "
+              f"{c['provenance']['source']:<10} {c['title_vi']}")
+    print(f"\n{len(criteria)} tiêu chí (criteria) — BB: bắt buộc (mandatory), tk: tham khảo (informative), "
+          "TS: trọng số (weight)")
+    return 0
+
+
+def show(args) -> int:
+    edition = _load(args)
+    criterion = edition.criterion(args.id)
+    if criterion is None:
+        raise InputError([catalog.Problem("ID", 1, 1, args.id,
+                                          f"no such criterion in {edition.id} — không có tiêu chí này; "
+                                          "see `dokiem criteria list`")])
+    section = next(s for s in edition.sections if s["key"] == criterion["section"])
+    checks = catalog.load_checks(args.criteria_dir)
+    prov = criterion["provenance"]
+    lines = [
+        f"{criterion['id']} — {criterion['title_vi']}",
+        f"  ({criterion['title_en']})",
+        f"Phiên bản / edition:     {edition.id}",
+        f"Mục / section:           {section['key']}. {section['title_vi']} ({section['title_en']})",
+        f"Áp dụng / applies to:    {', '.join(criterion['applies_to'])}",
+        f"Bắt buộc / mandatory:    {'có (yes)' if criterion['mandatory'] else 'không (no)'}"
+        + ("  — tham khảo (informative)" if criterion["informative"] else ""),
+        f"Trọng số / weight:       {criterion['weight']}",
+        f"Phương pháp / method:    {criterion['method']}  (pass_rule: {criterion['pass_rule']})",
+        f"Nguồn gốc / provenance:  {prov['source']}" + (f" — {prov['note']}" if prov.get("note") else ""),
+        "Căn cứ / basis:",
+        *[f"  - {b}" for b in criterion["basis"]],
+        "Yêu cầu / requirement:",
+        f"  {criterion['requirement']}",
+        f"  ({criterion['requirement_en']})",
+    ]
+    if criterion.get("optional_feature"):
+        lines.append(f"Tính năng tùy chọn / optional feature: {criterion['optional_feature']}")
+    if criterion["checks"]:
+        lines.append("Kiểm tra / checks:")
+        for check_id in criterion["checks"]:
+            check = checks.checks[check_id].data
+            flags = f" [{', '.join(check['flags'])}]" if check["flags"] else ""
+            lines.append(f"  - {check_id}{flags}: {check['title_vi']} ({check['title_en']})")
+    if criterion.get("evidence"):
+        lines.append("Bằng chứng cần nộp / evidence a tester attaches:")
+        lines.append(f"  {criterion['evidence']['vi']}")
+        if criterion["evidence"].get("en"):
+            lines.append(f"  ({criterion['evidence']['en']})")
+    print("\n".join(lines))
+    return 0
+
+
+def coverage(args) -> int:
+    checks = catalog.load_checks(args.criteria_dir)
+    edition = catalog.load_edition(args.criteria_dir, args.edition, checks)
+    editions = [edition] + [catalog.load_edition(args.criteria_dir, e, checks)
+                            for e in catalog.edition_ids(args.criteria_dir) if e != edition.id]
+    report = coverage_report(edition, checks, editions, args.suites_dir, args.tests_dir)
+    if args.format == "json":
+        json.dump(report, sys.stdout, ensure_ascii=False, indent=2)
+        print()
+    else:
+        for row in report["criteria"]:
+            marks = " ".join(f"{c['id']}[{'proven' if c['proven'] else 'impl' if c['implemented'] else 'missing'}]"
+                             for c in row["checks"]) or "-"
+            print(f"{row['id']:<8} {row['method']:<10} → {row['counted_as']:<11} {marks}")
+        t = report["totals"]
+        print(f"\n{t['criteria']} tiêu chí (criteria): {t['automated']} tự động (automated), {t['partial']} bán tự động "
+              f"(partial), {t['manual']} thủ công (manual), {t['informative']} tham khảo (informative)")
+        print(f"{t['checks_named']} kiểm tra được nêu (checks named), {t['checks_implemented']} đã cài đặt "
+              f"(implemented), {t['checks_proven']} đã chứng minh (proven)")
+        if report["unused_checks"]:
+            print("Kiểm tra không tiêu chí nào dùng (unused checks): " + ", ".join(report["unused_checks"]))
+    if args.strict and (report["missing_checks"] or report["unused_checks"]):
+        if report["missing_checks"]:
+            print(f"--strict: {len(report['missing_checks'])} named check(s) not implemented — chưa cài đặt: "
+                  + ", ".join(report["missing_checks"]), file=sys.stderr)
+        if report["unused_checks"]:
+            print("--strict: check(s) used by no criterion — không tiêu chí nào dùng: "
+                  + ", ".join(report["unused_checks"]), file=sys.stderr)
+        return 1
+    return 0
+
+
+COMMANDS = {"validate": validate, "list": list_criteria, "show": show, "coverage": coverage}
+
+
+def dispatch(args) -> int:
+    try:
+        return COMMANDS[args.criteria_command](args)
+    except InputError as exc:
+        return _print_problems(exc)

@@ -1,0 +1,140 @@
+"""Evidence files and the redaction that runs before anything is written (DESIGN §6).
+
+What is removed: the profile's secrets (passwords, tokens), Authorization / Cookie / Set-Cookie
+headers, password-like fields in JSON and form bodies, and 12-digit citizen ID numbers
+(`(?<!\\d)\\d{12}(?!\\d)`: 14-digit packet timestamps survive). Every writer in this module
+redacts; nothing else in the harness writes evidence.
+"""
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterable
+
+MASK = "[ĐÃ CHE / REDACTED]"
+CITIZEN_ID = re.compile(r"(?<!\d)\d{12}(?!\d)")
+SECRET_HEADERS = {"authorization", "cookie", "set-cookie", "proxy-authorization", "x-csrf-token", "x-api-key"}
+SECRET_KEY = re.compile(r"pass(word|wd)?|mat_?khau|matkhau|secret|token|session|otp|csrf|maxacthuc", re.I)
+MIN_SECRET_LENGTH = 4  # shorter values would mask innocent text everywhere
+
+
+@dataclass
+class Redactor:
+    secrets: set[str] = field(default_factory=set)
+
+    def add(self, *values: str | None) -> None:
+        for value in values:
+            if value and len(value) >= MIN_SECRET_LENGTH:
+                self.secrets.add(value)
+
+    def text(self, value: str) -> str:
+        # longest first, so a secret that contains another is masked whole
+        for secret in sorted(self.secrets, key=len, reverse=True):
+            value = value.replace(secret, MASK)
+        return CITIZEN_ID.sub("[CCCD/CMND ĐÃ CHE]", value)
+
+    def headers(self, headers: dict[str, str] | Iterable[tuple[str, str]]) -> dict[str, str]:
+        items = headers.items() if isinstance(headers, dict) else headers
+        return {k: (MASK if k.lower() in SECRET_HEADERS else self.text(str(v))) for k, v in items}
+
+    def data(self, value: Any) -> Any:
+        """Redact a JSON-like structure: secret-looking keys lose their values, all text is scrubbed."""
+        if isinstance(value, dict):
+            return {k: (MASK if isinstance(k, str) and SECRET_KEY.search(k) and v not in (None, "")
+                        else self.data(v)) for k, v in value.items()}
+        if isinstance(value, list):
+            return [self.data(v) for v in value]
+        if isinstance(value, str):
+            return self.text(value)
+        return value
+
+    def body(self, body: str | bytes | None, content_type: str = "") -> str:
+        if body is None:
+            return ""
+        if isinstance(body, bytes):
+            body = body.decode("utf-8", errors="replace")
+        if "json" in content_type or body[:1] in ("{", "["):
+            try:
+                return json.dumps(self.data(json.loads(body)), ensure_ascii=False, indent=2)
+            except ValueError:
+                pass
+        if "x-www-form-urlencoded" in content_type:
+            from urllib.parse import parse_qsl, urlencode
+
+            pairs = [(k, MASK if SECRET_KEY.search(k) else v) for k, v in parse_qsl(body, keep_blank_values=True)]
+            return self.text(urlencode(pairs))
+        return self.text(body)
+
+
+class EvidenceStore:
+    """Writes evidence under <out>/evidence/<folder>/, always redacted, and returns paths relative to <out>."""
+
+    def __init__(self, out_dir: Path, redactor: Redactor):
+        self.out_dir = Path(out_dir)
+        self.redactor = redactor
+
+    def _path(self, folder: str, name: str) -> Path:
+        safe = re.sub(r"[^A-Za-z0-9._-]+", "_", folder).strip("_") or "misc"
+        path = self.out_dir / "evidence" / safe / re.sub(r"[^A-Za-z0-9._-]+", "_", name)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        return path
+
+    def relative(self, path: Path) -> str:
+        return path.relative_to(self.out_dir).as_posix()
+
+    def write_text(self, folder: str, name: str, text: str) -> str:
+        path = self._path(folder, name)
+        path.write_text(self.redactor.text(text), encoding="utf-8")
+        return self.relative(path)
+
+    def write_json(self, folder: str, name: str, data: Any) -> str:
+        path = self._path(folder, name)
+        path.write_text(json.dumps(self.redactor.data(data), ensure_ascii=False, indent=2, default=str),
+                        encoding="utf-8")
+        return self.relative(path)
+
+    def write_bytes(self, folder: str, name: str, data: bytes) -> str:
+        """Binary evidence (screenshots, traces). Callers must only pass what cannot hold a typed secret."""
+        path = self._path(folder, name)
+        path.write_bytes(data)
+        return self.relative(path)
+
+
+@dataclass
+class Exchange:
+    method: str
+    url: str
+    request_headers: dict
+    request_body: str
+    status: int | None
+    response_headers: dict
+    response_body: str
+    elapsed_ms: float
+    note: str = ""
+
+
+class Transcript:
+    """HTTP exchanges of one scenario, redacted when rendered."""
+
+    def __init__(self, redactor: Redactor):
+        self.redactor = redactor
+        self.exchanges: list[Exchange] = []
+
+    def record(self, exchange: Exchange) -> None:
+        self.exchanges.append(exchange)
+
+    def render(self) -> str:
+        r = self.redactor
+        parts = []
+        for n, x in enumerate(self.exchanges, 1):
+            req_headers = "\n".join(f"{k}: {v}" for k, v in r.headers(x.request_headers).items())
+            resp_headers = "\n".join(f"{k}: {v}" for k, v in r.headers(x.response_headers).items())
+            ctype_req = next((v for k, v in x.request_headers.items() if k.lower() == "content-type"), "")
+            ctype_resp = next((v for k, v in x.response_headers.items() if k.lower() == "content-type"), "")
+            parts.append(
+                f"### {n}. {x.method} {r.text(x.url)}  →  {x.status}  ({x.elapsed_ms:.0f} ms){'  ' + x.note if x.note else ''}\n"
+                f"{req_headers}\n\n{r.body(x.request_body, ctype_req)}\n\n--- response ---\n{resp_headers}\n\n"
+                f"{r.body(x.response_body, ctype_resp)}\n")
+        return "\n".join(parts)

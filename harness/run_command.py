@@ -1,0 +1,40 @@
+"""`dokiem run`: certify a target (or, with --demo, the bundled reference portal) through pytest.
+
+Everything a run does lives in the pytest plugin (harness/plugin.py), so `dokiem run` and plain
+`pytest suites --target P` behave and exit alike; this command only builds the pytest arguments.
+"""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+SUITES_DIR = REPO_ROOT / "suites"
+
+
+def pytest_arguments(args) -> list[str]:
+    argv = [str(SUITES_DIR), "--rootdir", str(REPO_ROOT), "-p", "no:cacheprovider", "-q", "--no-header"]
+    if args.demo:
+        argv.append("--demo")
+    if args.target:
+        argv += ["--target", str(args.target)]
+    for option in ("edition", "only", "section", "attestations", "out", "history", "criteria_dir"):
+        value = getattr(args, option, None)
+        if value:
+            argv += [f"--{option.replace('_', '-')}", str(value)]
+    if args.workers and args.workers > 1:
+        argv += ["-n", str(args.workers), "--dist", "loadgroup"]
+    return argv
+
+
+def run(args) -> int:
+    if bool(args.target) == bool(args.demo):
+        print("dokiem run: cần đúng một trong --target PROFILE hoặc --demo — give exactly one of "
+              "--target PROFILE or --demo", file=sys.stderr)
+        return 2
+    if args.workers is not None and args.workers < 1:
+        print("dokiem run: --workers phải ≥ 1 — --workers must be at least 1", file=sys.stderr)
+        return 2
+    return int(pytest.main(pytest_arguments(args)))

@@ -1,0 +1,65 @@
+"""Which criteria a run covers and which checks it therefore needs (--only, --section)."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from harness.catalog import CheckCatalog, Edition
+from harness.yamlsource import InputError, Problem
+
+SAFETY_FLAGS = ("mutates", "intrusive", "load")
+
+
+@dataclass(frozen=True)
+class Selection:
+    criteria: tuple[str, ...]          # selected criterion ids, in edition order
+    checks: frozenset[str]             # every check a selected criterion names
+    partial: bool                      # --only or --section narrowed the run
+
+    def __contains__(self, criterion_id: str) -> bool:
+        return criterion_id in self.criteria
+
+
+def _split(value: str | None) -> list[str]:
+    return [part.strip() for part in (value or "").split(",") if part.strip()]
+
+
+def select(edition: Edition, only: str | None = None, section: str | None = None) -> Selection:
+    problems = []
+    ids = _split(only)
+    known = {c["id"] for c in edition.criteria}
+    for criterion_id in ids:
+        if criterion_id not in known:
+            problems.append(Problem("--only", 1, 1, criterion_id,
+                                    f"no such criterion in {edition.id} — không có tiêu chí này; "
+                                    "see `dokiem criteria list`"))
+    keys: set[int] = set()
+    for part in _split(section):
+        if not part.isdigit() or int(part) not in {s["key"] for s in edition.sections}:
+            problems.append(Problem("--section", 1, 1, part,
+                                    f"no section '{part}' in {edition.id} — không có mục này "
+                                    f"(keys: {', '.join(str(s['key']) for s in edition.sections)})"))
+        else:
+            keys.add(int(part))
+    if problems:
+        raise InputError(problems)
+    chosen = [c for c in edition.criteria
+              if (not ids or c["id"] in ids) and (not keys or c["section"] in keys)]
+    return Selection(tuple(c["id"] for c in chosen),
+                     frozenset(check for c in chosen for check in c["checks"]),
+                     partial=bool(ids or keys))
+
+
+def safety_skip_reason(check_flags: list[str], environment: str, authorised: bool) -> str | None:
+    """Production safety (DESIGN §5): on production, flagged checks run only with a written authorisation."""
+    if environment != "production" or authorised:
+        return None
+    flagged = [f for f in SAFETY_FLAGS if f in check_flags]
+    if not flagged:
+        return None
+    return (f"không chạy trên môi trường production khi chưa có văn bản cho phép ({', '.join(flagged)}) — "
+            f"not run on production without a written authorisation in the profile ({', '.join(flagged)})")
+
+
+def check_flags(catalog: CheckCatalog, check_id: str) -> list[str]:
+    check = catalog.checks.get(check_id)
+    return check.flags if check else []
