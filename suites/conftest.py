@@ -1,0 +1,14 @@
+"""Fixtures shared by every suite. Collected only in a conformance run (see the root conftest.py)."""
+import pytest
+
+from harness.browser import context_arguments, launch_arguments
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    return launch_arguments(browser_type_launch_args)
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args):
+    return context_arguments(browser_context_args)
