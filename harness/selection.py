@@ -61,5 +61,16 @@ def safety_skip_reason(check_flags: list[str], environment: str, authorised: boo
 
 
 def check_flags(catalog: CheckCatalog, check_id: str) -> list[str]:
+    """The check's own flags and those of every check sharing its scenario.
+
+    A scenario drives the target once for all its checks, so a read-only check whose scenario
+    creates data would create it too: production safety judges the scenario, conservatively.
+    """
     check = catalog.checks.get(check_id)
-    return check.flags if check else []
+    if check is None:
+        return []
+    flags = set(check.flags)
+    for other in catalog.checks.values():
+        if other.scenario == check.scenario:
+            flags.update(other.flags)
+    return sorted(flags)

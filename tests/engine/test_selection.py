@@ -53,3 +53,11 @@ def test_production_safety(flags, environment, authorised, skipped):
     assert (reason is not None) == skipped
     if reason:
         assert all(f in reason for f in flags) and "production" in reason
+
+
+def test_a_read_only_check_inherits_the_flags_of_its_scenario(edition, tmp_path):
+    checks = catalog.load_checks(edition.folder.parent)
+    # lookup.public has no flags but shares the scenario dossier_life with dossier.code_format (mutates)
+    assert checks.checks["lookup.public"].flags == []
+    assert selection.check_flags(checks, "lookup.public") == ["mutates"]
+    assert selection.check_flags(checks, "perf.avg_response") == ["load"]
