@@ -1,0 +1,294 @@
+"""Load and validate a target profile (DESIGN §5); what the pre-flight and the scenarios read.
+
+Two layers, as for criteria: the JSON Schema criteria/schema/profile.schema.json, then meaning
+against the edition and criteria/checks.yaml (operations and journeys of the vocabulary, known
+optional features, parameters the edition lets a profile lower, files that exist). Every problem
+names file:line:column and says what to do; all are raised together.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from harness import catalog
+from harness.yamlsource import InputError, Problem, SourceFile, load_yaml
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+EXTRA_PREFIX = "x_"  # operations and journeys outside the vocabulary must say so, so typos are caught
+ROLES = ("citizen", "business", "receiving_officer", "specialist", "leader", "admin")
+SAFETY_FLAGS = ("mutates", "intrusive", "load")
+
+
+@dataclass
+class Account:
+    role: str
+    index: int
+    username: str
+    password_env: str | None = None
+    token_env: str | None = None
+    storage_state: Path | None = None
+    reserved_for: str | None = None
+    known: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def password(self) -> str | None:
+        return os.environ.get(self.password_env) if self.password_env else None
+
+    @property
+    def token(self) -> str | None:
+        return os.environ.get(self.token_env) if self.token_env else None
+
+    @property
+    def label(self) -> str:
+        return f"{self.role}[{self.index}] {self.username}"
+
+
+@dataclass
+class Profile:
+    path: Path
+    data: dict
+    sha256: str
+    source: SourceFile | None = None
+    overrides: dict = field(default_factory=dict)  # values a --demo run sets (base URLs, CA file)
+
+    # ---------------------------------------------------------------- identity
+    @property
+    def id(self) -> str:
+        return self.data["id"]
+
+    @property
+    def environment(self) -> str:
+        return self.data["environment"]
+
+    @property
+    def authorisation(self) -> dict | None:
+        return self.data.get("authorisation")
+
+    def allowed_flags(self) -> list[str]:
+        """Safety flags this run may exercise (DESIGN §5): all on staging, the authorised ones on production."""
+        if self.environment != "production":
+            return list(SAFETY_FLAGS)
+        return [f for f in SAFETY_FLAGS if f in (self.authorisation or {}).get("allows", [])]
+
+    def summary(self) -> dict:
+        """What the record says about the target."""
+        return {
+            "id": self.id, "vendor": self.data["vendor"], "system": self.data["system"],
+            "version": self.data["version"], "environment": self.environment,
+            "systems": list(self.data["systems"]), "base_urls": self.base_urls(),
+            "profile_path": str(self.path), "profile_sha256": self.sha256,
+            "features_absent": sorted(self.features_absent), "authorisation": self.authorisation,
+            "allowed_flags": self.allowed_flags(),
+        }
+
+    # ---------------------------------------------------------------- where and how
+    def base_urls(self) -> dict[str, str]:
+        urls = dict(self.data["base_urls"])
+        urls.update(self.overrides.get("base_urls", {}))
+        urls.setdefault("backoffice", urls["portal"])
+        urls.setdefault("api", urls["portal"])
+        return {k: v.rstrip("/") for k, v in urls.items()}
+
+    def base_url(self, which: str = "api") -> str:
+        return self.base_urls()[which]
+
+    @property
+    def ca_file(self) -> Path | None:
+        if "ca_file" in self.overrides:
+            return Path(self.overrides["ca_file"])
+        ca = (self.data.get("tls") or {}).get("ca_file")
+        return (self.path.parent / ca).resolve() if ca else None
+
+    @property
+    def verify_tls(self) -> bool | str:
+        """What requests takes as `verify`: the CA file, True (system roots) or False."""
+        if not (self.data.get("tls") or {}).get("verify", True):
+            return False
+        return str(self.ca_file) if self.ca_file else True
+
+    def accounts(self, role: str) -> list[Account]:
+        rows = (self.data.get("accounts") or {}).get(role) or []
+        return [Account(role, i, row["username"], row.get("password_env"), row.get("token_env"),
+                        (self.path.parent / row["storage_state"]) if row.get("storage_state") else None,
+                        row.get("reserved_for"), dict(row.get("known") or {}))
+                for i, row in enumerate(rows)]
+
+    def account(self, role: str, index: int = 0, reserved_for: str | None = None) -> Account | None:
+        """The index-th account of a role that is free for general use (or reserved for `reserved_for`)."""
+        usable = [a for a in self.accounts(role) if a.reserved_for == reserved_for]
+        return usable[index] if index < len(usable) else None
+
+    def all_accounts(self) -> list[Account]:
+        return [a for role in ROLES for a in self.accounts(role)]
+
+    def secrets(self) -> list[str]:
+        """Every secret value this profile gives the run (for redaction)."""
+        values = []
+        for account in self.all_accounts():
+            values += [account.password, account.token]
+        return [v for v in values if v]
+
+    @property
+    def session(self) -> dict:
+        return {"login_operation": "login", **(self.data.get("session") or {})}
+
+    # ---------------------------------------------------------------- vocabulary
+    @property
+    def operations(self) -> dict[str, dict]:
+        return self.data.get("operations") or {}
+
+    @property
+    def journeys(self) -> dict[str, list]:
+        return self.data.get("journeys") or {}
+
+    @property
+    def status_labels(self) -> dict[str, int]:
+        return dict(self.data["status_labels"])
+
+    def status_code(self, label: str | None) -> int | None:
+        """National code 1-10 of a vendor label (exact, then whitespace/case-insensitive), or None."""
+        if label is None:
+            return None
+        labels = self.status_labels
+        if label in labels:
+            return labels[label]
+        wanted = " ".join(str(label).split()).casefold()
+        for known, code in labels.items():
+            if " ".join(known.split()).casefold() == wanted:
+                return code
+        return None
+
+    @property
+    def fixtures(self) -> dict[str, Any]:
+        return self.data.get("fixtures") or {}
+
+    @property
+    def features_absent(self) -> set[str]:
+        return set(self.data.get("features_absent") or [])
+
+    @property
+    def holidays(self) -> list[str]:
+        return list(self.data.get("holidays") or [])
+
+    @property
+    def test_data(self) -> dict:
+        return self.data.get("test_data") or {}
+
+    @property
+    def limits(self) -> dict:
+        return {"requests_per_second": 20, "request_timeout_s": 30, "step_timeout_ms": 10000,
+                **(self.data.get("limits") or {})}
+
+    @property
+    def simulator(self) -> dict:
+        return self.data.get("simulator") or {}
+
+    def lowered_parameters(self, edition: catalog.Edition) -> dict[str, dict]:
+        return {name: {"edition": edition.parameter(name), "profile": value}
+                for name, value in (self.data.get("parameters") or {}).items()}
+
+    def parameter(self, edition: catalog.Edition, name: str) -> Any:
+        """An edition parameter as this run uses it: the profile's lowering where allowed."""
+        lowered = self.data.get("parameters") or {}
+        return lowered[name] if name in lowered else edition.parameter(name)
+
+
+# ------------------------------------------------------------------------- loading
+
+def _subject(path: tuple) -> str:
+    names = [str(p) for p in path[:3]]
+    return ".".join(names) if names else ""
+
+
+def load_profile(path: Path, edition: catalog.Edition, checks: catalog.CheckCatalog,
+                 criteria_dir: Path, check_files: bool = True) -> Profile:
+    """Load, validate and return a profile; raise InputError listing every problem.
+
+    check_files=False skips the CA file's existence (a --demo run replaces it with its own).
+    """
+    path = Path(path)
+    source = load_yaml(path)
+    validator = catalog._validator(str(catalog.schema_path(criteria_dir, "profile")))
+    problems = catalog.schema_problems(source, validator, _subject)
+    problems += catalog.nfc_problems(source, _subject)
+    if not problems:
+        problems += _meaning_problems(source, edition, checks, check_files)
+    if problems:
+        raise InputError(problems)
+    return Profile(path.resolve(), source.data, hashlib.sha256(path.read_bytes()).hexdigest(), source)
+
+
+def _meaning_problems(source: SourceFile, edition: catalog.Edition, checks: catalog.CheckCatalog,
+                      check_files: bool = True) -> list[Problem]:
+    data = source.data
+    problems: list[Problem] = []
+
+    def problem(path: tuple, message: str, prefer_key: bool = True) -> None:
+        problems.append(source.problem(path, _subject(path), message, prefer_key=prefer_key))
+
+    for name in data.get("operations") or {}:
+        if name not in checks.operations and not name.startswith(EXTRA_PREFIX):
+            problem(("operations", name),
+                    f"unknown operation '{name}' — thao tác '{name}' không có trong từ vựng criteria/checks.yaml; "
+                    f"use one of its names or prefix an extra operation with '{EXTRA_PREFIX}'")
+    for name in data.get("journeys") or {}:
+        if name not in checks.journeys and not name.startswith(EXTRA_PREFIX):
+            problem(("journeys", name),
+                    f"unknown journey '{name}' — hành trình '{name}' không có trong từ vựng criteria/checks.yaml "
+                    f"(known: {', '.join(sorted(checks.journeys))}); prefix an extra journey with '{EXTRA_PREFIX}'")
+    operations = data.get("operations") or {}
+    login = (data.get("session") or {}).get("login_operation", "login")
+    uses_password = any(row.get("password_env") for rows in (data.get("accounts") or {}).values() for row in rows)
+    if uses_password and login not in operations:
+        problem(("session",) if "session" in data else ("accounts",),
+                f"accounts log in with passwords but operation '{login}' is not defined — "
+                f"chưa khai báo thao tác đăng nhập '{login}' trong operations")
+    for role, rows in (data.get("accounts") or {}).items():
+        for i, row in enumerate(rows):
+            if not (row.get("password_env") or row.get("token_env") or row.get("storage_state")):
+                problem(("accounts", role, i),
+                        "an account needs password_env, token_env or storage_state — tài khoản cần "
+                        "password_env, token_env hoặc storage_state (secrets never go in the profile)", prefer_key=False)
+            if row.get("storage_state") and not (source.path.parent / row["storage_state"]).is_file():
+                problem(("accounts", role, i, "storage_state"),
+                        f"file not found: {row['storage_state']} — không tìm thấy tệp storage_state "
+                        "(relative to the profile)", prefer_key=False)
+    ca = (data.get("tls") or {}).get("ca_file")
+    if ca and check_files and not (source.path.parent / ca).is_file():
+        problem(("tls", "ca_file"), f"CA file not found: {ca} — không tìm thấy tệp CA (relative to the profile)",
+                prefer_key=False)
+    for name, fixture in (data.get("fixtures") or {}).items():
+        if isinstance(fixture, dict) and fixture["operation"] not in operations:
+            problem(("fixtures", name, "operation"),
+                    f"fixture '{name}' uses operation '{fixture['operation']}', which is not defined — "
+                    "thao tác của fixture chưa được khai báo trong operations", prefer_key=False)
+    known_features = {c.get("optional_feature") for c in edition.criteria} - {None}
+    for i, feature in enumerate(data.get("features_absent") or []):
+        if feature not in known_features:
+            problem(("features_absent", i),
+                    f"unknown optional feature '{feature}' — tính năng tùy chọn không có trong phiên bản "
+                    f"{edition.id} (known: {', '.join(sorted(known_features))})", prefer_key=False)
+    for name, value in (data.get("parameters") or {}).items():
+        meta = edition.parameters.get(name)
+        if meta is None:
+            problem(("parameters", name), f"unknown parameter '{name}' — không có tham số này trong phiên bản {edition.id}")
+        elif not meta.get("profile_may_lower"):
+            problem(("parameters", name),
+                    f"the edition does not let a profile change '{name}' — phiên bản {edition.id} không cho "
+                    "hồ sơ mục tiêu thay đổi tham số này; remove it")
+        elif not isinstance(value, (int, float)) or not isinstance(meta["value"], (int, float)) or value > meta["value"]:
+            problem(("parameters", name),
+                    f"'{name}' may only be lowered (edition value {meta['value']} {meta.get('unit', '')}) — "
+                    "chỉ được giảm, không được tăng", prefer_key=False)
+    for i, label in enumerate(data.get("status_labels") or {}):
+        if not str(label).strip():
+            problem(("status_labels", label), "empty status label — nhãn trạng thái rỗng")
+    return problems
+
+
+def sha256_json(data: Any) -> str:
+    return hashlib.sha256(json.dumps(data, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
