@@ -1,0 +1,397 @@
+"""HTTP client the scenarios use to drive a target through its profile's operations.
+
+An operation of the vocabulary (criteria/checks.yaml) is mapped by the profile onto the vendor's
+API: method, path, body template and where the answer's values are (JMESPath). This client fills
+the template, sends it with the role's session, keeps a transcript for the evidence, honours the
+profile's rate limit and timeouts, and retries only when no connection could be made (a request
+that reached the target is never repeated: it may have changed data).
+"""
+from __future__ import annotations
+
+import base64
+import json
+import os
+import re
+import threading
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+import jmespath
+import requests
+
+from harness import Inconclusive
+from harness.evidence import Exchange, Redactor, Transcript
+from harness.profile import Account, Profile
+
+PLACEHOLDER = re.compile(r"\$\{([a-zA-Z_][a-zA-Z0-9_.]*)(?:\|([a-z_0-9]+))?\}")
+CONNECT_RETRIES = 2
+MAX_BODY_IN_TRANSCRIPT = 20_000
+USER_AGENT = "dokiem/0 (conformance harness)"  # headers are latin-1: no Vietnamese here
+
+
+class ConfigurationError(Inconclusive):
+    """The profile does not let the harness do what a check needs: ERROR, naming what to fix."""
+
+
+class OperationError(Inconclusive):
+    """An operation the scenario depends on did not succeed, so nothing can be judged from it."""
+
+
+# ------------------------------------------------------------------------- templates
+
+def _lookup(variables: dict, dotted: str) -> Any:
+    value: Any = variables
+    for part in dotted.split("."):
+        if isinstance(value, dict) and part in value:
+            value = value[part]
+        else:
+            raise KeyError(dotted)
+    return value
+
+
+def _files_b64(files: Any) -> list[dict]:
+    return [{"name": f["name"], "content_base64": base64.b64encode(f["content"]).decode("ascii"),
+             "content_type": f.get("content_type", "application/octet-stream"),
+             **({"component_code": f["component_code"]} if f.get("component_code") else {})}
+            for f in files or []]
+
+
+FILTERS = {
+    "json": lambda v: json.dumps(v, ensure_ascii=False),
+    "files_b64": _files_b64,       # a list of files {name, content} as JSON-friendly base64
+    "str": lambda v: "" if v is None else str(v),
+}
+
+
+def _value(match: re.Match, variables: dict, missing_ok: bool) -> Any:
+    try:
+        value = _lookup(variables, match.group(1))
+    except KeyError:
+        if missing_ok:
+            return None
+        raise
+    name = match.group(2)
+    if name:
+        if name not in FILTERS:
+            raise ConfigurationError(f"unknown template filter '|{name}' — bộ lọc không hợp lệ "
+                                     f"(known: {', '.join(sorted(FILTERS))})")
+        value = FILTERS[name](value)
+    return value
+
+
+def render(template: Any, variables: dict, missing_ok: bool = False) -> Any:
+    """Fill ${name} placeholders; a string that is exactly one placeholder keeps the value's type.
+
+    `${name|json}` JSON-encodes, `${files|files_b64}` turns files into base64 objects. A missing
+    variable raises KeyError, or gives None with missing_ok (optional query parameters).
+    """
+    if isinstance(template, dict):
+        return {k: render(v, variables, missing_ok) for k, v in template.items()}
+    if isinstance(template, list):
+        return [render(v, variables, missing_ok) for v in template]
+    if not isinstance(template, str):
+        return template
+    whole = PLACEHOLDER.fullmatch(template)
+    if whole:
+        return _value(whole, variables, missing_ok)
+
+    def one(match: re.Match) -> str:
+        value = _value(match, variables, missing_ok)
+        if isinstance(value, (dict, list)):
+            return json.dumps(value, ensure_ascii=False)
+        return "" if value is None else str(value)
+
+    return PLACEHOLDER.sub(one, template)
+
+
+def placeholders(template: Any) -> set[str]:
+    """Names of the variables a template needs."""
+    if isinstance(template, dict):
+        return set().union(*(placeholders(v) for v in template.values())) if template else set()
+    if isinstance(template, list):
+        return set().union(*(placeholders(v) for v in template)) if template else set()
+    if isinstance(template, str):
+        return {m.group(1).split(".")[0] for m in PLACEHOLDER.finditer(template)}
+    return set()
+
+
+# ------------------------------------------------------------------------- rate limit
+
+class RateLimiter:
+    """Spacing between requests of this process; the profile's rate is shared by all xdist workers."""
+
+    def __init__(self, per_second: float):
+        workers = int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "1") or 1)
+        self.interval = max(workers, 1) / per_second
+        self._next = 0.0
+        self._lock = threading.Lock()
+
+    def wait(self) -> None:
+        with self._lock:
+            now = time.monotonic()
+            delay = self._next - now
+            self._next = max(now, self._next) + self.interval
+        if delay > 0:
+            time.sleep(delay)
+
+
+_LIMITERS: dict[int, RateLimiter] = {}
+
+
+def limiter_for(profile: Profile) -> RateLimiter:
+    key = id(profile)
+    if key not in _LIMITERS:
+        _LIMITERS[key] = RateLimiter(float(profile.limits["requests_per_second"]))
+    return _LIMITERS[key]
+
+
+# ------------------------------------------------------------------------- results
+
+@dataclass
+class OpResult:
+    operation: str
+    status: int | None
+    ok: bool
+    vars: dict = field(default_factory=dict)
+    json: Any = None
+    content: bytes = b""
+    headers: dict = field(default_factory=dict)
+    url: str = ""
+    elapsed_ms: float = 0.0
+    error: str = ""  # no answer at all (connection refused, timeout)
+
+    @property
+    def text(self) -> str:
+        return self.content.decode("utf-8", errors="replace")
+
+    def describe(self) -> str:
+        if self.error:
+            return f"{self.operation}: no answer — không có phản hồi ({self.error})"
+        snippet = self.text[:300].replace("\n", " ")
+        return f"{self.operation}: HTTP {self.status} from {self.url} — {snippet}"
+
+
+def extract(expression: str, response: requests.Response | None, data: Any) -> Any:
+    if expression == "$status":
+        return response.status_code if response is not None else None
+    if expression == "$body":
+        return response.content if response is not None else b""
+    if expression == "$text":
+        return response.text if response is not None else ""
+    if expression == "$url":
+        return response.url if response is not None else ""
+    if expression.startswith("$header:"):
+        return response.headers.get(expression.split(":", 1)[1]) if response is not None else None
+    if data is None:
+        return None
+    return jmespath.search(expression, data)
+
+
+# ------------------------------------------------------------------------- the client
+
+class TargetClient:
+    """One account's (or an anonymous) session with the target."""
+
+    def __init__(self, profile: Profile, redactor: Redactor, account: Account | None = None,
+                 transcript: Transcript | None = None):
+        self.profile = profile
+        self.account = account
+        self.redactor = redactor
+        self.transcript = transcript or Transcript(redactor)
+        self.http = requests.Session()
+        self.http.verify = profile.verify_tls
+        self.http.headers["User-Agent"] = USER_AGENT
+        self.timeout = float(profile.limits["request_timeout_s"])
+        self.limiter = limiter_for(profile)
+        self.token: str | None = None
+        self.logged_in = False
+
+    @property
+    def role(self) -> str | None:
+        return self.account.role if self.account else None
+
+    # ---------------------------------------------------------------- session
+    def login(self) -> "TargetClient":
+        """Open the account's API session (token from the environment, or the login operation)."""
+        account = self.account
+        if account is None or self.logged_in:
+            return self
+        if account.token:
+            self.token = account.token
+        else:
+            if not account.password_env:
+                raise ConfigurationError(
+                    f"account {account.label} has no password_env or token_env: the API cannot log in — "
+                    "tài khoản không có password_env/token_env để đăng nhập qua API")
+            if account.password is None:
+                raise ConfigurationError(
+                    f"environment variable {account.password_env} is not set (password of {account.label}) — "
+                    f"chưa đặt biến môi trường {account.password_env}")
+            self.redactor.add(account.password)
+            session = self.profile.session
+            result = self.call(session["login_operation"], username=account.username, password=account.password,
+                               _anonymous=True)
+            if not result.ok:
+                raise OperationError(f"login as {account.label} failed — đăng nhập thất bại: {result.describe()}")
+            token_var = session.get("token")
+            if token_var:
+                self.token = result.vars.get(token_var)
+                if not self.token:
+                    raise ConfigurationError(
+                        f"login as {account.label} returned no '{token_var}' — đăng nhập không trả về token; "
+                        "check operations.login.returns and session.token in the profile")
+        if self.token:
+            self.redactor.add(self.token)
+            session = self.profile.session
+            header = session.get("header", "Authorization")
+            value = render(session.get("header_value", "Bearer ${session}"), {"session": self.token})
+            self.http.headers[header] = value
+        self.logged_in = True
+        return self
+
+    def forget_session(self) -> None:
+        """Drop the session on our side only (to prove a logged-out token no longer works, keep a copy first)."""
+        self.http.cookies.clear()
+        self.http.headers.pop(self.profile.session.get("header", "Authorization"), None)
+        self.logged_in = False
+
+    # ---------------------------------------------------------------- operations
+    def has(self, operation: str) -> bool:
+        return operation in self.profile.operations
+
+    def call(self, operation: str, _anonymous: bool = False, **inputs) -> OpResult:
+        """Run one operation; never raises for an HTTP status (checks judge refusals too)."""
+        spec = self.profile.operations.get(operation)
+        if spec is None:
+            raise ConfigurationError(
+                f"operation '{operation}' is not configured in the profile — thao tác '{operation}' chưa được "
+                f"khai báo trong operations của {self.profile.path.name}")
+        if self.account is not None and not _anonymous and not spec.get("anonymous"):
+            self.login()
+        variables = {**self.profile.test_data, **inputs}
+        try:
+            url = self._url(spec, variables)
+            kwargs = self._body(spec, variables)
+        except KeyError as missing:
+            raise ConfigurationError(
+                f"operation '{operation}' needs the variable {missing} which the scenario did not give — "
+                f"thao tác '{operation}' cần biến {missing}; check the profile's template") from None
+        headers = {k: render(v, variables) for k, v in (spec.get("headers") or {}).items()}
+        response, error, elapsed = self._send(spec["method"], url, headers=headers, anonymous=_anonymous or bool(spec.get("anonymous")), **kwargs)
+        data = None
+        if response is not None:
+            try:
+                data = response.json()
+            except ValueError:
+                data = None
+        expect = spec.get("expect")
+        ok = response is not None and (response.status_code in expect if expect else 200 <= response.status_code < 300)
+        result_vars = {}
+        if ok:
+            for name, expression in (spec.get("returns") or {}).items():
+                result_vars[name] = extract(expression, response, data)
+        return OpResult(operation, response.status_code if response is not None else None, ok, result_vars, data,
+                        response.content if response is not None else b"",
+                        dict(response.headers) if response is not None else {},
+                        response.url if response is not None else url, elapsed, error)
+
+    def must(self, operation: str, **inputs) -> OpResult:
+        """Run an operation the scenario cannot go on without; its failure makes the checks ERROR."""
+        result = self.call(operation, **inputs)
+        if not result.ok:
+            who = self.account.label if self.account else "anonymous"
+            raise OperationError(f"{result.describe()} (as {who}) — thao tác không thành công")
+        return result
+
+    def request(self, method: str, url: str, **kwargs) -> requests.Response | None:
+        """A raw request through this session (probes of arbitrary URLs); None when nothing answered."""
+        if self.account is not None:
+            self.login()
+        response, _error, _elapsed = self._send(method, url, **kwargs)
+        return response
+
+    # ---------------------------------------------------------------- internals
+    def _url(self, spec: dict, variables: dict) -> str:
+        path = render(spec["path"], variables)
+        if re.match(r"^https?://", path):
+            return path
+        return self.profile.base_url(spec.get("base", "api")) + "/" + path.lstrip("/")
+
+    def _body(self, spec: dict, variables: dict) -> dict:
+        kwargs: dict[str, Any] = {}
+        if spec.get("query"):
+            query = render(spec["query"], variables, missing_ok=True)
+            kwargs["params"] = {k: v for k, v in query.items() if v not in (None, "")}
+        if "json" in spec:
+            kwargs["json"] = render(spec["json"], variables)
+        if spec.get("form"):
+            kwargs["data"] = render(spec["form"], variables)
+        multipart = spec.get("multipart")
+        if multipart:
+            fields = render(multipart.get("fields") or {}, variables)
+            kwargs["data"] = {k: (json.dumps(v, ensure_ascii=False) if isinstance(v, (dict, list)) else v)
+                              for k, v in fields.items() if v is not None}
+            files = []
+            for form_field, var in (multipart.get("files") or {}).items():
+                for item in _lookup(variables, var) or []:
+                    files.append((form_field, (item["name"], item["content"],
+                                               item.get("content_type", "application/octet-stream"))))
+            kwargs["files"] = files
+        return kwargs
+
+    def _send(self, method: str, url: str, anonymous: bool = False, **kwargs):
+        kwargs.setdefault("timeout", self.timeout)
+        kwargs.setdefault("allow_redirects", True)
+        error = ""
+        response = None
+        started = time.monotonic()
+        for attempt in range(CONNECT_RETRIES + 1):
+            self.limiter.wait()
+            started = time.monotonic()
+            try:
+                if anonymous:
+                    # no session headers or cookies: a fresh request outside the session
+                    headers = {k: v for k, v in self.http.headers.items()
+                               if k.lower() not in ("authorization", "cookie")}
+                    headers.update(kwargs.pop("headers", None) or {})
+                    response = requests.request(method, url, headers=headers, verify=self.http.verify, **kwargs)
+                else:
+                    response = self.http.request(method, url, **kwargs)
+                error = ""
+                break
+            except requests.ConnectionError as exc:
+                error = f"{type(exc).__name__}: {exc}"
+                if "Read timed out" in error or attempt == CONNECT_RETRIES:
+                    break
+                time.sleep(0.5 * (attempt + 1))
+            except requests.Timeout as exc:
+                error = f"timeout after {self.timeout:.0f} s: {exc}"
+                break
+            except requests.RequestException as exc:
+                error = f"{type(exc).__name__}: {exc}"
+                break
+        elapsed = (time.monotonic() - started) * 1000
+        self._record(method, url, kwargs, response, elapsed, error)
+        return response, error, elapsed
+
+    def _record(self, method, url, kwargs, response, elapsed, error) -> None:
+        request_headers = dict(response.request.headers) if response is not None else dict(kwargs.get("headers") or {})
+        body = ""
+        if response is not None and response.request.body is not None:
+            raw = response.request.body
+            body = raw if isinstance(raw, str) else (
+                raw.decode("utf-8", errors="replace") if len(raw) < MAX_BODY_IN_TRANSCRIPT else f"<{len(raw)} bytes>")
+            if kwargs.get("files"):
+                body = f"<multipart: {len(raw)} bytes; fields {sorted((kwargs.get('data') or {}).keys())}>"
+        response_body = ""
+        if response is not None:
+            ctype = response.headers.get("Content-Type", "")
+            if any(t in ctype for t in ("json", "text", "html", "xml")) or not ctype:
+                response_body = response.text[:MAX_BODY_IN_TRANSCRIPT]
+            else:
+                response_body = f"<{len(response.content)} bytes, {ctype}>"
+        self.transcript.record(Exchange(method, response.url if response is not None else url, request_headers,
+                                        body, response.status_code if response is not None else None,
+                                        dict(response.headers) if response is not None else {},
+                                        response_body, elapsed, error))
