@@ -60,6 +60,13 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--history", metavar="DIR", type=Path, help="keep results here for trends and `dokiem diff`")
     run.add_argument("--criteria-dir", type=Path, help="criteria folder (default: the repository's criteria/)")
 
+    profile = commands.add_parser("profile", help="check a target profile")
+    profile_commands = profile.add_subparsers(dest="profile_command", metavar="SUBCOMMAND")
+    p = profile_commands.add_parser("check", help="validate the profile and run the pre-flight against the target")
+    p.add_argument("profile", type=Path)
+    p.add_argument("--edition")
+    _add_criteria_dir(p)
+
     portal = commands.add_parser("portal", help="start the bundled reference portal (refportal)",
                                  add_help=False)
     portal.add_argument("portal_args", nargs=argparse.REMAINDER)
@@ -86,6 +93,12 @@ def main(argv: list[str] | None = None) -> int:
         from harness.run_command import run
 
         return run(args)
+    if args.command == "profile":
+        if args.profile_command != "check":
+            parser.parse_args(["profile", "--help"])
+        from harness.preflight import profile_check_command
+
+        return profile_check_command(args)
     if args.command == "portal":
         import subprocess
 

@@ -1,0 +1,190 @@
+"""Pre-flight of a target profile (DESIGN §2.2; anchors lesson 7: most failures are configuration).
+
+Before anything is judged: the base URLs answer (bounded: a dead target aborts the run within
+30 s), TLS can be verified as configured, the run is inside the profile's allowed hours, the
+accounts of the roles the selected checks need log in, and every operation, journey and role
+those checks declare is configured. Each problem is one line saying what to do.
+
+Blocking problems (exit 2: the profile is wrong; exit 3: the target does not answer) stop the
+run. A check whose operation, journey or role is not configured does not stop it: the check
+comes out ERROR with that reason (a vendor may not offer every operation), and the pre-flight
+says so up front.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import time
+from dataclasses import dataclass, field
+
+import requests
+
+from harness.api import TargetClient
+from harness.browser import default_journeys
+from harness.catalog import CheckCatalog
+from harness.evidence import Redactor
+from harness.profile import ROLES, Profile
+
+REACH_DEADLINE_S = 20.0   # with the 30 s promise of DESIGN §2: abort well before it
+REACH_TIMEOUT_S = 5.0
+VIETNAM = dt.timezone(dt.timedelta(hours=7))
+
+
+@dataclass
+class Preflight:
+    problems: list[str] = field(default_factory=list)       # exit 2
+    unreachable: list[str] = field(default_factory=list)    # exit 3
+    not_configured: dict[str, list[str]] = field(default_factory=dict)  # check id -> what is missing
+
+    @property
+    def warnings(self) -> list[str]:
+        lines = []
+        by_reason: dict[str, list[str]] = {}
+        for check, reasons in sorted(self.not_configured.items()):
+            for reason in reasons:
+                by_reason.setdefault(reason, []).append(check)
+        for reason, checks in sorted(by_reason.items()):
+            lines.append(f"{reason}; các kiểm tra sẽ là ERROR — these checks will be ERROR: {', '.join(checks)}")
+        return lines
+
+    @property
+    def exit_code(self) -> int:
+        if self.unreachable:
+            return 3
+        if self.problems:
+            return 2
+        return 0
+
+
+def needs_of(checks: CheckCatalog, check_ids) -> dict[str, dict[str, set[str]]]:
+    """check id -> {'operations', 'journeys', 'roles'} it declares."""
+    return {cid: {k: set(v) for k, v in checks.checks[cid].needs.items()}
+            for cid in check_ids if cid in checks.checks}
+
+
+def configuration_gaps(profile: Profile, checks: CheckCatalog, check_ids) -> dict[str, list[str]]:
+    """What each selected check needs that the profile does not configure."""
+    defaults = default_journeys()
+    gaps: dict[str, list[str]] = {}
+    for cid, needs in needs_of(checks, check_ids).items():
+        missing = []
+        for op in sorted(needs["operations"]):
+            if op not in profile.operations:
+                missing.append(f"operation '{op}' is not configured — chưa khai báo thao tác '{op}' (operations)")
+        for journey in sorted(needs["journeys"]):
+            if journey not in profile.journeys and journey not in defaults:
+                missing.append(f"journey '{journey}' is not configured — chưa khai báo hành trình '{journey}' (journeys)")
+        for role in sorted(needs["roles"]):
+            if profile.account(role) is None:
+                missing.append(f"no account for role '{role}' — chưa có tài khoản cho vai trò '{role}' (accounts)")
+        if missing:
+            gaps[cid] = missing
+    return gaps
+
+
+def _in_window(window: str, now: dt.datetime) -> bool:
+    start_text, end_text = window.split("-")
+    start = dt.time.fromisoformat(start_text)
+    end = dt.time(23, 59, 59) if end_text == "24:00" else dt.time.fromisoformat(end_text)
+    t = now.time()
+    return start <= t <= end if start <= end else (t >= start or t <= end)
+
+
+def check_reachable(profile: Profile, deadline_s: float | None = None) -> tuple[list[str], list[str]]:
+    """(unreachable, problems) for the profile's base URLs, retrying until the deadline."""
+    deadline_s = REACH_DEADLINE_S if deadline_s is None else deadline_s
+    unreachable, problems = [], []
+    started = time.monotonic()
+    for name, url in sorted(set((k, v) for k, v in profile.base_urls().items())):
+        last_error = ""
+        while True:
+            try:
+                requests.get(url, timeout=REACH_TIMEOUT_S, verify=profile.verify_tls, allow_redirects=False)
+                last_error = ""
+                break
+            except requests.exceptions.SSLError as exc:
+                problems.append(
+                    f"base_urls.{name}: {url}: the certificate cannot be verified ({_short(exc)}) — không xác thực "
+                    "được chứng thư; set tls.ca_file to the CA that issued it, or tls.verify: false to go on "
+                    "(the TLS checks still judge the certificate)")
+                break
+            except requests.RequestException as exc:
+                last_error = _short(exc)
+            if time.monotonic() - started > deadline_s:
+                break
+            time.sleep(1.0)
+        if last_error:
+            unreachable.append(f"base_urls.{name}: {url} does not answer ({last_error}) — hệ thống không phản hồi; "
+                               "check that it is running and reachable from this machine")
+    return unreachable, problems
+
+
+def _short(exc: Exception) -> str:
+    text = str(exc)
+    return text if len(text) < 200 else text[:200] + "…"
+
+
+def run_preflight(profile: Profile, checks: CheckCatalog, check_ids, redactor: Redactor,
+                  now: dt.datetime | None = None, log_in: bool = True) -> Preflight:
+    result = Preflight()
+    now = now or dt.datetime.now(VIETNAM)
+    window = profile.limits.get("allowed_hours")
+    if window and not _in_window(window, now.astimezone(VIETNAM)):
+        result.problems.append(
+            f"limits.allowed_hours: the profile allows runs only {window} (Asia/Ho_Chi_Minh), it is now "
+            f"{now.astimezone(VIETNAM):%H:%M} — ngoài khung giờ được phép chạy; run later or change the profile")
+    result.not_configured = configuration_gaps(profile, checks, check_ids)
+    for account in profile.all_accounts():
+        if account.password_env and account.password is None:
+            result.problems.append(
+                f"accounts.{account.role}[{account.index}] ({account.username}): environment variable "
+                f"{account.password_env} is not set — chưa đặt biến môi trường mật khẩu; export it before the run")
+        if account.token_env and account.token is None:
+            result.problems.append(
+                f"accounts.{account.role}[{account.index}] ({account.username}): environment variable "
+                f"{account.token_env} is not set — chưa đặt biến môi trường token")
+        redactor.add(account.password, account.token)
+    unreachable, problems = check_reachable(profile)
+    result.unreachable += unreachable
+    result.problems += problems
+    if result.unreachable or result.problems or not log_in:
+        return result
+    needed_roles = set().union(*(n["roles"] for n in needs_of(checks, check_ids).values())) if check_ids else set()
+    for role in ROLES:
+        if role not in needed_roles:
+            continue
+        for account in profile.accounts(role):
+            if not account.password_env and not account.token_env:
+                continue  # browser-only account (storage state): judged when a journey uses it
+            try:
+                TargetClient(profile, redactor, account).login()
+            except Exception as exc:  # every failure to log in is a configuration problem here
+                result.problems.append(f"accounts.{role}[{account.index}] ({account.username}): cannot log in — "
+                                       f"không đăng nhập được: {exc}")
+    return result
+
+
+def profile_check_command(args) -> int:
+    """`dokiem profile check PROFILE`: validate and pre-flight; one line per problem with what to do."""
+    from harness import catalog
+    from harness.profile import load_profile
+    from harness.yamlsource import InputError
+
+    try:
+        checks = catalog.load_checks(args.criteria_dir)
+        edition = catalog.load_edition(args.criteria_dir, args.edition, checks)
+        profile = load_profile(args.profile, edition, checks, args.criteria_dir)
+    except InputError as exc:
+        for problem in exc.problems:
+            print(problem)
+        print(f"dokiem profile check: {len(exc.problems)} lỗi — problem(s); hồ sơ không hợp lệ (invalid profile)")
+        return 2
+    result = run_preflight(profile, checks, sorted(edition.check_ids()), Redactor())
+    name = args.profile
+    lines = result.unreachable + result.problems + result.warnings
+    for line in lines:
+        print(f"{name}: {line}")
+    if not lines:
+        print(f"{name}: OK — hồ sơ hợp lệ, hệ thống phản hồi, tài khoản đăng nhập được, mọi thao tác và hành trình "
+              f"của {edition.id} đã khai báo (valid, reachable, accounts log in, everything configured)")
+        return 0
+    return result.exit_code or 2
