@@ -33,7 +33,9 @@ def is_active(config) -> bool:
     return bool(config.getoption("target", None) or config.getoption("demo", None))
 
 
+@pytest.hookimpl(tryfirst=True)
 def pytest_configure(config):
+    global _STATE
     config.addinivalue_line(
         "markers", "check(check_id): this test is the check `check_id` of criteria/checks.yaml"
     )
@@ -42,7 +44,13 @@ def pytest_configure(config):
     from harness.run_state import RunState
 
     config._dokiem = RunState.open(config)  # may end the session with exit 2 or 3
-    config.pluginmanager.register(RunFixtures(config._dokiem), "dokiem-fixtures")
+    if not getattr(config.option, "allure_report_dir", None):
+        # allure-pytest's own per-test results, kept beside the per-criterion ones (DESIGN §6)
+        config.option.allure_report_dir = str(config._dokiem.staging / "allure-raw")
+    _STATE = config._dokiem
+    from harness import run_fixtures
+
+    config.pluginmanager.register(run_fixtures, "dokiem-fixtures")
 
 
 def pytest_unconfigure(config):
@@ -85,9 +93,14 @@ def pytest_runtest_logreport(report):
     state.progress(report, data)
 
 
+@pytest.hookimpl(trylast=True)
 def pytest_sessionfinish(session, exitstatus):
     state = getattr(session.config, "_dokiem", None)
     if state is None or state.is_worker:
+        return
+    if exitstatus == pytest.ExitCode.INTERRUPTED:
+        state._discard_staging()  # an interrupted run writes no report, rather than half of one
+        session.exitstatus = 3
         return
     session.exitstatus = state.finish(session)
 
@@ -104,41 +117,3 @@ _STATE = None
 
 def _controller_state():
     return _STATE
-
-
-class RunFixtures:
-    """Fixtures that exist only in an active run; registered by pytest_configure."""
-
-    def __init__(self, state):
-        global _STATE
-        self.state = state
-        _STATE = state
-
-    @pytest.fixture(scope="session")
-    def dokiem(self):
-        """The run: edition, profile, selection, evidence store, simulator client."""
-        return self.state
-
-    @pytest.fixture(scope="session")
-    def edition(self):
-        return self.state.edition
-
-    @pytest.fixture(scope="session")
-    def target(self):
-        return self.state.profile
-
-    @pytest.fixture(scope="session")
-    def nps(self):
-        """Client of the simulator services (national portal, payment, SMTP sink, SMS)."""
-        return self.state.nps_client()
-
-    @pytest.fixture(scope="session")
-    def api(self):
-        """`api(role=None, index=0)` -> a TargetClient logged in as that account (None: anonymous)."""
-        return self.state.api_client
-
-    @pytest.fixture
-    def evidence(self, request):
-        """Evidence store for the current check: `evidence.write_text(name, text)` -> path in the record."""
-        check = next((m.args[0] for m in request.node.iter_markers("check") if m.args), request.node.name)
-        return self.state.evidence_for(check)

@@ -1,17 +1,21 @@
 """State of one conformance run inside pytest: inputs, services, outcomes, and the finish.
 
 The controller (the only process without xdist, or xdist's master) loads and validates the
-inputs, starts the services and exports where they are through environment variables before
-xdist starts its workers; workers load the same inputs again (cheap, and no shared state) and
-read the addresses from the environment. Only the controller scores and writes reports.
+inputs, starts the services (the simulator; with --demo the reference portal), runs the
+pre-flight, and exports where everything is through environment variables before xdist starts
+its workers; workers load the same inputs again (cheap, and no shared state) and read the
+addresses from the environment. Workers write evidence, tables and review items into the
+staging folder; only the controller scores and writes the reports.
 """
 from __future__ import annotations
 
 import datetime as dt
 import json
 import os
+import secrets
 import shutil
 import sys
+import tempfile
 import time
 import uuid
 from pathlib import Path
@@ -21,20 +25,38 @@ import pytest
 from harness import __version__, catalog, selection
 from harness.evidence import EvidenceStore, Redactor
 from harness.outcomes import CheckOutcomes
-from harness.yamlsource import InputError
+from harness.yamlsource import InputError, Problem
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
+DEMO_PROFILE = REPO_ROOT / "profiles" / "refportal.yaml"
+DEMO_ATTESTATIONS = REPO_ROOT / "profiles" / "refportal.attestations.yaml"
 ENV_RUN_ID = "DOKIEM_RUN_ID"
 ENV_STAGING = "DOKIEM_STAGING_DIR"
 ENV_NPS_URL = "DOKIEM_NPS_URL"
+ENV_NPS_SMTP = "DOKIEM_NPS_SMTP"
+ENV_OVERRIDES = "DOKIEM_TARGET_OVERRIDES"
+ENV_NOT_CONFIGURED = "DOKIEM_NOT_CONFIGURED"
 EXIT_BAD_INPUT = 2
 EXIT_UNREACHABLE = 3
+RUN_FILES = "_run"  # staging subfolder for the workers' indexes; removed before the reports are written
 
 
 def _exit(code: int, lines: list[str]) -> None:
     for line in lines:
         print(line, file=sys.stderr)
     pytest.exit("\n".join(lines[-1:]) or "dokiem: aborted", returncode=code)
+
+
+def _append_jsonl(path: Path, data: dict) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "a", encoding="utf-8") as stream:  # one short line per write: safe across workers
+        stream.write(json.dumps(data, ensure_ascii=False, default=str) + "\n")
+
+
+def _read_jsonl(path: Path) -> list[dict]:
+    if not path.is_file():
+        return []
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
 
 
 class RunState:
@@ -47,12 +69,15 @@ class RunState:
         self.demo = bool(config.getoption("demo"))
         self.outcomes = CheckOutcomes()
         self.services: list = []
+        self.temp_dirs: list[Path] = []
         self.redactor = Redactor()
         self.profile = None
         self.attestations = None
+        self.not_configured: dict[str, list[str]] = {}
         self.nps_url = os.environ.get(ENV_NPS_URL)
         self.progress_seen: set[str] = set()
         self.failing: set[str] = set()
+        self._summary: list[str] = []
 
     # ------------------------------------------------------------------ opening
     @classmethod
@@ -67,46 +92,117 @@ class RunState:
         if state.is_worker:
             state.run_id = os.environ[ENV_RUN_ID]
             state.staging = Path(os.environ[ENV_STAGING])
+            state.not_configured = json.loads(os.environ.get(ENV_NOT_CONFIGURED) or "{}")
         else:
             state._prepare_output()
-            state._start_services_and_preflight()
+            try:
+                state._start_services_and_preflight()
+            except BaseException:
+                state.close()
+                state._discard_staging()
+                raise
         state.evidence = EvidenceStore(state.staging, state.redactor)
         return state
 
     def _load_inputs(self) -> None:
+        from harness.profile import load_profile
+
         self.checks = catalog.load_checks(self.criteria_dir)
         self.edition = catalog.load_edition(self.criteria_dir, self.config.getoption("edition"), self.checks)
         self.selection = selection.select(self.edition, self.config.getoption("only"),
                                           self.config.getoption("section"))
+        target = self.config.getoption("target")
+        profile_path = DEMO_PROFILE if self.demo else Path(target)
+        self.profile = load_profile(profile_path, self.edition, self.checks, self.criteria_dir,
+                                    check_files=not self.demo)
+        overrides = os.environ.get(ENV_OVERRIDES)
+        if overrides:
+            self.profile.overrides = json.loads(overrides)
+        for secret in self.profile.secrets():
+            self.redactor.add(secret)
+        attestations = self.config.getoption("attestations") or (str(DEMO_ATTESTATIONS) if self.demo else None)
+        if attestations:
+            from harness.attestations import load_attestations
+
+            self.attestations = load_attestations(Path(attestations), self.edition, self.profile.summary())
 
     def _prepare_output(self) -> None:
         self.run_id = os.environ.get(ENV_RUN_ID) or (
             self.started.strftime("%Y%m%d-%H%M%S") + "-" + uuid.uuid4().hex[:6])
         out = self.config.getoption("out")
-        self.out_dir = Path(out) if out else REPO_ROOT / "reports" / self.run_id
+        self.out_dir = Path(out).resolve() if out else REPO_ROOT / "reports" / self.run_id
         if self.out_dir.exists() and any(self.out_dir.iterdir()):
-            raise_input = InputError([catalog.Problem(str(self.out_dir), 1, 1, "--out",
-                                                      "output folder exists and is not empty — thư mục kết quả "
-                                                      "đã có dữ liệu; choose another --out")])
-            _exit(EXIT_BAD_INPUT, [str(p) for p in raise_input.problems])
+            _exit(EXIT_BAD_INPUT, [str(Problem(str(self.out_dir), 1, 1, "--out",
+                                               "output folder exists and is not empty — thư mục kết quả đã có "
+                                               "dữ liệu; choose another --out"))])
         # everything is written here first and moved into place at the end: no half-written report
         self.staging = self.out_dir.parent / f".{self.out_dir.name}.partial-{self.run_id}"
         self.staging.mkdir(parents=True, exist_ok=True)
         os.environ[ENV_RUN_ID] = self.run_id
         os.environ[ENV_STAGING] = str(self.staging)
 
+    # ------------------------------------------------------------------ services
     def _start_services_and_preflight(self) -> None:
-        missing = [name for name in ("harness.profile", "harness.preflight", "harness.scoring", "harness.report",
-                                     "harness.nps.process")
-                   if not _module_exists(name)]
-        if missing or (self.demo and not (REPO_ROOT / "refportal" / "__main__.py").exists()):
-            self._discard_staging()
-            parts = missing + (["refportal"] if self.demo and not (REPO_ROOT / "refportal" / "__main__.py").exists()
-                               else [])
-            _exit(EXIT_UNREACHABLE,
-                  [f"dokiem run: chưa xây dựng xong — not built yet: {', '.join(parts)} "
-                   "(the run engine of issue 5 and the reference portal of issue 3)"])
-        raise NotImplementedError  # filled in when the run engine lands
+        from harness.nps.process import start_simulator
+        from harness.preflight import run_preflight
+        from harness.procs import StartError
+
+        simulator = self.profile.simulator
+        terminal = self.config.pluginmanager.get_plugin("terminalreporter")
+        say = (lambda line: terminal.write_line(line)) if terminal else (lambda line: print(line))
+        try:
+            nps = start_simulator(self.run_id, self.edition.folder, bind=simulator.get("bind", "127.0.0.1:0"),
+                                  public_url=simulator.get("public_url"),
+                                  records_file=self.staging / "evidence" / "simulator" / "records.jsonl",
+                                  smtp_bind=simulator.get("smtp_bind"))
+        except StartError as exc:
+            _exit(EXIT_UNREACHABLE, [f"dokiem: không khởi động được dịch vụ mô phỏng — the simulator did not start: {exc}"])
+        self.services.append(nps)
+        self.nps_url = nps.ready["url"]
+        os.environ[ENV_NPS_URL] = self.nps_url
+        os.environ[ENV_NPS_SMTP] = f"{nps.ready['smtp_host']}:{nps.ready['smtp_port']}"
+        say(f"[dokiem] dịch vụ mô phỏng (simulator): {self.nps_url}, SMTP {os.environ[ENV_NPS_SMTP]}")
+        if self.demo:
+            self._start_refportal(say)
+        check_ids = [c for c in self.selection.checks]
+        result = run_preflight(self.profile, self.checks, check_ids, self.redactor)
+        for line in result.warnings:
+            say(f"[dokiem] cảnh báo (warning): {line}")
+        if result.exit_code:
+            lines = result.unreachable + result.problems
+            verdict = ("target unreachable — hệ thống không phản hồi" if result.exit_code == EXIT_UNREACHABLE
+                       else "the profile is not usable — hồ sơ mục tiêu chưa dùng được")
+            _exit(result.exit_code, [f"{self.profile.path.name}: {line}" for line in lines]
+                  + [f"dokiem: tiền kiểm thất bại, không chạy — pre-flight failed, nothing was run: {verdict}"])
+        self.not_configured = result.not_configured
+        os.environ[ENV_NOT_CONFIGURED] = json.dumps(self.not_configured, ensure_ascii=False)
+
+    def _start_refportal(self, say) -> None:
+        """--demo: the bundled reference portal on a free loopback port, wired to the simulator."""
+        from harness.procs import StartError, start_ready_process
+
+        state_dir = Path(tempfile.mkdtemp(prefix="dokiem-refportal-"))
+        self.temp_dirs.append(state_dir)
+        passwords = {}
+        for account in self.profile.all_accounts():
+            value = os.environ.get(account.password_env) or ("Dk!" + secrets.token_urlsafe(12))
+            os.environ[account.password_env] = value
+            passwords[account.username] = value
+            self.redactor.add(value)
+        smtp = os.environ[ENV_NPS_SMTP]
+        argv = [sys.executable, "-m", "refportal", "--host", "127.0.0.1", "--port", "0",
+                "--state-dir", str(state_dir), "--db", str(state_dir / "refportal.sqlite3"),
+                "--national-portal", self.nps_url, "--smtp", smtp, "--sms-gateway", self.nps_url + "/sms"]
+        try:
+            portal = start_ready_process("refportal", argv, timeout=60,
+                                         env={"REFPORTAL_PASSWORDS": json.dumps(passwords)}, cwd=str(REPO_ROOT))
+        except StartError as exc:
+            _exit(EXIT_UNREACHABLE, [f"dokiem --demo: cổng tham chiếu không khởi động được — refportal did not start: {exc}"])
+        self.services.append(portal)
+        overrides = {"base_urls": {"portal": portal.ready["url"]}, "ca_file": portal.ready["ca_file"]}
+        self.profile.overrides = overrides
+        os.environ[ENV_OVERRIDES] = json.dumps(overrides)
+        say(f"[dokiem] cổng tham chiếu (refportal, demo): {portal.ready['url']}")
 
     # ------------------------------------------------------------------ during the run
     def filter_items(self, items):
@@ -118,22 +214,36 @@ class RunState:
                 drop.append(item)
                 continue
             flags = sorted({f for c in wanted for f in selection.check_flags(self.checks, c)})
-            reason = selection.safety_skip_reason(flags, self.environment, self.authorised)
+            reason = selection.safety_skip_reason(flags, self.environment, self.authorised_flags())
             if reason:
                 item.add_marker(pytest.mark.skip(reason=reason))
+            scenario = self.checks.checks[wanted[0]].scenario if wanted[0] in self.checks.checks else None
+            if scenario:
+                item.add_marker(pytest.mark.xdist_group(scenario))  # one scenario, one worker (DESIGN §2.4)
             keep.append(item)
         return keep, drop
 
     @property
     def environment(self) -> str:
-        return getattr(self.profile, "environment", "staging")
+        return self.profile.environment if self.profile else "staging"
 
-    @property
-    def authorised(self) -> bool:
-        return bool(getattr(self.profile, "authorisation", None))
+    def authorised_flags(self) -> list[str]:
+        return self.profile.allowed_flags() if self.profile else []
 
-    def evidence_for(self, check_id: str):
-        return _BoundEvidence(self.evidence, check_id)
+    def parameter(self, name: str):
+        """An edition parameter as this run uses it (the profile may lower some)."""
+        return self.profile.parameter(self.edition, name)
+
+    def evidence_for(self, folder: str):
+        return _BoundEvidence(self.evidence, folder, self.staging / RUN_FILES / "evidence-index.jsonl")
+
+    def add_table(self, table: dict) -> None:
+        """A table for the record (e.g. the measured service levels); written by the report."""
+        _append_jsonl(self.staging / RUN_FILES / "tables.jsonl", self.redactor.data(table))
+
+    def add_review_item(self, item: dict) -> None:
+        """Something a tester must review by hand (e.g. axe 'incomplete' results)."""
+        _append_jsonl(self.staging / RUN_FILES / "review.jsonl", self.redactor.data(item))
 
     def progress(self, report, data) -> None:
         if report.when != "call" and data["outcome"] == "passed":
@@ -150,11 +260,48 @@ class RunState:
                                 f"{len(self.failing)} lỗi đến giờ (failing so far), {elapsed:.0f} s")
 
     # ------------------------------------------------------------------ finishing
+    def evidence_index(self) -> dict[str, list[str]]:
+        """check id -> evidence paths: its own folder's and its scenario's."""
+        by_folder: dict[str, list[str]] = {}
+        for row in _read_jsonl(self.staging / RUN_FILES / "evidence-index.jsonl"):
+            by_folder.setdefault(row["folder"], []).append(row["path"])
+        index = {}
+        for check_id in self.selection.checks:
+            paths = list(by_folder.get(check_id, []))
+            check = self.checks.checks.get(check_id)
+            if check is not None:
+                paths += by_folder.get(f"scenario-{check.scenario}", [])
+            index[check_id] = sorted(set(paths))
+        return index
+
     def finish(self, session) -> int:
-        raise NotImplementedError  # filled in when scoring and reports land
+        from harness import report, scoring
+
+        finished = dt.datetime.now(dt.timezone.utc)
+        tables = _read_jsonl(self.staging / RUN_FILES / "tables.jsonl")
+        review_items = _read_jsonl(self.staging / RUN_FILES / "review.jsonl")
+        check_results = scoring.check_results(self.outcomes, self.selection.checks, self.evidence_index())
+        scorecard = scoring.score(self.edition, self.selection, check_results, self.profile.features_absent,
+                                  self.attestations, demo=self.demo)
+        shutil.rmtree(self.staging / RUN_FILES, ignore_errors=True)
+        target = {**self.profile.summary(), "lowered_parameters": self.profile.lowered_parameters(self.edition),
+                  "not_configured": self.not_configured}
+        record = report.RunRecord(
+            run_id=self.run_id, started=self.started, finished=finished, harness_version=__version__,
+            demo=self.demo, command=list(sys.argv), partial=self.selection.partial, edition=self.edition,
+            checks_sha256=self.checks.sha256(), target=target, scorecard=scorecard, check_results=check_results,
+            tables=tables, review_items=review_items,
+            allure_raw_dir=(self.staging / "allure-raw") if (self.staging / "allure-raw").is_dir() else None)
+        history = self.config.getoption("history")
+        warnings = report.write_run(self.staging, record, self.redactor,
+                                    history_dir=Path(history) if history else None)
+        report.finalize(self.staging, self.out_dir)
+        self._summary = [f"[dokiem] cảnh báo (warning): {w}" for w in warnings] + scorecard_summary(
+            scorecard, self.out_dir, self.demo)
+        return scorecard.exit_code
 
     def summary_lines(self) -> list[str]:
-        return getattr(self, "_summary", [])
+        return self._summary
 
     def close(self) -> None:
         for service in reversed(self.services):
@@ -163,40 +310,55 @@ class RunState:
             except Exception:  # stopping is best effort; the process ends anyway
                 pass
         self.services.clear()
+        for folder in self.temp_dirs:
+            shutil.rmtree(folder, ignore_errors=True)
+        self.temp_dirs.clear()
 
     def _discard_staging(self) -> None:
-        shutil.rmtree(getattr(self, "staging", None) or "/nonexistent", ignore_errors=True)
+        staging = getattr(self, "staging", None)
+        if staging is not None:
+            shutil.rmtree(staging, ignore_errors=True)
+
+
+def scorecard_summary(scorecard, out_dir: Path, demo: bool) -> list[str]:
+    counts: dict[str, int] = {}
+    for row in scorecard.criteria:
+        counts[row.verdict] = counts.get(row.verdict, 0) + 1
+    lines = ["[dokiem] " + ", ".join(f"{verdict}: {n}" for verdict, n in sorted(counts.items()))]
+    lines.append(f"[dokiem] {'ĐẠT — certified' if scorecard.certified else 'CHƯA ĐẠT — not certified'}"
+                 f"{' (chạy minh họa — demonstration run)' if demo else ''}; exit {scorecard.exit_code}")
+    lines.append(f"[dokiem] báo cáo (reports): {out_dir}")
+    html = out_dir / "compliance.html"
+    lines.append(f"[dokiem] biên bản (record): {html}")
+    allure = out_dir / "allure-report" / "index.html"
+    if allure.exists():
+        lines.append(f"[dokiem] Allure: {allure}")
+    return lines
 
 
 class _BoundEvidence:
-    """The evidence store with the folder fixed to one check."""
+    """The evidence store with the folder fixed to one check or scenario; every file is indexed."""
 
-    def __init__(self, store: EvidenceStore, folder: str):
-        self.store, self.folder, self.paths = store, folder, []
+    def __init__(self, store: EvidenceStore, folder: str, index: Path):
+        self.store, self.folder, self.index, self.paths = store, folder, index, []
+
+    def register(self, path) -> str:
+        relative = path if isinstance(path, str) else self.store.relative(Path(path))
+        self.paths.append(relative)
+        _append_jsonl(self.index, {"folder": self.folder, "path": relative})
+        return relative
+
+    def path_for(self, name: str) -> Path:
+        return self.store._path(self.folder, name)
 
     def write_text(self, name: str, text: str) -> str:
-        path = self.store.write_text(self.folder, name, text)
-        self.paths.append(path)
-        return path
+        return self.register(self.store.write_text(self.folder, name, text))
 
     def write_json(self, name: str, data) -> str:
-        path = self.store.write_json(self.folder, name, data)
-        self.paths.append(path)
-        return path
+        return self.register(self.store.write_json(self.folder, name, data))
 
     def write_bytes(self, name: str, data: bytes) -> str:
-        path = self.store.write_bytes(self.folder, name, data)
-        self.paths.append(path)
-        return path
-
-
-def _module_exists(name: str) -> bool:
-    import importlib.util
-
-    try:
-        return importlib.util.find_spec(name) is not None
-    except ModuleNotFoundError:
-        return False
+        return self.register(self.store.write_bytes(self.folder, name, data))
 
 
 def dumps(data) -> str:

@@ -49,11 +49,15 @@ def select(edition: Edition, only: str | None = None, section: str | None = None
                      partial=bool(ids or keys))
 
 
-def safety_skip_reason(check_flags: list[str], environment: str, authorised: bool) -> str | None:
-    """Production safety (DESIGN §5): on production, flagged checks run only with a written authorisation."""
-    if environment != "production" or authorised:
+def safety_skip_reason(check_flags: list[str], environment: str, authorised) -> str | None:
+    """Production safety (DESIGN §5): on production, flagged checks run only with a written authorisation.
+
+    `authorised` is the list of flags the profile's authorisation allows (True: all, False: none).
+    """
+    if environment != "production":
         return None
-    flagged = [f for f in SAFETY_FLAGS if f in check_flags]
+    allowed = set(SAFETY_FLAGS) if authorised is True else set(authorised or [])
+    flagged = [f for f in SAFETY_FLAGS if f in check_flags and f not in allowed]
     if not flagged:
         return None
     return (f"không chạy trên môi trường production khi chưa có văn bản cho phép ({', '.join(flagged)}) — "

@@ -61,3 +61,9 @@ def test_a_read_only_check_inherits_the_flags_of_its_scenario(edition, tmp_path)
     assert checks.checks["lookup.public"].flags == []
     assert selection.check_flags(checks, "lookup.public") == ["mutates"]
     assert selection.check_flags(checks, "perf.avg_response") == ["load"]
+
+
+def test_an_authorisation_allows_only_the_flags_it_names():
+    reason = selection.safety_skip_reason(["mutates", "load"], "production", ["mutates"])
+    assert reason is not None and "load" in reason and "mutates" not in reason
+    assert selection.safety_skip_reason(["mutates"], "production", ["mutates", "load"]) is None
