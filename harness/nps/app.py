@@ -18,16 +18,15 @@ from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from harness.nps import clock, faults
+from harness.nps.client import CONTROL_TOKEN_HEADER
 from harness.nps.faults import FaultError, parse_fault
-from harness.nps.payment import answer as payment_answer
-from harness.nps.portal import INVALID_SESSION
+from harness.nps.portal import INVALID_SESSION, SERVICES as PORTAL_SERVICES
 from harness.nps.records import MAX_WAIT_S
 from harness.nps.simulator import Simulator
 from harness.nps.validation import nfc_problems, parse_problem
 
 TEMPLATES = Environment(loader=FileSystemLoader(Path(__file__).parent / "templates"),
                         autoescape=select_autoescape(["html"]))
-CONTROL_TOKEN_HEADER = "X-Dokiem-Token"
 NOT_JSON = {"error_code": "-1", "message": "thân yêu cầu không phải JSON UTF-8 — body is not UTF-8 JSON"}
 
 
@@ -47,6 +46,9 @@ def _unreadable(problems: list[dict]) -> bool:
 
 
 def _mask_password(body: Any) -> Any:
+    """The auth call as recorded: the password never reaches a record or the JSONL evidence."""
+    if isinstance(body, dict) and "_raw" in body:  # unparsed text may hold the password anywhere
+        return {"_raw": f"({len(body['_raw'])} ký tự, không ghi lại — {len(body['_raw'])} characters, not kept)"}
     if isinstance(body, dict) and "password" in body:
         return {**body, "password": "******"}
     return body
@@ -87,7 +89,8 @@ def create_app(sim: Simulator) -> FastAPI:
     async def auth(request: Request):
         arrived = clock.now()
         body, problems = await read_json(request)
-        problems = problems or nfc_problems(body)
+        problems = problems or nfc_problems(_mask_password(body))
+
         def compute():
             if _unreadable(problems):
                 return dict(NOT_JSON), 400
@@ -103,7 +106,8 @@ def create_app(sim: Simulator) -> FastAPI:
         service = body.get("service") if isinstance(body, dict) else None
         service = service if isinstance(service, str) else ""
         if not problems:
-            problems = sim.validator.validate(service, body)
+            # an unknown service is judged by the envelope schema, which names the services there are
+            problems = sim.validator.validate(service if service in PORTAL_SERVICES else "envelope", body)
         # a body that cannot be read, or a call without a live session, is answered before any fault
         refusal, status = None, 200
         if _unreadable(problems):

@@ -13,7 +13,8 @@ import requests
 
 from harness.nps.records import MAX_WAIT_S
 
-CONTROL_TOKEN_HEADER = "X-Dokiem-Token"
+CONTROL_TOKEN_HEADER = "X-Dokiem-Token"  # required on /_sim/ calls when the simulator has a token
+ENV_CONTROL_TOKEN = "DOKIEM_NPS_TOKEN"    # where `dokiem nps serve` reads its default token
 
 
 class NpsError(RuntimeError):

@@ -4,7 +4,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from harness.nps.server import ENV_CONTROL_TOKEN
+from harness.nps.client import ENV_CONTROL_TOKEN
 from harness.procs import ReadyProcess, start_ready_process
 
 

@@ -21,6 +21,7 @@ from pathlib import Path
 import uvicorn
 
 from harness.nps.catalogue import DEFAULT_CATALOGUE, load_catalogue
+from harness.nps.client import ENV_CONTROL_TOKEN
 from harness.nps.records import RecordStore
 from harness.nps.simulator import Settings, Simulator
 from harness.nps.validation import PacketValidator
@@ -29,7 +30,6 @@ from harness.yamlsource import InputError
 REPO_ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_EDITION_DIR = REPO_ROOT / "criteria" / "cv255-2018"
 EXIT_BAD_INPUT = 2
-ENV_CONTROL_TOKEN = "DOKIEM_NPS_TOKEN"
 
 
 class BadArgument(ValueError):

@@ -90,6 +90,7 @@ def test_an_unreachable_callback_is_reported_not_raised(base_url, nps):
 
 @pytest.mark.browser
 def test_the_payment_page_confirms_and_returns_the_citizen(base_url, nps, fake_target):
+    from axe_playwright_python.sync_playwright import Axe
     from playwright.sync_api import sync_playwright
 
     answer = _post(base_url, init_message(ref="REF-WEB", amount="75000", callback=f"{fake_target.url}/callback",
@@ -103,6 +104,7 @@ def test_the_payment_page_confirms_and_returns_the_citizen(base_url, nps, fake_t
             assert page.get_by_role("heading", level=1).inner_text() == "Thanh toán phí, lệ phí"
             assert "75.000 đồng" in page.locator("#so-tien").inner_text()
             assert "000.00.00.H29-261124-0001" in page.inner_text("main")
+            assert Axe().run(page).violations_count == 0  # accessible: axe-core finds nothing
             page.get_by_role("button", name="Xác nhận thanh toán").click()
             page.wait_for_url(f"{fake_target.url}/back?ho-so=1")
             assert "Đã quay lại" in page.inner_text("h1")

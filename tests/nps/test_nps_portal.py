@@ -91,3 +91,16 @@ def test_a_body_that_is_not_json_is_recorded_and_refused(base_url, nps):
     record = nps.records(kind="packet")[0]
     assert record["request"] == {"_raw": "MaHoSo=1"}
     assert record["validation"][0]["kind"] == "json"
+
+
+def test_an_unknown_service_is_judged_by_the_envelope_schema(integrate, nps):
+    integrate("GuiHoSoLa")
+    problem = nps.records(kind="packet")[0]["validation"][0]
+    assert (problem["schema"], problem["rule"], problem["path"]) == ("envelope.schema.json", "enum", "$.service")
+
+
+def test_a_password_sent_as_form_text_is_not_kept_either(base_url, nps):
+    reply = requests.post(f"{base_url}/dvcqg/auth", data="username=dokiem&password=dokiem-nps", timeout=10)
+    assert reply.status_code == 400 and reply.json()["error_code"] == "-1"
+    record = nps.records(kind="auth")[0]
+    assert "dokiem-nps" not in str(record) and record["validation"][0]["kind"] == "json"
