@@ -18,6 +18,7 @@ import sys
 import uuid
 from pathlib import Path
 
+import anyio.to_thread
 import uvicorn
 
 from harness.nps.catalogue import DEFAULT_CATALOGUE, load_catalogue
@@ -30,6 +31,7 @@ from harness.yamlsource import InputError
 REPO_ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_EDITION_DIR = REPO_ROOT / "criteria" / "cv255-2018"
 EXIT_BAD_INPUT = 2
+WORKER_THREADS = 100
 
 
 class BadArgument(ValueError):
@@ -115,6 +117,8 @@ class _Server(uvicorn.Server):
         self.sim, self.on_ready = sim, on_ready
 
     async def startup(self, sockets=None):
+        # each waiting GET /_sim/records holds a worker thread for up to 60 s; leave room for the rest
+        anyio.to_thread.current_default_thread_limiter().total_tokens = WORKER_THREADS
         await super().startup(sockets=sockets)
         if not self.should_exit:
             self.on_ready()

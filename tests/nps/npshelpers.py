@@ -69,10 +69,10 @@ def query_message(ref: str = "REF-0001", secret: str = SECRET) -> dict:
 
 
 class FakeTarget:
-    """The target's side of a payment: POST /callback checks the CONFIRM hash and answers
+    """The target's side (over HTTPS when given a server TLS context) of a payment: POST /callback checks the CONFIRM hash and answers
     {"MaLoi": "00"} (or "07"); GET /back is the page the citizen returns to."""
 
-    def __init__(self):
+    def __init__(self, tls_context=None):
         self.confirms: list[dict] = []
         self.arrived = threading.Event()
         target = self
@@ -101,7 +101,11 @@ class FakeTarget:
                 pass
 
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+        scheme = "http"
+        if tls_context is not None:  # an HTTPS target with its own CA, as refportal is
+            self.server.socket = tls_context.wrap_socket(self.server.socket, server_side=True)
+            scheme = "https"
+        self.url = f"{scheme}://127.0.0.1:{self.server.server_address[1]}"
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
         self.thread.start()
 

@@ -1,11 +1,13 @@
 """Starting the simulator: the ready line, a clean stop, and clear errors for bad input."""
 from __future__ import annotations
 
+import ssl
 import subprocess
 import sys
 
 import pytest
 import requests
+import trustme
 
 from harness.nps.catalogue import load_catalogue
 from harness.nps.client import NpsClient, NpsError
@@ -13,7 +15,7 @@ from harness.nps.process import start_simulator
 from harness.nps.server import BadArgument, is_loopback, parse_address
 from harness.procs import StartError, start_ready_process
 from harness.yamlsource import InputError
-from npshelpers import EDITION_DIR
+from npshelpers import EDITION_DIR, FakeTarget, init_message
 
 
 def _ready_line_then_clean_stop(argv):
@@ -100,15 +102,33 @@ def test_the_catalogue_loader_is_strict(tmp_path):
     assert "unknown field 'TENTHC'" in str(error.value) and "'TENTTHC' is required" in str(error.value)
 
 
-def test_a_control_token_guards_the_control_api():
-    process = start_simulator("token-run", EDITION_DIR, control_token="bi-mat-dieu-khien")
+def test_token_public_url_and_callback_ca_options(tmp_path, base_url):
+    ca = trustme.CA()
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    ca.issue_cert("127.0.0.1").configure_cert(context)
+    ca_file = tmp_path / "ca.pem"  # written after the simulator starts: read at each callback
+    https_target = FakeTarget(tls_context=context)
+    process = start_simulator("options-run", EDITION_DIR, public_url="http://sim.example:8025",
+                              callback_ca=ca_file, control_token="bi-mat-dieu-khien")
     try:
         url = process.ready["url"]
+        assert process.ready["public_url"] == "http://sim.example:8025"
         with pytest.raises(NpsError, match="401"):
             NpsClient(url).health()
-        assert NpsClient(url, token="bi-mat-dieu-khien").health()["run_id"] == "token-run"
-        # the services a target uses stay open
-        assert requests.post(f"{url}/sms/send", json={"to": "0900000000", "message": "x"}).json()["status"] == "ok"
-        assert "bi-mat-dieu-khien" not in " ".join(process.popen.args)
+        control = NpsClient(url, token="bi-mat-dieu-khien")
+        assert control.health()["run_id"] == "options-run"
+        assert "bi-mat-dieu-khien" not in " ".join(process.popen.args)  # passed in the environment
+        # the services a target uses stay open, and the payment page is on the public address
+        init = init_message(ref="REF-TLS", callback=f"{https_target.url}/callback")
+        answer = requests.post(f"{url}/payment/api", json=init).json()
+        assert answer["UrlThanhToan"] == "http://sim.example:8025/payment/pay/REF-TLS"
+        ca.cert_pem.write_to_path(str(ca_file))
+        callback = control.complete_payment("REF-TLS")["callback"]
+        assert callback["http_status"] == 200 and callback["body"] == {"MaLoi": "00"}
+        # the other side: a simulator that does not trust that CA reports the TLS failure
+        requests.post(f"{base_url}/payment/api", json=init)
+        refused = NpsClient(base_url).complete_payment("REF-TLS")["callback"]
+        assert "SSL" in refused["error"] and "http_status" not in refused
     finally:
         process.stop()
+        https_target.stop()
