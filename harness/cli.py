@@ -80,7 +80,19 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+# `portal` and `nps serve` hand their arguments on as they are (argparse's REMAINDER would refuse
+# the ones that start with '--'), so they are routed before parsing; the parser only documents them.
 def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv[:1] == ["portal"] and "-h" not in argv[1:2] and "--help" not in argv[1:2]:
+        import subprocess
+
+        # refportal is a separate system: it runs as its own process, never imported by harness
+        return subprocess.call([sys.executable, "-m", "refportal", *argv[1:]])
+    if argv[:2] == ["nps", "serve"]:
+        from harness.nps.server import main as serve
+
+        return serve(["serve", *argv[2:]])
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.command == "criteria":
@@ -99,15 +111,6 @@ def main(argv: list[str] | None = None) -> int:
         from harness.preflight import profile_check_command
 
         return profile_check_command(args)
-    if args.command == "portal":
-        import subprocess
-
-        # refportal is a separate system: it runs as its own process, never imported by harness
-        return subprocess.call([sys.executable, "-m", "refportal", *args.portal_args])
-    if args.command == "nps" and args.nps_command == "serve":
-        from harness.nps.server import main as serve
-
-        return serve(["serve", *args.serve_args])
     parser.print_help()
     return 2
 

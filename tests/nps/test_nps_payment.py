@@ -7,7 +7,6 @@ import hashlib
 import pytest
 import requests
 
-from harness.chromium import find_chromium, launch_args
 from harness.nps.payment_hash import hash_input, is_valid, ma_xac_thuc
 from npshelpers import SECRET, init_message, query_message
 
@@ -89,27 +88,20 @@ def test_an_unreachable_callback_is_reported_not_raised(base_url, nps):
 
 
 @pytest.mark.browser
-def test_the_payment_page_confirms_and_returns_the_citizen(base_url, nps, fake_target):
+def test_the_payment_page_confirms_and_returns_the_citizen(base_url, nps, fake_target, page):
     from axe_playwright_python.sync_playwright import Axe
-    from playwright.sync_api import sync_playwright
 
     answer = _post(base_url, init_message(ref="REF-WEB", amount="75000", callback=f"{fake_target.url}/callback",
                                           return_url=f"{fake_target.url}/back?ho-so=1"))
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=find_chromium(), args=launch_args(), headless=True)
-        try:
-            page = browser.new_page()
-            page.goto(answer["UrlThanhToan"])
-            assert page.locator("html").get_attribute("lang") == "vi"
-            assert page.get_by_role("heading", level=1).inner_text() == "Thanh toán phí, lệ phí"
-            assert "75.000 đồng" in page.locator("#so-tien").inner_text()
-            assert "000.00.00.H29-261124-0001" in page.inner_text("main")
-            assert Axe().run(page).violations_count == 0  # accessible: axe-core finds nothing
-            page.get_by_role("button", name="Xác nhận thanh toán").click()
-            page.wait_for_url(f"{fake_target.url}/back?ho-so=1")
-            assert "Đã quay lại" in page.inner_text("h1")
-        finally:
-            browser.close()
+    page.goto(answer["UrlThanhToan"])
+    assert page.locator("html").get_attribute("lang") == "vi"
+    assert page.get_by_role("heading", level=1).inner_text() == "Thanh toán phí, lệ phí"
+    assert "75.000 đồng" in page.locator("#so-tien").inner_text()
+    assert "000.00.00.H29-261124-0001" in page.inner_text("main")
+    assert Axe().run(page).violations_count == 0  # accessible: axe-core finds nothing
+    page.get_by_role("button", name="Xác nhận thanh toán").click()
+    page.wait_for_url(f"{fake_target.url}/back?ho-so=1")
+    assert "Đã quay lại" in page.inner_text("h1")
     assert fake_target.confirms and is_valid(fake_target.confirms[0], SECRET, "CONFIRM")
     record = nps.records(kind="payment", service="CONFIRM")[0]
     assert record["via"] == "browser" and record["response"]["body"] == {"MaLoi": "00"}

@@ -43,9 +43,6 @@ def test_dokiem_nps_serve_accepts_options_after_a_separator():
                                  "--bind", "127.0.0.1:0", "--run-id", "cli-run"])
 
 
-@pytest.mark.xfail(strict=True, raises=StartError,
-                   reason="harness/cli.py: argparse.REMAINDER in the `nps serve` subparser rejects arguments that "
-                          "start with '--' (unrecognized arguments: --bind); cli.py must pass them through")
 def test_dokiem_nps_serve_with_bind_prints_the_ready_line():
     _ready_line_then_clean_stop([sys.executable, "-m", "harness.cli", "nps", "serve",
                                  "--bind", "127.0.0.1:0", "--run-id", "cli-run"])
