@@ -141,6 +141,8 @@ def criterion_result(doc: dict, criterion: dict, section: dict, files: _Attachme
     ]
     if criterion.get("verdict_before_waiver"):
         parameters.append({"name": "Khi không miễn trừ — Without the waiver", "value": criterion["verdict_before_waiver"]})
+    for parameter in parameters:  # shown, but kept out of Allure's history key: a criterion's trend
+        parameter["excluded"] = True  # must survive a change of verdict
     return {
         "uuid": str(uuid.uuid5(uuid.NAMESPACE_URL, f"dokiem:{doc['run']['id']}:{history_id}")),
         "historyId": history_id, "testCaseId": history_id,
