@@ -233,9 +233,12 @@ def score(edition, selection, check_results: dict[str, CheckResult], features_ab
 
 def _judge(criterion: dict, selection, check_results, features_absent, attestations) -> CriterionResult:
     cid = criterion["id"]
-    checks = [check_results.get(c) or CheckResult(c, "missing", "chưa có kiểm tra nào cài đặt — "
-                                                  "no test implements this check yet") for c in criterion["checks"]]
     selected = cid in selection
+    if selected:
+        absent = ("missing", "chưa có kiểm tra nào cài đặt — no test implements this check yet")
+    else:
+        absent = ("not_run", "ngoài phạm vi lần chạy — outside this run's selection")
+    checks = [check_results.get(c) or CheckResult(c, *absent) for c in criterion["checks"]]
     informative = bool(criterion.get("informative"))
     attestation = attestations.attestation(cid) if attestations is not None and selected else None
     waiver = attestations.waiver(cid) if attestations is not None and selected else None

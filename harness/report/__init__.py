@@ -119,6 +119,20 @@ def _write_tables(staging: Path, tables: list[dict], redactor: Redactor) -> list
     return written
 
 
+def _keep_raw_results(staging: Path, raw_dir: Path | None, redactor: Redactor) -> list[str]:
+    """allure-pytest's own results go to allure-raw/, redacted, even when the run wrote them inside
+    the staging folder (where they would otherwise mix with our per-criterion results)."""
+    if raw_dir is None or not Path(raw_dir).is_dir():
+        return []
+    raw, target = Path(raw_dir).resolve(), (staging / "allure-raw").resolve()
+    if raw == target:
+        return []  # already in place; the sweeps remove what the run registered as secret
+    warnings = allure.copy_raw(raw, target, redactor)
+    if staging.resolve() in raw.parents:
+        shutil.rmtree(raw)
+    return warnings
+
+
 def write_run(staging_dir: Path, record: RunRecord, redactor: Redactor,
               history_dir: Path | None = None) -> list[str]:
     """Write compliance.json, compliance.html, tables, Allure results and report into staging_dir.
@@ -138,9 +152,8 @@ def write_run(staging_dir: Path, record: RunRecord, redactor: Redactor,
     text = json.dumps(doc, ensure_ascii=False, indent=2)
     (staging / COMPLIANCE_JSON).write_text(text + "\n", encoding="utf-8")
 
+    warnings += _keep_raw_results(staging, record.allure_raw_dir, redactor)
     warnings += allure.write_results(doc, staging / "allure-results", staging, redactor)
-    if record.allure_raw_dir is not None and Path(record.allure_raw_dir).is_dir():
-        warnings += allure.copy_raw(Path(record.allure_raw_dir), staging / "allure-raw", redactor)
     name = f"dokiem {doc['edition']['id']} — {doc['target']['system']} {doc['target']['version']}"
     problem = allure.build_report(staging / "allure-results", staging / "allure-report", name, history_dir)
     if problem:

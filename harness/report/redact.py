@@ -14,6 +14,7 @@ from __future__ import annotations
 import io
 import re
 import shutil
+import unicodedata
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -30,7 +31,9 @@ def scrub(redactor: Redactor, value: Any) -> Any:
     if isinstance(value, str):
         if IDENTIFIER.fullmatch(value) and value not in redactor.secrets:
             return value
-        return redactor.text(value)
+        # Vietnamese text is written NFC (TCVN 6909); redact before and after, so a secret
+        # registered in either form cannot slip through the normalisation
+        return redactor.text(unicodedata.normalize("NFC", redactor.text(value)))
     if isinstance(value, dict):
         return {scrub(redactor, k) if isinstance(k, str) else k: scrub(redactor, v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):

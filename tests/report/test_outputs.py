@@ -315,3 +315,27 @@ def test_finalize_moves_the_staging_folder_into_place(run, tmp_path):
 def test_history_keeps_each_runs_compliance_json(run):
     kept = run["history"] / "runs" / "20260310-080000-abc123.json"
     assert kept.read_bytes() == (run["out"] / "compliance.json").read_bytes()
+
+
+def test_raw_allure_results_written_inside_staging_move_beside_ours(tmp_path, edition, monkeypatch):
+    monkeypatch.setattr(allure, "allure_command", lambda: None)
+    staging = tmp_path / "staging"
+    raw = staging / "allure-results"          # where a careless --alluredir would put them
+    raw.mkdir(parents=True)
+    (raw / "x-result.json").write_text(json.dumps({"name": "raw", "message": f"CCCD {CITIZEN_ID}"}),
+                                       encoding="utf-8")
+    report.write_run(staging, record(edition, judge(edition), passing(), allure_raw_dir=raw), Redactor())
+    assert not (staging / "allure-results" / "x-result.json").exists()
+    kept = (staging / "allure-raw" / "x-result.json").read_text(encoding="utf-8")
+    assert '"name": "raw"' in kept and CITIZEN_ID not in kept
+    assert len(list((staging / "allure-results").glob("*-result.json"))) == len(edition.criteria)
+
+
+def test_text_is_written_nfc(tmp_path, edition, monkeypatch):
+    monkeypatch.setattr(allure, "allure_command", lambda: None)
+    decomposed = "Kho\u0302ng ti\u0300m tha\u0302\u0301y"   # "Không tìm thấy" in NFD
+    results = passing()
+    results["lookup.public"] = CheckResult("lookup.public", "failed", decomposed, [], [])
+    report.write_run(tmp_path, record(edition, judge(edition, results), results), Redactor())
+    text = (tmp_path / "compliance.json").read_text(encoding="utf-8")
+    assert "Không tìm thấy" in text and decomposed not in text

@@ -285,3 +285,9 @@ def test_build_check_results_reads_outcomes_safety_and_evidence(tmp_path, checks
     assert built["perf.avg_response"].outcome == "not_run"
     assert built["perf.avg_response"].reason == "not on production"
     assert built["lookup.public"].outcome == "missing"
+
+
+def test_checks_of_unselected_criteria_are_not_run_rather_than_missing(edition):
+    card = judge(edition, {}, only="GEN-01")
+    assert [c.outcome for c in card.criteria["HS-04"].checks] == ["not_run", "not_run"]
+    assert [c.outcome for c in judge(edition, {}, only="HS-04").criteria["HS-04"].checks] == ["missing", "missing"]
