@@ -5,7 +5,7 @@ The rules (DESIGN §4; every one is tested in tests/report/test_scoring.py):
 Check outcomes (harness.outcomes, plus one of ours): passed, failed, error, skipped (by the plugin,
 with its reason), missing (no test implements the check), not_run (withheld by production
 safety, see `withheld_by_safety`). A check named by a criterion but absent from the results is
-missing.
+missing (not_run when the criterion is outside the selection).
 
 Criterion verdicts, decided in this order:
 1. Not selected (--only/--section) → NOT_RUN, excluded from every score.
@@ -45,7 +45,7 @@ portal's, not a tester's.
 
 Exit code (DESIGN §2): full run — 0 certified; 4 when it would be certified if every
 MANUAL_PENDING criterion were attested pass (all that is missing is the tester's part); else 1.
-Partial run — 0 when every selected scored criterion is PASS, ATTESTED_PASS, WAIVED or
+Partial run — 0 when every selected non-informative criterion is PASS, ATTESTED_PASS, WAIVED or
 NOT_APPLICABLE (and there is at least one); 4 when the others are only MANUAL_PENDING; else 1.
 """
 from __future__ import annotations

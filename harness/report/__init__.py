@@ -81,7 +81,8 @@ def _copy_attestations(staging: Path, record: RunRecord, redactor: Redactor) -> 
         warnings.append(warning)
     for attestation in source.attestations.values():
         for evidence in attestation.evidence:
-            rel = f"attestations/{_safe_name(attestation.criterion, 'criterion')}/{_safe_name(Path(evidence.path).name, 'evidence')}"
+            folder_name = _safe_name(attestation.criterion, "criterion")
+            rel = f"attestations/{folder_name}/{_safe_name(Path(evidence.path).name, 'evidence')}"
             warning = copy_redacted(evidence.resolved, staging / rel, redactor)
             if warning:
                 warnings.append(warning)

@@ -140,7 +140,8 @@ def criterion_result(doc: dict, criterion: dict, section: dict, files: _Attachme
         {"name": "Phương pháp — Method", "value": criterion["method"]},
     ]
     if criterion.get("verdict_before_waiver"):
-        parameters.append({"name": "Khi không miễn trừ — Without the waiver", "value": criterion["verdict_before_waiver"]})
+        parameters.append({"name": "Khi không miễn trừ — Without the waiver",
+                           "value": criterion["verdict_before_waiver"]})
     for parameter in parameters:  # shown, but kept out of Allure's history key: a criterion's trend
         parameter["excluded"] = True  # must survive a change of verdict
     return {

@@ -52,6 +52,6 @@ def render(doc: dict, allure_report: bool = False) -> str:
     allure_report: whether allure-report/index.html was built (the footer links to it only then).
     """
     template = _environment().get_template("compliance.html.j2")
-    return template.render(doc=doc, allure_report=allure_report, verdicts=VERDICTS, labels=VERDICT_LABELS, symbols=SYMBOLS,
-                           outcome_labels=OUTCOME_LABELS, provenance_labels=PROVENANCE_LABELS,
+    return template.render(doc=doc, allure_report=allure_report, verdicts=VERDICTS, labels=VERDICT_LABELS,
+                           symbols=SYMBOLS, outcome_labels=OUTCOME_LABELS, provenance_labels=PROVENANCE_LABELS,
                            statuses=STATUS_LABELS, safety_flags=SAFETY_FLAGS, flag_labels=FLAG_LABELS)

@@ -193,8 +193,8 @@ def test_pending_is_unknown_and_not_applicable_is_skipped(tmp_path, edition, mon
     monkeypatch.setattr(allure, "allure_command", lambda: None)
     card = judge(edition, absent={"lookup"})
     report.write_run(tmp_path, record(edition, card, passing()), Redactor())
-    statuses = {r["historyId"]: r["status"] for r in
-                (json.loads(p.read_text(encoding="utf-8")) for p in (tmp_path / "allure-results").glob("*-result.json"))}
+    files = (tmp_path / "allure-results").glob("*-result.json")
+    statuses = {r["historyId"]: r["status"] for r in (json.loads(p.read_text(encoding="utf-8")) for p in files)}
     assert statuses["mini:HS-06"] == "unknown" and statuses["mini:GEN-01"] == "unknown"
     assert statuses["mini:HS-02"] == "skipped" and statuses["mini:HS-01"] == "passed"
 
