@@ -11,7 +11,7 @@ import pytest
 from harness.attestations import load_attestations
 from harness.yamlsource import InputError
 
-from conftest import TODAY
+from reportkit import TODAY
 
 TARGET = {"id": "cong-dvc-b", "vendor": "Công ty Cổ phần A", "system": "Cổng DVC tỉnh B", "version": "2.3.1"}
 PICTURE = b"\x89PNG\r\n\x1a\n fake screenshot of the statement"

@@ -15,7 +15,7 @@ from harness.chromium import find_chromium, launch_args
 from harness.evidence import EvidenceStore, Redactor
 from harness.report import allure
 
-from conftest import REPO, TARGET, TODAY, record
+from reportkit import REPO, TARGET, TODAY, record
 
 pytestmark = pytest.mark.browser
 AXE = (Path(axe_playwright_python.__file__).parent / "axe.min.js").read_text(encoding="utf-8")

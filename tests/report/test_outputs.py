@@ -17,7 +17,7 @@ from harness.evidence import EvidenceStore, Redactor
 from harness.report import allure, document
 from harness.scoring import CheckResult
 
-from conftest import REPO, TODAY, judge, passing, record
+from reportkit import REPO, TODAY, judge, passing, record
 
 SECRET = "Mk-bi-mat-2026!"
 CITIZEN_ID = "001099012345"

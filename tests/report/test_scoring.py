@@ -9,7 +9,7 @@ from harness import scoring
 from harness.outcomes import CheckOutcomes, require
 from harness import Inconclusive
 
-from conftest import ALL_CHECKS, attestations, judge, passing, results
+from reportkit import ALL_CHECKS, attestations, judge, passing, results
 
 EVERYTHING_ATTESTED = (("GEN-01", "pass"), ("HS-02", "pass"), ("HS-06", "pass"))
 
