@@ -67,6 +67,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--edition")
     _add_criteria_dir(p)
 
+    verify = commands.add_parser("verify", help="check a run folder against its manifest.sha256 "
+                                                "(exit 1 naming every changed, added or missing file)")
+    verify.add_argument("dir", metavar="DIR", type=Path, help="a run's output folder")
+
+    diff = commands.add_parser("diff", help="criteria whose verdict changed between two runs, worst first "
+                                            "(exit 1 when a PASS was lost)")
+    diff.add_argument("old", metavar="OLD", type=Path, help="compliance.json or run folder of the earlier run")
+    diff.add_argument("new", metavar="NEW", type=Path, help="compliance.json or run folder of the later run")
+    diff.add_argument("--format", choices=("table", "json"), default="table")
+
     portal = commands.add_parser("portal", help="start the bundled reference portal (refportal)",
                                  add_help=False)
     portal.add_argument("portal_args", nargs=argparse.REMAINDER)
@@ -105,6 +115,20 @@ def main(argv: list[str] | None = None) -> int:
         from harness.run_command import run
 
         return run(args)
+    if args.command == "verify":
+        from harness.verify import command as verify
+
+        return verify(args.dir)
+    if args.command == "diff":
+        from harness.diff import command as diff
+        from harness.yamlsource import InputError
+
+        try:
+            return diff(args.old, args.new, args.format)
+        except InputError as exc:
+            for problem in exc.problems:
+                print(problem, file=sys.stderr)
+            return 2
     if args.command == "profile":
         if args.profile_command != "check":
             parser.parse_args(["profile", "--help"])

@@ -1,0 +1,96 @@
+"""`dokiem diff OLD NEW`: the criteria whose verdict changed between two runs, worst first.
+
+OLD and NEW are each a compliance.json or a run folder holding one. Order, worst first:
+the verdicts that fell, largest fall first (PASS→FAIL before PASS→ERROR before
+PASS→MANUAL_PENDING; among equal falls a lost PASS first); then changes of equal rank
+(PASS→ATTESTED_PASS); then the verdicts that rose, smallest rise first (FAIL→PASS last); then
+criteria present in only one of the runs. Exit 1 when any criterion went from PASS or ATTESTED_PASS to
+anything else (a regression a nightly job must flag), else 0; 2 on bad input. Runs of different
+editions may be compared: the output says so, and criteria only one edition has are listed.
+"""
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+from harness.yamlsource import InputError, Problem, display_path
+
+COMPLIANCE = "compliance.json"
+# how good a verdict is: the drop from one rank to another is how bad a change is
+RANK = {"PASS": 0, "ATTESTED_PASS": 0, "NOT_APPLICABLE": 1, "WAIVED": 1, "MANUAL_PENDING": 2, "NOT_RUN": 3,
+        "ERROR": 4, "ATTESTED_FAIL": 5, "FAIL": 5}
+PASSED = {"PASS", "ATTESTED_PASS"}
+
+
+def load_run(path: Path) -> dict:
+    """A compliance.json (or the one in a run folder) → {edition, run_id, verdicts {id: verdict}}."""
+    path = Path(path)
+    file = path / COMPLIANCE if path.is_dir() else path
+    name = display_path(file)
+    try:
+        doc = json.loads(file.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise InputError([Problem(name, 1, 1, "", "file not found — không tìm thấy compliance.json; give a "
+                                                  "compliance.json or the run folder holding it")]) from None
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        line, col = (getattr(exc, "lineno", 1), getattr(exc, "colno", 1))
+        raise InputError([Problem(name, line, col, "", f"not JSON ({exc}) — không phải JSON hợp lệ")]) from None
+    try:
+        verdicts = {c["id"]: c["verdict"] for c in doc["criteria"]}
+        edition, run_id = doc["edition"]["id"], doc["run"]["id"]
+    except (KeyError, TypeError):
+        raise InputError([Problem(name, 1, 1, "", "not a dokiem compliance.json (needs run.id, edition.id and "
+                                                  "criteria[].id/verdict) — không phải biên bản của dokiem")]) from None
+    unknown = sorted({v for v in verdicts.values() if v not in RANK})
+    if unknown:
+        raise InputError([Problem(name, 1, 1, "", f"unknown verdicts {unknown} — kết quả không hợp lệ")])
+    return {"edition": edition, "run_id": run_id, "verdicts": verdicts, "path": name}
+
+
+def compare(old: dict, new: dict) -> dict:
+    """The changes between two loaded runs, ordered worst first, and whether any PASS was lost."""
+    changes = []
+    for cid in sorted(set(old["verdicts"]) | set(new["verdicts"])):
+        before, after = old["verdicts"].get(cid), new["verdicts"].get(cid)
+        if before == after:
+            continue
+        regression = before in PASSED and after is not None and after not in PASSED
+        drop = RANK[after] - RANK[before] if before and after else None
+        changes.append({"criterion": cid, "old": before, "new": after, "regression": regression, "drop": drop})
+
+    def order(change: dict):
+        if change["drop"] is None:
+            return (2, 0, 0, change["criterion"])
+        # worst first: the biggest drop, and among equal drops the one that lost a PASS
+        return (0 if change["drop"] > 0 else 1, -change["drop"], 0 if change["regression"] else 1,
+                change["criterion"])
+
+    changes.sort(key=order)
+    return {"old": {k: old[k] for k in ("path", "run_id", "edition")},
+            "new": {k: new[k] for k in ("path", "run_id", "edition")},
+            "same_edition": old["edition"] == new["edition"],
+            "changes": changes, "regressions": sum(c["regression"] for c in changes)}
+
+
+def command(old_path: Path, new_path: Path, fmt: str = "table") -> int:
+    """`dokiem diff OLD NEW [--format json]`: print the changes, return the exit code."""
+    result = compare(load_run(old_path), load_run(new_path))
+    if fmt == "json":
+        json.dump(result, sys.stdout, ensure_ascii=False, indent=2)
+        print()
+    else:
+        if not result["same_edition"]:
+            print(f"Lưu ý: hai lần chạy dùng hai bộ tiêu chí khác nhau — note: different editions "
+                  f"({result['old']['edition']} → {result['new']['edition']})")
+        print(f"{result['old']['run_id']} → {result['new']['run_id']}")
+        if not result["changes"]:
+            print("Không tiêu chí nào đổi kết quả — no criterion changed its verdict")
+        for c in result["changes"]:
+            mark = "!!" if c["regression"] else ("↓ " if (c["drop"] or 0) > 0 else "↑ " if c["drop"] else "  ")
+            print(f"{mark} {c['criterion']:<9} {c['old'] or '(không có — absent)':<15} → "
+                  f"{c['new'] or '(không có — absent)'}")
+        if result["regressions"]:
+            print(f"{result['regressions']} tiêu chí không còn đạt — criteria no longer passing "
+                  "(PASS/ATTESTED_PASS → other)", file=sys.stderr)
+    return 1 if result["regressions"] else 0
