@@ -150,10 +150,13 @@ class RunState:
         simulator = self.profile.simulator
         terminal = self.config.pluginmanager.get_plugin("terminalreporter")
         say = (lambda line: terminal.write_line(line)) if terminal else (lambda line: print(line))
+        # the simulator's own log lives outside the output: it is copied in, redacted, at the end
+        work = Path(tempfile.mkdtemp(prefix="dokiem-nps-"))
+        self.temp_dirs.append(work)
+        self.simulator_log = work / "records.jsonl"
         try:
             nps = start_simulator(self.run_id, self.edition.folder, bind=simulator.get("bind", "127.0.0.1:0"),
-                                  public_url=simulator.get("public_url"),
-                                  records_file=self.staging / "evidence" / "simulator" / "records.jsonl",
+                                  public_url=simulator.get("public_url"), records_file=self.simulator_log,
                                   smtp_bind=simulator.get("smtp_bind"))
         except StartError as exc:
             _exit(EXIT_UNREACHABLE, [f"dokiem: không khởi động được dịch vụ mô phỏng — the simulator did not start: {exc}"])
@@ -278,9 +281,17 @@ class RunState:
         from harness import report, scoring
 
         finished = dt.datetime.now(dt.timezone.utc)
+        log = getattr(self, "simulator_log", None)
+        if log is not None and log.is_file() and log.stat().st_size:
+            # everything the target sent to the simulator, redacted like all evidence (DESIGN §6)
+            self.evidence.write_text("simulator", "records.jsonl", log.read_text(encoding="utf-8"))
         tables = _read_jsonl(self.staging / RUN_FILES / "tables.jsonl")
         review_items = _read_jsonl(self.staging / RUN_FILES / "review.jsonl")
-        check_results = scoring.check_results(self.outcomes, self.selection.checks, self.evidence_index())
+        withheld = scoring.withheld_by_safety(self.checks, self.selection.checks, self.environment,
+                                              self.authorised_flags())
+        check_results = scoring.build_check_results(self.outcomes, self.selection.checks, None, withheld)
+        for check_id, paths in self.evidence_index().items():
+            check_results[check_id].evidence = paths
         scorecard = scoring.score(self.edition, self.selection, check_results, self.profile.features_absent,
                                   self.attestations, demo=self.demo)
         shutil.rmtree(self.staging / RUN_FILES, ignore_errors=True)
@@ -291,7 +302,8 @@ class RunState:
             demo=self.demo, command=list(sys.argv), partial=self.selection.partial, edition=self.edition,
             checks_sha256=self.checks.sha256(), target=target, scorecard=scorecard, check_results=check_results,
             tables=tables, review_items=review_items,
-            allure_raw_dir=(self.staging / "allure-raw") if (self.staging / "allure-raw").is_dir() else None)
+            allure_raw_dir=(self.staging / "allure-raw") if (self.staging / "allure-raw").is_dir() else None,
+            attestations=self.attestations)
         history = self.config.getoption("history")
         warnings = report.write_run(self.staging, record, self.redactor,
                                     history_dir=Path(history) if history else None)
@@ -321,11 +333,10 @@ class RunState:
 
 
 def scorecard_summary(scorecard, out_dir: Path, demo: bool) -> list[str]:
-    counts: dict[str, int] = {}
-    for row in scorecard.criteria:
-        counts[row.verdict] = counts.get(row.verdict, 0) + 1
-    lines = ["[dokiem] " + ", ".join(f"{verdict}: {n}" for verdict, n in sorted(counts.items()))]
-    lines.append(f"[dokiem] {'ĐẠT — certified' if scorecard.certified else 'CHƯA ĐẠT — not certified'}"
+    counts = {verdict: n for verdict, n in scorecard.counts().items() if n}
+    lines = ["[dokiem] " + ", ".join(f"{verdict}: {n}" for verdict, n in counts.items())]
+    certified = scorecard.certification.get("certified")
+    lines.append(f"[dokiem] {'ĐẠT — certified' if certified else 'CHƯA ĐẠT — not certified'}"
                  f"{' (chạy minh họa — demonstration run)' if demo else ''}; exit {scorecard.exit_code}")
     lines.append(f"[dokiem] báo cáo (reports): {out_dir}")
     html = out_dir / "compliance.html"

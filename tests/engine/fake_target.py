@@ -82,8 +82,9 @@ class Handler(BaseHTTPRequestHandler):
                     files.append({"name": part.get_filename(), "size": len(part.get_payload(decode=True))})
                 else:
                     fields[name] = part.get_payload(decode=True).decode("utf-8")
-            return self._send(201, {"code": "000.00.00.H29-261124-0001", "fields": json.loads(fields["form_data"]),
-                                    "files": files})
+            code = {"bad-code": "H29-261124-1", "undecidable": "000.00.00.H29-261124-0000"}.get(
+                getattr(self.server, "mode", "good"), "000.00.00.H29-261124-0001")
+            return self._send(201, {"code": code, "fields": json.loads(fields["form_data"]), "files": files})
         return self._send(404, {"error": "not found"})
 
 
