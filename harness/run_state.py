@@ -221,8 +221,10 @@ class RunState:
             if reason:
                 item.add_marker(pytest.mark.skip(reason=reason))
             scenario = self.checks.checks[wanted[0]].scenario if wanted[0] in self.checks.checks else None
-            if scenario:
-                item.add_marker(pytest.mark.xdist_group(scenario))  # one scenario, one worker (DESIGN §2.4)
+            if scenario and item.get_closest_marker("xdist_group") is None:
+                # one scenario, one worker (DESIGN §2.4); a suite that builds on another scenario's
+                # observations declares the shared group itself (pytestmark = xdist_group("dossier"))
+                item.add_marker(pytest.mark.xdist_group(scenario))
             keep.append(item)
         return keep, drop
 
