@@ -153,7 +153,7 @@ class SyncWorker:
                             row["service"], code, self.retry.total_seconds(), exc)
                 with db.transaction(conn):
                     conn.execute("UPDATE outbox SET attempts = attempts + 1, next_attempt_at = ?, last_error = ? "
-                                 "WHERE id = ?", (clock.iso(due), str(exc)[:500], row["id"]))
+                                 "WHERE id = ?", (due.isoformat(), str(exc)[:500], row["id"]))  # to the microsecond
                 blocked.add(code)
                 next_due = due if next_due is None else min(next_due, due)
                 if exc.unreachable:
