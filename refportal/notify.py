@@ -7,8 +7,9 @@ import queue
 import smtplib
 import threading
 from dataclasses import dataclass
-from email.message import EmailMessage
-from email.utils import formatdate, make_msgid
+from email.header import Header
+from email.mime.text import MIMEText
+from email.utils import formataddr, formatdate, make_msgid, parseaddr
 
 import requests
 
@@ -67,13 +68,15 @@ class Notifier:
                 log.warning("không gửi được thông báo tới %s — notification not sent: %s", item.to, exc)
 
     def _send_mail(self, item: Mail) -> None:
-        message = EmailMessage()
-        message["From"] = self.mail_from
+        # compat32 MIMEText + Header: the default policy of Python 3.11 drops the spaces between
+        # encoded words when it folds a long Vietnamese subject
+        message = MIMEText(item.body, "plain", "utf-8")
+        name, address = parseaddr(self.mail_from)
+        message["From"] = formataddr((name, address), charset="utf-8")
         message["To"] = item.to
-        message["Subject"] = item.subject
+        message["Subject"] = Header(item.subject, "utf-8")
         message["Date"] = formatdate(localtime=True)
         message["Message-ID"] = make_msgid(domain="dichvucong.refportal")
-        message.set_content(item.body, charset="utf-8")
         host, port = self.smtp
         with smtplib.SMTP(host, port, timeout=10) as smtp:
             smtp.send_message(message)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import asyncio
 import json
 import os
 import ssl
@@ -54,6 +55,18 @@ class ReadyServer(uvicorn.Server):
         if self.started and not self.should_exit:
             self.announce()
 
+    async def _wait_tasks_to_complete(self) -> None:
+        # An idle keep-alive TLS connection only closes once the client answers close_notify,
+        # which an idle client never does: uvicorn would wait out the whole graceful timeout.
+        # Requests in flight keep their connection; idle ones are dropped after a short grace.
+        await asyncio.sleep(0.3)
+        for connection in list(self.server_state.connections):
+            cycle = getattr(connection, "cycle", None)
+            transport = getattr(connection, "transport", None)
+            if transport is not None and (cycle is None or getattr(cycle, "response_complete", False)):
+                transport.abort()
+        await super()._wait_tasks_to_complete()
+
 
 def run(args: argparse.Namespace) -> int:
     try:
@@ -70,7 +83,7 @@ def run(args: argparse.Namespace) -> int:
         ssl_files = {"ssl_certfile": str(cert), "ssl_keyfile": str(key)}
     config = uvicorn.Config(create_app(ctx), host=settings.host, port=settings.port, server_header=False,
                             date_header=True, access_log=False, log_level=args.log_level, lifespan="on",
-                            timeout_graceful_shutdown=5, **ssl_files)
+                            timeout_graceful_shutdown=3, **ssl_files)
     try:
         sock = config.bind_socket()
     except (OSError, SystemExit) as exc:
