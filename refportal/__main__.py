@@ -6,9 +6,7 @@ the URL and the test accounts. Stops cleanly on SIGTERM.
 from __future__ import annotations
 
 import argparse
-import json
 import logging
-import os
 import signal
 import sys
 from pathlib import Path

@@ -55,6 +55,7 @@ class Context:
     portal: Portal
     url_secret: str
     signer: object                      # pki.Issued: signs electronic results
+    ca: object | None = None            # pki.Issued: the local CA (issues the HTTPS certificate)
     holidays: set[date] = field(default_factory=set)
     sync: object | None = None          # sync.SyncWorker
     notifier: object | None = None      # notify.Notifier

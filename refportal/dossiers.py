@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import PurePath
 
-from refportal import catalogue, clock, codes, db, documents, packets, payment, status, sync, workdays
+from refportal import catalogue, clock, codes, db, documents, payment, status, sync, workdays
 from refportal.accounts import APPLICANT_ROLES, OFFICER_ROLES, User
 from refportal.context import Context
 from refportal.errors import ApiError

@@ -10,7 +10,6 @@ import requests
 
 from refportal import clock
 from refportal.context import Context
-from refportal.text import ascii_text
 
 VERSION = "1.0.6"
 MAC_FIELDS = {
@@ -98,7 +97,3 @@ def post(ctx: Context, message: dict) -> dict:
         raise PaymentError(f"Nền tảng thanh toán từ chối ({message['LoaiBanTin']}): MaLoi {data.get('MaLoi')} "
                            f"{data.get('MoTaLoi', '')}".strip())
     return data
-
-
-def ascii_name(name: str) -> str:
-    return ascii_text(name)

@@ -6,6 +6,7 @@ import argparse
 import asyncio
 import json
 import os
+import socket
 import ssl
 import sys
 
@@ -34,8 +35,8 @@ def build_context(args: argparse.Namespace) -> Context:
     finally:
         conn.close()
     ca = pki.ensure_ca(state_dir)
-    ctx = Context(settings=settings, portal=portal, url_secret=url_secret, signer=pki.ensure_signing_cert(ca, state_dir))
-    ctx.ca = ca  # type: ignore[attr-defined]
+    ctx = Context(settings=settings, portal=portal, url_secret=url_secret, signer=pki.ensure_signing_cert(ca, state_dir),
+                  ca=ca)
     if settings.national_portal:
         client = NationalPortalClient(settings.national_portal, settings.nps_user, settings.nps_password, portal.code)
         ctx.sync = SyncWorker(ctx, client)
@@ -79,14 +80,14 @@ def run(args: argparse.Namespace) -> int:
 
     ssl_files = {}
     if settings.https:
-        cert, key = pki.write_server_cert(ctx.ca, settings.state_dir, settings.host)  # type: ignore[attr-defined]
+        cert, key = pki.write_server_cert(ctx.ca, settings.state_dir, settings.host)
         ssl_files = {"ssl_certfile": str(cert), "ssl_keyfile": str(key)}
     config = uvicorn.Config(create_app(ctx), host=settings.host, port=settings.port, server_header=False,
                             date_header=True, access_log=False, log_level=args.log_level, lifespan="on",
                             timeout_graceful_shutdown=3, **ssl_files)
     try:
-        sock = config.bind_socket()
-    except (OSError, SystemExit) as exc:
+        sock = bind_socket(settings.host, settings.port)
+    except OSError as exc:
         print(f"LỖI: không mở được cổng {settings.host}:{settings.port} — cannot bind: {exc}", file=sys.stderr)
         return 3
     config.load()
@@ -111,6 +112,22 @@ def run(args: argparse.Namespace) -> int:
 
     ReadyServer(config, announce).run(sockets=[sock])
     return 0
+
+
+def bind_socket(host: str, port: int) -> socket.socket:
+    """The listening socket, made here so `--port 0` knows its port before the ready line.
+
+    It is created with proto IPPROTO_TCP: asyncio sets TCP_NODELAY only on sockets it can see are
+    TCP, and without it every keep-alive response waits ~40 ms for a delayed ACK (Nagle)."""
+    family, kind, proto, _, address = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM,
+                                                          proto=socket.IPPROTO_TCP)[0]
+    sock = socket.socket(family, kind, proto)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+    sock.bind(address)
+    sock.listen(2048)
+    sock.set_inheritable(True)
+    return sock
 
 
 def banner(url: str, settings: Settings) -> str:

@@ -4,7 +4,6 @@ through the API, the timeline, supplement, payment on the platform's page, resul
 rating. Then axe-core, keyboard use and handheld width on the public pages."""
 from __future__ import annotations
 
-import re
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
