@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import PurePath
 
-from refportal import catalogue, clock, codes, db, documents, payment, status, sync, workdays
+from refportal import audit, catalogue, clock, codes, db, documents, payment, status, sync, workdays
 from refportal.accounts import APPLICANT_ROLES, OFFICER_ROLES, User
 from refportal.context import Context
 from refportal.errors import ApiError
@@ -194,7 +194,7 @@ def _appointment(conn, when, procedure: dict) -> str:
 # --- registration ------------------------------------------------------------------------------
 
 def submit(conn: sqlite3.Connection, ctx: Context, user: User, procedure_code: str, form_data: dict,
-           uploads: list[Upload], return_by_post: bool = False) -> sqlite3.Row:
+           uploads: list[Upload], return_by_post: bool = False, ip: str | None = None) -> sqlite3.Row:
     """Online submission by a citizen or business: status 1 with a code at once."""
     if user.role not in APPLICANT_ROLES:
         raise ApiError(403, "Chỉ công dân, doanh nghiệp nộp hồ sơ trực tuyến — only citizens and businesses submit online")
@@ -223,6 +223,7 @@ def submit(conn: sqlite3.Connection, ctx: Context, user: User, procedure_code: s
         _store_uploads(conn, cur.lastrowid, uploads)
         row = _history(conn, cur.lastrowid, actor, status.STEPS["submit"].action, status.MOI_DANG_KY,
                        form_data.get("ghi_chu"))
+        audit.record(conn, user.username, "dossier_submit", code, ip)
         dossier = _enqueue(conn, ctx, cur.lastrowid, procedure, row)
         _notify(ctx, dossier, "đã nộp thành công",
                 f"Hồ sơ thủ tục \"{procedure['name']}\" đã được nộp trực tuyến lúc {clock.iso(now)} và đang chờ "
@@ -232,7 +233,7 @@ def submit(conn: sqlite3.Connection, ctx: Context, user: User, procedure_code: s
 
 
 def intake(conn: sqlite3.Connection, ctx: Context, officer: User, channel: str, procedure_code: str,
-           applicant: dict, uploads: list[Upload], return_by_post: bool = False) -> sqlite3.Row:
+           applicant: dict, uploads: list[Upload], return_by_post: bool = False, ip: str | None = None) -> sqlite3.Row:
     """Counter or postal intake by the receiving officer: received at once (status 2)."""
     if officer.role != "receiving_officer":
         raise ApiError(403, "Chỉ cán bộ Bộ phận Một cửa tiếp nhận hồ sơ — only the receiving officer")
@@ -263,6 +264,7 @@ def intake(conn: sqlite3.Connection, ctx: Context, officer: User, channel: str, 
              clock.iso(now), appointment))
         _store_uploads(conn, cur.lastrowid, uploads)
         row = _history(conn, cur.lastrowid, actor, action, status.DA_TIEP_NHAN, None)
+        audit.record(conn, officer.username, f"dossier_intake_{channel}", code, ip)
         dossier = _enqueue(conn, ctx, cur.lastrowid, procedure, row)
         _notify(ctx, dossier, "đã được tiếp nhận",
                 f"Hồ sơ thủ tục \"{procedure['name']}\" đã được tiếp nhận. Ngày hẹn trả kết quả: {appointment[:10]}.",
@@ -275,7 +277,7 @@ def intake(conn: sqlite3.Connection, ctx: Context, officer: User, channel: str, 
 
 def take_step(conn: sqlite3.Connection, ctx: Context, user: User, code: str, step_name: str, *,
               reason: str | None = None, note: str | None = None, amount: int | None = None,
-              uploads: list[Upload] | None = None) -> sqlite3.Row:
+              uploads: list[Upload] | None = None, ip: str | None = None) -> sqlite3.Row:
     """Move a dossier by one step of the status machine; 401/403/404/409/422 as API.md says."""
     dossier = load(conn, code)
     if dossier is None or (user.role in APPLICANT_ROLES and dossier["owner_id"] != user.id):
@@ -302,6 +304,7 @@ def take_step(conn: sqlite3.Connection, ctx: Context, user: User, code: str, ste
             raise ApiError(409, str(exc), status_label=status.label(dossier["status"])) from None
         _apply(conn, ctx, dossier, procedure, step_name, target, actor, reason, note, amount, uploads or [], outcome)
         history_row = _history(conn, dossier["id"], actor, status.STEPS[step_name].action, target, reason or note)
+        audit.record(conn, user.username, "dossier_" + step_name.replace("-", "_"), code, ip)
         dossier = _enqueue(conn, ctx, dossier["id"], procedure, history_row)
     _after_commit(ctx, outcome)
     return dossier
@@ -456,6 +459,7 @@ def _record_paid(conn: sqlite3.Connection, ctx: Context, reference: str, transac
         _apply(conn, ctx, dossier, procedure, "payment-confirmed", target, PAYMENT_PLATFORM, None, None, None, [], outcome)
         note = f"Mã giao dịch {transaction_id}, số tiền {row['amount']} đồng"
         history_row = _history(conn, dossier["id"], PAYMENT_PLATFORM, status.STEPS["payment-confirmed"].action, target, note)
+        audit.record(conn, PAYMENT_PLATFORM.username, "dossier_payment_confirmed", dossier["code"], None)
         _enqueue(conn, ctx, dossier["id"], procedure, history_row)
     _after_commit(ctx, outcome)
 

@@ -59,7 +59,7 @@ async def submit(request: Request, procedure_code: str = Form(...), form_data: s
                  conn: sqlite3.Connection = Depends(get_conn)):
     uploads = await read_uploads(files, component_codes)
     dossier = dossiers.submit(conn, ctx_of(request), user, procedure_code.strip(), _parse_form_data(form_data),
-                              uploads, return_by_post)
+                              uploads, return_by_post, ip=client_ip(request))
     return {"code": dossier["code"], "status_label": status.label(dossier["status"]),
             "submitted_at": dossier["submitted_at"], "appointment_date": dossier["appointment_date"]}
 
@@ -75,7 +75,7 @@ def _intake(channel: str):
                 raise ApiError(422, f"Tệp '{f.name}': content_base64 không phải base64 — not valid base64") from None
             uploads.append(Upload(f.name, data, f.content_type or "", f.component_code))
         dossier = dossiers.intake(conn, ctx_of(request), user, channel, body.procedure_code.strip(),
-                                  body.applicant.model_dump(), uploads, body.return_by_post)
+                                  body.applicant.model_dump(), uploads, body.return_by_post, ip=client_ip(request))
         return {"code": dossier["code"], "status_label": status.label(dossier["status"]),
                 "received_at": dossier["received_at"], "appointment_date": dossier["appointment_date"]}
     return intake
@@ -121,7 +121,7 @@ def _json_step(step_name: str, model, summary: str, optional: bool = True):
              user: User = Depends(api_user), conn: sqlite3.Connection = Depends(get_conn)):
         values = body.model_dump() if body is not None else {}
         dossier = dossiers.take_step(conn, ctx_of(request), user, code, step_name, reason=values.get("reason"),
-                                     note=values.get("note"), amount=values.get("amount"))
+                                     note=values.get("note"), amount=values.get("amount"), ip=client_ip(request))
         answer = step_answer(dossier)
         if step_name == "return":
             answer["returned_at"] = dossier["returned_at"]
@@ -149,7 +149,8 @@ async def supplement(code: str, request: Request, files: list[UploadFile] = File
                      component_codes: str | None = Form(None), user: User = Depends(api_user),
                      conn: sqlite3.Connection = Depends(get_conn)):
     uploads = await read_uploads(files, component_codes)
-    dossier = dossiers.take_step(conn, ctx_of(request), user, code, "supplement", note=note, uploads=uploads)
+    dossier = dossiers.take_step(conn, ctx_of(request), user, code, "supplement", note=note, uploads=uploads,
+                                 ip=client_ip(request))
     return step_answer(dossier)
 
 

@@ -68,7 +68,8 @@ async def eform_post(code: str, request: Request, conn: sqlite3.Connection = Dep
     keys = (*dossiers.FORM_TO_APPLICANT, "trich_yeu", "ghi_chu")
     form_data = {k: str(form.get(k) or "").strip() for k in keys if str(form.get(k) or "").strip()}
     try:
-        dossier = dossiers.submit(conn, ctx_of(request), user, code, form_data, uploads, bool(form.get("return_by_post")))
+        dossier = dossiers.submit(conn, ctx_of(request), user, code, form_data, uploads, bool(form.get("return_by_post")),
+                                  ip=client_ip(request))
     except ApiError as exc:
         if exc.status >= 500:
             raise
@@ -139,7 +140,8 @@ async def supplement_post(code: str, request: Request, conn: sqlite3.Connection 
                           user: User | None = Depends(page_user)):
     async def act(u: User, form):
         uploads = await _form_uploads(form, [("files", None)])
-        dossiers.take_step(conn, ctx_of(request), u, code, "supplement", note=str(form.get("note") or ""), uploads=uploads)
+        dossiers.take_step(conn, ctx_of(request), u, code, "supplement", note=str(form.get("note") or ""), uploads=uploads,
+                           ip=client_ip(request))
         return "bo-sung"
     return await _step_form(request, conn, user, code, act)
 
@@ -179,7 +181,8 @@ async def message_post(code: str, request: Request, conn: sqlite3.Connection = D
 async def withdraw_post(code: str, request: Request, conn: sqlite3.Connection = Depends(get_conn),
                         user: User | None = Depends(page_user)):
     async def act(u: User, form):
-        dossiers.take_step(conn, ctx_of(request), u, code, "withdraw", note=str(form.get("note") or ""))
+        dossiers.take_step(conn, ctx_of(request), u, code, "withdraw", note=str(form.get("note") or ""),
+                           ip=client_ip(request))
         return "rut"
     return await _step_form(request, conn, user, code, act)
 
