@@ -1,0 +1,8 @@
+"""The REST JSON API (API.md), described at /openapi.json."""
+from fastapi import APIRouter
+
+from refportal.api import admin, auth, catalogue, dossiers, public
+
+router = APIRouter(prefix="/api")
+for module in (auth, catalogue, dossiers, public, admin):
+    router.include_router(module.router)

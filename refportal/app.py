@@ -1,0 +1,60 @@
+"""The FastAPI application: API, pages, static files, security headers and error handling."""
+from __future__ import annotations
+
+from contextlib import asynccontextmanager
+from pathlib import Path
+from urllib.parse import quote, urlsplit
+
+from fastapi import FastAPI, Request
+from fastapi.staticfiles import StaticFiles
+
+from refportal import __version__, errors, security
+from refportal.api import router as api_router
+from refportal.context import Context
+from refportal.pages import account, dossier_pages, files, public
+from refportal.pages.render import redirect
+
+STATIC = Path(__file__).resolve().parent / "static"
+
+DESCRIPTION = """REST JSON API của Cổng Dịch vụ công và Hệ thống một cửa điện tử tham chiếu (refportal).
+Xác thực: `POST /api/auth/login`, rồi `Authorization: Bearer <token>`.
+Hợp đồng đầy đủ: refportal/API.md. — The reference portal's REST API; see refportal/API.md."""
+
+
+def create_app(ctx: Context) -> FastAPI:
+    @asynccontextmanager
+    async def lifespan(app: FastAPI):
+        if ctx.sync is not None:
+            ctx.sync.start()
+        if ctx.notifier is not None:
+            ctx.notifier.start()
+        yield
+        if ctx.sync is not None:
+            ctx.sync.stop()
+        if ctx.notifier is not None:
+            ctx.notifier.stop()
+
+    app = FastAPI(title="refportal — Cổng Dịch vụ công tỉnh An Bình", version=__version__, description=DESCRIPTION,
+                  docs_url=None, redoc_url=None, openapi_url="/openapi.json", lifespan=lifespan)
+    app.state.ctx = ctx
+    errors.install(app)
+
+    @app.exception_handler(dossier_pages.LoginRequired)
+    async def login_required(request: Request, exc: dossier_pages.LoginRequired):
+        return redirect(request, "/dang-nhap?next=" + quote(str(exc.args[0]), safe="/"))
+
+    @app.get("/healthz", include_in_schema=False)
+    def healthz():
+        return {"status": "ok"}
+
+    app.include_router(api_router)
+    for module in (public, account, dossier_pages, files):
+        app.include_router(module.router)
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+
+    form_targets = ()
+    if ctx.settings.national_portal:  # the pay button's redirect leaves for the payment platform
+        parts = urlsplit(ctx.settings.national_portal)
+        form_targets = (f"{parts.scheme}://{parts.netloc}",)
+    app.add_middleware(security.SecurityHeadersMiddleware, https=ctx.settings.https, form_targets=form_targets)
+    return app

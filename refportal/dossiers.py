@@ -1,0 +1,653 @@
+"""The life of a dossier: submission and intake, every processing step, payment, result, rating,
+messages, and the views the API and the pages show. Each step runs in one write transaction that
+also writes its sync packets; mail and SMS go out after the commit."""
+from __future__ import annotations
+
+import hashlib
+import json
+import mimetypes
+import secrets
+import sqlite3
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import PurePath
+
+from refportal import audit, catalogue, clock, codes, db, documents, payment, status, sync, workdays
+from refportal.accounts import APPLICANT_ROLES, OFFICER_ROLES, User
+from refportal.context import Context
+from refportal.errors import ApiError
+from refportal.text import nfc
+
+CHANNEL_LABELS = {"online": "Trực tuyến", "counter": "Trực tiếp tại Bộ phận Một cửa", "post": "Qua bưu chính công ích"}
+NOT_FOUND = "Không tìm thấy hồ sơ — dossier not found"
+APPLICANT_FIELDS = ("full_name", "id_number", "birth_date", "phone", "email", "address")
+# e-form field -> applicant field (the e-form is pre-filled from the account with these names)
+FORM_TO_APPLICANT = {"ho_ten": "full_name", "so_dinh_danh": "id_number", "ngay_sinh": "birth_date",
+                     "dien_thoai": "phone", "email": "email", "dia_chi": "address"}
+MAX_FILES = 20
+
+
+@dataclass
+class Upload:
+    name: str
+    data: bytes
+    content_type: str = ""
+    component_code: str | None = None
+
+
+@dataclass
+class Actor:
+    """Who takes a step, as the history and the progress packets name them."""
+    username: str
+    full_name: str
+    title: str | None
+    department: str | None
+
+    @classmethod
+    def of(cls, conn: sqlite3.Connection, user: User) -> "Actor":
+        department = None
+        if user.agency_code:
+            row = conn.execute("SELECT name FROM agencies WHERE code = ?", (user.agency_code,)).fetchone()
+            department = row["name"] if row else None
+        if user.role == "receiving_officer":
+            department = "Bộ phận Một cửa" + (f" — {department}" if department else "")
+        title = user.title or ("Người nộp hồ sơ" if user.role in APPLICANT_ROLES else None)
+        return cls(user.username, user.full_name, title, department)
+
+
+PAYMENT_PLATFORM = Actor("nen-tang-thanh-toan", "Nền tảng thanh toán", "Hệ thống", None)
+
+
+@dataclass
+class Outcome:
+    """What a step leaves to do after its commit."""
+    mails: list[tuple[str, str, str]] = field(default_factory=list)
+    sms: list[tuple[str, str]] = field(default_factory=list)
+
+
+# --- loading and permissions -------------------------------------------------------------------
+
+def load(conn: sqlite3.Connection, code: str) -> sqlite3.Row | None:
+    return conn.execute("SELECT * FROM dossiers WHERE code = ?", (code,)).fetchone()
+
+
+def can_read(user: User | None, dossier: sqlite3.Row) -> bool:
+    if user is None:
+        return False
+    return user.role in OFFICER_ROLES or (dossier["owner_id"] is not None and dossier["owner_id"] == user.id)
+
+
+def readable(conn: sqlite3.Connection, user: User | None, code: str) -> sqlite3.Row:
+    """The dossier if `user` may read it; another citizen gets 404, as if it did not exist."""
+    if user is None:
+        raise ApiError(401, "Cần đăng nhập — login required")
+    dossier = load(conn, code)
+    if dossier is None or not can_read(user, dossier):
+        raise ApiError(404, NOT_FOUND)
+    return dossier
+
+
+def _check_role(user: User, dossier: sqlite3.Row, step_name: str) -> None:
+    roles = status.STEPS[step_name].roles
+    if "owner" in roles and user.role in APPLICANT_ROLES:
+        if dossier["owner_id"] != user.id:
+            raise ApiError(404, NOT_FOUND)
+        return
+    if user.role in APPLICANT_ROLES and dossier["owner_id"] != user.id:
+        raise ApiError(404, NOT_FOUND)
+    if user.role not in roles:
+        raise ApiError(403, f"Vai trò '{user.role}' không được thực hiện bước '{step_name}' — "
+                            f"role {user.role} may not take step {step_name}")
+
+
+def _procedure(conn: sqlite3.Connection, code: str) -> dict:
+    procedure = catalogue.get(conn, code)
+    if procedure is None:
+        raise ApiError(404, f"Không có thủ tục {code} — unknown procedure code")
+    return procedure
+
+
+def _holidays(conn: sqlite3.Connection) -> set[date]:
+    return {date.fromisoformat(r["day"]) for r in conn.execute("SELECT day FROM holidays")}
+
+
+# --- writing -----------------------------------------------------------------------------------
+
+def _history(conn, dossier_id: int, actor: Actor, action: str, new_status: int, note: str | None) -> sqlite3.Row:
+    cur = conn.execute("INSERT INTO history(dossier_id, time, username, full_name, title, department, action, status, "
+                       "note) VALUES (?,?,?,?,?,?,?,?,?)",
+                       (dossier_id, clock.iso(clock.now()), actor.username, actor.full_name, actor.title,
+                        actor.department, action, new_status, note))
+    return conn.execute("SELECT * FROM history WHERE id = ?", (cur.lastrowid,)).fetchone()
+
+
+def _store_uploads(conn, dossier_id: int, uploads: list[Upload], supplement_id: int | None = None) -> None:
+    for upload in uploads:
+        conn.execute("INSERT INTO attachments(dossier_id, name, component_code, content_type, size, sha256, data, "
+                     "supplement_id, uploaded_at) VALUES (?,?,?,?,?,?,?,?,?)",
+                     (dossier_id, upload.name, upload.component_code, upload.content_type, len(upload.data),
+                      hashlib.sha256(upload.data).hexdigest(), upload.data, supplement_id, clock.iso(clock.now())))
+
+
+def check_uploads(ctx: Context, uploads: list[Upload], procedure: dict | None, required: bool) -> list[Upload]:
+    """Clean names, sizes and component codes of uploaded files; 422 / 413 on bad input."""
+    if required and not uploads:
+        raise ApiError(422, "Cần đính kèm ít nhất một tệp thành phần hồ sơ — attach at least one file")
+    if len(uploads) > MAX_FILES:
+        raise ApiError(422, f"Tối đa {MAX_FILES} tệp mỗi lần — at most {MAX_FILES} files")
+    components = [c["code"] for c in procedure["components"]] if procedure else []
+    cleaned = []
+    for i, upload in enumerate(uploads):
+        name = nfc(PurePath((upload.name or "").replace("\\", "/")).name).strip() or f"tep-{i + 1}"
+        if not upload.data:
+            raise ApiError(422, f"Tệp '{name}' rỗng — file is empty")
+        if len(upload.data) > ctx.settings.max_upload_bytes:
+            raise ApiError(413, f"Tệp '{name}' vượt quá {ctx.settings.max_upload_bytes // (1024 * 1024)} MB — file too large")
+        component = upload.component_code or None
+        if component and components and component not in components:
+            raise ApiError(422, f"Mã thành phần hồ sơ '{component}' không thuộc thủ tục — unknown component code; "
+                                f"use one of {', '.join(components)}")
+        if component is None and components:
+            component = components[min(i, len(components) - 1)]  # files in the order of the components
+        content_type = upload.content_type or mimetypes.guess_type(name)[0] or "application/octet-stream"
+        cleaned.append(Upload(name, upload.data, content_type, component))
+    return cleaned
+
+
+def _clean_form_data(form_data) -> dict:
+    if not isinstance(form_data, dict):
+        raise ApiError(422, "form_data phải là đối tượng JSON — form_data must be a JSON object")
+    return {nfc(str(k)): nfc(v) if isinstance(v, str) else v for k, v in form_data.items()}
+
+
+def _notify(ctx: Context, dossier: sqlite3.Row, subject: str, body: str, sms: str | None, outcome: Outcome) -> None:
+    applicant = json.loads(dossier["applicant"])
+    link = f"{ctx.public_url}/ho-so/{dossier['code']}"
+    text = (f"Kính gửi {applicant.get('full_name', 'Quý vị')},\n\n{body}\n\nMã hồ sơ: {dossier['code']}\n"
+            f"Tra cứu: {ctx.public_url}/tra-cuu?ma={dossier['code']}\nXem chi tiết (cần đăng nhập): {link}\n\n"
+            f"{ctx.portal.portal_name}\nThư này được gửi tự động, vui lòng không trả lời.")
+    outcome.mails.append((applicant.get("email"), f"[{ctx.portal.portal_name}] Hồ sơ {dossier['code']}: {subject}", text))
+    if sms:
+        outcome.sms.append((applicant.get("phone"), f"{ctx.portal.sms_sender}: Ho so {dossier['code']} {sms}"))
+
+
+def _after_commit(ctx: Context, outcome: Outcome) -> None:
+    if ctx.sync is not None:
+        ctx.sync.wake()
+    if ctx.notifier is not None:
+        for to, subject, body in outcome.mails:
+            ctx.notifier.mail(to, subject, body)
+        for to, text in outcome.sms:
+            ctx.notifier.sms(to, text)
+
+
+def _enqueue(conn, ctx: Context, dossier_id: int, procedure: dict, history_row) -> sqlite3.Row:
+    dossier = conn.execute("SELECT * FROM dossiers WHERE id = ?", (dossier_id,)).fetchone()
+    sync.enqueue(conn, ctx, dossier, procedure, history_row)
+    return dossier
+
+
+def _appointment(conn, when, procedure: dict) -> str:
+    return clock.iso(workdays.add_working_days(when, procedure["processing_days"], _holidays(conn)))
+
+
+# --- registration ------------------------------------------------------------------------------
+
+def submit(conn: sqlite3.Connection, ctx: Context, user: User, procedure_code: str, form_data: dict,
+           uploads: list[Upload], return_by_post: bool = False, ip: str | None = None) -> sqlite3.Row:
+    """Online submission by a citizen or business: status 1 with a code at once."""
+    if user.role not in APPLICANT_ROLES:
+        raise ApiError(403, "Chỉ công dân, doanh nghiệp nộp hồ sơ trực tuyến — only citizens and businesses submit online")
+    procedure = _procedure(conn, procedure_code)
+    if procedure["level"] < 3:
+        raise ApiError(422, "Thủ tục mức độ 2 không nhận hồ sơ trực tuyến: tải biểu mẫu và nộp tại Bộ phận Một cửa — "
+                            "a level-2 procedure takes no online submission")
+    form_data = _clean_form_data(form_data)
+    uploads = check_uploads(ctx, uploads, procedure, required=True)
+    applicant = {field_: getattr(user, field_) for field_ in APPLICANT_FIELDS}
+    for form_key, applicant_key in FORM_TO_APPLICANT.items():
+        if isinstance(form_data.get(form_key), str) and form_data[form_key].strip():
+            applicant[applicant_key] = form_data[form_key].strip()
+    applicant["type"] = "business" if user.role == "business" else "citizen"
+    actor = Actor.of(conn, user)
+    outcome = Outcome()
+    now = clock.now()
+    with db.transaction(conn):
+        code = codes.next_dossier_code(conn, procedure["agency_code"], now)
+        cur = conn.execute(
+            "INSERT INTO dossiers(code, procedure_code, owner_id, channel, status, applicant, form_data, return_by_post, "
+            "receiving_unit, submitted_at, appointment_date) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+            (code, procedure["code"], user.id, "online", status.MOI_DANG_KY, json.dumps(applicant, ensure_ascii=False),
+             json.dumps(form_data, ensure_ascii=False), int(bool(return_by_post)), procedure["agency_code"],
+             clock.iso(now), _appointment(conn, now, procedure)))
+        _store_uploads(conn, cur.lastrowid, uploads)
+        row = _history(conn, cur.lastrowid, actor, status.STEPS["submit"].action, status.MOI_DANG_KY,
+                       form_data.get("ghi_chu"))
+        audit.record(conn, user.username, "dossier_submit", code, ip)
+        dossier = _enqueue(conn, ctx, cur.lastrowid, procedure, row)
+        _notify(ctx, dossier, "đã nộp thành công",
+                f"Hồ sơ thủ tục \"{procedure['name']}\" đã được nộp trực tuyến lúc {clock.iso(now)} và đang chờ "
+                "Bộ phận Một cửa tiếp nhận.", None, outcome)
+    _after_commit(ctx, outcome)
+    return dossier
+
+
+def intake(conn: sqlite3.Connection, ctx: Context, officer: User, channel: str, procedure_code: str,
+           applicant: dict, uploads: list[Upload], return_by_post: bool = False, ip: str | None = None) -> sqlite3.Row:
+    """Counter or postal intake by the receiving officer: received at once (status 2)."""
+    if officer.role != "receiving_officer":
+        raise ApiError(403, "Chỉ cán bộ Bộ phận Một cửa tiếp nhận hồ sơ — only the receiving officer")
+    procedure = _procedure(conn, procedure_code)
+    applicant = {k: nfc(str(v)).strip() for k, v in (applicant or {}).items() if v not in (None, "")}
+    if not applicant.get("full_name"):
+        raise ApiError(422, "Cần họ tên người nộp (applicant.full_name) — applicant.full_name is required")
+    applicant.setdefault("type", "citizen")
+    uploads = check_uploads(ctx, uploads, procedure, required=False)
+    owner = None
+    if applicant.get("id_number"):  # a citizen with an account sees the dossier in "my dossiers"
+        found = conn.execute("SELECT id FROM users WHERE id_number = ? AND role IN ('citizen', 'business')",
+                             (applicant["id_number"],)).fetchone()
+        owner = found["id"] if found else None
+    actor = Actor.of(conn, officer)
+    action = ("Tiếp nhận hồ sơ trực tiếp tại Bộ phận Một cửa" if channel == "counter"
+              else "Tiếp nhận hồ sơ qua dịch vụ bưu chính công ích")
+    outcome = Outcome()
+    now = clock.now()
+    with db.transaction(conn):
+        code = codes.next_dossier_code(conn, procedure["agency_code"], now)
+        appointment = _appointment(conn, now, procedure)
+        cur = conn.execute(
+            "INSERT INTO dossiers(code, procedure_code, owner_id, channel, status, applicant, form_data, return_by_post, "
+            "receiving_unit, submitted_at, received_at, appointment_date) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+            (code, procedure["code"], owner, channel, status.DA_TIEP_NHAN, json.dumps(applicant, ensure_ascii=False),
+             "{}", int(bool(return_by_post or channel == "post")), procedure["agency_code"], clock.iso(now),
+             clock.iso(now), appointment))
+        _store_uploads(conn, cur.lastrowid, uploads)
+        row = _history(conn, cur.lastrowid, actor, action, status.DA_TIEP_NHAN, None)
+        audit.record(conn, officer.username, f"dossier_intake_{channel}", code, ip)
+        dossier = _enqueue(conn, ctx, cur.lastrowid, procedure, row)
+        _notify(ctx, dossier, "đã được tiếp nhận",
+                f"Hồ sơ thủ tục \"{procedure['name']}\" đã được tiếp nhận. Ngày hẹn trả kết quả: {appointment[:10]}.",
+                f"da duoc tiep nhan, hen tra ngay {appointment[:10]}", outcome)
+    _after_commit(ctx, outcome)
+    return dossier
+
+
+# --- processing steps --------------------------------------------------------------------------
+
+def take_step(conn: sqlite3.Connection, ctx: Context, user: User, code: str, step_name: str, *,
+              reason: str | None = None, note: str | None = None, amount: int | None = None,
+              uploads: list[Upload] | None = None, ip: str | None = None) -> sqlite3.Row:
+    """Move a dossier by one step of the status machine; 401/403/404/409/422 as API.md says."""
+    dossier = load(conn, code)
+    if dossier is None or (user.role in APPLICANT_ROLES and dossier["owner_id"] != user.id):
+        raise ApiError(404, NOT_FOUND)
+    _check_role(user, dossier, step_name)
+    reason = nfc(reason.strip()) if isinstance(reason, str) and reason.strip() else None
+    note = nfc(note.strip()) if isinstance(note, str) and note.strip() else None
+    if step_name in ("refuse", "request-supplement", "stop") and not reason:
+        raise ApiError(422, "Cần nêu lý do (reason) — a reason is required")
+    procedure = _procedure(conn, dossier["procedure_code"])
+    if step_name == "supplement":
+        uploads = check_uploads(ctx, uploads or [], procedure, required=not note)
+    if step_name == "request-payment":
+        amount = procedure["fee_total"] if amount is None else amount
+        if not isinstance(amount, int) or amount <= 0:
+            raise ApiError(422, "Số tiền (amount) phải là số nguyên VNĐ dương — amount must be a positive whole VND amount")
+    actor = Actor.of(conn, user)
+    outcome = Outcome()
+    with db.transaction(conn):
+        dossier = load(conn, code)  # again, under the write lock
+        try:
+            target = status.target_of(step_name, dossier["status"], dossier["came_from"])
+        except status.TransitionNotAllowed as exc:
+            raise ApiError(409, str(exc), status_label=status.label(dossier["status"])) from None
+        _apply(conn, ctx, dossier, procedure, step_name, target, actor, reason, note, amount, uploads or [], outcome)
+        history_row = _history(conn, dossier["id"], actor, status.STEPS[step_name].action, target, reason or note)
+        audit.record(conn, user.username, "dossier_" + step_name.replace("-", "_"), code, ip)
+        dossier = _enqueue(conn, ctx, dossier["id"], procedure, history_row)
+    _after_commit(ctx, outcome)
+    return dossier
+
+
+def _apply(conn, ctx: Context, dossier, procedure, step_name, target, actor, reason, note, amount, uploads, outcome):
+    """The side effects of one step, besides the status, history and packets."""
+    now = clock.now()
+    sets: dict[str, object] = {"status": target}
+    if step_name == "receive":
+        appointment = _appointment(conn, now, procedure)
+        sets.update(received_at=clock.iso(now), appointment_date=appointment)
+        _notify(ctx, dossier, "đã được tiếp nhận",
+                f"Hồ sơ đã được tiếp nhận. Ngày hẹn trả kết quả: {appointment[:10]}.",
+                f"da duoc tiep nhan, hen tra ngay {appointment[:10]}", outcome)
+    elif step_name == "refuse":
+        sets.update(closed_at=clock.iso(now), status_reason=reason)
+        _notify(ctx, dossier, "bị từ chối tiếp nhận", f"Hồ sơ không được tiếp nhận. Lý do: {reason}",
+                "bi tu choi tiep nhan, xem ly do tren Cong DVC", outcome)
+    elif step_name == "request-supplement":
+        sets.update(came_from=dossier["status"], status_reason=reason)
+        conn.execute("INSERT INTO supplements(dossier_id, requested_at, requested_by, reason) VALUES (?,?,?,?)",
+                     (dossier["id"], clock.iso(now), actor.full_name, reason))
+        _notify(ctx, dossier, "cần bổ sung, hoàn thiện",
+                f"Đề nghị Quý vị bổ sung, hoàn thiện hồ sơ. Nội dung cần bổ sung: {reason}",
+                "can bo sung ho so, xem yeu cau tren Cong DVC", outcome)
+    elif step_name == "supplement":
+        sets.update(came_from=None, status_reason=None)
+        open_round = conn.execute("SELECT id FROM supplements WHERE dossier_id = ? AND supplied_at IS NULL "
+                                  "ORDER BY id DESC LIMIT 1", (dossier["id"],)).fetchone()
+        round_id = open_round["id"] if open_round else None
+        if round_id:
+            conn.execute("UPDATE supplements SET supplied_at = ?, note = ? WHERE id = ?", (clock.iso(now), note, round_id))
+        _store_uploads(conn, dossier["id"], uploads, supplement_id=round_id)
+    elif step_name == "request-payment":
+        sets.update(came_from=dossier["status"], payment_amount=amount)
+        _notify(ctx, dossier, "cần thực hiện nghĩa vụ tài chính",
+                f"Đề nghị Quý vị thanh toán phí, lệ phí {amount:,} đồng trực tuyến trên Cổng Dịch vụ công.".replace(",", "."),
+                f"can thanh toan {amount} dong phi, le phi", outcome)
+    elif step_name == "payment-confirmed":
+        sets.update(came_from=None)
+        _notify(ctx, dossier, "đã thanh toán phí, lệ phí", "Khoản thanh toán phí, lệ phí của hồ sơ đã được ghi nhận.",
+                None, outcome)
+    elif step_name == "approve":
+        sets.update(resolved_at=clock.iso(now))
+        _make_result(conn, ctx, dossier, procedure, actor, now)
+        _notify(ctx, dossier, "đã có kết quả",
+                "Hồ sơ đã có kết quả giải quyết. Quý vị có thể tải kết quả điện tử trên Cổng Dịch vụ công.",
+                "da co ket qua giai quyet", outcome)
+    elif step_name == "return":
+        sets.update(returned_at=clock.iso(now))
+        _notify(ctx, dossier, "đã trả kết quả", "Kết quả giải quyết hồ sơ đã được trả.", None, outcome)
+    elif step_name == "withdraw":
+        sets.update(closed_at=clock.iso(now), status_reason=reason or note)
+        _notify(ctx, dossier, "đã rút", "Hồ sơ đã được rút theo yêu cầu của Quý vị.", None, outcome)
+    elif step_name == "stop":
+        sets.update(closed_at=clock.iso(now), status_reason=reason)
+        _notify(ctx, dossier, "dừng xử lý", f"Hồ sơ bị dừng xử lý. Lý do: {reason}", "bi dung xu ly", outcome)
+    assignments = ", ".join(f"{column} = ?" for column in sets)
+    conn.execute(f"UPDATE dossiers SET {assignments} WHERE id = ?", (*sets.values(), dossier["id"]))
+
+
+def _make_result(conn, ctx: Context, dossier, procedure, actor: Actor, now) -> None:
+    applicant = json.loads(dossier["applicant"])
+    form_data = json.loads(dossier["form_data"])
+    lines = [f"Ma ho so: {dossier['code']}", f"Thu tuc: {procedure['name']}", f"Ma thu tuc: {procedure['code']}",
+             f"Nguoi nop: {applicant.get('full_name', '')}", f"Ket qua: {procedure['result']}",
+             f"Co quan giai quyet: {procedure['agency_name']}", f"Phe duyet: {actor.full_name} ({actor.title or ''})",
+             f"Thoi diem phe duyet: {clock.iso(now)}"]
+    if form_data.get("ghi_chu"):
+        lines.append(f"Ghi chu: {form_data['ghi_chu']}")
+    lines.append("Van ban dien tu nay duoc ky so bang chu ky so tach roi (result.sig, CMS/PKCS#7).")
+    pdf = documents.pdf("KET QUA GIAI QUYET THU TUC HANH CHINH", lines)
+    signature = documents.sign_detached(pdf, ctx.signer)
+    conn.execute("INSERT INTO results(dossier_id, file_name, pdf, signature, created_at) VALUES (?,?,?,?,?) "
+                 "ON CONFLICT(dossier_id) DO UPDATE SET pdf = excluded.pdf, signature = excluded.signature, "
+                 "created_at = excluded.created_at",
+                 (dossier["id"], f"ket-qua-{dossier['code']}.pdf", pdf, signature, clock.iso(now)))
+
+
+# --- payment -----------------------------------------------------------------------------------
+
+def start_payment(conn: sqlite3.Connection, ctx: Context, user: User, code: str, ip: str | None) -> dict:
+    """The owner starts paying: INIT to the payment platform (or the sandbox); 409 unless status 6."""
+    dossier = load(conn, code)
+    if dossier is None or dossier["owner_id"] != user.id:
+        raise ApiError(404, NOT_FOUND)
+    if dossier["status"] != status.CHO_NGHIA_VU_TAI_CHINH:
+        raise ApiError(409, "Hồ sơ không ở trạng thái chờ thực hiện nghĩa vụ tài chính — no payment is due",
+                       status_label=status.label(dossier["status"]))
+    pending = conn.execute("SELECT * FROM payments WHERE dossier_id = ? AND status = 'pending' ORDER BY created_at DESC",
+                           (dossier["id"],)).fetchone()
+    if pending is not None and pending["amount"] == dossier["payment_amount"]:
+        if pending["mode"] == "platform":
+            refreshed = query_payment(conn, ctx, user, code)
+            if refreshed["status"] == "paid":
+                raise ApiError(409, "Hồ sơ đã được thanh toán — already paid")
+        return {"payment_reference": pending["reference"], "payment_url": pending["payment_url"]}
+    procedure = _procedure(conn, dossier["procedure_code"])
+    count = conn.execute("SELECT count(*) FROM payments WHERE dossier_id = ?", (dossier["id"],)).fetchone()[0]
+    reference = f"{dossier['code']}-TT{count + 1}-{secrets.token_hex(2).upper()}"
+    amount = dossier["payment_amount"]
+    if ctx.settings.national_portal:
+        message = payment.init_message(ctx, reference, amount, dict(dossier), procedure,
+                                       json.loads(dossier["applicant"]).get("full_name", ""), ip or "127.0.0.1")
+        try:
+            answer = payment.post(ctx, message)
+        except payment.PaymentError as exc:
+            raise ApiError(502, str(exc)) from None
+        url, mode = answer.get("UrlThanhToan") or "", "platform"
+    else:
+        url, mode = f"{ctx.public_url}/thanh-toan/{reference}", "sandbox"
+    with db.transaction(conn):
+        conn.execute("INSERT INTO payments(reference, dossier_id, amount, status, mode, payment_url, created_at) "
+                     "VALUES (?,?,?,?,?,?,?)", (reference, dossier["id"], amount, "pending", mode, url, clock.iso(clock.now())))
+    return {"payment_reference": reference, "payment_url": url}
+
+
+def confirm_payment(conn: sqlite3.Connection, ctx: Context, message: dict) -> tuple[int, dict]:
+    """The platform's CONFIRM: check MaXacThuc, partner, reference and amount; record the payment
+    and move the dossier on. Returns (HTTP status, answer)."""
+    if not isinstance(message, dict) or message.get("LoaiBanTin") != "CONFIRM" or not payment.mac_ok(message, ctx.settings.payment_secret):
+        return 400, {"MaLoi": payment.WRONG_MAC, "MoTaLoi": "Sai mã xác thực (MaXacThuc) — wrong MaXacThuc"}
+    if message.get("MaDoiTac") != ctx.settings.payment_partner:
+        return 400, {"MaLoi": "01", "MoTaLoi": "Sai mã đối tác — unknown partner"}
+    row = conn.execute("SELECT * FROM payments WHERE reference = ?", (message.get("MaThamChieu"),)).fetchone()
+    if row is None:
+        return 404, {"MaLoi": "02", "MoTaLoi": "Không có giao dịch — unknown MaThamChieu"}
+    if str(message.get("SoTien")) != str(row["amount"]):
+        return 400, {"MaLoi": "03", "MoTaLoi": "Số tiền không khớp — amount differs"}
+    if message.get("MaLoi") != payment.OK:
+        with db.transaction(conn):
+            conn.execute("UPDATE payments SET status = 'failed' WHERE reference = ? AND status = 'pending'", (row["reference"],))
+        return 200, {"MaLoi": payment.OK, "MoTaLoi": "Đã ghi nhận giao dịch không thành công"}
+    _record_paid(conn, ctx, row["reference"], message.get("MaGiaoDich"), message.get("MaNganHang"))
+    return 200, {"MaLoi": payment.OK, "MoTaLoi": "Thành công"}
+
+
+def _record_paid(conn: sqlite3.Connection, ctx: Context, reference: str, transaction_id, bank) -> None:
+    outcome = Outcome()
+    with db.transaction(conn):
+        row = conn.execute("SELECT * FROM payments WHERE reference = ?", (reference,)).fetchone()
+        if row["status"] == "paid":
+            return  # a repeated confirmation changes nothing
+        conn.execute("UPDATE payments SET status = 'paid', paid_at = ?, transaction_id = ?, bank = ? WHERE reference = ?",
+                     (clock.iso(clock.now()), transaction_id, bank, reference))
+        dossier = conn.execute("SELECT * FROM dossiers WHERE id = ?", (row["dossier_id"],)).fetchone()
+        if dossier["status"] != status.CHO_NGHIA_VU_TAI_CHINH:
+            return  # paid, but the dossier has moved on (withdrawn, stopped): keep the record only
+        procedure = _procedure(conn, dossier["procedure_code"])
+        target = status.target_of("payment-confirmed", dossier["status"], dossier["came_from"])
+        _apply(conn, ctx, dossier, procedure, "payment-confirmed", target, PAYMENT_PLATFORM, None, None, None, [], outcome)
+        note = f"Mã giao dịch {transaction_id}, số tiền {row['amount']} đồng"
+        history_row = _history(conn, dossier["id"], PAYMENT_PLATFORM, status.STEPS["payment-confirmed"].action, target, note)
+        audit.record(conn, PAYMENT_PLATFORM.username, "dossier_payment_confirmed", dossier["code"], None)
+        _enqueue(conn, ctx, dossier["id"], procedure, history_row)
+    _after_commit(ctx, outcome)
+
+
+def query_payment(conn: sqlite3.Connection, ctx: Context, user: User | None, code: str) -> dict:
+    """QUERY the platform about the dossier's pending payment; applies a payment it reports."""
+    dossier = load(conn, code)
+    if dossier is None or (user is not None and dossier["owner_id"] != user.id):
+        raise ApiError(404, NOT_FOUND)
+    row = conn.execute("SELECT * FROM payments WHERE dossier_id = ? ORDER BY created_at DESC LIMIT 1",
+                       (dossier["id"],)).fetchone()
+    if row is None:
+        raise ApiError(404, "Hồ sơ chưa có giao dịch thanh toán — no payment started")
+    if row["status"] == "pending" and row["mode"] == "platform":
+        try:
+            answer = payment.post(ctx, payment.query_message(ctx, row["reference"]))
+        except payment.PaymentError as exc:
+            raise ApiError(502, str(exc)) from None
+        if str(answer.get("TrangThaiGD")) == "1":
+            _record_paid(conn, ctx, row["reference"], answer.get("MaGiaoDich"), answer.get("MaNganHang"))
+        elif str(answer.get("TrangThaiGD")) == "2":
+            with db.transaction(conn):
+                conn.execute("UPDATE payments SET status = 'failed' WHERE reference = ?", (row["reference"],))
+        row = conn.execute("SELECT * FROM payments WHERE reference = ?", (row["reference"],)).fetchone()
+    return _payment_view(row)
+
+
+def sandbox_pay(conn: sqlite3.Connection, ctx: Context, user: User, reference: str) -> sqlite3.Row:
+    """The built-in sandbox 'platform': the owner confirms, and the CONFIRM path runs as for a real one."""
+    row = conn.execute("SELECT p.*, d.code, d.owner_id FROM payments p JOIN dossiers d ON d.id = p.dossier_id "
+                       "WHERE p.reference = ?", (reference,)).fetchone()
+    if row is None or row["owner_id"] != user.id or row["mode"] != "sandbox":
+        raise ApiError(404, "Không có giao dịch — unknown payment")
+    status_code, answer = confirm_payment(conn, ctx, payment.sandbox_confirm_message(ctx, reference, row["amount"], row["code"]))
+    if status_code != 200:
+        raise ApiError(status_code, answer.get("MoTaLoi", "payment refused"))
+    return row
+
+
+def _payment_view(row: sqlite3.Row) -> dict:
+    return {"reference": row["reference"], "amount": row["amount"], "status": row["status"], "mode": row["mode"],
+            "payment_url": row["payment_url"], "created_at": row["created_at"], "paid_at": row["paid_at"],
+            "transaction_id": row["transaction_id"]}
+
+
+# --- rating, messages --------------------------------------------------------------------------
+
+def rate(conn: sqlite3.Connection, user: User, code: str, score, comment: str | None) -> None:
+    dossier = load(conn, code)
+    if dossier is None or dossier["owner_id"] != user.id:
+        raise ApiError(404, NOT_FOUND)
+    if not isinstance(score, int) or isinstance(score, bool) or not 1 <= score <= 5:
+        raise ApiError(422, "Điểm đánh giá (score) từ 1 đến 5 — score must be 1 to 5")
+    with db.transaction(conn):
+        dossier = load(conn, code)
+        if dossier["status"] not in status.RESOLVED:
+            raise ApiError(409, "Chỉ đánh giá hồ sơ đã có kết quả — rate only a dossier with a result",
+                           status_label=status.label(dossier["status"]))
+        if dossier["rating"] is not None:
+            raise ApiError(409, "Hồ sơ đã được đánh giá — already rated")
+        conn.execute("UPDATE dossiers SET rating = ?, rating_comment = ?, rated_at = ? WHERE id = ?",
+                     (score, nfc(comment.strip()) if comment else None, clock.iso(clock.now()), dossier["id"]))
+
+
+def add_message(conn: sqlite3.Connection, ctx: Context, user: User, code: str, text: str) -> dict:
+    dossier = readable(conn, user, code)
+    text = nfc((text or "").strip())
+    if not text:
+        raise ApiError(422, "Nội dung tin nhắn (text) không được trống — text is required")
+    if len(text) > 4000:
+        raise ApiError(422, "Tin nhắn tối đa 4000 ký tự — at most 4000 characters")
+    outcome = Outcome()
+    now = clock.iso(clock.now())
+    with db.transaction(conn):
+        conn.execute("INSERT INTO messages(dossier_id, time, username, full_name, role, text) VALUES (?,?,?,?,?,?)",
+                     (dossier["id"], now, user.username, user.full_name, user.role, text))
+        if user.role in OFFICER_ROLES:
+            _notify(ctx, dossier, "có tin nhắn mới", f"Cán bộ {user.full_name} gửi Quý vị tin nhắn:\n\n{text}", None, outcome)
+    _after_commit(ctx, outcome)
+    return {"time": now, "from": user.full_name, "role": user.role, "text": text}
+
+
+# --- views -------------------------------------------------------------------------------------
+
+def is_overdue(dossier: sqlite3.Row) -> bool:
+    if dossier["status"] in status.RESOLVED or dossier["status"] in status.FINAL or dossier["status"] == status.MOI_DANG_KY:
+        return False
+    appointment = clock.parse(dossier["appointment_date"])
+    return bool(appointment and appointment < clock.now())
+
+
+def view(conn: sqlite3.Connection, ctx: Context, dossier: sqlite3.Row, base_url: str) -> dict:
+    """The full record of GET /api/dossiers/{code} (API.md)."""
+    procedure = _procedure(conn, dossier["procedure_code"])
+    code = dossier["code"]
+    history = [{"time": h["time"], "user": h["username"], "user_name": h["full_name"], "action": h["action"],
+                "status_label": status.label(h["status"]), "note": h["note"]}
+               for h in conn.execute("SELECT * FROM history WHERE dossier_id = ? ORDER BY id", (dossier["id"],))]
+    attachments = [{"id": a["id"], "name": a["name"], "component_code": a["component_code"], "sha256": a["sha256"],
+                    "size": a["size"], "content_type": a["content_type"], "supplement": a["supplement_id"] is not None,
+                    "url": f"{base_url}/api/dossiers/{code}/attachments/{a['id']}"}
+                   for a in conn.execute("SELECT id, name, component_code, sha256, size, content_type, supplement_id "
+                                         "FROM attachments WHERE dossier_id = ? AND deleted = 0 ORDER BY id", (dossier["id"],))]
+    supplements = [{"requested_at": s["requested_at"], "requested_by": s["requested_by"], "reason": s["reason"],
+                    "supplied_at": s["supplied_at"], "note": s["note"]}
+                   for s in conn.execute("SELECT * FROM supplements WHERE dossier_id = ? ORDER BY id", (dossier["id"],))]
+    messages = [{"time": m["time"], "from": m["full_name"], "role": m["role"], "text": m["text"]}
+                for m in conn.execute("SELECT * FROM messages WHERE dossier_id = ? ORDER BY id", (dossier["id"],))]
+    pay_row = conn.execute("SELECT * FROM payments WHERE dossier_id = ? ORDER BY created_at DESC LIMIT 1",
+                           (dossier["id"],)).fetchone()
+    payment_info = None
+    if pay_row is not None:
+        payment_info = _payment_view(pay_row)
+    elif dossier["payment_amount"]:
+        payment_info = {"reference": None, "amount": dossier["payment_amount"], "status": "requested",
+                        "payment_url": None, "paid_at": None}
+    has_result = conn.execute("SELECT 1 FROM results WHERE dossier_id = ?", (dossier["id"],)).fetchone() is not None
+    return {
+        "code": code, "procedure_code": procedure["code"], "procedure_name": procedure["name"],
+        "agency_code": procedure["agency_code"], "agency_name": procedure["agency_name"],
+        "status_label": status.label(dossier["status"]), "status_reason": dossier["status_reason"],
+        "channel": dossier["channel"], "return_by_post": bool(dossier["return_by_post"]),
+        "submitted_at": dossier["submitted_at"], "received_at": dossier["received_at"],
+        "appointment_date": dossier["appointment_date"], "resolved_at": dossier["resolved_at"],
+        "returned_at": dossier["returned_at"], "closed_at": dossier["closed_at"],
+        "applicant": json.loads(dossier["applicant"]), "form_data": json.loads(dossier["form_data"]),
+        "history": history, "attachments": attachments, "supplements": supplements, "payment": payment_info,
+        "result": ({"url": f"{base_url}/api/dossiers/{code}/result",
+                    "signature_url": f"{base_url}/api/dossiers/{code}/result.sig"} if has_result else None),
+        "messages": messages, "overdue": is_overdue(dossier), "rating": dossier["rating"],
+        "rating_comment": dossier["rating_comment"],
+    }
+
+
+def my_dossiers(conn: sqlite3.Connection, user: User) -> list[dict]:
+    rows = conn.execute("SELECT d.code, d.status, d.submitted_at, d.appointment_date, p.name FROM dossiers d "
+                        "JOIN procedures p ON p.code = d.procedure_code WHERE d.owner_id = ? ORDER BY d.id DESC",
+                        (user.id,)).fetchall()
+    return [{"code": r["code"], "procedure_name": r["name"], "status_label": status.label(r["status"]),
+             "submitted_at": r["submitted_at"], "appointment_date": r["appointment_date"]} for r in rows]
+
+
+def register_list(conn: sqlite3.Connection, date_from: str | None, date_to: str | None,
+                  overdue: bool | None) -> list[dict]:
+    """The dossier register (sổ theo dõi), by receipt date (submission date for dossiers not yet received)."""
+    sql = ("SELECT d.*, p.name AS procedure_name FROM dossiers d JOIN procedures p ON p.code = d.procedure_code "
+           "WHERE 1=1")
+    args: list = []
+    if date_from:
+        sql += " AND substr(coalesce(d.received_at, d.submitted_at), 1, 10) >= ?"
+        args.append(date_from)
+    if date_to:
+        sql += " AND substr(coalesce(d.received_at, d.submitted_at), 1, 10) <= ?"
+        args.append(date_to)
+    items = []
+    for r in conn.execute(sql + " ORDER BY d.id", args):
+        late = is_overdue(r)
+        if overdue is not None and late != overdue:
+            continue
+        items.append({"code": r["code"], "procedure_code": r["procedure_code"], "procedure_name": r["procedure_name"],
+                      "applicant_name": json.loads(r["applicant"]).get("full_name"), "submitted_at": r["submitted_at"],
+                      "received_at": r["received_at"], "appointment_date": r["appointment_date"],
+                      "status_label": status.label(r["status"]), "channel": r["channel"], "overdue": late})
+    return items
+
+
+def lookup(conn: sqlite3.Connection, code: str) -> dict | None:
+    """Public lookup: status and dates only, never personal data."""
+    row = conn.execute("SELECT d.code, d.status, d.received_at, d.submitted_at, d.appointment_date, d.returned_at, "
+                       "p.name, a.name AS agency_name FROM dossiers d JOIN procedures p ON p.code = d.procedure_code "
+                       "JOIN agencies a ON a.code = p.agency_code WHERE d.code = ?", (code.strip(),)).fetchone()
+    if row is None:
+        return None
+    return {"code": row["code"], "procedure_name": row["name"], "agency_name": row["agency_name"],
+            "status_label": status.label(row["status"]), "submitted_at": row["submitted_at"],
+            "received_at": row["received_at"], "appointment_date": row["appointment_date"],
+            "returned_at": row["returned_at"]}
+
+
+def result_files(conn: sqlite3.Connection, dossier: sqlite3.Row) -> sqlite3.Row:
+    row = conn.execute("SELECT * FROM results WHERE dossier_id = ?", (dossier["id"],)).fetchone()
+    if row is None:
+        raise ApiError(404, "Hồ sơ chưa có kết quả điện tử — no electronic result yet")
+    return row
+
+
+def attachment(conn: sqlite3.Connection, dossier: sqlite3.Row, attachment_id: int) -> sqlite3.Row:
+    row = conn.execute("SELECT * FROM attachments WHERE id = ? AND dossier_id = ?", (attachment_id, dossier["id"])).fetchone()
+    if row is None:
+        raise ApiError(404, "Không tìm thấy tệp — file not found")
+    return row

@@ -1,0 +1,85 @@
+"""Errors a request can end with, and the handlers that answer them without internals:
+JSON {"error": ...} under /api/, a Vietnamese error page elsewhere; never a stack trace, a
+framework name or a version."""
+from __future__ import annotations
+
+import logging
+
+from fastapi import Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+log = logging.getLogger("refportal")
+
+
+class ApiError(Exception):
+    def __init__(self, status: int, message: str, **extra):
+        super().__init__(message)
+        self.status, self.message, self.extra = status, message, extra
+
+
+def not_found(what: str = "Không tìm thấy — not found") -> ApiError:
+    return ApiError(404, what)
+
+
+MESSAGES = {
+    400: "Yêu cầu không hợp lệ — bad request",
+    401: "Cần đăng nhập — login required",
+    403: "Không có quyền thực hiện — forbidden",
+    404: "Không tìm thấy trang hoặc dữ liệu yêu cầu — not found",
+    405: "Phương thức không được hỗ trợ — method not allowed",
+    409: "Thao tác không hợp lệ ở trạng thái hiện tại — conflict",
+    413: "Tệp quá lớn — file too large",
+    422: "Dữ liệu gửi lên không hợp lệ — invalid input",
+    423: "Tài khoản tạm khóa — account locked",
+    500: "Hệ thống gặp lỗi, vui lòng thử lại sau — internal error",
+    502: "Hệ thống liên kết không phản hồi đúng — upstream error",
+}
+
+
+def _wants_json(request: Request) -> bool:
+    return request.url.path.startswith("/api/") or request.url.path in ("/openapi.json", "/healthz")
+
+
+def _page(request: Request, status: int, message: str):
+    from refportal.pages.render import render_error  # pages import FastAPI bits; keep errors light
+
+    return render_error(request, status, message)
+
+
+def _answer(request: Request, status: int, message: str, extra: dict | None = None, headers=None):
+    if _wants_json(request):
+        return JSONResponse({"error": message, **(extra or {})}, status_code=status, headers=headers)
+    return _page(request, status, message)
+
+
+async def api_error(request: Request, exc: ApiError):
+    return _answer(request, exc.status, exc.message, exc.extra)
+
+
+async def http_error(request: Request, exc: StarletteHTTPException):
+    message = MESSAGES.get(exc.status_code, MESSAGES[400])
+    if isinstance(exc.detail, str) and exc.detail and exc.status_code not in (404, 405) and exc.status_code < 500:
+        message = exc.detail
+    return _answer(request, exc.status_code, message, headers=getattr(exc, "headers", None))
+
+
+async def validation_error(request: Request, exc: RequestValidationError):
+    fields = []
+    for problem in exc.errors():
+        location = ".".join(str(part) for part in problem.get("loc", ()) if part != "body")
+        fields.append({"field": location, "problem": str(problem.get("msg", ""))})
+    return _answer(request, 422, MESSAGES[422], {"fields": fields})
+
+
+async def unexpected_error(request: Request, exc: Exception):
+    log.exception("lỗi không lường trước khi xử lý %s %s", request.method, request.url.path)
+    return _answer(request, 500, MESSAGES[500])
+
+
+def install(app) -> None:
+    app.add_exception_handler(ApiError, api_error)
+    app.add_exception_handler(StarletteHTTPException, http_error)
+    app.add_exception_handler(RequestValidationError, validation_error)
+    app.add_exception_handler(Exception, unexpected_error)

@@ -1,0 +1,50 @@
+"""Public statistics, counted from the dossiers themselves at the moment of the request.
+
+The population is the dossiers received in the period (by receipt date). Of them: resolved =
+reached status 9 or 10; on time = resolved no later than the appointment date; late = resolved
+after it; pending = neither resolved nor closed (refused, withdrawn, stopped). So resolved =
+on_time + late and received ≥ resolved + pending always hold.
+"""
+from __future__ import annotations
+
+import sqlite3
+
+_COUNTS = ("count(*) AS received, "
+           "sum(d.resolved_at IS NOT NULL) AS resolved, "
+           "sum(d.resolved_at IS NOT NULL AND d.resolved_at <= d.appointment_date) AS on_time, "
+           "sum(d.resolved_at IS NOT NULL AND d.resolved_at > d.appointment_date) AS late, "
+           "sum(d.resolved_at IS NULL AND d.closed_at IS NULL) AS pending")
+_FIELDS = ("received", "resolved", "on_time", "late", "pending")
+
+
+def _numbers(row: sqlite3.Row) -> dict:
+    return {k: int(row[k] or 0) for k in _FIELDS}
+
+
+def statistics(conn: sqlite3.Connection, date_from: str | None = None, date_to: str | None = None,
+               agency: str | None = None) -> dict:
+    where, args = ["d.received_at IS NOT NULL"], []
+    if date_from:
+        where.append("substr(d.received_at, 1, 10) >= ?")
+        args.append(date_from)
+    if date_to:
+        where.append("substr(d.received_at, 1, 10) <= ?")
+        args.append(date_to)
+    if agency:
+        where.append("p.agency_code = ?")
+        args.append(agency)
+    condition = " AND ".join(where)
+
+    def query(columns: str, join: str = "", group: str = ""):
+        return conn.execute(f"SELECT {columns}{_COUNTS} FROM dossiers d JOIN procedures p ON p.code = d.procedure_code "
+                            f"{join} WHERE {condition} {group}", args)
+
+    total = _numbers(query("").fetchone())
+    by_agency = [{"agency_code": r["code"], "agency_name": r["name"], **_numbers(r)} for r in query(
+        "a.code, a.name, ", "JOIN agencies a ON a.code = p.agency_code", "GROUP BY a.code ORDER BY a.code")]
+    by_sector = [{"sector_code": r["code"], "sector_name": r["name"], **_numbers(r)} for r in query(
+        "s.code, s.name, ", "JOIN sectors s ON s.code = p.sector_code", "GROUP BY s.code ORDER BY s.name")]
+    by_month = [{"month": r["month"], **_numbers(r)} for r in query(
+        "substr(d.received_at, 1, 7) AS month, ", "", "GROUP BY month ORDER BY month")]
+    return {**total, "date_from": date_from, "date_to": date_to, "agency": agency,
+            "by_agency": by_agency, "by_sector": by_sector, "by_month": by_month}
