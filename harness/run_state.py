@@ -120,7 +120,8 @@ class RunState:
             self.profile.overrides = json.loads(overrides)
         for secret in self.profile.secrets():
             self.redactor.add(secret)
-        attestations = self.config.getoption("attestations") or (str(DEMO_ATTESTATIONS) if self.demo else None)
+        attestations = self.config.getoption("attestations") or (
+            str(DEMO_ATTESTATIONS) if self.demo and DEMO_ATTESTATIONS.is_file() else None)
         if attestations:
             from harness.attestations import load_attestations
 
