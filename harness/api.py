@@ -213,46 +213,60 @@ class TargetClient:
 
     # ---------------------------------------------------------------- session
     def login(self) -> "TargetClient":
-        """Open the account's API session (token from the environment, or the login operation)."""
+        """Open the account's API session: a token from the environment, HTTP Basic, or the login operation."""
         account = self.account
         if account is None or self.logged_in:
             return self
+        session = self.profile.session
+        scheme = session.get("scheme", "bearer")
         if account.token:
             self.token = account.token
         else:
-            if not account.password_env:
-                raise ConfigurationError(
-                    f"account {account.label} has no password_env or token_env: the API cannot log in — "
-                    "tài khoản không có password_env/token_env để đăng nhập qua API")
-            if account.password is None:
-                raise ConfigurationError(
-                    f"environment variable {account.password_env} is not set (password of {account.label}) — "
-                    f"chưa đặt biến môi trường {account.password_env}")
-            self.redactor.add(account.password)
-            session = self.profile.session
-            result = self.call(session["login_operation"], username=account.username, password=account.password,
-                               _anonymous=True)
-            if not result.ok:
-                raise OperationError(f"login as {account.label} failed — đăng nhập thất bại: {result.describe()}")
-            token_var = session.get("token")
-            if token_var:
-                self.token = result.vars.get(token_var)
-                if not self.token:
-                    raise ConfigurationError(
-                        f"login as {account.label} returned no '{token_var}' — đăng nhập không trả về token; "
-                        "check operations.login.returns and session.token in the profile")
+            password = self._password(account)
+            if scheme == "basic":
+                self.http.auth = (account.username, password)
+            else:
+                result = self.call(session["login_operation"], username=account.username, password=password,
+                                   _anonymous=True)
+                if not result.ok:
+                    raise OperationError(f"login as {account.label} failed — đăng nhập thất bại: {result.describe()}")
+                token_var = session.get("token")
+                if token_var and scheme == "bearer":
+                    self.token = result.vars.get(token_var)
+                    if not self.token:
+                        raise ConfigurationError(
+                            f"login as {account.label} returned no '{token_var}' — đăng nhập không trả về token; "
+                            "check operations.login.returns and session.token in the profile")
         if self.token:
             self.redactor.add(self.token)
-            session = self.profile.session
             header = session.get("header", "Authorization")
             value = render(session.get("header_value", "Bearer ${session}"), {"session": self.token})
             self.http.headers[header] = value
         self.logged_in = True
+        if session.get("probe"):
+            probe = self.call(session["probe"])
+            if not probe.ok:
+                self.logged_in = False
+                raise OperationError(f"the session of {account.label} does not work — phiên đăng nhập không dùng "
+                                     f"được: {probe.describe()}")
         return self
+
+    def _password(self, account) -> str:
+        if not account.password_env:
+            raise ConfigurationError(
+                f"account {account.label} has no password_env or token_env: the API cannot log in — "
+                "tài khoản không có password_env/token_env để đăng nhập qua API")
+        if account.password is None:
+            raise ConfigurationError(
+                f"environment variable {account.password_env} is not set (password of {account.label}) — "
+                f"chưa đặt biến môi trường {account.password_env}")
+        self.redactor.add(account.password)
+        return account.password
 
     def forget_session(self) -> None:
         """Drop the session on our side only (to prove a logged-out token no longer works, keep a copy first)."""
         self.http.cookies.clear()
+        self.http.auth = None
         self.http.headers.pop(self.profile.session.get("header", "Authorization"), None)
         self.logged_in = False
 

@@ -243,7 +243,8 @@ def _meaning_problems(source: SourceFile, edition: catalog.Edition, checks: cata
     operations = data.get("operations") or {}
     login = (data.get("session") or {}).get("login_operation", "login")
     uses_password = any(row.get("password_env") for rows in (data.get("accounts") or {}).values() for row in rows)
-    if uses_password and login not in operations:
+    scheme = (data.get("session") or {}).get("scheme", "bearer")
+    if uses_password and scheme != "basic" and login not in operations:
         problem(("session",) if "session" in data else ("accounts",),
                 f"accounts log in with passwords but operation '{login}' is not defined — "
                 f"chưa khai báo thao tác đăng nhập '{login}' trong operations")
@@ -261,6 +262,10 @@ def _meaning_problems(source: SourceFile, edition: catalog.Edition, checks: cata
     if ca and check_files and not (source.path.parent / ca).is_file():
         problem(("tls", "ca_file"), f"CA file not found: {ca} — không tìm thấy tệp CA (relative to the profile)",
                 prefer_key=False)
+    probe = (data.get("session") or {}).get("probe")
+    if probe and probe not in operations:
+        problem(("session", "probe"), f"session.probe names operation '{probe}', which is not defined — "
+                "thao tác kiểm tra phiên chưa được khai báo", prefer_key=False)
     for name, fixture in (data.get("fixtures") or {}).items():
         if isinstance(fixture, dict) and fixture["operation"] not in operations:
             problem(("fixtures", name, "operation"),

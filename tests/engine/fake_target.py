@@ -5,6 +5,7 @@ runner to be exercised both ways (working and refusing). Bound to 127.0.0.1 on a
 """
 from __future__ import annotations
 
+import base64
 import email.parser
 import email.policy
 import json
@@ -60,6 +61,11 @@ class Handler(BaseHTTPRequestHandler):
             if self.headers.get("Authorization") != f"Bearer {TOKEN}":
                 return self._send(401, {"error": "unauthorised"})
             return self._send(200, {"items": [{"code": "A-1", "status_label": "Mới"}], "total": 1})
+        if path == "/api/basic":
+            expected = "Basic " + base64.b64encode(f"congdan1:{PASSWORD}".encode()).decode()
+            if self.headers.get("Authorization") != expected:
+                return self._send(401, {"error": "unauthorised"})
+            return self._send(200, {"user": "congdan1"})
         if path.startswith("/api/echo"):
             return self._send(200, {"path": path, "query": query})
         return self._send(404, {"error": "not found"})

@@ -137,3 +137,20 @@ def test_transcripts_never_hold_the_password_or_token(profile):
     assert "/api/login" in text and "/api/private" in text
     assert PASSWORD not in text and TOKEN not in text
     assert textwrap.dedent(text).count("REDACTED") >= 2
+
+
+def test_http_basic_sessions_are_probed(tmp_path, fake, monkeypatch):
+    monkeypatch.setenv("FAKE_PW", PASSWORD)
+    monkeypatch.setenv("FAKE_PW_WRONG", "not-the-password")
+    text = PROFILE.replace("URL", fake.url).replace(
+        'session: {token: session, header: Authorization, header_value: "Bearer ${session}"}',
+        "session: {scheme: basic, probe: x_whoami}").replace(
+        "status_labels:", "  x_whoami: {method: GET, path: /api/basic, returns: {user: user}}\nstatus_labels:")
+    path = tmp_path / "basic.yaml"
+    path.write_text(text, encoding="utf-8")
+    checks = catalog.load_checks(CRITERIA)
+    profile = load_profile(path, catalog.load_edition(CRITERIA, None, checks), checks, CRITERIA)
+    assert TargetClient(profile, Redactor(), profile.account("citizen")).login().call("x_whoami").vars == \
+        {"user": "congdan1"}
+    with pytest.raises(OperationError, match="does not work"):
+        TargetClient(profile, Redactor(), profile.account("citizen", 1)).login()
