@@ -144,27 +144,15 @@ class RunState:
 
     # ------------------------------------------------------------------ services
     def _start_services_and_preflight(self) -> None:
-        from harness.nps.process import start_simulator
         from harness.preflight import run_preflight
-        from harness.procs import StartError
 
         simulator = self.profile.simulator
         terminal = self.config.pluginmanager.get_plugin("terminalreporter")
         say = (lambda line: terminal.write_line(line)) if terminal else (lambda line: print(line))
-        # the simulator's own log lives outside the output: it is copied in, redacted, at the end
-        work = Path(tempfile.mkdtemp(prefix="dokiem-nps-"))
-        self.temp_dirs.append(work)
-        self.simulator_log = work / "records.jsonl"
-        try:
-            nps = start_simulator(self.run_id, self.edition.folder, bind=simulator.get("bind", "127.0.0.1:0"),
-                                  public_url=simulator.get("public_url"), records_file=self.simulator_log,
-                                  smtp_bind=simulator.get("smtp_bind"))
-        except StartError as exc:
-            _exit(EXIT_UNREACHABLE, [f"dokiem: không khởi động được dịch vụ mô phỏng — the simulator did not start: {exc}"])
-        self.services.append(nps)
-        self.nps_url = nps.ready["url"]
-        os.environ[ENV_NPS_URL] = self.nps_url
-        os.environ[ENV_NPS_SMTP] = f"{nps.ready['smtp_host']}:{nps.ready['smtp_port']}"
+        if simulator.get("url") and not self.demo:
+            self._use_running_simulator(simulator["url"])
+        else:
+            self._start_simulator(simulator)
         say(f"[dokiem] dịch vụ mô phỏng (simulator): {self.nps_url}, SMTP {os.environ[ENV_NPS_SMTP]}")
         if self.demo:
             self._start_refportal(say)
@@ -180,6 +168,38 @@ class RunState:
                   + [f"dokiem: tiền kiểm thất bại, không chạy — pre-flight failed, nothing was run: {verdict}"])
         self.not_configured = result.not_configured
         os.environ[ENV_NOT_CONFIGURED] = json.dumps(self.not_configured, ensure_ascii=False)
+
+    def _start_simulator(self, simulator: dict) -> None:
+        from harness.nps.process import start_simulator
+        from harness.procs import StartError
+
+        # the simulator's own log lives outside the output: it is copied in, redacted, at the end
+        work = Path(tempfile.mkdtemp(prefix="dokiem-nps-"))
+        self.temp_dirs.append(work)
+        self.simulator_log = work / "records.jsonl"
+        try:
+            nps = start_simulator(self.run_id, self.edition.folder, bind=simulator.get("bind", "127.0.0.1:0"),
+                                  public_url=simulator.get("public_url"), records_file=self.simulator_log,
+                                  smtp_bind=simulator.get("smtp_bind"))
+        except StartError as exc:
+            _exit(EXIT_UNREACHABLE, [f"dokiem: không khởi động được dịch vụ mô phỏng — the simulator did not start: {exc}"])
+        self.services.append(nps)
+        self.nps_url = nps.ready["url"]
+        os.environ[ENV_NPS_URL] = self.nps_url
+        os.environ[ENV_NPS_SMTP] = f"{nps.ready['smtp_host']}:{nps.ready['smtp_port']}"
+
+    def _use_running_simulator(self, url: str) -> None:
+        """simulator.url: a simulator started beforehand (dokiem nps serve), shared by several runs."""
+        from harness.nps.client import NpsClient
+
+        try:
+            health = NpsClient(url).health()
+        except Exception as exc:  # any failure to reach it: the run cannot judge packets, mails or payments
+            _exit(EXIT_UNREACHABLE, [f"simulator.url {url} does not answer ({exc}) — dịch vụ mô phỏng không phản hồi; "
+                                     "start it with `dokiem nps serve` or remove simulator.url"])
+        self.nps_url = url.rstrip("/")
+        os.environ[ENV_NPS_URL] = self.nps_url
+        os.environ[ENV_NPS_SMTP] = f"{health.get('smtp_host', '127.0.0.1')}:{health.get('smtp_port')}"
 
     def _start_refportal(self, say) -> None:
         """--demo: the bundled reference portal on a free loopback port, wired to the simulator."""

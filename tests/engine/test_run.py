@@ -234,3 +234,20 @@ def test_parallel_workers_reach_the_same_verdicts(workspace, fake):
     proc = run(workspace, write_profile(workspace, fake.url), "-n", "2", "--dist", "loadgroup")
     assert proc.returncode == 4, proc.stdout + proc.stderr
     assert verdicts(workspace / "out")["HS-01"] == "PASS"
+
+
+def test_a_run_can_use_a_simulator_started_beforehand(workspace, fake):
+    from harness.nps.client import NpsClient
+    from harness.nps.process import start_simulator
+
+    fake.server.mode = "good"
+    simulator = start_simulator("shared", REPO / "criteria" / "cv255-2018")
+    try:
+        url = simulator.ready["url"]
+        text = PROFILE.format(url=fake.url, environment="staging") + f"simulator: {{url: \"{url}\"}}\n"
+        proc = run(workspace, write_profile(workspace, fake.url, text=text))
+        assert proc.returncode == 4, proc.stdout + proc.stderr
+        assert url in proc.stdout
+        assert NpsClient(url).health()["status"] == "ok"  # the run did not stop what it did not start
+    finally:
+        simulator.stop()
