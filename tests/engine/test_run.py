@@ -234,3 +234,10 @@ def test_parallel_workers_reach_the_same_verdicts(workspace, fake):
     proc = run(workspace, write_profile(workspace, fake.url), "-n", "2", "--dist", "loadgroup")
     assert proc.returncode == 4, proc.stdout + proc.stderr
     assert verdicts(workspace / "out")["HS-01"] == "PASS"
+
+
+def test_demo_passwords_always_meet_refportals_policy():
+    from harness.run_state import demo_password
+    from refportal.security import password_problems
+
+    assert all(not password_problems(demo_password()) for _ in range(200))
