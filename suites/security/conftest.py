@@ -23,6 +23,11 @@ def _part(observations: dict, label: str, make, default=None):
         return default
 
 
+def _wanted(dokiem, *check_ids: str) -> bool:
+    """Whether the run selected one of these checks (--only, --section): do only what is judged."""
+    return any(c in dokiem.selection.checks for c in check_ids)
+
+
 def _browser(request, observations: dict):
     return _part(observations, "Chromium", lambda: request.getfixturevalue("browser"))
 
@@ -81,15 +86,24 @@ def injection_probe(dokiem, request):
         email = f"{base}@dokiem.test"
         obs = {"run_id": dokiem.run_id, "started": now_iso(), "marker": base, "xss": [], "sqli": {}, "errors": []}
         anonymous = sc.client(None)
-        obs["xss"] += _part(obs, "XSS through the API", lambda: injection.api_xss(anonymous, sc, payloads, email), [])
-        browser = _browser(request, obs)
-        if browser is not None:
-            def pages():
-                with sc.browser(browser, "xss") as session:
-                    return injection.page_xss(session, lambda url: anonymous.request("GET", url), sc.profile,
-                                              payloads, email, dokiem.run_id)
-            obs["xss"] += _part(obs, "XSS in pages", pages, [])
-        obs["sqli"] = _part(obs, "SQL injection", lambda: injection.sqli(anonymous, base + "q"), {})
+        if _wanted(dokiem, "security.xss"):
+            obs["xss"] += _part(obs, "XSS through the API", lambda: injection.api_xss(anonymous, sc, payloads, email), [])
+            browser = _browser(request, obs)
+            if browser is not None:
+                def pages():
+                    with sc.browser(browser, "xss") as session:
+                        return injection.page_xss(session, lambda url: anonymous.request("GET", url), sc.profile,
+                                                  payloads, email, dokiem.run_id)
+                obs["xss"] += _part(obs, "XSS in pages", pages, [])
+        if _wanted(dokiem, "security.sqli"):
+            obs["sqli"] = _part(obs, "SQL injection", lambda: injection.sqli(anonymous, base + "q"),
+                                {"baseline": {}, "probes": []})
+            # the search and lookup pages too, at the addresses the XSS probe's browser landed on
+            templates = injection.page_templates(obs["xss"], payloads)
+            pages = _part(obs, "SQL injection in pages", lambda: injection.sqli_pages(
+                lambda url: anonymous.request("GET", url), templates, base + "q"), {})
+            obs["sqli"]["baseline"].update(pages.get("baseline") or {})
+            obs["sqli"]["probes"] += pages.get("probes") or []
         yield _finish(sc, obs)
 
 
@@ -101,19 +115,25 @@ def auth_probe(dokiem, request):
                "errors": []}
         probe = AuthProbe(sc, dokiem.run_id)
         min_length = int(sc.parameter("security.min_password_length"))
-        browser = _browser(request, obs)
+        if _wanted(dokiem, "access.login", "audit.failed_logins"):
+            browser = _browser(request, obs) if _wanted(dokiem, "access.login") else None
 
-        def logins():
-            if browser is None:
-                return probe.logins(None)
-            with sc.browser(browser, "login") as session:
-                return probe.logins(session)
-        obs["logins"] = _part(obs, "logins", logins, {})
-        if sc.profile.operations.get("register_account"):
+            def logins():
+                if browser is None:
+                    return probe.logins(None)
+                with sc.browser(browser, "login") as session:
+                    return probe.logins(session)
+            obs["logins"] = _part(obs, "logins", logins, {})
+        if _wanted(dokiem, "access.registration", "security.password_policy"):
             obs["registration"] = _part(obs, "registration", lambda: probe.registration(min_length))
+        if _wanted(dokiem, "security.password_policy"):
             obs["weak_attempts"] = _part(obs, "password policy", lambda: probe.weak_attempts(min_length), [])
-        obs["logout"] = _part(obs, "logout", probe.logout_probe)
-        obs["lockout"] = _part(obs, "lockout", lambda: probe.lockout(int(sc.parameter("security.lockout_attempts"))))
+        if _wanted(dokiem, "security.session_end"):
+            obs["logout"] = _part(obs, "logout", probe.logout_probe)
+        if _wanted(dokiem, "security.lockout"):
+            # only on the account reserved for it, which stays locked afterwards
+            obs["lockout"] = _part(obs, "lockout", lambda: probe.lockout(int(sc.parameter("security.lockout_attempts"))))
         obs["failed_attempts"] = probe.failed_attempts
-        obs["audit"] = _part(obs, "audit log", probe.audit)
+        if _wanted(dokiem, "audit.failed_logins"):
+            obs["audit"] = _part(obs, "audit log", probe.audit)
         yield _finish(sc, obs)

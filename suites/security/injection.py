@@ -9,6 +9,8 @@ SQL injection is observed on the search and lookup operations beside an ordinary
 """
 from __future__ import annotations
 
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
 from suites.security.answers import header, now_iso
 
 BODY_KEPT = 60_000      # a page reflecting the marker is kept whole for the judge (pages are ~10 kB)
@@ -208,6 +210,47 @@ def _sqli_answer(result, operation: str) -> dict:
             found = 1 if result.vars.get("status_label") not in (None, "") else 0
     return {"url": result.url, "status": result.status, "content_type": header(result.headers, "Content-Type"),
             "results": found, "excerpt": result.text[:EXCERPT], "error": result.error or None}
+
+
+def page_templates(rows: list[dict], payloads: list[dict]) -> dict[str, tuple[str, str, list]]:
+    """surface -> (page URL, the query parameter that carried the input, the other parameters),
+    read from the pages the browser landed on (a GET form puts the input in the query)."""
+    by_marker = {p["marker"]: p["payload"] for p in payloads}
+    found = {}
+    for row in rows:
+        if row.get("channel") != "browser" or row.get("error") or row["surface"] in found or not row.get("url"):
+            continue
+        parts = urlsplit(row["url"])
+        query = parse_qsl(parts.query, keep_blank_values=True)
+        carried = [name for name, value in query if value == by_marker.get(row["marker"])]
+        if carried:
+            others = [(n, v) for n, v in query if n != carried[0]]
+            found[row["surface"]] = (urlunsplit((parts.scheme, parts.netloc, parts.path, "", "")), carried[0], others)
+    return found
+
+
+def sqli_pages(fetch, templates: dict, base_marker: str) -> dict:
+    """The same baseline and payloads through the pages (search and lookup), fetched without a browser."""
+    out = {"baseline": {}, "probes": []}
+    for surface in ("search", "lookup"):
+        if surface not in templates:
+            continue
+        url, name, others = templates[surface]
+
+        def get(value):
+            response = fetch(url + "?" + urlencode([*others, (name, value)]))
+            if response is None:
+                return {"url": url, "status": None, "content_type": None, "results": None, "excerpt": "",
+                        "error": "no answer — không có phản hồi"}
+            return {"url": response.url, "status": response.status_code,
+                    "content_type": response.headers.get("Content-Type"), "results": None,
+                    "excerpt": response.text[:EXCERPT], "error": None}
+
+        key = f"{surface} page"
+        out["baseline"][key] = {"operation": f"GET {urlsplit(url).path}", "value": base_marker, **get(base_marker)}
+        for p in sqli_payloads(base_marker):
+            out["probes"].append({"surface": key, "operation": f"GET {urlsplit(url).path}", **p, **get(p["payload"])})
+    return out
 
 
 def sqli(client, base_marker: str) -> dict:

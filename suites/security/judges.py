@@ -241,10 +241,14 @@ def sqli(obs: dict) -> None:
     probes = require(data.get("probes") or [], "phép thử chèn SQL (SQL injection probes)")
     baseline = data.get("baseline") or {}
     problems, unclear = [], []
-    for surface, base in baseline.items():
+
+    def normal(base: dict) -> bool:
         # the ordinary no-match query must itself be answered (2xx, or 404 "not found"); a refused
-        # baseline (e.g. 422 for a wrong parameter) means the probes measured nothing
-        if base.get("status") is None or not (200 <= base["status"] < 300 or base["status"] == 404):
+        # baseline (e.g. 422 for a wrong parameter) leaves nothing to compare the payloads with
+        return base.get("status") is not None and (200 <= base["status"] < 300 or base["status"] == 404)
+
+    for surface, base in baseline.items():
+        if not normal(base):
             unclear.append(f"{base.get('operation')}: truy vấn đối chứng {base.get('value')!r} → HTTP {base.get('status')} "
                            f"— the ordinary no-match query is not answered normally, so the probes prove nothing: "
                            f"{(base.get('excerpt') or base.get('error') or '')[:200]}")
@@ -260,11 +264,9 @@ def sqli(obs: dict) -> None:
             problems.append(f"{where}: lộ thông báo lỗi cơ sở dữ liệu {signature!r} — database error leaked")
         if status >= 500:
             problems.append(f"{where}: HTTP {status} — lỗi máy chủ khi nhận dữ liệu chèn SQL (server error)")
-        elif 200 <= status < 300:
-            base_status = base.get("status")
-            if base_status is None:
-                unclear.append(f"{probe['surface']}: truy vấn đối chứng không có phản hồi — baseline not answered")
-            elif not 200 <= base_status < 300 or probe.get("results") != base.get("results"):
+        elif 200 <= status < 300 and normal(base):
+            base_status = base["status"]
+            if base_status == 404 or probe.get("results") != base.get("results"):
                 problems.append(f"{where}: HTTP {status}, {probe.get('results')} kết quả, khác truy vấn thường không khớp "
                                 f"{base.get('value')!r} (HTTP {base_status}, {base.get('results')} kết quả) — answer "
                                 "differs from an ordinary no-match query")
