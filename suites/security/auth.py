@@ -46,8 +46,7 @@ class AuthProbe:
                "message": "" if result.ok else message_of(result.content, result.json), "error": result.error or None}
         row["lock_signal"] = lock_signal(result.status, row["message"])
         if result.ok:
-            token_var = self.profile.session.get("token")
-            self.secret(result.vars.get(token_var) or "") if token_var else None
+            self.secret(result.vars.get(self.profile.session.get("token") or "") or "")
         else:
             self.failed_attempts.append({"username": username, "purpose": purpose, "started": started,
                                          "finished": row["finished"], "status": result.status})
@@ -131,26 +130,28 @@ class AuthProbe:
         for value in cookies.values():
             self.secret(value)
         out["cookie_names"] = sorted(cookies)
-        bearer = self._replay_client(token=token)
+        # each credential alone, before and after a logout sent with both (as a browser with an API
+        # token would): a logout ends the login, whichever way the session travels
+        bearer = self._replay_client(token=token) if token else None
         jar = self._replay_client(cookies=cookies) if cookies else None
-        out["before"] = self._status(bearer.call("list_my_dossiers")) if token else None
+        if bearer is None and jar is None:
+            out["error"] = "the login answer gave neither a token nor a cookie — đăng nhập không trả về phiên"
+            return out
+        if bearer is not None:
+            out["before"] = self._status(bearer.call("list_my_dossiers"))
         if jar is not None:
             out["old_cookie_before"] = self._status(jar.call("list_my_dossiers"))
-        out["logout"] = self._status((bearer if token else jar).call("logout"))
-        if token:
+        out["logout"] = self._status(self._replay_client(token=token, cookies=cookies).call("logout"))
+        if bearer is not None:
             out["old_bearer"] = self._status(bearer.call("list_my_dossiers"))
         if jar is not None:
-            jar.http.cookies.clear()
-            for name, value in cookies.items():  # the cookies as they were before logout
-                jar.http.cookies.set(name, value)
             out["old_cookie"] = self._status(jar.call("list_my_dossiers"))
         return out
 
     def _replay_client(self, token: str | None = None, cookies: dict | None = None):
         from harness.api import render
 
-        client = self.sc.client(None)
-        client.logged_in = True
+        client = self.sc.client(None)  # no account: the session is only what is set here
         if token:
             session = self.profile.session
             client.http.headers[session.get("header", "Authorization")] = render(
