@@ -155,6 +155,8 @@ def run_preflight(profile: Profile, checks: CheckCatalog, check_ids, redactor: R
         for account in profile.accounts(role):
             if not account.password_env and not account.token_env:
                 continue  # browser-only account (storage state): judged when a journey uses it
+            if account.reserved_for:
+                continue  # e.g. the lockout account: an earlier run may have left it locked on purpose
             try:
                 TargetClient(profile, redactor, account).login()
             except Exception as exc:  # every failure to log in is a configuration problem here

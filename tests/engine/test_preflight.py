@@ -88,3 +88,13 @@ def test_gaps_name_each_check_and_what_it_lacks(tmp_path, fake, checks, monkeypa
     assert any("counter_intake" in g for g in gaps["dossier.receipt"])
     assert any("receiving_officer" in g for g in gaps["dossier.receipt"])
     assert "lookup.public_by_code" not in gaps  # its operations are mapped and its journey has a default
+
+
+def test_an_account_reserved_for_the_lockout_is_not_logged_in(tmp_path, fake, checks, monkeypatch):
+    # the lockout check leaves its account locked on purpose: the next run must not need it
+    monkeypatch.setenv("FAKE_PW", PASSWORD)
+    monkeypatch.setenv("FAKE_PW_WRONG", "wrong")  # congdan9 cannot log in, as if locked
+    profile = make_profile(tmp_path, fake.url)
+    profile.data["accounts"]["citizen"][1]["reserved_for"] = "lockout"
+    result = run_preflight(profile, checks, ["lookup.public_by_code"], Redactor())
+    assert result.exit_code == 0, result.problems

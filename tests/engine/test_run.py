@@ -251,3 +251,10 @@ def test_a_run_can_use_a_simulator_started_beforehand(workspace, fake):
         assert NpsClient(url).health()["status"] == "ok"  # the run did not stop what it did not start
     finally:
         simulator.stop()
+
+
+def test_demo_passwords_always_meet_refportals_policy():
+    from harness.run_state import demo_password
+    from refportal.security import password_problems
+
+    assert all(not password_problems(demo_password()) for _ in range(200))

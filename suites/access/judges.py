@@ -1,0 +1,98 @@
+"""Judges of the access_probe observations (pure): who may do what to one dossier."""
+from __future__ import annotations
+
+from harness import Inconclusive
+from harness.outcomes import require
+from suites.security.answers import access_outcome
+
+# The owner's step that shows an intruder's attempt was possible at that moment (same status).
+CONTROL_OF = {"other_read": "owner_read", "other_supplement": "owner_supplement",
+              "other_download": "owner_download"}
+
+
+def _dossier(obs: dict) -> str:
+    if not obs.get("dossier_code"):
+        raise Inconclusive("không tạo được hồ sơ để thử quyền truy cập — no dossier to probe: "
+                           + ("; ".join(obs.get("errors") or []) or "unknown"))
+    return obs["dossier_code"]
+
+
+def _leaks(step: dict, obs: dict) -> list[str]:
+    """Things of the dossier an answer to an intruder shows: the run's tag, the owner's name."""
+    body = step.get("excerpt") or ""
+    clues = [obs.get("tag"), (obs.get("owner_known") or {}).get("full_name")]
+    return [clue for clue in clues if clue and clue in body]
+
+
+def _denial_problems(step: dict, obs: dict, code: str) -> tuple[list[str], list[str]]:
+    """(problems, unclear) for an attempt that must be refused."""
+    where = f"hồ sơ {code}, {step['who']} — {step['purpose']} ({step['operation']})"
+    if step.get("error"):
+        return [], [f"{where}: {step['error']}"]
+    outcome = access_outcome(step.get("status"))
+    if outcome == "allowed":
+        return [f"{where}: HTTP {step['status']} — được phép, lẽ ra phải bị từ chối (allowed; must be refused)"], []
+    if outcome == "unclear":
+        return [], [f"{where}: HTTP {step.get('status')} {step.get('message') or ''} — neither allowed nor refused "
+                    "for lack of rights"]
+    problems = []
+    leaked = _leaks(step, obs)
+    if leaked:
+        problems.append(f"{where}: bị từ chối nhưng câu trả lời chứa dữ liệu hồ sơ {leaked} — the refusal leaks the dossier")
+    before, after = step.get("status_before"), step.get("status_after")
+    if before and after and before != after:
+        problems.append(f"{where}: bị từ chối nhưng trạng thái đổi từ {before!r} sang {after!r} — refused, yet the "
+                        "dossier changed")
+    return problems, []
+
+
+def cross_citizen(obs: dict) -> None:
+    code = _dossier(obs)
+    steps = {s["key"]: s for s in obs.get("steps") or []}
+    attempts = require([s for s in steps.values() if s["check"] == "cross_citizen"],
+                       "lần thử của công dân khác (another citizen's attempts)")
+    problems, unclear = [], []
+    for step in attempts:
+        if step["key"] == "other_list":
+            if step.get("lists_dossier"):
+                problems.append(f"danh sách hồ sơ của {obs.get('other')} có hồ sơ {code} của {obs.get('owner')} — "
+                                "another citizen's own list shows the dossier")
+            continue
+        found, gaps = _denial_problems(step, obs, code)
+        problems += found
+        control = steps.get(CONTROL_OF.get(step["key"], "owner_read" if step["key"].startswith("other_attachment")
+                                           else ""))
+        if not found and control is not None and not control.get("ok"):
+            gaps.append(f"{step['key']}: chủ hồ sơ cũng không làm được ({control['operation']} → HTTP "
+                        f"{control.get('status')}) — the owner could not either, so the refusal proves nothing")
+        unclear += gaps
+    for needed in ("other_read", "other_download"):
+        if needed not in steps:
+            unclear.append(f"{needed}: chưa thử — not attempted")
+    assert not problems, (f"Công dân {obs.get('other')} truy cập được hồ sơ của công dân {obs.get('owner')} — another "
+                          "citizen reaches the dossier:\n- " + "\n- ".join(problems))
+    if unclear:
+        raise Inconclusive("Không kết luận được quyền truy cập hồ sơ — cannot decide:\n- " + "\n- ".join(unclear))
+
+
+def roles(obs: dict) -> None:
+    code = _dossier(obs)
+    attempts = require([s for s in obs.get("steps") or [] if s["check"] == "roles"], "thao tác theo vai trò (role steps)")
+    problems, unclear = [], []
+    for step in attempts:
+        where = f"hồ sơ {code}, {step['who']} — {step['purpose']} ({step['operation']})"
+        if step["expect"] == "denied":
+            found, gaps = _denial_problems(step, obs, code)
+            problems += found
+            unclear += gaps
+        elif step.get("error"):
+            unclear.append(f"{where}: {step['error']}")
+        elif not step.get("ok"):
+            if step.get("status") in (401, 403):
+                problems.append(f"{where}: HTTP {step['status']} — vai trò bị từ chối chính thao tác của mình "
+                                f"(a role is refused its own operation: {step.get('message')})")
+            else:
+                unclear.append(f"{where}: HTTP {step.get('status')} {step.get('message') or ''}")
+    assert not problems, "Phân quyền theo vai trò chưa đúng — role permissions wrong:\n- " + "\n- ".join(problems)
+    if unclear:
+        raise Inconclusive("Không kết luận được phân quyền — cannot decide:\n- " + "\n- ".join(unclear))

@@ -1,0 +1,194 @@
+"""The `access_probe` scenario: one dossier of its own, driven through its life by the roles it
+belongs to, while a second citizen and the wrong roles try every step on it.
+
+Each attempt is made when the dossier is in a status where the step is allowed to someone, so
+a refusal can only come from who is asking. After every attempt that would change the dossier,
+the owner reads its status again: a refusal that changed it anyway is no refusal. The dossier
+carries `dokiem <run id> access_probe` in its form data (ghi_chu), so it can be found and purged,
+and any answer to the intruders that contains that tag has leaked the dossier.
+"""
+from __future__ import annotations
+
+import datetime as dt
+
+from suites.security.answers import message_of, now_iso
+
+EXCERPT = 1500
+
+
+def document(run_id: str, purpose: str) -> list[dict]:
+    content = f"%PDF-1.4\n% dokiem {run_id} {purpose}\n%%EOF\n".encode()
+    return [{"name": f"dokiem-{purpose}.pdf", "content": content, "content_type": "application/pdf"}]
+
+
+class AccessProbe:
+    def __init__(self, sc, run_id: str):
+        self.sc, self.run_id = sc, run_id
+        self.profile = sc.profile
+        self.tag = f"dokiem {run_id} access_probe"
+        self.steps: list[dict] = []
+        self.errors: list[str] = []
+        self.code: str | None = None
+        self.clients: dict[str, object] = {}
+
+    def client(self, who: str):
+        """owner / other (citizens 1 and 2) or a role name; None when the profile has no such account."""
+        if who not in self.clients:
+            role, index = {"owner": ("citizen", 0), "other": ("citizen", 1)}.get(who, (who, 0))
+            if self.profile.account(role, index) is None:
+                self.clients[who] = None
+            else:
+                try:
+                    self.clients[who] = self.sc.client(role, index)
+                except Exception as exc:  # cannot log in: every step of that account is unclear
+                    self.errors.append(f"{who}: {exc}")
+                    self.clients[who] = None
+        return self.clients[who]
+
+    # ---------------------------------------------------------------- one attempt
+    def step(self, key: str, who: str, operation: str, expect: str, check: str, purpose: str,
+             changes: bool = False, **inputs) -> dict:
+        row = {"key": key, "who": who, "operation": operation, "expect": expect, "check": check,
+               "purpose": purpose, "status": None, "ok": False, "message": None, "excerpt": "",
+               "status_before": None, "status_after": None, "error": None}
+        client = self.client(who)
+        if client is None:
+            row["error"] = f"no usable account for '{who}' — không có tài khoản '{who}'"
+        elif not client.has(operation):
+            row["error"] = f"operation '{operation}' is not configured — chưa khai báo thao tác"
+        else:
+            if changes:
+                row["status_before"] = self.owner_status()
+            row["started"] = now_iso()
+            inputs.setdefault("dossier_code", self.code)
+            try:
+                result = client.call(operation, **inputs)
+            except Exception as exc:  # a template that needs what we did not give: configuration
+                row["error"] = str(exc)[:400]
+                self.steps.append(row)
+                return row
+            row.update(status=result.status, ok=result.ok, message=message_of(result.content, result.json)[:300],
+                       excerpt=result.text[:EXCERPT], error=result.error or None, vars=_plain(result.vars))
+            if changes:
+                row["status_after"] = self.owner_status()
+        self.steps.append(row)
+        return row
+
+    def owner_status(self) -> str | None:
+        owner = self.client("owner")
+        if owner is None or self.code is None:
+            return None
+        result = owner.call("get_dossier", dossier_code=self.code)
+        return result.vars.get("status_label") if result.ok else None
+
+    def raw_get(self, key: str, who: str, url: str, check: str, purpose: str) -> dict:
+        row = {"key": key, "who": who, "operation": "GET " + url, "expect": "denied", "check": check,
+               "purpose": purpose, "status": None, "ok": False, "message": None, "excerpt": "", "error": None,
+               "status_before": None, "status_after": None}
+        client = self.client(who)
+        if url.startswith("/"):
+            url = self.profile.base_url("api") + url
+        response = client.request("GET", url) if client is not None else None
+        if response is None:
+            row["error"] = "no answer — không có phản hồi"
+        else:
+            row.update(status=response.status_code, ok=200 <= response.status_code < 300,
+                       message=message_of(response.content)[:300],
+                       excerpt=response.content[:EXCERPT].decode("utf-8", "replace"))
+        self.steps.append(row)
+        return row
+
+    # ---------------------------------------------------------------- the plan
+    def run(self) -> dict:
+        started = now_iso()
+        form = {**(self.profile.test_data.get("form_data") or {}), "ghi_chu": self.tag}
+        procedure = self.profile.test_data.get("online_procedure")
+        if not procedure:
+            self.errors.append("test_data.online_procedure is not set — chưa khai báo thủ tục nộp trực tuyến")
+        else:
+            submitted = self.step("submit", "owner", "submit_dossier", "allowed", "setup",
+                                  "the first citizen submits a dossier of its own", dossier_code=None,
+                                  procedure_code=procedure, form_data=form, files=document(self.run_id, "ho-so"))
+            self.code = (submitted.get("vars") or {}).get("dossier_code")
+            if not self.code:
+                self.errors.append(f"submit_dossier gave no dossier code — không nộp được hồ sơ: {submitted['message']}")
+        if self.code:
+            self.plan()
+        return {"run_id": self.run_id, "started": started, "finished": now_iso(), "dossier_code": self.code,
+                "procedure_code": procedure, "tag": self.tag, "owner": self._username("owner"),
+                "other": self._username("other"), "owner_known": self._owner_known(),
+                "steps": self.steps, "errors": self.errors}
+
+    def plan(self) -> None:
+        s = self.step
+        s("other_read", "other", "get_dossier", "denied", "cross_citizen", "another citizen reads the dossier")
+        owner_view = s("owner_read", "owner", "get_dossier", "allowed", "control", "the owner reads it")
+        if self.client("other") is not None and self.client("other").has("list_my_dossiers"):
+            listed = s("other_list", "other", "list_my_dossiers", "allowed", "cross_citizen",
+                       "another citizen's own list must not show the dossier", dossier_code=None)
+            listed["lists_dossier"] = bool(self.code and self.code in listed.get("excerpt", "") + str(listed.get("vars")))
+        for n, url in enumerate(_urls((owner_view.get("vars") or {}).get("attachments")), 1):
+            self.raw_get(f"other_attachment_{n}", "other", url, "cross_citizen",
+                         "another citizen downloads a file of the dossier by its URL")
+        s("other_withdraw", "other", "withdraw_dossier", "denied", "cross_citizen",
+          "another citizen withdraws the dossier (status 1 allows the owner to)", changes=True)
+        s("citizen_receive", "owner", "receive_dossier", "denied", "roles",
+          "a citizen receives a dossier (an officer's step)", changes=True)
+        s("officer_receive", "receiving_officer", "receive_dossier", "allowed", "roles",
+          "the receiving officer receives it")
+        s("officer_request_supplement", "receiving_officer", "request_supplement", "allowed", "setup",
+          "the officer asks for a supplement", reason=f"dokiem {self.run_id}: bổ sung để kiểm tra quyền")
+        s("other_supplement", "other", "supplement_dossier", "denied", "cross_citizen",
+          "another citizen supplements the dossier (status 5 allows the owner to)", changes=True,
+          note=f"dokiem {self.run_id}", files=document(self.run_id, "bo-sung-nguoi-khac"))
+        s("owner_supplement", "owner", "supplement_dossier", "allowed", "control", "the owner supplements it",
+          note=f"dokiem {self.run_id}", files=document(self.run_id, "bo-sung"))
+        today = dt.date.today()
+        dates = {"date_from": (today - dt.timedelta(days=1)).isoformat(),
+                 "date_to": (today + dt.timedelta(days=1)).isoformat()}
+        s("specialist_audit", "specialist", "get_audit_log", "denied", "roles",
+          "a specialist reads the audit log (an administrator's right)", dossier_code=None, **dates)
+        s("specialist_process", "specialist", "process_dossier", "allowed", "roles", "the specialist processes it",
+          note=f"dokiem {self.run_id}")
+        s("officer_approve", "receiving_officer", "approve_dossier", "denied", "roles",
+          "the receiving officer approves (a leader's step; status 4 allows it)", changes=True)
+        s("citizen_approve", "owner", "approve_dossier", "denied", "roles", "a citizen approves its own dossier",
+          changes=True)
+        s("leader_approve", "leader", "approve_dossier", "allowed", "roles", "the leader approves it")
+        s("other_download", "other", "download_result", "denied", "cross_citizen",
+          "another citizen downloads the result")
+        s("owner_download", "owner", "download_result", "allowed", "control", "the owner downloads the result")
+        s("other_rate", "other", "rate_dossier", "denied", "cross_citizen", "another citizen rates the dossier",
+          score=1, comment=f"dokiem {self.run_id}")
+        s("admin_audit", "admin", "get_audit_log", "allowed", "roles", "the administrator reads the audit log",
+          dossier_code=None, **dates)
+
+    def _username(self, who: str) -> str | None:
+        role, index = {"owner": ("citizen", 0), "other": ("citizen", 1)}[who]
+        account = self.profile.account(role, index)
+        return account.username if account else None
+
+    def _owner_known(self) -> dict:
+        account = self.profile.account("citizen", 0)
+        return dict(account.known) if account else {}
+
+
+def _urls(value) -> list[str]:
+    """URLs (absolute or /paths) found in an attachments list as the owner sees it."""
+    found = []
+    for item in value if isinstance(value, list) else []:
+        if isinstance(item, dict):
+            for key in ("url", "href", "download_url", "link"):
+                link = item.get(key)
+                if isinstance(link, str) and (link.startswith("/") or link.startswith("http")):
+                    found.append(link)
+                    break
+    return found[:3]
+
+
+def _plain(values: dict) -> dict:
+    """Operation variables fit for JSON (files and binary answers become their size)."""
+    plain = {}
+    for name, value in (values or {}).items():
+        plain[name] = f"<{len(value)} bytes>" if isinstance(value, (bytes, bytearray)) else value
+    return plain

@@ -1,0 +1,199 @@
+"""Proofs of the auth_probe checks: logins, registration, password policy, session end, lockout
+and the audit log of failed logins, on the clean refportal's recording with one fault at a time."""
+import datetime as dt
+
+import pytest
+
+from harness import Inconclusive
+from suites.security import judges
+from suites.security.answers import lock_signal, parse_set_cookie, split_set_cookie
+
+from .recordings import first, recorded
+
+MIN_LENGTH, ATTEMPTS = 8, 5
+
+
+@pytest.fixture
+def auth():
+    return recorded("auth_probe")
+
+
+def test_every_auth_check_passes_on_the_clean_recording(auth):
+    judges.login(auth)
+    judges.registration(auth)
+    judges.password_policy(auth, MIN_LENGTH)
+    judges.session_end(auth)
+    judges.lockout(auth, ATTEMPTS)
+    judges.failed_logins(auth)
+
+
+# --- access.login -----------------------------------------------------------------------------
+@pytest.mark.proves("access.login")
+def test_login_fails_when_an_account_cannot_log_in(auth):
+    first(auth["logins"]["accounts"], username="motcua1").update(ok=False, status=401, message="sai mật khẩu")
+    with pytest.raises(AssertionError, match="motcua1: .*credentials are refused"):
+        judges.login(auth)
+
+
+@pytest.mark.proves("access.login")
+def test_login_fails_when_the_answers_tell_whether_an_account_exists(auth):
+    auth["logins"]["wrong"][1]["message"] = "Tài khoản không tồn tại — no such account"
+    with pytest.raises(AssertionError, match="tell whether an account exists"):
+        judges.login(auth)
+
+
+@pytest.mark.proves("access.login")
+def test_login_fails_when_a_wrong_password_is_accepted(auth):
+    auth["logins"]["wrong"][0].update(ok=True, status=200)
+    with pytest.raises(AssertionError, match="wrong password was accepted"):
+        judges.login(auth)
+
+
+def test_the_user_name_in_a_message_does_not_count_as_a_difference(auth):
+    for row in auth["logins"]["wrong"]:
+        row["message"] = f"Sai thông tin đăng nhập cho {row['username']}"
+    judges.login(auth)
+
+
+def test_a_failed_login_journey_is_error_not_fail(auth):
+    auth["logins"]["browser"].update(ok=False, error="journey 'login', step 2 failed")
+    with pytest.raises(Inconclusive, match="login journey failed"):
+        judges.login(auth)
+
+
+# --- access.registration ----------------------------------------------------------------------
+@pytest.mark.proves("access.registration")
+def test_registration_fails_when_a_duplicate_name_is_accepted(auth):
+    auth["registration"]["duplicate"].update(ok=True, status=201)
+    with pytest.raises(AssertionError, match="duplicate user name was accepted"):
+        judges.registration(auth)
+
+
+@pytest.mark.proves("access.registration")
+def test_registration_fails_when_the_new_account_cannot_log_in(auth):
+    auth["registration"]["login_after"].update(ok=False, status=401)
+    with pytest.raises(AssertionError, match="new account cannot log in"):
+        judges.registration(auth)
+
+
+@pytest.mark.proves("access.registration")
+def test_registration_fails_when_nobody_can_register(auth):
+    auth["registration"]["first"].update(ok=False, status=403, message="Chức năng đăng ký đã tắt")
+    with pytest.raises(AssertionError, match="cannot be registered"):
+        judges.registration(auth)
+
+
+# --- security.password_policy -----------------------------------------------------------------
+@pytest.mark.proves("security.password_policy")
+@pytest.mark.parametrize("kind", ["too_short", "letters_only", "digits_only"])
+def test_password_policy_fails_when_a_weak_password_is_accepted(auth, kind):
+    first(auth["weak_attempts"], kind=kind).update(ok=True, status=201)
+    with pytest.raises(AssertionError, match=f"{kind} .*weak password was accepted"):
+        judges.password_policy(auth, MIN_LENGTH)
+
+
+@pytest.mark.proves("security.password_policy")
+def test_password_policy_fails_when_a_strong_password_is_refused(auth):
+    auth["registration"]["first"].update(ok=False, status=422, message="Mật khẩu phải có 16 ký tự")
+    with pytest.raises(AssertionError, match="strong password was refused"):
+        judges.password_policy(auth, MIN_LENGTH)
+
+
+def test_a_longer_minimum_makes_the_short_attempt_meaningless(auth):
+    with pytest.raises(Inconclusive, match="short attempt was not short"):
+        judges.password_policy(auth, 6)
+
+
+# --- security.session_end ---------------------------------------------------------------------
+@pytest.mark.proves("security.session_end")
+@pytest.mark.parametrize("credential", ["old_bearer", "old_cookie"])
+def test_session_end_fails_when_the_old_session_still_works(auth, credential):
+    auth["logout"][credential].update(status=200, ok=True)
+    with pytest.raises(AssertionError, match="still works after logout"):
+        judges.session_end(auth)
+
+
+def test_session_end_cannot_decide_if_the_session_never_worked(auth):
+    auth["logout"]["before"].update(status=401, ok=False)
+    auth["logout"]["old_cookie_before"].update(status=401, ok=False)
+    with pytest.raises(Inconclusive, match="did not work before logout"):
+        judges.session_end(auth)
+
+
+# --- security.lockout -------------------------------------------------------------------------
+@pytest.mark.proves("security.lockout")
+def test_lockout_fails_when_the_right_password_still_works_after_the_failures(auth):
+    auth["lockout"]["after"].update(ok=True, status=200, message="", lock_signal=False)
+    with pytest.raises(AssertionError, match="no lockout"):
+        judges.lockout(auth, ATTEMPTS)
+
+
+def test_lockout_stops_early_once_locked_and_still_passes(auth):
+    probe = auth["lockout"]
+    probe["attempts"] = probe["attempts"][:3]
+    probe["attempts"][-1].update(status=423, lock_signal=True)
+    judges.lockout(auth, ATTEMPTS)
+
+
+def test_an_account_locked_by_an_earlier_run_is_error(auth):
+    auth["lockout"]["control"].update(ok=False, status=423, message="Tài khoản tạm khóa", lock_signal=True)
+    with pytest.raises(Inconclusive, match="still locked by an earlier run"):
+        judges.lockout(auth, ATTEMPTS)
+
+
+def test_lockout_without_a_reserved_account_is_error(auth):
+    auth["lockout"] = {"error": "the profile reserves no account for the lockout (reserved_for: lockout)"}
+    with pytest.raises(Inconclusive, match="reserved_for: lockout"):
+        judges.lockout(auth, ATTEMPTS)
+
+
+@pytest.mark.parametrize("status, message, locked", [
+    (423, "", True), (429, "", True), (401, "Tài khoản tạm khóa, thử lại sau 15 phút", True),
+    (401, "Tên đăng nhập hoặc mật khẩu không đúng — wrong user name or password", False)])
+def test_lock_signals(status, message, locked):
+    assert lock_signal(status, message) is locked
+
+
+# --- audit.failed_logins ----------------------------------------------------------------------
+@pytest.mark.proves("audit.failed_logins")
+def test_failed_logins_fail_when_the_log_has_no_failures(auth):
+    auth["audit"]["entries"] = [e for e in auth["audit"]["entries"] if e["success"]]
+    with pytest.raises(AssertionError, match="not in the audit log"):
+        judges.failed_logins(auth)
+
+
+@pytest.mark.proves("audit.failed_logins")
+def test_failed_logins_fail_when_the_unknown_account_is_not_logged(auth):
+    unknown = auth["logins"]["wrong"][1]["username"]
+    auth["audit"]["entries"] = [e for e in auth["audit"]["entries"] if e["user"] != unknown]
+    with pytest.raises(AssertionError, match=f"{unknown} .*not in the audit log"):
+        judges.failed_logins(auth)
+
+
+@pytest.mark.proves("audit.failed_logins")
+def test_failed_logins_fail_without_the_source_address(auth):
+    for entry in auth["audit"]["entries"]:
+        entry["ip"] = None
+    with pytest.raises(AssertionError, match="no source address"):
+        judges.failed_logins(auth)
+
+
+@pytest.mark.proves("audit.failed_logins")
+def test_failed_logins_fail_when_the_entries_are_from_another_time(auth):
+    for entry in auth["audit"]["entries"]:
+        moment = dt.datetime.fromisoformat(entry["time"]) - dt.timedelta(hours=3)
+        entry["time"] = moment.isoformat()
+    with pytest.raises(AssertionError, match="no failed-login entry at this time"):
+        judges.failed_logins(auth)
+
+
+# --- helpers ----------------------------------------------------------------------------------
+def test_set_cookie_lines_are_split_and_read_without_their_values():
+    merged = ("rp_session=abc; HttpOnly; Max-Age=28800; Path=/; SameSite=lax; Secure, "
+              "tracking=1; Expires=Wed, 25 Nov 2026 12:00:00 GMT; Path=/")
+    lines = split_set_cookie(merged)
+    assert len(lines) == 2
+    session, tracking = parse_set_cookie(lines)
+    assert session == {"name": "rp_session", "secure": True, "http_only": True, "same_site": "lax",
+                       "attributes": "HttpOnly; Max-Age=28800; Path=/; SameSite=lax; Secure"}
+    assert tracking["secure"] is False and tracking["same_site"] is None and "abc" not in str(tracking)
