@@ -165,6 +165,11 @@ class OpResult:
     def text(self) -> str:
         return self.content.decode("utf-8", errors="replace")
 
+    def header(self, name: str, default: str | None = None) -> str | None:
+        """A response header by name, whatever its case on the wire."""
+        wanted = name.lower()
+        return next((v for k, v in self.headers.items() if k.lower() == wanted), default)
+
     def describe(self) -> str:
         if self.error:
             return f"{self.operation}: no answer — không có phản hồi ({self.error})"

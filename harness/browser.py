@@ -124,7 +124,7 @@ class JourneyRun:
             return self.profile.base_url("backoffice") + "/" + path.split(":", 1)[1].lstrip("/")
         return self.profile.base_url("portal") + "/" + path.lstrip("/")
 
-    def run(self, name: str, **variables) -> dict:
+    def run(self, name: str, /, **variables) -> dict:
         steps = journey_steps(self.profile, name)
         values = {**self.profile.test_data, **variables}
         out: dict[str, Any] = {}
@@ -229,7 +229,7 @@ class BrowserSession:
         self.console_errors: list[str] = []
         self.page.on("pageerror", lambda exc: self.console_errors.append(str(exc)))
 
-    def journey(self, name: str, **variables) -> dict:
+    def journey(self, name: str, /, **variables) -> dict:
         return self.journeys.run(name, **variables)
 
     def screenshot(self, label: str) -> str | None:

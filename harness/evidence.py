@@ -16,7 +16,23 @@ from typing import Any, Iterable
 MASK = "[ĐÃ CHE / REDACTED]"
 CITIZEN_ID = re.compile(r"(?<!\d)\d{12}(?!\d)")
 SECRET_HEADERS = {"authorization", "cookie", "set-cookie", "proxy-authorization", "x-csrf-token", "x-api-key"}
-SECRET_KEY = re.compile(r"pass(word|wd)?|mat_?khau|matkhau|secret|token|session|otp|csrf|maxacthuc", re.I)
+# A key holds a secret when one of its words (split at _ - . and camelCase) is one of these:
+# `password`, `csrf_token`, `matKhau`, `MaXacThuc` are masked; `passed`, `session_end`,
+# `password_length` and `token_count` are not (they describe, they do not hold).
+SECRET_WORDS = {"password", "passwd", "pass", "pwd", "matkhau", "secret", "token", "session", "sessionid",
+                "otp", "csrf", "csrftoken", "maxacthuc", "authorization", "apikey", "cookie", "accesstoken",
+                "refreshtoken", "idtoken"}
+DESCRIPTIVE_WORDS = {"length", "count", "policy", "end", "ended", "expired", "expiry", "problems", "rule", "rules",
+                     "attempts", "valid", "ok", "status", "required", "min", "max", "type", "name", "label", "field"}
+
+
+def is_secret_key(key: str) -> bool:
+    words = [w.lower() for w in re.split(r"[_\-.\s]+|(?<=[a-z])(?=[A-Z])", key) if w]
+    # single words and pairs written together (api+key, mat+khau, ma+xac+thuc)
+    units = set(words) | {a + b for a, b in zip(words, words[1:])} | {"".join(words)}
+    if not units & SECRET_WORDS:
+        return False
+    return not any(w in DESCRIPTIVE_WORDS for w in words)
 MIN_SECRET_LENGTH = 4  # shorter values would mask innocent text everywhere
 
 
@@ -42,7 +58,7 @@ class Redactor:
     def data(self, value: Any) -> Any:
         """Redact a JSON-like structure: secret-looking keys lose their values, all text is scrubbed."""
         if isinstance(value, dict):
-            return {k: (MASK if isinstance(k, str) and SECRET_KEY.search(k) and v not in (None, "")
+            return {k: (MASK if isinstance(k, str) and is_secret_key(k) and v not in (None, "")
                         else self.data(v)) for k, v in value.items()}
         if isinstance(value, list):
             return [self.data(v) for v in value]
@@ -63,7 +79,7 @@ class Redactor:
         if "x-www-form-urlencoded" in content_type:
             from urllib.parse import parse_qsl, urlencode
 
-            pairs = [(k, MASK if SECRET_KEY.search(k) else v) for k, v in parse_qsl(body, keep_blank_values=True)]
+            pairs = [(k, MASK if is_secret_key(k) else v) for k, v in parse_qsl(body, keep_blank_values=True)]
             return self.text(urlencode(pairs))
         return self.text(body)
 

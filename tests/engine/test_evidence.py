@@ -47,3 +47,14 @@ def test_transcript_masks_auth_headers_cookies_and_form_passwords():
     for leaked in ("hunter2", "sid=abc", "sid=def", "tok-123456", "zz"):
         assert leaked not in text
     assert "congdan1" in text and '"name": "An"' in text
+
+
+def test_keys_that_describe_secrets_are_not_masked():
+    from harness.evidence import is_secret_key
+
+    for key in ("password", "Password", "matKhau", "mat_khau", "MaXacThuc", "csrf_token", "access_token",
+                "session", "sessionid", "X-Api-Key", "new_password", "otp"):
+        assert is_secret_key(key), key
+    for key in ("passed", "session_end", "password_length", "password_policy", "token_count", "passes",
+                "status_label", "processing_days", "compass", "password_problems"):
+        assert not is_secret_key(key), key
