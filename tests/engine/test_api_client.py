@@ -137,3 +137,23 @@ def test_transcripts_never_hold_the_password_or_token(profile):
     assert "/api/login" in text and "/api/private" in text
     assert PASSWORD not in text and TOKEN not in text
     assert textwrap.dedent(text).count("REDACTED") >= 2
+
+
+def test_the_profiles_ca_file_verifies_even_when_the_environment_names_another_bundle(tmp_path, monkeypatch, profile):
+    # requests lets REQUESTS_CA_BUNDLE override a session's own verify; the profile's CA must still be used
+    import ssl
+
+    import trustme
+
+    ca, stranger = trustme.CA(), trustme.CA()
+    ca.cert_pem.write_to_path(str(tmp_path / "ca.pem"))
+    stranger.cert_pem.write_to_path(str(tmp_path / "other-bundle.pem"))
+    monkeypatch.setenv("REQUESTS_CA_BUNDLE", str(tmp_path / "other-bundle.pem"))
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    ca.issue_cert("127.0.0.1").configure_cert(context)
+    with FakeTarget() as target:
+        target.server.socket = context.wrap_socket(target.server.socket, server_side=True)
+        profile.overrides = {"base_urls": {"portal": target.url.replace("http:", "https:")},
+                             "ca_file": str(tmp_path / "ca.pem")}
+        client = TargetClient(profile, Redactor(), profile.account("citizen"))
+        assert client.must("list_my_dossiers").vars["first"] == "A-1"  # login (no session) then the session
