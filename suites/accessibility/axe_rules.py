@@ -30,9 +30,10 @@ class RuleMap:
         wcag = list(entry["wcag"]) if entry else wcag_from_tags(tags or [])
         legal_vi = "; ".join(self.points[p]["vi"] for p in points) or f"TT 32/2017: {OUTSIDE_POINTS_VI}"
         legal_en = "; ".join(self.points[p]["en"] for p in points) or f"TT 32/2017: {OUTSIDE_POINTS_EN}"
+        criteria = f"WCAG 2.0 {', '.join(wcag) or '—'}"
         return {"rule": rule_id, "tt32": points, "wcag": wcag, "mapped": entry is not None,
-                "text_vi": f"{legal_vi}; WCAG 2.0 {', '.join(wcag) or '—'}",
-                "text_en": f"{legal_en}; WCAG 2.0 {', '.join(wcag) or '—'}"}
+                "text": f"{legal_vi} ({legal_en}); {criteria}",
+                "text_vi": f"{legal_vi}; {criteria}", "text_en": f"{legal_en}; {criteria}"}
 
 
 def wcag_from_tags(tags: list[str]) -> list[str]:

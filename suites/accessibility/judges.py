@@ -79,7 +79,7 @@ def axe(obs: dict, rule_map: RuleMap) -> None:
         rule = row["rule"]
         if row["kind"] == "violations" and rule.get("impact") in FAILING_IMPACTS:
             nodes = "; ".join(" ".join(n.get("target") or []) for n in rule["nodes"][:3])
-            lines.append(f"[{rule['impact']}] {rule['id']} ({row['legal']['text_vi']}) — {rule.get('help', '')} — "
+            lines.append(f"[{rule['impact']}] {rule['id']} ({row['legal']['text']}) — {rule.get('help', '')} — "
                          f"trang {_where(row['page'])}: {rule['node_count']} phần tử (elements), ví dụ (e.g.) {nodes}")
     _fail(f"axe-core tìm thấy vi phạm mức nghiêm trọng theo WCAG {obs.get('wcag_level')} — axe-core found serious "
           f"or critical violations at WCAG {obs.get('wcag_level')} (tags {', '.join(obs.get('axe_tags', []))}):", lines)
@@ -128,7 +128,7 @@ def axe_table(obs: dict, rule_map: RuleMap) -> dict:
         else:
             outcome = "ghi nhận, không tính lỗi — reported, not failing"
         rows.append([row["page"]["key"], row["page"]["url"], rule["id"], rule.get("impact") or "—",
-                     row["legal"]["text_vi"], rule["node_count"], outcome])
+                     row["legal"]["text"], rule["node_count"], outcome])
     with_findings = {r[0] for r in rows}
     for page in obs.get("pages", []):
         if page["key"] not in with_findings:
@@ -329,16 +329,16 @@ def missing_alternatives(page: dict) -> list[str]:
         kind = item["kind"]
         if kind in ("img", "input-image", "area"):
             if item.get("alt") is None and not _alternative(item):
-                found.append(f"{kind} không có alt — without alt: {item['html']}")
+                found.append(f"{kind} không có alt — {kind} without alt: {item['html']}")
             elif kind != "img" and not (item.get("alt") or "").strip() and not _alternative(item):
-                found.append(f"{kind} có alt rỗng — with an empty alt: {item['html']}")
+                found.append(f"{kind} có alt rỗng — {kind} with an empty alt: {item['html']}")
         elif kind == "role-img":
             if not _alternative(item):
                 found.append(f"hình (role=img) không có tên — image without a name: {item['html']}")
         elif kind in ("link", "button"):
             if not _alternative(item) and not any(a for a in item.get("image_alts", [])):
-                what = "liên kết hình ảnh — image link" if kind == "link" else "nút biểu tượng — icon button"
-                found.append(f"{what} không có văn bản thay thế — without a text alternative: {item['html']}")
+                vi, en = ("liên kết hình ảnh", "image link") if kind == "link" else ("nút biểu tượng", "icon button")
+                found.append(f"{vi} không có văn bản thay thế — {en} without a text alternative: {item['html']}")
     return found
 
 
@@ -432,8 +432,9 @@ def encoding_faults(page: dict) -> list[str]:
                       f"{page.get('character_set')}")
     text = (page.get("title") or "") + "\n" + (page.get("text") or "")
     if not vietnamese.is_nfc(text):
+        # escaped, so the record (written in NFC) still shows the combining marks
         faults.append("chữ tiếng Việt không ở dạng dựng sẵn NFC (TCVN 6909) — text is not in NFC, e.g. "
-                      + ", ".join(repr(w) for w in vietnamese.non_nfc_words(text, limit=5)))
+                      + ", ".join(ascii(w) for w in vietnamese.non_nfc_words(text, limit=5)))
     if vietnamese.looks_legacy(text):
         faults.append("có dấu hiệu bảng mã cũ TCVN3/VNI — looks like a legacy encoding (TCVN3/VNI), e.g. "
                       + ", ".join(repr(w) for w in vietnamese.legacy_suspect_words(text, limit=5)))
@@ -459,7 +460,7 @@ def nfc(obs: dict) -> None:
         for value in echo.get("values", []):
             if not vietnamese.is_nfc(value):
                 lines.append(f"{trip['where']} {trip.get('url')}: chuỗi gõ vào trả về không ở dạng NFC — the typed "
-                             f"text came back decomposed: {value!r}")
+                             f"text came back decomposed: {ascii(value)}")
         if echo.get("text_non_nfc_hits"):
             lines.append(f"{trip['where']} {trip.get('url')}: trang trả lời hiện chuỗi đã gõ không ở dạng NFC "
                          f"({echo['text_non_nfc_hits']} lần) — the answer shows the typed text decomposed")
