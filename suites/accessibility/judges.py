@@ -293,6 +293,10 @@ def judged_pages(obs: dict, what: str) -> list[dict]:
     answers an error or is not HTML is left to the crawl checks (navigation.crawl)."""
     pages = require(obs.get("pages"), "trang công khai (public pages)")
     _require_key_pages(obs, pages, what)
+    unmeasured = [f"{_where(p)}: {p['error']}" for p in pages
+                  if p.get("status") == 200 and p.get("error") and "html" in (p.get("content_type") or "html")]
+    if unmeasured:
+        raise Inconclusive(f"không đo được trang ({what}) — pages opened but not measured: " + "; ".join(unmeasured))
     judged = [p for p in pages if not p.get("error") and p.get("status") == 200 and "text" in p]
     return require(judged, f"trang công khai mở được ({what}) — public pages that opened")
 

@@ -1,8 +1,9 @@
 """How the two scenarios of this suite drive the target (DESIGN §2.4: record once, judge many).
 
 `browser_pages` (a11y.axe, a11y.keyboard, a11y.mobile_width, navigation.journeys): axe-core on
-the key pages, the keyboard probe of the home and lookup pages, the key pages at the edition's
-phone width, and the profile's login, find_procedure and lookup_dossier journeys.
+the key pages, the keyboard probe of the home and lookup pages, the key pages and the home page's
+menu pages at the edition's phone width, and the profile's login, find_procedure and
+lookup_dossier journeys.
 `public_pages` (a11y.lang, alt_text, no_blink, viewport_meta, nfc, english_page): the facts of
 every public page looked at (the key pages, the pages the home page's menus link to, the English
 page, and the answers to a Vietnamese string typed into the search and lookup forms).

@@ -14,6 +14,7 @@ AXE_SOURCE_FILE = Path(axe_playwright_python.__file__).with_name("axe.min.js")
 MAX_NODES_PER_RULE = 10   # axe nodes kept per rule in the observations (the evidence keeps all)
 MAX_TEXT_CHARS = 100_000  # visible text kept per page
 MAX_TABS = 80             # Tab presses allowed to reach a control before the probe gives up
+SETTLE_MS = 1000          # bound on waiting for an in-page jump after Enter on a skip link
 
 # --------------------------------------------------------------------------- page facts (public_pages)
 
@@ -199,6 +200,11 @@ def skip_link(page, tabs: int) -> dict:
         target = page.evaluate("() => decodeURIComponent(document.activeElement.hash.slice(1))")
         exists = page.evaluate("id => !!(document.getElementById(id) || document.getElementsByName(id)[0])", target)
         page.keyboard.press("Enter")
+        try:  # the fragment navigation is part of the key press; the bound only covers a slow page
+            page.wait_for_function("id => decodeURIComponent(location.hash.slice(1)) === id", arg=target,
+                                   timeout=SETTLE_MS)
+        except Exception:
+            pass  # a skip link may move the focus by script without changing the address: judged below
         after = page.evaluate("""id => { const t = document.getElementById(id) || document.getElementsByName(id)[0];
             const a = document.activeElement;
             return {hash: decodeURIComponent(location.hash.slice(1)), focus_in_target: !!t && !!a && (t === a || t.contains(a)),

@@ -267,3 +267,10 @@ def test_english_page_is_error_when_no_address_could_be_opened(obs):
                                                 "error": "TimeoutError: …", "lang": None, "how": "/en path"}])
     with pytest.raises(Inconclusive, match="TimeoutError"):
         judges.english_page(obs)
+
+
+def test_a_page_that_opened_but_could_not_be_measured_is_error(obs):
+    menu = page(obs, "menu-6")
+    menu["error"] = "Error: page.evaluate: Execution context was destroyed"
+    with pytest.raises(Inconclusive, match="menu-6 .*Execution context was destroyed"):
+        judges.lang(obs)
