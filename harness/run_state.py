@@ -297,6 +297,10 @@ class RunState:
             check = self.checks.checks.get(check_id)
             if check is not None:
                 paths += by_folder.get(f"scenario-{check.scenario}", [])
+                # and its browser sessions' (screenshots, traces): Scenario.browser writes them
+                # into scenario-<name>-<label>
+                paths += [p for folder, found in by_folder.items()
+                          if folder.startswith(f"scenario-{check.scenario}-") for p in found]
             index[check_id] = sorted(set(paths))
         return index
 

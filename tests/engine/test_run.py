@@ -43,6 +43,7 @@ def dossier_life(dokiem):
         result = citizen.must("submit_dossier", procedure_code="1.000001", form_data={"ghi_chu": dokiem.run_id},
                               files=[{"name": "don.pdf", "content": b"%PDF-1.4"}])
         sc.evidence.write_json("observations.json", {"code": result.vars["dossier_code"]})
+        dokiem.evidence_for("scenario-dossier_life-browser").write_text("screenshot.txt", "as a BrowserSession would")
         yield {"code": result.vars["dossier_code"]}
 
 
@@ -154,6 +155,7 @@ def test_a_conforming_target_passes_its_automated_criteria_and_waits_for_the_man
     evidence = next(c for c in hs01["checks"] if c["id"] == "dossier.code_format")["evidence"]
     assert any(p.endswith("observations.json") for p in evidence)
     assert any("transcript" in p for p in evidence)
+    assert "evidence/scenario-dossier_life-browser/screenshot.txt" in evidence  # the scenario's browser sessions
     assert all((out / p).is_file() for p in evidence)
     # no secret reached any file, archives included
     for path, data in every_byte(out):
