@@ -59,6 +59,12 @@ def _read_jsonl(path: Path) -> list[dict]:
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
 
 
+def demo_password() -> str:
+    """A fresh password for a --demo account. refportal's policy wants a letter, a digit and a
+    symbol (refportal/API.md): the fixed prefix guarantees them whatever the random part holds."""
+    return "Dk1!" + secrets.token_urlsafe(12)
+
+
 class RunState:
     def __init__(self, config):
         self.config = config
@@ -189,7 +195,7 @@ class RunState:
         self.temp_dirs.append(state_dir)
         passwords = {}
         for account in self.profile.all_accounts():
-            value = os.environ.get(account.password_env) or ("Dk!" + secrets.token_urlsafe(12))
+            value = os.environ.get(account.password_env) or demo_password()
             os.environ[account.password_env] = value
             passwords[account.username] = value
             self.redactor.add(value)
