@@ -52,7 +52,7 @@ def depths(crawl: dict) -> tuple[dict[str, int], set[str]]:
         if page.get("final_url"):
             aliases[key(page["final_url"])] = node
         if page.get("status") is not None or page.get("error"):
-            read.add(node)
+            read.update({node, key(page.get("final_url") or page["url"])})
         links[node] = [key(link) for link in page.get("links") or []]
     for skipped in crawl.get("skipped_by_robots") or []:
         read.add(key(skipped["url"]))  # a polite crawler cannot go there: nothing more to learn
