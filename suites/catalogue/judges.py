@@ -146,7 +146,7 @@ def guidance(observations: dict) -> None:
             problems.append(f"{_who(proc)}: hướng dẫn {guide['url']} không phản hồi — the guide does not answer: {guide['error']}")
         elif guide.get("status") != 200:
             problems.append(f"{_who(proc)}: hướng dẫn {guide['url']} trả HTTP {guide.get('status')} — the guide does not load")
-        elif "html" in (guide.get("content_type") or "") and not (guide.get("text") or "").strip():
+        elif guide.get("text") is not None and not guide["text"].strip():
             problems.append(f"{_who(proc)}: trang hướng dẫn {guide['url']} trống — the guide page is empty")
         elif not guide.get("bytes"):
             problems.append(f"{_who(proc)}: tài liệu hướng dẫn {guide['url']} rỗng — the guide is empty")

@@ -232,7 +232,7 @@ def read_guide(session, navigations: _Navigations, client, proc: dict) -> None:
         link = next((l for l in page.get("links") or [] if l.get("in_main") and l.get("href")
                      and levels.GUIDE_LINK.search(fold(l["text"]))), None)
         url, source = (link["href"], "page") if link else (None, None)
-    guide = {"url": url, "source": source, "status": None, "content_type": None, "bytes": 0, "text": "", "error": None}
+    guide = {"url": url, "source": source, "status": None, "content_type": None, "bytes": 0, "text": None, "error": None}
     proc["guide"] = guide
     if not url:
         return
@@ -243,6 +243,8 @@ def read_guide(session, navigations: _Navigations, client, proc: dict) -> None:
         return
     guide.update(status=response.status_code, content_type=response.headers.get("Content-Type"),
                  bytes=len(response.content))
+    # the portal's own guide pages are read in Chromium (what a visitor sees); a guide elsewhere
+    # (a ministry's page, a video) only has to answer with content
     if "html" in (guide["content_type"] or "") and response.status_code < 400 and _same_site(url, page["final_url"]):
         try:
             session.page.goto(url, wait_until="domcontentloaded")

@@ -154,6 +154,15 @@ def test_guidance_fails_on_an_empty_guide_page(good):
         judges.guidance(good)
 
 
+def test_a_guide_elsewhere_only_has_to_answer_with_content(good):
+    guide = good["procedures"][0]["guide"]
+    guide.update(url="https://tthc.bo.gov.vn/huong-dan.pdf", content_type="application/pdf", text=None, bytes=52000)
+    judges.guidance(good)
+    guide["bytes"] = 0
+    with pytest.raises(AssertionError, match="guide is empty"):
+        judges.guidance(good)
+
+
 # ------------------------------------------------------------------------- levels.level1_info
 
 def _drop_fees_and_legal_basis(proc: dict) -> None:
