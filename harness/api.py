@@ -362,8 +362,8 @@ class TargetClient:
     def _send(self, method: str, url: str, anonymous: bool = False, **kwargs):
         kwargs.setdefault("timeout", self.timeout)
         kwargs.setdefault("allow_redirects", True)
-        # per request, not only on the session: requests lets REQUESTS_CA_BUNDLE / CURL_CA_BUNDLE from
-        # the environment override a session's verify, which would drop the profile's CA file
+        # per request: requests lets REQUESTS_CA_BUNDLE / CURL_CA_BUNDLE override a Session's own
+        # verify (psf/requests#3829), which would drop the profile's CA file
         kwargs.setdefault("verify", self.http.verify)
         error = ""
         response = None

@@ -1,0 +1,116 @@
+"""The two tables catalogue_sample adds to the record (pure).
+
+1. The measured levels: for each sampled procedure, the level and mode the portal declares and
+   what the harness found it delivers, feature by feature.
+2. The same procedures in the layout of the roadmap table of Công văn 3386/BTTTT-THH
+   (20/11/2014), mục 2.2 "Danh mục dịch vụ công trực tuyến mức độ 3, 4": TT, Tên DVCTT, Mức
+   DVCTT, Cấp dịch vụ (tỉnh/huyện/xã), Cơ quan chủ trì xử lý, Cơ quan đồng xử lý — with the level
+   measured, so an agency can paste what it really delivers into its roadmap report.
+"""
+from __future__ import annotations
+
+import re
+
+from suites.catalogue import levels
+from suites.catalogue.text import clean
+
+MODE_LABELS = {"toan_trinh": "Toàn trình", "mot_phan": "Một phần", None: "—"}
+MEASURED_COLUMNS = [
+    "TT", "Mã thủ tục (code)", "Tên thủ tục (name)", "Cơ quan thực hiện (agency)", "Lĩnh vực (sector)",
+    "Mức công bố (declared level)", "Hình thức công bố (declared mode)", "Mức thực tế (measured level)",
+    "Hình thức thực tế (measured mode)", "Thông tin mức 1 (level-1 information)", "Biểu mẫu tải được (forms)",
+    "Nộp trực tuyến (online submission)", "Thanh toán trực tuyến (online payment)",
+    "Kết quả điện tử (electronic result)", "Kết luận (conclusion)",
+]
+ROADMAP_COLUMNS = ["TT", "Tên DVCTT", "Mức DVCTT", "Cấp dịch vụ (tỉnh/huyện/xã)", "Cơ quan chủ trì xử lý",
+                   "Cơ quan đồng xử lý"]
+
+
+def measurable(proc: dict) -> bool:
+    """Whether the target was asked at all: a page the harness could not open is not measured."""
+    page = proc.get("page") or {}
+    return bool(page.get("loaded")) or page.get("status") is not None
+
+
+def conclusion(proc: dict) -> str:
+    if not measurable(proc):
+        return "Chưa đo được — not measured"
+    declared_level, declared_mode = levels.declared(proc)
+    measured = levels.measure(proc)
+    if declared_level is None:
+        return "Không công bố mức độ — no declared level"
+    if measured["level"] < declared_level or (declared_mode == "toan_trinh" and measured["mode"] != "toan_trinh"):
+        return "Không đạt mức công bố — below the declared level"
+    if measured["level"] > declared_level:
+        return "Cao hơn mức công bố — above the declared level"
+    return "Đạt mức công bố — delivered as declared"
+
+
+def _yes(value: bool) -> str:
+    return "Có" if value else "Không"
+
+
+def measured_row(number: int, proc: dict) -> list:
+    listing, record = proc.get("listing") or {}, proc.get("record") or {}
+    declared_level, declared_mode = levels.declared(proc)
+    m = levels.measure(proc)
+    f = m["features"]
+    known = measurable(proc)
+    payment = ("Không thu phí (no fee)" if not f["fee_required"] else _yes(f["payment"]))
+    return [number, proc["code"], record.get("name") or listing.get("name"),
+            record.get("agency_name") or listing.get("agency_name"), record.get("sector_name") or listing.get("sector_name"),
+            declared_level if declared_level is not None else "—", MODE_LABELS.get(declared_mode, "—"),
+            m["level"] if known else "—", MODE_LABELS.get(m["mode"], "—") if known else "—",
+            _yes(f["level1"]), _yes(f["forms"]) if proc.get("forms") else "Không có biểu mẫu (none listed)",
+            _yes(f["submission"]), payment, _yes(f["e_result"]), conclusion(proc)]
+
+
+def service_tier(record: dict, listing: dict) -> str:
+    """Cấp dịch vụ: the record's own `tier` when given, else read from the executing agency.
+
+    From the first administrative word of its name (xã/phường/thị trấn; huyện/quận/thị xã; tỉnh,
+    Sở; "thành phố" is ambiguous and skipped), else from the QCVN
+    102:2016 code V1V2V3.Z1Z2.Y1Y2.MX1X2: a unit at level 3 or 4 of a province (Z1Z2 or V1V2V3
+    not zero) is counted as district level. A guess a tester checks: the code alone cannot tell a
+    provincial department from a district.
+    """
+    if record.get("tier"):
+        return str(record["tier"])
+    name = clean(record.get("agency_name") or listing.get("agency_name")).casefold()
+    # the first administrative word names the unit itself ("UBND xã A, huyện B, tỉnh C" is a commune)
+    first = re.search(r"(?<!\w)(thị trấn|thị xã|xã|phường|huyện|quận|tỉnh|sở)(?!\w)", name)
+    if first:
+        return {"thị trấn": "xã", "xã": "xã", "phường": "xã", "thị xã": "huyện", "huyện": "huyện",
+                "quận": "huyện", "tỉnh": "tỉnh", "sở": "tỉnh"}[first.group(1)]
+    code = record.get("agency_code") or listing.get("agency_code") or ""
+    parts = code.split(".")
+    if len(parts) == 4:
+        return "huyện" if parts[0] != "000" or parts[1] != "00" else "tỉnh"
+    return "chưa xác định (unknown)"
+
+
+def roadmap_row(number: int, proc: dict) -> list:
+    listing, record = proc.get("listing") or {}, proc.get("record") or {}
+    others = record.get("coordinating_agencies") or []
+    if isinstance(others, list):
+        others = "; ".join(str(a.get("name") if isinstance(a, dict) else a) for a in others)
+    measured = levels.measure(proc)["level"] if measurable(proc) else None
+    return [number, record.get("name") or listing.get("name"), measured if measured else "—",
+            service_tier(record, listing), record.get("agency_name") or listing.get("agency_name") or "",
+            others or ""]
+
+
+def tables(observations: dict) -> list[dict]:
+    procs = observations.get("procedures") or []
+    run_id = observations.get("run_id")
+    return [
+        {"id": "catalogue-levels", "csv": "muc-do-dvctt.csv",
+         "title_vi": f"Mức độ dịch vụ công trực tuyến: công bố và thực tế ({len(procs)} thủ tục lấy mẫu, lần chạy {run_id})",
+         "title_en": "Online service level: declared and measured (sampled procedures)",
+         "columns": MEASURED_COLUMNS, "rows": [measured_row(i, p) for i, p in enumerate(procs, 1)]},
+        {"id": "catalogue-roadmap-3386", "csv": "lo-trinh-3386.csv",
+         "title_vi": "Danh mục dịch vụ công trực tuyến theo mẫu mục 2.2 Công văn 3386/BTTTT-THH (mức thực tế đo được "
+                     "của các thủ tục lấy mẫu)",
+         "title_en": "The sampled procedures in the roadmap table layout of Công văn 3386/BTTTT-THH §2.2 (measured level)",
+         "columns": ROADMAP_COLUMNS, "rows": [roadmap_row(i, p) for i, p in enumerate(procs, 1)]},
+    ]
