@@ -17,7 +17,7 @@ from harness import Inconclusive
 from harness.national import FINAL_STATES, add_working_days, invalid_transitions, status_name
 from harness.outcomes import require
 
-from suites.dossier.documents import (as_text, comparable, contains, dates_in, digits, local_date, parse_date, parse_time,
+from suites.dossier.documents import (comparable, contains, dates_in, digits, local_date, parse_date, parse_time,
                                       phone_digits)
 
 # Harness and target clocks may differ a little; times are compared with this allowance.
@@ -592,9 +592,10 @@ def payment(obs: dict) -> None:
         if str(response.get("MaLoi")) != "00":
             problems.append(f"bản tin INIT {request.get('MaThamChieu')}: nền tảng trả MaLoi {response.get('MaLoi')} "
                             f"({response.get('MoTaLoi')}) — the platform refused the INIT (07: wrong MaXacThuc)")
-        if d["code"] not in as_text(request):
-            problems.append(f"bản tin INIT {request.get('MaThamChieu')} không ghi mã hồ sơ {d['code']} — the INIT does not "
-                            "name the dossier")
+        receipt_data = request.get("ThongTinBienLai") if isinstance(request.get("ThongTinBienLai"), dict) else {}
+        if d["code"] not in str(request.get("ThongTinGiaoDich") or "") and receipt_data.get("MaHoSo") != d["code"]:
+            problems.append(f"bản tin INIT {request.get('MaThamChieu')} không ghi mã hồ sơ {d['code']} (ThongTinGiaoDich, "
+                            "ThongTinBienLai.MaHoSo) — the INIT does not name the dossier")
         if amount is not None and digits(request.get("SoTien")) != digits(amount):
             problems.append(f"bản tin INIT {request.get('MaThamChieu')}: SoTien {request.get('SoTien')!r}, cần {amount} — "
                             "the INIT does not carry the fee amount")
@@ -778,7 +779,7 @@ def overdue_apology(obs: dict) -> None:
     problems = []
     if code not in text:
         problems.append(f"Phiếu xin lỗi không ghi mã hồ sơ {code} — the apology slip does not name the dossier")
-    if not re.search(r"lý do\s*[:\-–—]?\s*\S{3,}", text, re.IGNORECASE):
+    if not re.search(r"lý do\s*[:\-–—]?\s*\w+\s+\w+", text, re.IGNORECASE):  # "Lý do:" and at least two words
         problems.append(f"Phiếu xin lỗi của hồ sơ {code} không nêu lý do — the apology slip gives no reason")
     if original is None:
         _fail(problems)
