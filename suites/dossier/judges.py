@@ -61,6 +61,15 @@ def done(d: dict, name: str) -> dict:
     return found
 
 
+def done_after(problems: list[str], d: dict, name: str) -> dict:
+    """`done`, but what was already found wrong is reported (FAIL) before a later step's absence (ERROR)."""
+    try:
+        return done(d, name)
+    except Inconclusive:
+        _fail(problems)
+        raise
+
+
 def _code_text(code) -> str:
     return status_name(code) if isinstance(code, int) else "nhãn không có trong bảng ánh xạ (label not in the profile's map)"
 
@@ -393,10 +402,7 @@ def postal(obs: dict) -> None:
     if wrong:
         problems.append(f"hồ sơ {d['code']}: gói tin ghi KenhThucHien {', '.join(wrong)}, cần 3 — packets do not carry "
                         "KenhThucHien 3 (public post)")
-    returned = step(d, "return")
-    if returned is None or not returned.get("ok"):
-        _fail(problems)
-        done(d, "return")
+    done_after(problems, d, "return")
     after_return = [p for p in packets if str(p.get("TrangThaiHoSo")) == "10"]
     if not after_return:
         problems.append(f"hồ sơ {d['code']}: không có gói tin với trạng thái 10 sau khi trả kết quả — no packet with "
@@ -502,7 +508,7 @@ def supplement(obs: dict) -> None:
     if not asked.get("portal_reason_seen"):
         problems.append(f"hồ sơ {d['code']}: người nộp không thấy nội dung cần bổ sung '{asked.get('reason')}' — the "
                         "applicant cannot see the supplement reason")
-    supplied = done(d, "supplement")
+    supplied = done_after(problems, d, "supplement")
     if supplied.get("portal_code") not in (2, 4) or supplied.get("portal_code") != supplied.get("expected_code"):
         problems.append(f"hồ sơ {d['code']}: sau khi bổ sung, hồ sơ ở '{supplied.get('portal_label')}', cần trở lại "
                         f"{status_name(supplied.get('expected_code'))} — after the supplement the dossier does not return "
@@ -580,7 +586,7 @@ def payment(obs: dict) -> None:
         if asked.get(f"{side}_code") != 6:
             problems.append(f"hồ sơ {d['code']}: sau yêu cầu nộp phí, {side} hiển thị '{asked.get(f'{side}_label')}', cần "
                             "Yêu cầu thực hiện nghĩa vụ tài chính (6) — the dossier is not in status 6")
-    done(d, "pay")
+    done_after(problems, d, "pay")
     info = d.get("payment") or {}
     inits = info.get("init") or []
     if not inits:
@@ -599,7 +605,7 @@ def payment(obs: dict) -> None:
         if amount is not None and digits(request.get("SoTien")) != digits(amount):
             problems.append(f"bản tin INIT {request.get('MaThamChieu')}: SoTien {request.get('SoTien')!r}, cần {amount} — "
                             "the INIT does not carry the fee amount")
-    confirmed = done(d, "payment_confirmed")
+    confirmed = done_after(problems, d, "payment_confirmed")
     for side in ("portal", "backoffice"):
         if confirmed.get(f"{side}_code") in (6, None):
             problems.append(f"hồ sơ {d['code']}: sau xác nhận của nền tảng, {side} vẫn hiển thị "
@@ -752,11 +758,21 @@ def overdue_flag(obs: dict) -> None:
             if (s.get("ok") and s.get("backoffice_code") in OPEN_STATES and isinstance(s.get("backoffice_overdue"), bool)
                     and appointment and when and appointment > when):
                 in_time.append((d, s))
-    require(in_time, "hồ sơ còn trong hạn đang xử lý (open dossiers within their time limit)")
+    # a read-only run creates no dossier: the register's open dossiers still within their time limit
+    finished = parse_time(obs.get("finished"))
+    listed = [i for i in (obs.get("register") or {}).get("items") or []
+              if i.get("status_code") in OPEN_STATES and isinstance(i.get("overdue"), bool)
+              and i.get("code") != info["fixture_code"]
+              and parse_time(i.get("appointment_date")) and finished and parse_time(i["appointment_date"]) > finished]
+    require(in_time or listed, "hồ sơ còn trong hạn đang xử lý (open dossiers within their time limit)")
     for d, s in in_time:
         if s["backoffice_overdue"]:
             problems.append(f"hồ sơ {d['code']} còn trong hạn (hẹn trả {s['appointment_date']}) bị cảnh báo quá hạn sau "
                             f"bước '{s['step']}' — a dossier within its time limit is flagged overdue")
+    for item in listed:
+        if item["overdue"]:
+            problems.append(f"sổ theo dõi: hồ sơ {item['code']} còn trong hạn (hẹn trả {item['appointment_date']}) bị cảnh "
+                            "báo quá hạn — a dossier within its time limit is flagged overdue")
     _fail(problems)
 
 

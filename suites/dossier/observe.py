@@ -86,9 +86,11 @@ class DossierLife:
         self._procedures: dict = {}
         self._results: dict[str, bytes] = {}
         self.seq_start = 0
+        # production without a written authorisation: nothing may be created or changed (DESIGN §5)
+        self.read_only = "mutates" not in self.profile.allowed_flags()
         self.stale: set[str] = set()
         self.obs: dict[str, Any] = {
-            "run_id": run_id, "started": _now(), "finished": None,
+            "run_id": run_id, "started": _now(), "finished": None, "read_only": self.read_only,
             "status_labels": dict(self.profile.status_labels),
             "sync_delay_s": self.sync_delay,
             # which values the profile's get_dossier gives: a judge tells "not shown" from "not configured"
@@ -103,6 +105,14 @@ class DossierLife:
 
     # ================================================================ the whole scenario
     def run(self) -> dict:
+        if self.read_only:
+            # only what reads: the overdue fixture as the back office shows it, and the register
+            self.error("read-only run (production, mutates not authorised): no dossier is created — chỉ đọc, "
+                       "không tạo hồ sơ")
+            self.guard("overdue", self.overdue)
+            self.guard("register", self.register)
+            self.obs["finished"] = _now()
+            return self.obs
         try:
             self.seq_start = self.nps.last_seq()
         except Exception as exc:  # the simulator is the harness's own: note it, packets stay unobserved
@@ -896,6 +906,13 @@ class DossierLife:
         start = documents.local_date(self.obs["started"]) or dt.datetime.now(VIETNAM).date()
         return start.isoformat(), dt.datetime.now(VIETNAM).date().isoformat()
 
+    @staticmethod
+    def item_appointment(item) -> str | None:
+        if not isinstance(item, dict):
+            return None
+        return next((item[k] for k in item if re.search(r"appointment|hen_?tra|ngay_?hen", k, re.I)
+                     and isinstance(item[k], str)), None)
+
     def register(self) -> None:
         date_from, date_to = self.run_days()
         info = {"ok": False, "date_from": date_from, "date_to": date_to, "count": 0, "items": [], "error": None}
@@ -912,12 +929,18 @@ class DossierLife:
         for item in items:
             code = self.item_code(item, codes)
             if code not in codes:
+                if self.read_only and len(info["items"]) < 200:
+                    label, status = self.item_status(item)  # dossiers already there, for the overdue flag
+                    info["items"].append({"code": code, "status_label": label, "status_code": status, "dates": [],
+                                          "overdue": item.get("overdue") if isinstance(item, dict) else None,
+                                          "appointment_date": self.item_appointment(item)})
                 continue
             label, status = self.item_status(item)
             dates = sorted({str(documents.local_date(v)) for v in (item.values() if isinstance(item, dict) else [])
                             if isinstance(v, str) and documents.local_date(v)})
             info["items"].append({"code": code, "status_label": label, "status_code": status, "dates": dates,
-                                  "overdue": item.get("overdue") if isinstance(item, dict) else None})
+                                  "overdue": item.get("overdue") if isinstance(item, dict) else None,
+                                  "appointment_date": self.item_appointment(item)})
 
     def overdue(self) -> None:
         info = {"fixture_code": None, "error": None, "before": None, "apology": None, "after": None}
@@ -939,6 +962,8 @@ class DossierLife:
                     "status_code": seen["code"], "overdue": seen["vars"].get("overdue"),
                     "appointment_date": seen["vars"].get("appointment_date"), "error": seen["error"]}
         info["before"] = state()
+        if self.read_only:
+            return  # printing the apology slip may issue it: a change
         probe = {"key": "overdue_fixture", "code": info["fixture_code"], "forms": {}}
         self.print_form(probe, 4)
         info["apology"] = probe["forms"]["4"]

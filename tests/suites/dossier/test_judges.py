@@ -286,6 +286,12 @@ def test_payment(obs, fault, says):
     assert says in fails(judges.payment, obs)
 
 
+def test_payment_without_init_fails_even_if_the_confirmation_never_came(obs):
+    dossier(obs, "online_full")["payment"]["init"] = []  # the target paid elsewhere: nothing reached the platform
+    step(obs, "online_full", "payment_confirmed").update(ok=False, http_status=None, error="NpsError: 404 no INIT")
+    assert "no INIT" in fails(judges.payment, obs)
+
+
 @pytest.mark.proves("dossier.result")
 def test_result(obs):
     judges.result(copy.deepcopy(obs))
@@ -347,6 +353,16 @@ def test_overdue_without_the_fixture_is_undecided(obs):
     obs["overdue"] = {"fixture_code": None, "error": "x_overdue_dossiers answered but 'items[0].code' is empty"}
     undecided(judges.overdue_flag, obs)
     undecided(judges.overdue_apology, obs)
+
+
+def test_overdue_flag_in_a_read_only_run_judges_the_register(obs):
+    obs.update(read_only=True, dossiers=[])
+    obs["register"]["items"] = [{"code": "000.00.10.H29-261120-0003", "status_label": "Đang giải quyết",
+                                 "status_code": 4, "dates": [], "overdue": False,
+                                 "appointment_date": "2026-12-20T17:00:00+07:00"}]
+    judges.overdue_flag(copy.deepcopy(obs))
+    obs["register"]["items"][0]["overdue"] = True
+    assert "within its time limit is flagged" in fails(judges.overdue_flag, obs)
 
 
 @pytest.mark.proves("dossier.overdue_apology")
