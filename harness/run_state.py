@@ -183,10 +183,20 @@ class RunState:
         work = Path(tempfile.mkdtemp(prefix="dokiem-nps-"))
         self.temp_dirs.append(work)
         self.simulator_log = work / "records.jsonl"
+        # the payment platform's CONFIRM goes to the target over HTTPS: trust the target's CA. With
+        # --demo that is refportal's, written into its state folder once it starts (the simulator
+        # reads the file at each callback).
+        callback_ca, extra = self.profile.ca_file, []
+        if self.demo:
+            self.refportal_state = Path(tempfile.mkdtemp(prefix="dokiem-refportal-"))
+            self.temp_dirs.append(self.refportal_state)
+            callback_ca = self.refportal_state / "ca.pem"
+        elif not self.profile.verify_tls:
+            callback_ca, extra = None, ["--callback-insecure"]
         try:
             nps = start_simulator(self.run_id, self.edition.folder, bind=simulator.get("bind", "127.0.0.1:0"),
                                   public_url=simulator.get("public_url"), records_file=self.simulator_log,
-                                  smtp_bind=simulator.get("smtp_bind"))
+                                  smtp_bind=simulator.get("smtp_bind"), callback_ca=callback_ca, extra_args=extra)
         except StartError as exc:
             _exit(EXIT_UNREACHABLE, [f"dokiem: không khởi động được dịch vụ mô phỏng — the simulator did not start: {exc}"])
         self.services.append(nps)
@@ -211,8 +221,7 @@ class RunState:
         """--demo: the bundled reference portal on a free loopback port, wired to the simulator."""
         from harness.procs import StartError, start_ready_process
 
-        state_dir = Path(tempfile.mkdtemp(prefix="dokiem-refportal-"))
-        self.temp_dirs.append(state_dir)
+        state_dir = self.refportal_state
         passwords = {}
         for account in self.profile.all_accounts():
             value = os.environ.get(account.password_env) or demo_password()

@@ -2,6 +2,7 @@
 import pytest
 
 from harness.browser import context_arguments, launch_arguments
+from suites.dossier.scenario import dossier_life  # noqa: F401 - one drive of the dossiers, shared by every suite
 
 
 @pytest.fixture(scope="session")
