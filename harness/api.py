@@ -357,7 +357,9 @@ class TargetClient:
                     headers.update(kwargs.pop("headers", None) or {})
                     response = requests.request(method, url, headers=headers, verify=self.http.verify, **kwargs)
                 else:
-                    response = self.http.request(method, url, **kwargs)
+                    # verify given explicitly: requests lets REQUESTS_CA_BUNDLE / CURL_CA_BUNDLE override a
+                    # session's own verify, which would refuse a target signed by the profile's CA
+                    response = self.http.request(method, url, verify=self.http.verify, **kwargs)
                 error = ""
                 break
             except requests.ConnectionError as exc:
