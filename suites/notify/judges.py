@@ -3,12 +3,14 @@ applicant received. Pure functions; see suites/notify/README.md for the observat
 
 A message "names" a dossier when its code is in the subject, text or HTML (mail) or the text
 (SMS). It belongs to an event (receipt, supplement request, result) when it reached the
-applicant's address after the step began; each message serves one event.
+applicant's address after the step began and says what happened (EVENT_WORDS, compared without
+diacritics, as SMS are often written); each message serves one event.
 """
 from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 
 from harness import Inconclusive
 from suites.packets.judges import fail_if
@@ -17,6 +19,9 @@ from suites.packets.records import floor_ms
 
 MAIL_EVENTS = ("receipt", "supplement_request", "result")
 SMS_EVENTS = ("receipt", "result")
+# What a notification of each event says, in the words Vietnamese portals use (without diacritics).
+EVENT_WORDS = {"receipt": ("tiep nhan", "da nhan ho so"), "supplement_request": ("bo sung", "hoan thien"),
+               "result": ("ket qua",)}
 EVENT_NAMES = {"receipt": "tiếp nhận (receipt)", "supplement_request": "yêu cầu bổ sung (supplement request)",
                "result": "có kết quả (result ready)"}
 
@@ -45,17 +50,28 @@ def names(message: dict, code: str) -> bool:
     return bool(code) and code in (message.get("text") or "")
 
 
+def plain(text) -> str:
+    """Lower case, without diacritics: "Đã có kết quả" and "da co ket qua" read the same."""
+    decomposed = unicodedata.normalize("NFD", str(text or "").replace("Đ", "D").replace("đ", "d"))
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+
+
+def tells(message: dict, kind: str) -> bool:
+    text = plain(message.get("text"))
+    return any(word in text for word in EVENT_WORDS[kind])
+
+
 def match_events(events: list[dict], messages: list[dict], channel: str, address: str | None,
                  code: str) -> list[tuple[dict, dict | None]]:
     """Pair each event with the earliest unused message of the channel, to the address, naming the
-    dossier, that arrived after the event's step began."""
+    dossier and telling the event, that arrived after the event's step began."""
     candidates = sorted((m for m in messages if m.get("kind") == channel and addressed_to(m, channel, address)
                          and names(m, code)), key=lambda m: m["seq"])
     used, pairs = set(), []
     for event in sorted(events, key=lambda e: e.get("started") or ""):
         started = parse_time(event.get("started"))
         chosen = next((m for m in candidates if m["seq"] not in used and started is not None
-                       and parse_time(m.get("time")) is not None
+                       and tells(m, event["kind"]) and parse_time(m.get("time")) is not None
                        and parse_time(m["time"]) >= floor_ms(started)), None)
         if chosen is not None:
             used.add(chosen["seq"])
