@@ -361,50 +361,51 @@ def judge_schema(obs: dict) -> None:
 
 # ------------------------------------------------------------------------------ session
 
+SESSION_INVALID = "-2"
+
+
 def judge_session(obs: dict, retry_wait_s: float) -> None:
     records = _records(obs)
     packets = calls(records)
     _need(packets, obs, "gói tin nào gửi Cổng DVC quốc gia", "call to the national portal")
-    auths = auth_calls(records)
-    issued: dict[str, int] = {}  # session token -> seq of the auth that issued it
-    for record in auths:
+    issued: dict[str, int] = {}  # session token -> seq of the accepted authentication that issued it
+    for record in auth_calls(records):
         response = record.get("response") if isinstance(record.get("response"), dict) else {}
         if str(response.get("error_code")) == "0" and response.get("session"):
             issued[response["session"]] = record["seq"]
     problems = []
-    first_auth = min(issued.values(), default=None)
-    if first_auth is None or first_auth > packets[0]["seq"]:
-        problems.append(f"{label(packets[0])} gửi trước khi lấy phiên tại /dvcqg/auth — the first call came before "
-                        "any session was obtained from the auth endpoint")
     for record in packets:
         request = request_of(record)
-        token, unit = request.get("session"), request.get("madonvi")
-        if not isinstance(unit, str) or not unit.strip():
+        if not isinstance(request.get("madonvi"), str) or not request["madonvi"].strip():
             problems.append(f"{label(record)}: thiếu madonvi — no madonvi in the envelope")
-        if not isinstance(token, str) or not token:
+        if not isinstance(request.get("session"), str) or not request["session"]:
             problems.append(f"{label(record)}: thiếu session — no session in the envelope")
-        elif issued.get(token, record["seq"] + 1) > record["seq"]:
-            problems.append(f"{label(record)}: session không do /dvcqg/auth cấp trước đó — a session the auth "
-                            "endpoint never issued")
+    accepted = [r for r in packets if is_accepted(r)]
+    if accepted and min(issued.values(), default=accepted[0]["seq"] + 1) > accepted[0]["seq"]:
+        problems.append(f"{label(accepted[0])} được nhận trước khi hệ thống lấy phiên tại /dvcqg/auth — the first "
+                        "accepted call came before any session was obtained from the auth endpoint")
+    # a session the simulator reports invalid (-2) must be followed by a new authentication
+    for record in packets:
+        response = record.get("response") if isinstance(record.get("response"), dict) else {}
+        if str(response.get("error_code")) == SESSION_INVALID and not any(seq > record["seq"] for seq in issued.values()):
+            problems.append(f"{label(record)} bị từ chối vì phiên không hợp lệ, sau đó hệ thống không lấy phiên mới — "
+                            "after the simulator reported the session invalid the target never authenticated again")
     probe = obs.get("expiry_probe") or {}
     if probe.get("error") or not probe.get("expired_after_seq"):
         fail_if(problems, "Phiên kết nối với Cổng DVC quốc gia không đúng", "Session handling is wrong")
         raise Inconclusive("không thử được việc hết phiên — the session-expiry probe did not run: "
                            f"{probe.get('error') or 'no probe'}")
     expired_after, expired_at = probe["expired_after_seq"], parse_time(probe.get("expired_at"))
-    renewed = [seq for token, seq in issued.items() if seq > expired_after]
-    later = [r for r in packets if r["seq"] > expired_after]
-    if not renewed:
-        problems.append(f"sau khi phiên hết hạn (sau bản ghi #{expired_after}) hệ thống không lấy phiên mới — after "
+    fresh = {token for token, seq in issued.items() if seq > expired_after}
+    taken = [r for r in accepted if r["seq"] > expired_after and request_of(r).get("session") in fresh]
+    in_time = [r for r in taken if expired_at is None or arrival(r) is None
+               or (arrival(r) - expired_at).total_seconds() <= retry_wait_s]
+    if not fresh:
+        problems.append(f"sau khi mọi phiên hết hạn (sau bản ghi #{expired_after}) hệ thống không lấy phiên mới — after "
                         "the simulator ended every session the target never authenticated again")
-    else:
-        fresh = {t for t, seq in issued.items() if seq > expired_after}
-        taken = [r for r in later if is_accepted(r) and request_of(r).get("session") in fresh]
-        in_time = [r for r in taken if expired_at is None or arrival(r) is None
-                   or (arrival(r) - expired_at).total_seconds() <= retry_wait_s]
-        if not in_time:
-            problems.append(f"sau khi lấy phiên mới, không có lời gọi nào được nhận trong {retry_wait_s:g} s — no call "
-                            f"with the new session was accepted within {retry_wait_s:g} s of the expiry")
+    elif not in_time:
+        problems.append(f"sau khi mọi phiên hết hạn, không có lời gọi nào với phiên mới được nhận trong {retry_wait_s:g} s "
+                        f"— no call with a new session was accepted within {retry_wait_s:g} s of the expiry")
     fail_if(problems, "Phiên kết nối với Cổng DVC quốc gia không đúng", "Session handling is wrong")
 
 

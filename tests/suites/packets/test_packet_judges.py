@@ -281,6 +281,17 @@ def test_session_fails_when_calls_come_before_any_authentication(obs):
     fails(judges.judge_session, obs, RETRY_WAIT, match="/dvcqg/auth")
 
 
+def test_session_accepts_a_stale_session_that_is_refused_then_renewed(obs):
+    """A target still holding a session of an earlier simulator is told -2 and authenticates: correct."""
+    first = min(obs["records"], key=lambda r: r["seq"])
+    obs["records"].append({"seq": 0, "time": first["time"], "kind": "packet", "service": "TraCuuHoSo",
+                           "request": {"session": "phien-cu", "madonvi": "000.00.00.H29", "service": "TraCuuHoSo",
+                                       "mahoso": code(obs, "online_full")},
+                           "response": {"error_code": "-2", "message": "session không hợp lệ"},
+                           "validation": [], "http_status": 200, "fault": None})
+    judges.judge_session(obs, RETRY_WAIT)
+
+
 def test_session_is_inconclusive_without_the_expiry_probe(obs):
     obs["expiry_probe"] = {"error": "submit_dossier: HTTP 500"}
     with pytest.raises(Inconclusive, match="HTTP 500"):
