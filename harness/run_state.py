@@ -338,7 +338,7 @@ class RunState:
 def demo_password() -> str:
     """A fresh password for a --demo account. A letter, a digit and a symbol are always there:
     refportal refuses a seeded password without one, and a random token alone lacks a digit in
-    about 7 % of draws (so, with eight accounts, a demo run failed to start about one time in three)."""
+    about 7 % of draws, so with eight accounts some demo runs did not start."""
     return "Dk!7" + secrets.token_urlsafe(12)
 
 
