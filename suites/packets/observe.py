@@ -10,12 +10,10 @@ import hashlib
 import json
 from pathlib import Path
 
-import jmespath
-
 from harness.nps.catalogue import load_catalogue
 from suites.packets.life import final_code, status_steps, true_code
 from suites.packets.records import (DOSSIER_SERVICE, PROGRESS_SERVICE, PULL_SERVICE, accepted_packets, calls,
-                                    is_accepted, match_steps, packets_of, progress_steps)
+                                    match_steps, packets_of, progress_steps)
 
 RECORD_KINDS = ("packet", "auth")
 RECORD_FIELDS = ("seq", "time", "kind", "service", "request", "response", "validation", "http_status", "fault")
@@ -120,12 +118,9 @@ def view_code(client, profile, code: str) -> tuple[str | None, int | None, dict 
 
 
 def attachment_hashes(*views) -> set[str]:
-    found = set()
-    for view in views:
-        for attachment in jmespath.search("attachments", view) or [] if isinstance(view, dict) else []:
-            if isinstance(attachment, dict) and attachment.get("sha256"):
-                found.add(attachment["sha256"])
-    return found
+    """SHA-256 of the files a dossier view lists (refportal/API.md: attachments[].sha256)."""
+    return {a["sha256"] for view in views if isinstance(view, dict)
+            for a in view.get("attachments") or [] if isinstance(a, dict) and a.get("sha256")}
 
 
 def from_dossier_life(dossier: dict) -> dict:
