@@ -55,6 +55,15 @@ def timed_dossiers(obs: dict) -> list[dict]:
     return [d for d in run_dossiers(obs) if not d.get("fault_probe")]
 
 
+def life_dossiers(obs: dict) -> list[dict]:
+    """The timed dossiers, provided dossier_life's are among them: the probes alone (registered,
+    then withdrawn) do not show a dossier's life, so without dossier_life the check is ERROR."""
+    dossiers = timed_dossiers(obs)
+    if not any(d.get("origin") == "dossier_life" for d in dossiers):
+        raise _inconclusive(obs, "hồ sơ nào của kịch bản dossier_life", "dossier of the dossier_life scenario")
+    return dossiers
+
+
 def _need(population: list, obs: dict, what_vi: str, what_en: str) -> list:
     if not population:
         raise _inconclusive(obs, what_vi, what_en)
@@ -72,7 +81,7 @@ def _records(obs: dict) -> list[dict]:
 # ------------------------------------------------------------------------------ dossier_synced
 
 def judge_dossier_synced(obs: dict) -> None:
-    dossiers = _need(timed_dossiers(obs), obs, "hồ sơ nào tạo trong lượt chạy", "dossier created in the run")
+    dossiers = life_dossiers(obs)
     records, problems = _records(obs), []
     for dossier in dossiers:
         code = dossier["code"]
@@ -128,7 +137,7 @@ def judge_progress_synced(obs: dict) -> None:
 
 def judge_order(obs: dict) -> None:
     records = _records(obs)
-    dossiers = [d for d in timed_dossiers(obs) if accepted_packets(records, d["code"], DOSSIER_SERVICE)]
+    dossiers = [d for d in life_dossiers(obs) if accepted_packets(records, d["code"], DOSSIER_SERVICE)]
     _need(dossiers, obs, "hồ sơ nào có gói tin được nhận", "dossier with accepted packets")
     problems = []
     for dossier in dossiers:
@@ -160,7 +169,7 @@ def judge_order(obs: dict) -> None:
 
 def judge_delay(obs: dict, sync_delay_s: float) -> None:
     records, pairs = _records(obs), []
-    for dossier in timed_dossiers(obs):
+    for dossier in life_dossiers(obs):
         code = dossier["code"]
         pairs += [(code, DOSSIER_SERVICE, s, m) for s, m in
                   match_steps(status_steps(dossier), packets_of(records, code, DOSSIER_SERVICE), DOSSIER_SERVICE)]
@@ -391,7 +400,7 @@ def judge_session(obs: dict, retry_wait_s: float) -> None:
             problems.append(f"{label(record)} bị từ chối vì phiên không hợp lệ, sau đó hệ thống không lấy phiên mới — "
                             "after the simulator reported the session invalid the target never authenticated again")
     probe = obs.get("expiry_probe") or {}
-    if probe.get("error") or not probe.get("expired_after_seq"):
+    if probe.get("error") or probe.get("expired_after_seq") is None:
         fail_if(problems, "Phiên kết nối với Cổng DVC quốc gia không đúng", "Session handling is wrong")
         raise Inconclusive("không thử được việc hết phiên — the session-expiry probe did not run: "
                            f"{probe.get('error') or 'no probe'}")
@@ -572,6 +581,8 @@ def judge_attachments_by_url(obs: dict) -> None:
     fail_if(problems, "Tệp đính kèm không được truyền đúng bằng đường dẫn", "Attachments not passed by URL")
     if not judged:
         raise _inconclusive(obs, "đường dẫn tệp nào trong gói tin", "file URL in the packets")
+    if not any(any(s.get("expected_code") in (9, 10) for s in status_steps(d)) for d in dossiers):
+        raise _inconclusive(obs, "hồ sơ nào có kết quả (DanhSachGiayToKetQua)", "dossier with a result")
     if undecided:
         raise Inconclusive("; ".join(undecided[:5]))
 

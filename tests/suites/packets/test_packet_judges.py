@@ -438,3 +438,29 @@ def test_procedure_pull_fails_when_the_catalogue_shows_other_data(obs):
     obs["pull_probe"]["procedure"].update(name="Đăng ký khai tử", sector_code="H29-LLTP", sector_name="Lý lịch tư pháp")
     message = fails(judges.judge_procedure_pull, obs)
     assert "tên thủ tục" in message and "lĩnh vực" in message
+
+
+# ------------------------------------------------------------------------------ without dossier_life
+
+@pytest.mark.parametrize("judge", [judges.judge_dossier_synced, judges.judge_order, judges.judge_progress_synced,
+                                   lambda obs: judges.judge_delay(obs, SYNC_DELAY), judges.judge_attachments_by_url])
+def test_the_probes_alone_do_not_show_a_dossier_life(obs, judge):
+    """Without dossier_life only the probes' registered-then-withdrawn dossiers remain: ERROR, not PASS."""
+    obs["dossiers"] = [d for d in obs["dossiers"] if d["origin"] == "probe"]
+    obs["dossier_life_error"] = "kịch bản dossier_life không có kết quả — FixtureLookupError: dossier_life"
+    with pytest.raises(Inconclusive, match="dossier_life"):
+        judge(obs)
+
+
+@pytest.mark.parametrize("judge", [judges.judge_mandatory_fields, judges.judge_is_updating, judges.judge_lookup,
+                                   lambda obs: judges.judge_session(obs, RETRY_WAIT),
+                                   lambda obs: judges.judge_error_handling(obs, RETRY_WAIT), judges.judge_fees])
+def test_what_the_probes_show_is_judged_without_dossier_life(obs, judge):
+    obs["dossiers"] = [d for d in obs["dossiers"] if d["origin"] == "probe"]
+    judge(obs)
+
+
+def test_an_expiry_probe_that_ran_first_is_still_a_probe(obs):
+    """expired_after_seq is 0 when the probe ran before any record (no dossier_life): it ran all the same."""
+    obs["expiry_probe"]["expired_after_seq"] = 0
+    judges.judge_session(obs, RETRY_WAIT)
