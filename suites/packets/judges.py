@@ -1,5 +1,6 @@
 """Judges of the `packet_log` observations: pure functions that assert (FAIL) or raise
 Inconclusive (ERROR). No I/O. The observations are described in suites/packets/README.md.
+Every message names the dossier and the packet (`gói #seq service`, the simulator record's seq).
 
 Population rules (suites/README.md): a judge needs a non-empty population. The dossiers judged
 are those created in the run (the dossier_life scenario's and this scenario's own probes); the
@@ -10,6 +11,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import datetime as dt
 import hashlib
 import re
 import unicodedata
@@ -292,8 +294,6 @@ def judge_status_codes(obs: dict) -> None:
 # ------------------------------------------------------------------------------ date_format
 
 def judge_date_format(obs: dict, sync_delay_s: float) -> None:
-    import datetime as dt
-
     date_fields = set(obs.get("date_fields") or [])
     if not date_fields:
         raise Inconclusive("không đọc được các trường ngày giờ từ lược đồ gói tin — the packet schemas named no "

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from harness.national import parse_packet_time
 from suites.packets.life import OFFICER_ROLES, parse_time, status_steps
 
 DOSSIER_SERVICE = "DongBoHoSoMC"
@@ -74,8 +75,7 @@ def floor_ms(moment: dt.datetime) -> dt.datetime:
 
 
 def packet_time(value) -> dt.datetime | None:
-    from harness.national import parse_packet_time
-
+    """A packet date (yyyyMMddHHmmss, Asia/Ho_Chi_Minh), or None when it is not one."""
     try:
         return parse_packet_time(value)
     except ValueError:
