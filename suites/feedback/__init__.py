@@ -1,0 +1,1 @@
+"""Complaints and suggestions (feedback_flow) and surveys (survey_flow) on the portal."""

@@ -1,0 +1,1 @@
+"""Notifications to applicants by e-mail and SMS (scenario notifications)."""

@@ -1,0 +1,675 @@
+"""Judges of the `packet_log` observations: pure functions that assert (FAIL) or raise
+Inconclusive (ERROR). No I/O. The observations are described in suites/packets/README.md.
+Every message names the dossier and the packet (`gói #seq service`, the simulator record's seq).
+
+Population rules (suites/README.md): a judge needs a non-empty population. The dossiers judged
+are those created in the run (the dossier_life scenario's and this scenario's own probes); the
+fault probe's dossier, whose packets are delayed on purpose, is judged by error_handling only
+where timing is concerned.
+"""
+from __future__ import annotations
+
+import base64
+import binascii
+import datetime as dt
+import hashlib
+import re
+import unicodedata
+
+from harness import Inconclusive
+from harness.national import invalid_transitions, status_name
+from suites.packets.life import creation_step, final_code, parse_time, receipt_step, status_steps, true_code
+from suites.packets.records import (DOSSIER_SERVICE, LOOKUP_SERVICE, PROGRESS_SERVICE, PULL_SERVICE, STATUS_FIELD,
+                                    accepted_packets, arrival, as_code, auth_calls, calls, ceil_second, collapse,
+                                    data_items, floor_ms, floor_second, is_accepted, label, match_steps,
+                                    packet_time, packets_of, progress_steps, request_of)
+
+MAX_SHOWN = 15
+
+
+# ------------------------------------------------------------------------------ plumbing
+
+def fail_if(problems: list[str], vi: str, en: str) -> None:
+    """One AssertionError listing what a tester must look at (the first MAX_SHOWN problems)."""
+    if not problems:
+        return
+    shown = problems[:MAX_SHOWN]
+    text = f"{vi} — {en}:\n" + "\n".join(f"- {p}" for p in shown)
+    if len(problems) > len(shown):
+        more = len(problems) - len(shown)
+        text += f"\n… và {more} vấn đề khác — and {more} more (xem observations.json — see observations.json)"
+    raise AssertionError(text)
+
+
+def _inconclusive(obs: dict, what_vi: str, what_en: str) -> Inconclusive:
+    reason = obs.get("dossier_life_error")
+    text = f"không có {what_vi} để đánh giá — no {what_en} to judge"
+    return Inconclusive(f"{text}; {reason}" if reason else text)
+
+
+def run_dossiers(obs: dict) -> list[dict]:
+    """Every dossier created in the run that has a code (dossier_life's and the probes')."""
+    return [d for d in obs.get("dossiers") or [] if d.get("code") and creation_step(d) is not None]
+
+
+def timed_dossiers(obs: dict) -> list[dict]:
+    """Dossiers whose packets must follow their steps within the sync delay (not the fault probe)."""
+    return [d for d in run_dossiers(obs) if not d.get("fault_probe")]
+
+
+def life_dossiers(obs: dict) -> list[dict]:
+    """The timed dossiers, provided dossier_life's are among them: the probes alone (registered,
+    then withdrawn) do not show a dossier's life, so without dossier_life the check is ERROR."""
+    dossiers = timed_dossiers(obs)
+    if not any(d.get("origin") == "dossier_life" for d in dossiers):
+        raise _inconclusive(obs, "hồ sơ nào của kịch bản dossier_life", "dossier of the dossier_life scenario")
+    return dossiers
+
+
+def _need(population: list, obs: dict, what_vi: str, what_en: str) -> list:
+    if not population:
+        raise _inconclusive(obs, what_vi, what_en)
+    return population
+
+
+def _step_text(step: dict) -> str:
+    return f"bước '{step.get('step')}' lúc {step.get('started')}"
+
+
+def _records(obs: dict) -> list[dict]:
+    return obs.get("records") or []
+
+
+# ------------------------------------------------------------------------------ dossier_synced
+
+def judge_dossier_synced(obs: dict) -> None:
+    dossiers = life_dossiers(obs)
+    records, problems = _records(obs), []
+    for dossier in dossiers:
+        code = dossier["code"]
+        packets = packets_of(records, code, DOSSIER_SERVICE)
+        if not any(is_accepted(r) for r, _ in packets):
+            problems.append(f"hồ sơ {code}: Cổng DVC quốc gia không nhận được gói DongBoHoSoMC nào "
+                            f"({len(packets)} lần gửi bị từ chối hoặc không có) — no DongBoHoSoMC of this dossier "
+                            "was accepted by the national portal")
+            continue
+        for step, match in match_steps(status_steps(dossier), packets, DOSSIER_SERVICE):
+            if match is None:
+                problems.append(f"hồ sơ {code}, {_step_text(step)}: không có DongBoHoSoMC với TrangThaiHoSo "
+                                f"\"{step['expected_code']}\" — the change to {status_name(step['expected_code'])} "
+                                "was never pushed")
+        last_record, last_item = [p for p in packets if is_accepted(p[0])][-1]
+        final = final_code(dossier)
+        if final is not None and last_item.get("TrangThaiHoSo") != str(final):
+            problems.append(f"hồ sơ {code}: gói cuối ({label(last_record)}) có TrangThaiHoSo "
+                            f"{last_item.get('TrangThaiHoSo')!r}, trạng thái cuối của hồ sơ là {final} — the last "
+                            f"packet says {last_item.get('TrangThaiHoSo')!r}, the dossier ended in {status_name(final)}")
+    fail_if(problems, "Hồ sơ chưa được đồng bộ đầy đủ lên Cổng DVC quốc gia",
+            "Dossiers not fully synced to the national portal")
+
+
+# ------------------------------------------------------------------------------ progress_synced
+
+PROGRESS_DETAILS = ("NguoiXuLy", "ThoiDiemXuLy", "NoiDungXuLy")
+
+
+def judge_progress_synced(obs: dict) -> None:
+    dossiers = timed_dossiers(obs)
+    steps = [(d, s) for d in dossiers for s in progress_steps(d)]
+    _need(steps, obs, "bước xử lý nào của cán bộ", "processing step by an officer")
+    records, problems = _records(obs), []
+    for dossier in dossiers:
+        code = dossier["code"]
+        packets = packets_of(records, code, PROGRESS_SERVICE)
+        for step, match in match_steps(progress_steps(dossier), packets, PROGRESS_SERVICE):
+            if match is None:
+                problems.append(f"hồ sơ {code}, {_step_text(step)}: không có CapNhatTienDoHoSoMC với TrangThai "
+                                f"\"{step['expected_code']}\" — the step was never pushed as progress")
+                continue
+            record, item = match
+            empty = [f for f in PROGRESS_DETAILS if not str(item.get(f) or "").strip()]
+            if empty:
+                problems.append(f"hồ sơ {code}, {_step_text(step)}, {label(record)}: thiếu {', '.join(empty)} — "
+                                "the progress item does not name the handler, time or action")
+    fail_if(problems, "Tiến độ xử lý chưa được cập nhật lên Cổng DVC quốc gia",
+            "Processing steps not pushed to the national portal")
+
+
+# ------------------------------------------------------------------------------ order
+
+def judge_order(obs: dict) -> None:
+    records = _records(obs)
+    dossiers = [d for d in life_dossiers(obs) if accepted_packets(records, d["code"], DOSSIER_SERVICE)]
+    _need(dossiers, obs, "hồ sơ nào có gói tin được nhận", "dossier with accepted packets")
+    problems = []
+    for dossier in dossiers:
+        code = dossier["code"]
+        for service in (DOSSIER_SERVICE, PROGRESS_SERVICE):
+            field = STATUS_FIELD[service]
+            taken = accepted_packets(records, code, service)
+            codes = collapse([as_code(item.get(field)) for _, item in taken if as_code(item.get(field))])
+            for before, after in invalid_transitions(codes):
+                problems.append(f"hồ sơ {code}, {service}: {field} chuyển {before} → {after}, không phải chuyển "
+                                f"đổi hợp lệ — {status_name(before)} → {status_name(after)} is not an allowed transition")
+            steps = status_steps(dossier) if service == DOSSIER_SERVICE else progress_steps(dossier)
+            matched = [(step, m) for step, m in match_steps(steps, packets_of(records, code, service), service) if m]
+            for (step_a, (rec_a, _)), (step_b, (rec_b, _)) in zip(matched, matched[1:]):
+                if rec_b["seq"] < rec_a["seq"]:
+                    problems.append(f"hồ sơ {code}, {service}: gói của {_step_text(step_b)} ({label(rec_b)}) đến "
+                                    f"trước gói của {_step_text(step_a)} ({label(rec_a)}) — packets arrived out of "
+                                    "step order")
+        times = [(r, packet_time(i.get("ThoiDiemXuLy"))) for r, i in accepted_packets(records, code, PROGRESS_SERVICE)]
+        times = [(r, t) for r, t in times if t is not None]
+        for (rec_a, t_a), (rec_b, t_b) in zip(times, times[1:]):
+            if t_b < t_a:
+                problems.append(f"hồ sơ {code}: {label(rec_b)} có ThoiDiemXuLy {t_b:%Y%m%d%H%M%S} trước "
+                                f"{label(rec_a)} ({t_a:%Y%m%d%H%M%S}) — progress arrived out of event order")
+    fail_if(problems, "Gói tin không theo thứ tự sự kiện", "Packets not in event order")
+
+
+# ------------------------------------------------------------------------------ delay
+
+def judge_delay(obs: dict, sync_delay_s: float) -> None:
+    records, pairs = _records(obs), []
+    for dossier in life_dossiers(obs):
+        code = dossier["code"]
+        pairs += [(code, DOSSIER_SERVICE, s, m) for s, m in
+                  match_steps(status_steps(dossier), packets_of(records, code, DOSSIER_SERVICE), DOSSIER_SERVICE)]
+        pairs += [(code, PROGRESS_SERVICE, s, m) for s, m in
+                  match_steps(progress_steps(dossier), packets_of(records, code, PROGRESS_SERVICE), PROGRESS_SERVICE)]
+    _need(pairs, obs, "bước nào làm đổi trạng thái hồ sơ", "status-changing step")
+    problems = []
+    for code, service, step, match in pairs:
+        if match is None:
+            problems.append(f"hồ sơ {code}, {_step_text(step)}: không có {service} trong {sync_delay_s:g} s — "
+                            f"no {service} arrived within {sync_delay_s:g} s")
+            continue
+        finished, arrived = parse_time(step.get("finished")), arrival(match[0])
+        if finished is None or arrived is None:
+            continue
+        delay = (arrived - finished).total_seconds()
+        if delay > sync_delay_s:
+            problems.append(f"hồ sơ {code}, {_step_text(step)}: {label(match[0])} đến sau {delay:.1f} s, quá "
+                            f"{sync_delay_s:g} s — arrived {delay:.1f} s after the step, over {sync_delay_s:g} s")
+    fail_if(problems, "Độ trễ đồng bộ vượt quá quy định", "Sync delay over the edition's limit")
+
+
+# ------------------------------------------------------------------------------ mandatory_fields
+
+def judge_mandatory_fields(obs: dict) -> None:
+    required = obs.get("required_fields") or {}
+    if not required.get(DOSSIER_SERVICE) or not required.get(PROGRESS_SERVICE):
+        raise Inconclusive("không đọc được danh sách trường bắt buộc từ lược đồ gói tin của phiên bản — "
+                           "the edition's packet schemas gave no mandatory fields")
+    items = [(record, item) for service in (DOSSIER_SERVICE, PROGRESS_SERVICE)
+             for record in calls(_records(obs), service) for item in data_items(record)]
+    _need(items, obs, "gói DongBoHoSoMC hay CapNhatTienDoHoSoMC nào", "DongBoHoSoMC or CapNhatTienDoHoSoMC item")
+    problems = []
+    for record, item in items:
+        missing = [f for f in required[record["service"]]
+                   if not isinstance(item.get(f), str) or not item.get(f).strip()]
+        if missing:
+            problems.append(f"{label(record)}, hồ sơ {item.get('MaHoSo') or '?'}: thiếu hoặc rỗng "
+                            f"{', '.join(missing)} — missing or empty mandatory field(s)")
+    fail_if(problems, "Gói tin thiếu trường bắt buộc", "Packets miss mandatory fields")
+
+
+# ------------------------------------------------------------------------------ codes
+
+def _matches(pattern: str, value) -> bool:
+    return isinstance(value, str) and re.fullmatch(pattern, value) is not None
+
+
+def judge_codes(obs: dict, dossier_pattern: str, procedure_pattern: str, agency_pattern: str) -> None:
+    records = calls(_records(obs))
+    _need(records, obs, "gói tin nào gửi Cổng DVC quốc gia", "call to the national portal")
+    catalogue = obs.get("national_catalogue") or {}
+    problems, unknown = [], set()
+
+    def check(record, what: str, value, pattern: str) -> None:
+        if not _matches(pattern, value):
+            problems.append(f"{label(record)}: {what} = {value!r} không khớp mẫu {pattern} — does not match the pattern")
+
+    for record in records:
+        request = request_of(record)
+        check(record, "madonvi", request.get("madonvi"), agency_pattern)
+        if record.get("service") == LOOKUP_SERVICE:
+            check(record, "mahoso", request.get("mahoso"), dossier_pattern)
+        if record.get("service") == PULL_SERVICE:
+            check(record, "maTTHC", request.get("maTTHC"), procedure_pattern)
+        for item in data_items(record):
+            check(record, "MaHoSo", item.get("MaHoSo"), dossier_pattern)
+            if record.get("service") != DOSSIER_SERVICE:
+                continue
+            procedure = item.get("MaTTHC")
+            check(record, "MaTTHC", procedure, procedure_pattern)
+            if not _matches(procedure_pattern, procedure):
+                continue
+            national = catalogue.get(procedure)
+            if national is None:
+                unknown.add(procedure)
+            elif item.get("MaLinhVuc") not in national.get("sectors", []):
+                problems.append(f"{label(record)}, hồ sơ {item.get('MaHoSo')}: MaLinhVuc {item.get('MaLinhVuc')!r} "
+                                f"không phải lĩnh vực của thủ tục {procedure} trong CSDL quốc gia "
+                                f"({', '.join(national.get('sectors', []))}) — not the procedure's national sector")
+    fail_if(problems, "Mã trong gói tin không đúng chuẩn", "Non-standard codes in packets")
+    if unknown:
+        raise Inconclusive(f"danh mục TTHC quốc gia của bộ mô phỏng không có thủ tục {', '.join(sorted(unknown))}: "
+                           "không kiểm được MaLinhVuc — the simulator's national catalogue does not hold these "
+                           "procedures, so their sector cannot be checked (give the simulator the national catalogue)")
+
+
+# ------------------------------------------------------------------------------ status_codes
+
+def judge_status_codes(obs: dict) -> None:
+    records = _records(obs)
+    items = [(record, item) for service in (DOSSIER_SERVICE, PROGRESS_SERVICE)
+             for record in calls(records, service) for item in data_items(record)]
+    _need(items, obs, "gói DongBoHoSoMC hay CapNhatTienDoHoSoMC nào", "DongBoHoSoMC or CapNhatTienDoHoSoMC item")
+    problems = []
+    for record, item in items:
+        field = STATUS_FIELD[record["service"]]
+        if as_code(item.get(field)) is None:
+            problems.append(f"{label(record)}, hồ sơ {item.get('MaHoSo') or '?'}: {field} = {item.get(field)!r} không "
+                            "thuộc danh mục mã \"1\"–\"10\" — not a national status code")
+    for dossier in run_dossiers(obs):
+        steps = status_steps(dossier)
+        for service in (DOSSIER_SERVICE, PROGRESS_SERVICE):
+            field = STATUS_FIELD[service]
+            for record, item in accepted_packets(records, dossier["code"], service):
+                value = as_code(item.get(field))
+                arrived = arrival(record)
+                if value is None or arrived is None:
+                    continue
+                held = {true_code(s) for s in steps
+                        if parse_time(s.get("started")) and floor_ms(parse_time(s["started"])) <= arrived}
+                if value not in held:
+                    shown = ", ".join(str(c) for c in sorted(c for c in held if c is not None)) or "—"
+                    problems.append(f"{label(record)}, hồ sơ {dossier['code']}: {field} \"{value}\" không phải trạng "
+                                    f"thái hồ sơ có trong Hệ thống MCĐT đến lúc gửi ({shown}) — the back office never "
+                                    f"showed {status_name(value)} for this dossier before the packet")
+    fail_if(problems, "Mã trạng thái trong gói tin không đúng", "Wrong status codes in packets")
+
+
+# ------------------------------------------------------------------------------ date_format
+
+def judge_date_format(obs: dict, sync_delay_s: float) -> None:
+    date_fields = set(obs.get("date_fields") or [])
+    if not date_fields:
+        raise Inconclusive("không đọc được các trường ngày giờ từ lược đồ gói tin — the packet schemas named no "
+                           "date fields")
+    records = _records(obs)
+    items = [(record, item) for service in (DOSSIER_SERVICE, PROGRESS_SERVICE)
+             for record in calls(records, service) for item in data_items(record)]
+    _need(items, obs, "gói DongBoHoSoMC hay CapNhatTienDoHoSoMC nào", "DongBoHoSoMC or CapNhatTienDoHoSoMC item")
+    problems = []
+
+    def walk(record, node, path: str) -> None:
+        if isinstance(node, dict):
+            for key, value in node.items():
+                where = f"{path}.{key}"
+                if key in date_fields and not (isinstance(value, str) and value == ""):
+                    if packet_time(value) is None:
+                        problems.append(f"{label(record)}: {where} = {value!r} không phải ngày giờ yyyyMMddHHmmss "
+                                        "hợp lệ — not a valid yyyyMMddHHmmss date")
+                else:
+                    walk(record, value, where)
+        elif isinstance(node, list):
+            for n, value in enumerate(node):
+                walk(record, value, f"{path}[{n}]")
+
+    for record, item in items:
+        walk(record, item, f"hồ sơ {item.get('MaHoSo') or '?'}")
+        received, due = packet_time(item.get("NgayTiepNhan")), packet_time(item.get("NgayHenTra"))
+        if received and due and due < received:
+            problems.append(f"{label(record)}, hồ sơ {item.get('MaHoSo')}: NgayHenTra {item['NgayHenTra']} trước "
+                            f"NgayTiepNhan {item['NgayTiepNhan']} — the due date is before the receipt date")
+
+    delay = dt.timedelta(seconds=sync_delay_s)
+
+    def within(record, dossier_code: str, field: str, value: str, step: dict) -> None:
+        event, started, finished = packet_time(value), parse_time(step.get("started")), parse_time(step.get("finished"))
+        arrived = arrival(record)
+        if None in (event, started, finished, arrived):
+            return
+        low, high = floor_second(started), min(ceil_second(arrived), ceil_second(finished + delay))
+        if not low <= event <= high:
+            problems.append(f"{label(record)}, hồ sơ {dossier_code}: {field} {value} (giờ Việt Nam) không nằm giữa "
+                            f"{_step_text(step)} và lúc gói tin đến ({record.get('time')}) — the event time, read as "
+                            "Asia/Ho_Chi_Minh time, is not between the step and its packet")
+
+    for dossier in timed_dossiers(obs):
+        code = dossier["code"]
+        for step, match in match_steps(status_steps(dossier), packets_of(records, code, DOSSIER_SERVICE),
+                                       DOSSIER_SERVICE):
+            reference = receipt_step(dossier, upto=step) or creation_step(dossier)
+            if match and reference and isinstance(match[1].get("NgayTiepNhan"), str):
+                within(match[0], code, "NgayTiepNhan", match[1]["NgayTiepNhan"], reference)
+        for step, match in match_steps(progress_steps(dossier), packets_of(records, code, PROGRESS_SERVICE),
+                                       PROGRESS_SERVICE):
+            if match and isinstance(match[1].get("ThoiDiemXuLy"), str):
+                within(match[0], code, "ThoiDiemXuLy", match[1]["ThoiDiemXuLy"], step)
+    fail_if(problems, "Ngày giờ trong gói tin sai định dạng hoặc sai thời điểm", "Wrong dates in packets")
+
+
+# ------------------------------------------------------------------------------ schema
+
+def judge_schema(obs: dict) -> None:
+    records = calls(_records(obs))
+    _need(records, obs, "gói tin nào gửi Cổng DVC quốc gia", "call to the national portal")
+    problems = []
+    for record in records:
+        for problem in record.get("validation") or []:
+            where = problem.get("path") or "$"
+            kind = problem.get("kind")
+            problems.append(f"{label(record)} {where} [{kind}{'/' + problem['rule'] if problem.get('rule') else ''}]: "
+                            f"{problem.get('message')}")
+    fail_if(problems, "Gói tin không hợp lệ theo lược đồ JSON của phiên bản hoặc không ở dạng NFC",
+            "Packets not valid against the edition's JSON Schemas or not in Unicode NFC")
+
+
+# ------------------------------------------------------------------------------ session
+
+SESSION_INVALID = "-2"
+
+
+def judge_session(obs: dict, retry_wait_s: float) -> None:
+    records = _records(obs)
+    packets = calls(records)
+    _need(packets, obs, "gói tin nào gửi Cổng DVC quốc gia", "call to the national portal")
+    issued: dict[str, int] = {}  # session token -> seq of the accepted authentication that issued it
+    for record in auth_calls(records):
+        response = record.get("response") if isinstance(record.get("response"), dict) else {}
+        if str(response.get("error_code")) == "0" and response.get("session"):
+            issued[response["session"]] = record["seq"]
+    problems = []
+    for record in packets:
+        request = request_of(record)
+        if not isinstance(request.get("madonvi"), str) or not request["madonvi"].strip():
+            problems.append(f"{label(record)}: thiếu madonvi — no madonvi in the envelope")
+        if not isinstance(request.get("session"), str) or not request["session"]:
+            problems.append(f"{label(record)}: thiếu session — no session in the envelope")
+    accepted = [r for r in packets if is_accepted(r)]
+    if accepted and min(issued.values(), default=accepted[0]["seq"] + 1) > accepted[0]["seq"]:
+        problems.append(f"{label(accepted[0])} được nhận trước khi hệ thống lấy phiên tại /dvcqg/auth — the first "
+                        "accepted call came before any session was obtained from the auth endpoint")
+    # a session the simulator reports invalid (-2) must be followed by a new authentication
+    for record in packets:
+        response = record.get("response") if isinstance(record.get("response"), dict) else {}
+        if str(response.get("error_code")) == SESSION_INVALID and not any(seq > record["seq"] for seq in issued.values()):
+            problems.append(f"{label(record)} bị từ chối vì phiên không hợp lệ, sau đó hệ thống không lấy phiên mới — "
+                            "after the simulator reported the session invalid the target never authenticated again")
+    probe = obs.get("expiry_probe") or {}
+    if probe.get("error") or probe.get("expired_after_seq") is None:
+        fail_if(problems, "Phiên kết nối với Cổng DVC quốc gia không đúng", "Session handling is wrong")
+        raise Inconclusive("không thử được việc hết phiên — the session-expiry probe did not run: "
+                           f"{probe.get('error') or 'no probe'}")
+    expired_after, expired_at = probe["expired_after_seq"], parse_time(probe.get("expired_at"))
+    fresh = {token for token, seq in issued.items() if seq > expired_after}
+    taken = [r for r in accepted if r["seq"] > expired_after and request_of(r).get("session") in fresh]
+    in_time = [r for r in taken if expired_at is None or arrival(r) is None
+               or (arrival(r) - expired_at).total_seconds() <= retry_wait_s]
+    if not fresh:
+        problems.append(f"sau khi mọi phiên hết hạn (sau bản ghi #{expired_after}) hệ thống không lấy phiên mới — after "
+                        "the simulator ended every session the target never authenticated again")
+    elif not in_time:
+        problems.append(f"sau khi mọi phiên hết hạn, không có lời gọi nào với phiên mới được nhận trong {retry_wait_s:g} s "
+                        f"— no call with a new session was accepted within {retry_wait_s:g} s of the expiry")
+    fail_if(problems, "Phiên kết nối với Cổng DVC quốc gia không đúng", "Session handling is wrong")
+
+
+# ------------------------------------------------------------------------------ error_handling
+
+def judge_error_handling(obs: dict, retry_wait_s: float) -> None:
+    probe = obs.get("fault_probe") or {}
+    if probe.get("error") or not probe.get("dossier"):
+        raise Inconclusive("không thử được việc Cổng DVC quốc gia trả lỗi — the fault probe did not run: "
+                           f"{probe.get('error') or 'no probe'}")
+    code, records = probe["dossier"], _records(obs)
+    after = [(r, i) for r, i in packets_of(records, code, DOSSIER_SERVICE) if r["seq"] > probe["fault_set_after_seq"]]
+    faulted = [r for r, _ in after if r.get("fault") and not is_accepted(r)]
+    if not faulted:
+        raise Inconclusive(f"lỗi mô phỏng không rơi vào gói nào của hồ sơ thử {code} (một lời gọi khác đã nhận lỗi) — "
+                           "the injected error reached no packet of the probe dossier")
+    first_error = faulted[0]
+    problems = []
+    resent = [(r, i) for r, i in after if r["seq"] > first_error["seq"] and is_accepted(r)]
+    if not resent:
+        problems.append(f"hồ sơ {code}: sau lỗi ở {label(first_error)} gói tin không được gửi lại — the refused packet "
+                        f"was never resent (waited {retry_wait_s:g} s)")
+    else:
+        waited = (arrival(resent[0][0]) - arrival(first_error)).total_seconds()
+        if waited > retry_wait_s:
+            problems.append(f"hồ sơ {code}: gửi lại sau {waited:.1f} s, quá {retry_wait_s:g} s — resent after "
+                            f"{waited:.1f} s, over the retry wait")
+    for service in (DOSSIER_SERVICE, PROGRESS_SERVICE):
+        field = STATUS_FIELD[service]
+        codes = collapse([as_code(i.get(field)) for r, i in accepted_packets(records, code, service)
+                          if as_code(i.get(field))])
+        for before, later in invalid_transitions(codes):
+            problems.append(f"hồ sơ {code}, {service}: sau khi gửi lại, {field} chuyển {before} → {later} — "
+                            "packets resent out of order")
+    true_status = probe.get("true_status")
+    taken = accepted_packets(records, code, DOSSIER_SERVICE)
+    if taken and true_status is not None and taken[-1][1].get("TrangThaiHoSo") != str(true_status):
+        problems.append(f"hồ sơ {code}: trạng thái cuối cùng Cổng DVC quốc gia nhận là "
+                        f"{taken[-1][1].get('TrangThaiHoSo')!r}, trạng thái thật là {true_status} — the national "
+                        f"portal ends with the wrong status (true: {status_name(true_status)})")
+    fail_if(problems, "Hệ thống không xử lý đúng lỗi từ Cổng DVC quốc gia", "Errors from the national portal mishandled")
+
+
+# ------------------------------------------------------------------------------ is_updating
+
+def judge_is_updating(obs: dict) -> None:
+    records = _records(obs)
+    dossiers = [d for d in run_dossiers(obs) if packets_of(records, d["code"], DOSSIER_SERVICE)]
+    _need(dossiers, obs, "hồ sơ nào có gói DongBoHoSoMC", "dossier with a DongBoHoSoMC")
+    problems = []
+    for dossier in dossiers:
+        accepted_yet = False
+        for record, _ in packets_of(records, dossier["code"], DOSSIER_SERVICE):
+            value = request_of(record).get("isUpdating")
+            wanted = "True" if accepted_yet else "False"
+            if value != wanted:
+                problems.append(f"hồ sơ {dossier['code']}, {label(record)}: isUpdating {value!r}, phải là "
+                                f"\"{wanted}\" — {'a dossier the portal already holds' if accepted_yet else 'the first sync'}"
+                                f" must carry \"{wanted}\"")
+            accepted_yet = accepted_yet or is_accepted(record)
+    fail_if(problems, "Cờ isUpdating không đúng", "Wrong isUpdating flags")
+
+
+# ------------------------------------------------------------------------------ lookup
+
+def judge_lookup(obs: dict) -> None:
+    records = _records(obs)
+    codes = {d["code"] for d in run_dossiers(obs) if packets_of(records, d["code"], DOSSIER_SERVICE)}
+    _need(sorted(codes), obs, "hồ sơ nào được đồng bộ", "synced dossier")
+    lookups = [r for r in calls(records, LOOKUP_SERVICE) if request_of(r).get("mahoso") in codes]
+    if not lookups:
+        raise AssertionError(f"Hệ thống không gọi TraCuuHoSo cho hồ sơ nào trong {len(codes)} hồ sơ đã đồng bộ — "
+                             "the target never looked up one of its dossiers (TraCuuHoSo) on the national portal")
+    problems = []
+    for lookup in lookups:
+        if not is_accepted(lookup):
+            continue
+        code = request_of(lookup)["mahoso"]
+        result = (lookup.get("response") or {}).get("result")
+        known = bool(result)
+        following = [r for r, _ in packets_of(records, code, DOSSIER_SERVICE) if r["seq"] > lookup["seq"]]
+        if not following:
+            continue
+        value = request_of(following[0]).get("isUpdating")
+        wanted = "True" if known else "False"
+        if value != wanted:
+            problems.append(f"hồ sơ {code}: TraCuuHoSo ({label(lookup)}) trả về {'có' if known else 'không có'} hồ sơ, "
+                            f"nhưng {label(following[0])} gửi isUpdating {value!r} — the lookup said the portal "
+                            f"{'holds' if known else 'does not hold'} the dossier, the next sync sent {value!r}")
+    fail_if(problems, "Kết quả TraCuuHoSo không được dùng", "The TraCuuHoSo answer is not used")
+
+
+# ------------------------------------------------------------------------------ attachments_by_url
+
+URL = re.compile(r"^https?://\S+$")
+INLINE_MIN_CHARS = 16  # shorter strings cannot hold a file worth finding
+
+
+def _inline_paths(node, known: set[str], path: str = "") -> list[str]:
+    """Where a packet item carries file content itself: a data: URI, or base64 of a file of the dossier."""
+    if isinstance(node, dict):
+        return [p for key, value in node.items() for p in _inline_paths(value, known, f"{path}.{key}" if path else key)]
+    if isinstance(node, list):
+        return [p for n, value in enumerate(node) for p in _inline_paths(value, known, f"{path}[{n}]")]
+    if not isinstance(node, str) or len(node) < INLINE_MIN_CHARS:
+        return []
+    if node.startswith("data:"):
+        return [path]
+    try:
+        decoded = base64.b64decode("".join(node.split()), validate=True)
+    except (binascii.Error, ValueError):
+        return []
+    return [path] if hashlib.sha256(decoded).hexdigest() in known else []
+
+
+def judge_attachments_by_url(obs: dict) -> None:
+    records, downloads = _records(obs), obs.get("downloads") or []
+    dossiers = run_dossiers(obs)
+    _need(dossiers, obs, "hồ sơ nào tạo trong lượt chạy", "dossier created in the run")
+    fetched = {(d["dossier"], d["url"]): d for d in downloads}
+    problems, judged, undecided = [], 0, []
+    for dossier in dossiers:
+        code = dossier["code"]
+        taken = accepted_packets(records, code, DOSSIER_SERVICE)
+        if not taken:
+            continue  # dossier_synced reports it
+        record, item = taken[-1]
+        known = set(dossier.get("known_sha256") or [])
+        for where in _inline_paths(item, known | set(dossier.get("result_sha256") or [])):
+            problems.append(f"hồ sơ {code}, {label(record)}: nội dung tệp nằm ngay trong gói tin ({where}) — file "
+                            "content inline in the packet instead of a download URL")
+        entries = [("TaiLieuNop", "DuongDanTaiTepTin", e) for e in item.get("TaiLieuNop") or [] if isinstance(e, dict)]
+        entries += [("DanhSachGiayToKetQua", "DuongDanTepTinKetQua", e)
+                    for e in item.get("DanhSachGiayToKetQua") or [] if isinstance(e, dict)]
+        if dossier.get("files") and not any(e[0] == "TaiLieuNop" for e in entries):
+            problems.append(f"hồ sơ {code}, {label(record)}: có {len(dossier['files'])} tệp nhưng không có TaiLieuNop "
+                            "— the dossier's files are not listed in TaiLieuNop")
+        resolved = any(s.get("expected_code") in (9, 10) for s in status_steps(dossier))
+        if resolved and not any(e[0] == "DanhSachGiayToKetQua" for e in entries):
+            problems.append(f"hồ sơ {code}, {label(record)}: đã có kết quả nhưng không có DanhSachGiayToKetQua — "
+                            "the result is not listed in DanhSachGiayToKetQua")
+        for list_name, field, entry in entries:
+            url = entry.get(field)
+            name = f"hồ sơ {code}, {label(record)}, {list_name}.{field}"
+            if not isinstance(url, str) or not URL.match(url):
+                shown = (url[:60] + "…") if isinstance(url, str) and len(url) > 60 else url
+                problems.append(f"{name} = {shown!r} không phải đường dẫn tải tệp http(s) — not a download URL")
+                continue
+            judged += 1
+            download = fetched.get((code, url))
+            if download is None or download.get("error"):
+                problems.append(f"{name}: không tải được {url} ({(download or {}).get('error') or 'chưa tải'}) — "
+                                "the URL could not be fetched")
+                continue
+            if download.get("status") != 200:
+                problems.append(f"{name}: {url} trả về HTTP {download.get('status')} — the URL does not answer 200")
+                continue
+            expected = (set(dossier.get("result_sha256") or []) if list_name == "DanhSachGiayToKetQua" else known)
+            if not expected:
+                undecided.append(f"{name}: không biết tệp gốc để so sánh — the dossier's own file is unknown")
+            elif download.get("sha256") not in expected:
+                problems.append(f"{name}: tệp tải về (SHA-256 {str(download.get('sha256'))[:12]}…) khác tệp hồ sơ đang "
+                                "lưu — the URL serves a different file than the dossier holds")
+    fail_if(problems, "Tệp đính kèm không được truyền đúng bằng đường dẫn", "Attachments not passed by URL")
+    if not judged:
+        raise _inconclusive(obs, "đường dẫn tệp nào trong gói tin", "file URL in the packets")
+    if not any(any(s.get("expected_code") in (9, 10) for s in status_steps(d)) for d in dossiers):
+        raise _inconclusive(obs, "hồ sơ nào có kết quả (DanhSachGiayToKetQua)", "dossier with a result")
+    if undecided:
+        raise Inconclusive("; ".join(undecided[:5]))
+
+
+# ------------------------------------------------------------------------------ fees
+
+FEE_FIELDS = ("TenPhiLePhi", "MaPhiLePhi", "Gia", "HinhThucThu")
+
+
+def _amount(value) -> int | None:
+    text = str(value).strip().replace(".", "").replace(",", "") if value is not None else ""
+    return int(text) if text.isdigit() else None
+
+
+def judge_fees(obs: dict) -> None:
+    published = obs.get("published_fees") or {}
+    records = _records(obs)
+    dossiers = [d for d in run_dossiers(obs) if published.get(d.get("procedure_code"))]
+    if not dossiers:
+        unknown = [d["code"] for d in run_dossiers(obs) if published.get(d.get("procedure_code"), []) is None]
+        if unknown:
+            raise Inconclusive("không đọc được phí, lệ phí công bố của thủ tục — the procedure's published fees could "
+                               f"not be read (get_procedure), dossiers {', '.join(unknown)}")
+        raise _inconclusive(obs, "hồ sơ nào của thủ tục có phí, lệ phí", "dossier of a fee-bearing procedure")
+    problems = []
+    for dossier in dossiers:
+        code, wanted = dossier["code"], sorted(published[dossier["procedure_code"]])
+        taken = accepted_packets(records, code, DOSSIER_SERVICE)
+        if not taken:
+            continue  # dossier_synced reports it
+        record, item = taken[-1]
+        fees = item.get("DanhSachLePhi")
+        if not isinstance(fees, list) or not fees:
+            problems.append(f"hồ sơ {code}, {label(record)}: không có DanhSachLePhi, thủ tục công bố phí "
+                            f"{wanted} — no fees in the packet, the procedure publishes {wanted}")
+            continue
+        for n, fee in enumerate(fees):
+            empty = [f for f in FEE_FIELDS if not isinstance(fee, dict) or not str(fee.get(f) or "").strip()]
+            if empty:
+                problems.append(f"hồ sơ {code}, {label(record)}: DanhSachLePhi[{n}] thiếu {', '.join(empty)} — "
+                                "a fee lacks its name, code, amount or collection form")
+        amounts = sorted(a for a in (_amount(f.get("Gia")) for f in fees if isinstance(f, dict)) if a is not None)
+        if amounts != wanted:
+            problems.append(f"hồ sơ {code}, {label(record)}: số tiền {amounts} khác phí công bố {wanted} — the amounts "
+                            "differ from the procedure's published fees")
+    fail_if(problems, "Thông tin phí, lệ phí trong gói tin không đúng", "Wrong fee data in packets")
+
+
+# ------------------------------------------------------------------------------ procedure_pull
+
+def _same_text(a, b) -> bool:
+    def norm(value) -> str:
+        return " ".join(unicodedata.normalize("NFC", str(value or "")).split())
+
+    return bool(norm(a)) and norm(a) == norm(b)
+
+
+def judge_procedure_pull(obs: dict) -> None:
+    probe = obs.get("pull_probe") or {}
+    code = probe.get("procedure_code")
+    if not code:
+        raise Inconclusive(f"không thử được việc lấy thủ tục — the pull probe did not run: {probe.get('error') or 'no probe'}")
+    pulls = [r for r in calls(_records(obs), PULL_SERVICE)
+             if r["seq"] > probe.get("since_seq", 0) and request_of(r).get("maTTHC") == code]
+    if not pulls:
+        raise AssertionError(f"Được yêu cầu lấy thủ tục {code}, hệ thống không gọi LayThuTuc với mã đó "
+                             f"(thao tác trả về {probe.get('http_status')}) — asked to pull {code}, the target never "
+                             "called LayThuTuc with that code")
+    answered = [r for r in pulls if is_accepted(r) and (r.get("response") or {}).get("result")]
+    if not answered:
+        raise Inconclusive(f"Cổng DVC quốc gia mô phỏng không có thủ tục {code} — the simulated national catalogue "
+                           "does not hold test_data.procedure_pull_code; choose a code it holds")
+    national = answered[-1]["response"]["result"][0]
+    sectors = [s for s in national.get("LINHVUCTHUCHIEN") or [] if isinstance(s, dict)]
+    shown = probe.get("procedure") or {}
+    problems = []
+    if not probe.get("shown_ok"):
+        problems.append(f"sau khi lấy, danh mục của hệ thống không có thủ tục {code} "
+                        f"({probe.get('shown_error') or 'không đọc được'}) — the catalogue does not show the procedure")
+    else:
+        if not _same_text(shown.get("name"), national.get("TENTTHC")):
+            problems.append(f"tên thủ tục {shown.get('name')!r} khác tên trong CSDL quốc gia "
+                            f"{national.get('TENTTHC')!r} — the name differs from the national record")
+        if not any(_same_text(shown.get("sector_code"), s.get("MALINHVUC"))
+                   or _same_text(shown.get("sector_name"), s.get("TENLINHVUC")) for s in sectors):
+            problems.append(f"lĩnh vực {shown.get('sector_code')!r} / {shown.get('sector_name')!r} khác lĩnh vực trong "
+                            f"CSDL quốc gia {[s.get('MALINHVUC') for s in sectors]} — the sector differs from the "
+                            "national record")
+    fail_if(problems, f"Thủ tục {code} không được lấy đúng từ CSDL TTHC quốc gia",
+            f"Procedure {code} not pulled correctly from the national catalogue")

@@ -1,0 +1,1 @@
+"""Public statistics of dossier handling (scenario stats_snapshot)."""
