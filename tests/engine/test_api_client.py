@@ -155,27 +155,3 @@ def test_http_basic_sessions_are_probed(tmp_path, fake, monkeypatch):
     with pytest.raises(OperationError, match="does not work"):
         TargetClient(profile, Redactor(), profile.account("citizen", 1)).login()
 
-
-def test_the_profiles_ca_file_wins_over_a_ca_bundle_in_the_environment(tmp_path, monkeypatch):
-    # requests lets REQUESTS_CA_BUNDLE replace a session's own `verify`; the client must not
-    import ssl
-
-    import trustme
-
-    monkeypatch.setenv("FAKE_PW", PASSWORD)
-    ours, other = trustme.CA(), trustme.CA()
-    ours.cert_pem.write_to_path(str(tmp_path / "ca.pem"))
-    other.cert_pem.write_to_path(str(tmp_path / "other.pem"))
-    monkeypatch.setenv("REQUESTS_CA_BUNDLE", str(tmp_path / "other.pem"))
-    target = FakeTarget()
-    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-    ours.issue_cert("127.0.0.1").configure_cert(context)
-    target.server.socket = context.wrap_socket(target.server.socket, server_side=True)
-    url = target.url.replace("http://", "https://")
-    path = tmp_path / "tls.yaml"
-    path.write_text(PROFILE.replace("URL", url) + "tls: {ca_file: ca.pem}\n", encoding="utf-8")
-    checks = catalog.load_checks(CRITERIA)
-    profile = load_profile(path, catalog.load_edition(CRITERIA, None, checks), checks, CRITERIA)
-    with target:
-        result = TargetClient(profile, Redactor(), profile.account("citizen")).call("list_my_dossiers")
-    assert result.ok, result.describe()

@@ -231,11 +231,14 @@ def test_on_production_without_authorisation_mutating_checks_do_not_run(workspac
     assert "production" in (workspace / "out" / "compliance.json").read_text(encoding="utf-8")
 
 
-def test_parallel_workers_reach_the_same_verdicts(workspace, fake):
+def test_parallel_workers_reach_the_same_verdicts_driving_each_scenario_once(workspace, fake):
     fake.server.mode = "good"
+    before = sum(1 for method, path, _ in fake.seen if path == "/api/upload")
     proc = run(workspace, write_profile(workspace, fake.url), "-n", "2", "--dist", "loadgroup")
     assert proc.returncode == 4, proc.stdout + proc.stderr
     assert verdicts(workspace / "out")["HS-01"] == "PASS"
+    # both checks of dossier_life ran on one worker: the scenario submitted one dossier, not two
+    assert sum(1 for method, path, _ in fake.seen if path == "/api/upload") - before == 1
 
 
 def test_a_run_can_use_a_simulator_started_beforehand(workspace, fake):
@@ -254,9 +257,3 @@ def test_a_run_can_use_a_simulator_started_beforehand(workspace, fake):
     finally:
         simulator.stop()
 
-
-def test_demo_passwords_always_meet_refportals_policy():
-    from harness.run_state import demo_password
-    from refportal.security import password_problems
-
-    assert all(not password_problems(demo_password()) for _ in range(200))
