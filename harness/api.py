@@ -343,6 +343,9 @@ class TargetClient:
     def _send(self, method: str, url: str, anonymous: bool = False, **kwargs):
         kwargs.setdefault("timeout", self.timeout)
         kwargs.setdefault("allow_redirects", True)
+        # per request: requests lets REQUESTS_CA_BUNDLE / CURL_CA_BUNDLE override a Session's own
+        # verify (psf/requests#3829), which would drop the profile's CA file
+        kwargs.setdefault("verify", self.http.verify)
         error = ""
         response = None
         started = time.monotonic()
@@ -355,7 +358,7 @@ class TargetClient:
                     headers = {k: v for k, v in self.http.headers.items()
                                if k.lower() not in ("authorization", "cookie")}
                     headers.update(kwargs.pop("headers", None) or {})
-                    response = requests.request(method, url, headers=headers, verify=self.http.verify, **kwargs)
+                    response = requests.request(method, url, headers=headers, **kwargs)
                 else:
                     response = self.http.request(method, url, **kwargs)
                 error = ""
