@@ -189,7 +189,8 @@ class RunState:
         self.temp_dirs.append(state_dir)
         passwords = {}
         for account in self.profile.all_accounts():
-            value = os.environ.get(account.password_env) or ("Dk!" + secrets.token_urlsafe(12))
+            # refportal's password policy asks for a letter, a digit and a symbol: the prefix has all three
+            value = os.environ.get(account.password_env) or ("Dk1!" + secrets.token_urlsafe(12))
             os.environ[account.password_env] = value
             passwords[account.username] = value
             self.redactor.add(value)
