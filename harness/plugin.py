@@ -59,6 +59,7 @@ def pytest_unconfigure(config):
         state.close()
 
 
+@pytest.hookimpl(tryfirst=True)  # before xdist reads the xdist_group marks that filter_items adds
 def pytest_collection_modifyitems(session, config, items):
     state = getattr(config, "_dokiem", None)
     if state is None:
