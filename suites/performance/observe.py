@@ -188,7 +188,7 @@ def keep_evidence(sc, run) -> None:
 
 def summarise(obs: dict, run, settings) -> None:
     gen = stats.generator(run.text("generator"), settings.users)
-    gen.update({"exit_code": run.exit_code, "killed": run.killed, "wall_s": run.wall_s,
+    gen.update({"exit_code": run.exit_code, "killed": run.killed, "wall_s": run.wall_s, "cpu_s": run.cpu_s,
                 "command": [Path(a).name if "/" in a and "://" not in a else a for a in run.argv[1:]],
                 "finished_at": time.time()})
     obs["generator"] = gen

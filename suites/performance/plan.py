@@ -25,9 +25,9 @@ PASSWORD_MARK = "<<dokiem:password>>"  # the locustfile puts the password from t
 
 DEFAULT_WAIT_S = (1.0, 3.0)        # think time of a real visitor between two clicks
 LOGGED_IN_SHARE = 4                # by default at most one user in four logs in
-RAMP_USERS_PER_S = 10              # users start over users/10 s, between 1 and 10 s
+RAMP_USERS_PER_S = 20              # users start over users/20 s, between 1 and 10 s
 RAMP_MIN_S, RAMP_MAX_S = 1.0, 10.0
-SLACK_S = 2                        # run this much past ramp + duration, so the duration is held in full
+SLACK_S = 1                        # run this much past ramp + duration, so the duration is held in full
 LOCUST_START_S = 30                # time Locust may take to start before the hard stop counts the run
 HARD_STOP_MARGIN_S = 15            # past ramp + duration + stop timeout, the Locust process is killed
 

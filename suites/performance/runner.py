@@ -9,6 +9,7 @@ a margin.
 from __future__ import annotations
 
 import os
+import resource
 import signal
 import subprocess
 import sys
@@ -26,6 +27,7 @@ class LocustRun:
     exit_code: int | None
     killed: bool
     wall_s: float
+    cpu_s: float  # CPU time of Locust and its local workers (user + system), for the bench
     folder: Path
     files: dict[str, Path] = field(default_factory=dict)  # kind -> file that exists
 
@@ -59,6 +61,7 @@ def run_locust(locustfile: Path, folder: Path, settings, host: str) -> LocustRun
     argv = locust_argv(locustfile, folder, settings, host)
     env = {**os.environ, REPORT_ENV: str(folder / "generator.json"), "PYTHONUNBUFFERED": "1"}
     started = time.monotonic()
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     killed = False
     with open(folder / "stdout.txt", "wb") as out:
         process = subprocess.Popen(argv, stdout=out, stderr=subprocess.STDOUT, env=env, cwd=str(folder),
@@ -72,11 +75,13 @@ def run_locust(locustfile: Path, folder: Path, settings, host: str) -> LocustRun
             if process.poll() is None:  # an interrupted wait (Ctrl+C): do not leave Locust running
                 _stop_group(process)
     wall = time.monotonic() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     names = {"stats": "stats.json", "stats_csv": f"{PREFIX}_stats.csv", "history": f"{PREFIX}_stats_history.csv",
              "failures": f"{PREFIX}_failures.csv", "exceptions": f"{PREFIX}_exceptions.csv", "log": "locust.log",
              "generator": "generator.json", "stdout": "stdout.txt"}
     files = {kind: folder / name for kind, name in names.items() if (folder / name).is_file()}
-    return LocustRun(argv, exit_code, killed, round(wall, 3), folder, files)
+    return LocustRun(argv, exit_code, killed, round(wall, 3), round(cpu, 3), folder, files)
 
 
 def _stop_group(process: subprocess.Popen) -> int | None:

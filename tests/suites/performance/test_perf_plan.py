@@ -54,9 +54,9 @@ def test_refportal_runs_the_edition_users_for_its_lowered_duration(refportal, ed
     assert (settings.users, settings.edition_users, settings.duration_s) == (20, 20, 15)
     assert settings.lowered_reason is None and notes == []
     assert settings.logged_in_users == 2, "one session for each of the two citizen accounts not reserved"
-    assert settings.ramp_s == 2 and settings.run_time_s == 19, "ramp + duration + slack: the 15 s are held in full"
+    assert settings.ramp_s == 1 and settings.run_time_s == 17, "ramp + duration + slack: the 15 s are held in full"
     assert settings.stop_timeout_s == 21, "requests in flight at the stop may finish or time out (20 s)"
-    assert settings.hard_stop_s == 30 + 19 + 21 + 15
+    assert settings.hard_stop_s == 30 + 17 + 21 + 15
     assert settings.wait_s == (1.0, 3.0) and not settings.submit and settings.processes == 1
 
 
