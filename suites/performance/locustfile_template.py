@@ -232,9 +232,9 @@ _STEADY = [False]  # between "all users spawned" and the stop: the window the ju
 def _lag_summary(source: str) -> dict:
     values = sorted(_LAG_MS)
     if not values:
-        return {"source": source, "samples": 0, "p95_ms": None, "max_ms": None}
-    return {"source": source, "samples": len(values), "p95_ms": round(values[int(0.95 * (len(values) - 1))], 1),
-            "max_ms": round(values[-1], 1)}
+        return {"source": source, "samples": 0, "mean_ms": None, "p95_ms": None, "max_ms": None}
+    return {"source": source, "samples": len(values), "mean_ms": round(sum(values) / len(values), 1),
+            "p95_ms": round(values[int(0.95 * (len(values) - 1))], 1), "max_ms": round(values[-1], 1)}
 
 
 def _sample(environment) -> None:

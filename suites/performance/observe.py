@@ -10,6 +10,9 @@
 """
 from __future__ import annotations
 
+import csv
+import io
+import json
 import re
 import tempfile
 import time
@@ -174,16 +177,55 @@ def lookup_samples(sc, load: dict, submission: dict | None, obs: dict) -> tuple[
 # ------------------------------------------------------------------ after the run
 
 def keep_evidence(sc, run) -> None:
-    """Locust's own files, redacted like every evidence file; stdout only as a tail."""
+    """Locust's own files, redacted like every evidence file; stdout only as a tail.
+
+    Numbers are rounded to 3 decimals first: Locust writes floats in full, and a fraction of
+    exactly 12 digits would be masked as a citizen ID by the redaction."""
     names = {"stats_csv": "locust_stats.csv", "history": "locust_stats_history.csv",
              "failures": "locust_failures.csv", "exceptions": "locust_exceptions.csv", "log": "locust.log",
              "stats": "locust_stats.json", "generator": "generator.json"}
     for kind, name in names.items():
-        if kind in run.files:
-            sc.evidence.write_text(name, run.text(kind))
+        if kind not in run.files:
+            continue
+        text = run.text(kind)
+        if name.endswith(".csv"):
+            text = _round_csv(text)
+        elif name.endswith(".json"):
+            try:
+                text = json.dumps(_round(json.loads(text)), ensure_ascii=False, indent=1)
+            except ValueError:
+                pass  # kept as Locust wrote it
+        sc.evidence.write_text(name, text)
     tail = run.text("stdout").splitlines()[-STDOUT_TAIL_LINES:]
     if tail:
         sc.evidence.write_text("locust_stdout_tail.txt", "\n".join(tail))
+
+
+def _round(value):
+    if isinstance(value, float):
+        return round(value, 3)
+    if isinstance(value, dict):
+        return {k: _round(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_round(v) for v in value]
+    return value
+
+
+def _round_csv(text: str) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    for row in csv.reader(io.StringIO(text)):
+        writer.writerow([_round_cell(cell) for cell in row])
+    return out.getvalue()
+
+
+def _round_cell(cell: str) -> str:
+    if "." not in cell:
+        return cell
+    try:
+        return str(round(float(cell), 3)) if len(cell.split(".")[1]) > 3 else cell
+    except ValueError:
+        return cell
 
 
 def summarise(obs: dict, run, settings) -> None:

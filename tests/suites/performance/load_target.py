@@ -21,7 +21,6 @@ class Faults:
     def __init__(self):
         self.slow_search_s = 0.0     # search answers this late (refportal's slow-search defect)
         self.lookup_status = 200     # e.g. 500: lookups fail
-        self.refuse_sessions = False  # the citizen's session stops working
 
 
 class Handler(BaseHTTPRequestHandler):
@@ -59,7 +58,7 @@ class Handler(BaseHTTPRequestHandler):
                 return self._send(faults.lookup_status, {"error": "lỗi"})
             return self._send(200, {"code": DOSSIER, "status_label": "Đã tiếp nhận"})
         if url.path == "/api/me/dossiers":
-            if faults.refuse_sessions or self.headers.get("Authorization") != f"Bearer {TOKEN}":
+            if self.headers.get("Authorization") != f"Bearer {TOKEN}":
                 return self._send(401, {"error": "chưa đăng nhập"})
             return self._send(200, {"items": [{"code": DOSSIER}]})
         return self._send(404, {"error": "không tìm thấy"})

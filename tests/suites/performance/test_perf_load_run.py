@@ -1,6 +1,6 @@
 """The generated locustfile, run by real Locust processes against a small HTTPS target
 (load_target.py), judged by the perf.* judges: a clean target passes; a slow search, failing
-lookups and refused sessions fail, and the run stays bounded; a Locust that outlives its hard
+lookups and refused logins fail, and the run stays bounded; a Locust that outlives its hard
 stop is killed and the load counts as not measured. Bounded: a few users for 2 s each.
 """
 import threading
@@ -17,7 +17,9 @@ pytestmark = pytest.mark.slow
 
 PASSWORD = "Mk!load-target-77"
 PARAMS = {"perf.concurrent_users": 6, "perf.duration_s": 2}
-AVG_MS, MAX_MS, ERROR_PERCENT, SEARCH_MS = 500, 2500, 1, 300
+# thresholds wide enough that a busy machine's event-loop lateness (5 % of them) does not make the
+# clean run ERROR; the slow search (2.5 s) is still over the search and average thresholds
+AVG_MS, MAX_MS, ERROR_PERCENT, SEARCH_MS = 2000, 10000, 1, 2000
 ALLOWED = ["mutates", "intrusive", "load"]
 
 
@@ -77,23 +79,23 @@ def test_clean_target_with_local_workers_and_submissions_passes(tmp_path, target
     assert PASSWORD not in (tmp_path / "locustfile.py").read_text(encoding="utf-8")
 
 
-def test_slow_search_failing_lookups_and_lost_sessions_fail_and_stay_bounded(tmp_path, target):
-    target.faults.slow_search_s = 1.0
+def test_slow_search_failing_lookups_and_refused_logins_fail_and_stay_bounded(tmp_path, target):
+    target.faults.slow_search_s = 2.5
     target.faults.lookup_status = 500
-    target.faults.refuse_sessions = True
+    target.password = "another password"  # every login is refused (sessions lost mid-run: test_perf_judges)
     obs, run = load_test(tmp_path, target, logged_in_users=1)
     assert not run.killed and run.wall_s < obs["settings"]["hard_stop_s"]
     users, duration = PARAMS["perf.concurrent_users"], PARAMS["perf.duration_s"]
-    assert obs["operations"]["search_procedures"]["avg_ms"] >= 1000, "searches in flight at the stop were measured"
+    assert obs["operations"]["search_procedures"]["avg_ms"] >= 2500, "searches in flight at the stop were measured"
     with pytest.raises(AssertionError, match="search_procedures: trung bình"):
         judges.judge_search_response(obs, SEARCH_MS, users, duration)
     with pytest.raises(AssertionError, match="search_procedures"):
         judges.judge_avg_response(obs, AVG_MS, users, duration)
     with pytest.raises(AssertionError, match=r"lookup_dossier CatchResponseError\('\[http\] HTTP 500'\)"):
         judges.judge_error_rate(obs, ERROR_PERCENT, users, duration)
-    with pytest.raises(AssertionError, match="list_my_dossiers: phiên đăng nhập bị từ chối"):
+    with pytest.raises(AssertionError, match="1 of 1 logins failed under load"):
         judges.judge_concurrent_users(obs, users, duration)
-    judges.judge_max_response(obs, MAX_MS, users, duration)  # 1 s searches stay under the 2.5 s maximum
+    judges.judge_max_response(obs, MAX_MS, users, duration)  # 2.5 s searches stay under the 10 s maximum
 
 
 def test_locust_past_its_hard_stop_is_killed_and_nothing_is_judged(tmp_path, target):
