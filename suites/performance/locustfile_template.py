@@ -195,8 +195,9 @@ class CitizenUser(Visitor):
         if token is None:
             password = os.environ.get(account.get("password_env") or "")
             if account.get("login") is None or not password:
-                config_failure("login", f"no password in ${account.get('password_env')} for {account['username']} — "
-                               "thiếu mật khẩu trong biến môi trường của máy chạy tải")
+                where = account.get("password_env") or account.get("token_env")
+                config_failure("login", f"no password or token in ${where} for {account['username']} on this "
+                               "machine — thiếu mật khẩu/token trong biến môi trường của máy chạy tải")
                 return False
             found = {}
 

@@ -161,7 +161,7 @@ def crashed_locustfile(obs):
 
 def missing_password(obs):
     obs["failures"] = [{"operation": "login", "method": "CONFIG", "kind": "config", "count": 1,
-                        "error": "Exception('[config] no password in $DOKIEM_PW_CONGDAN1')"}]
+                        "error": "Exception('[config] no password or token in $DOKIEM_PW_CONGDAN1 for congdan1 on this machine')"}]
 
 
 def late_event_loop(obs):
