@@ -48,9 +48,11 @@ def operations(stats_json: str) -> dict[str, dict]:
         total = entry["requests"]
         entry["avg_ms"] = round(entry.pop("_time") / total, 1) if total else None
         histogram = entry.pop("_histogram")
-        entry["median_ms"] = _percentile(histogram, total, 0.5)
-        entry["p95_ms"] = _percentile(histogram, total, 0.95)
         entry["max_ms"] = round(entry["max_ms"], 1) if entry["max_ms"] is not None else None
+        # Locust's histogram rounds (to 1 ms, 10 ms over 100, 100 ms over 1000): never above the max
+        for key, share in (("median_ms", 0.5), ("p95_ms", 0.95)):
+            value = _percentile(histogram, total, share)
+            entry[key] = min(value, entry["max_ms"]) if value is not None and entry["max_ms"] is not None else value
     return result
 
 
