@@ -1,0 +1,108 @@
+"""The generated locustfile, run by real Locust processes against a small HTTPS target
+(load_target.py), judged by the perf.* judges: a clean target passes; a slow search, failing
+lookups and refused logins fail, and the run stays bounded; a Locust that outlives its hard
+stop is killed and the load counts as not measured. Bounded: a few users for 2 s each.
+"""
+import threading
+
+import pytest
+import trustme
+
+from harness import Inconclusive
+from harness.profile import Profile
+from suites.performance import judges, observe, plan, runner
+from tests.suites.performance.load_target import DOSSIER, PROCEDURES, LoadTarget, profile_data
+
+pytestmark = pytest.mark.slow
+
+PASSWORD = "Mk!load-target-77"
+PARAMS = {"perf.concurrent_users": 6, "perf.duration_s": 2}
+# thresholds wide enough that a busy machine's event-loop lateness (5 % of them) does not make the
+# clean run ERROR; the slow search (2.5 s) is still over the search and average thresholds
+AVG_MS, MAX_MS, ERROR_PERCENT, SEARCH_MS = 2000, 10000, 1, 2000
+ALLOWED = ["mutates", "intrusive", "load"]
+
+
+@pytest.fixture
+def target(tmp_path, monkeypatch):
+    monkeypatch.setenv("DOKIEM_TEST_LOAD_PW", PASSWORD)  # the Locust process reads it from its environment
+    ca = trustme.CA()
+    ca.cert_pem.write_to_path(str(tmp_path / "ca.pem"))
+    server = LoadTarget(ca.issue_cert("127.0.0.1"), PASSWORD)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield server
+    server.shutdown()
+    server.server_close()
+
+
+def load_test(tmp_path, target, adjust=None, **load):
+    profile = Profile(tmp_path / "target.yaml", profile_data(target.url, **load), "0")
+    settings, notes = plan.settings_for(profile, PARAMS.__getitem__, ALLOWED)
+    if adjust:
+        adjust(settings)
+    samples = {"procedure_codes": [p["code"] for p in PROCEDURES[:3]], "search_keywords": ["giấy phép"],
+               "lookup_codes": [DOSSIER]}
+    submission = {"procedure_code": PROCEDURES[0]["code"], "form_data": {"ghi_chu": "dokiem thử tải"},
+                  "files": [{"name": "don.pdf", "content": observe.SAMPLE_PDF, "content_type": "application/pdf"}]}
+    the_plan = plan.build_plan(profile, settings, samples, "run-test", submission if settings.submit else None)
+    locustfile = tmp_path / "locustfile.py"
+    locustfile.write_text(plan.locustfile_source(the_plan), encoding="utf-8")
+    obs = observe.new_observations("run-test")
+    obs.update(settings=settings.as_dict(), mix=plan.mix_summary(the_plan), notes=notes)
+    run = runner.run_locust(locustfile, tmp_path / "locust", settings, the_plan["host"])
+    observe.summarise(obs, run, settings)
+    return obs, run
+
+
+def judge_all(obs):
+    users, duration = PARAMS["perf.concurrent_users"], PARAMS["perf.duration_s"]
+    judges.judge_avg_response(obs, AVG_MS, users, duration)
+    judges.judge_max_response(obs, MAX_MS, users, duration)
+    judges.judge_error_rate(obs, ERROR_PERCENT, users, duration)
+    judges.judge_concurrent_users(obs, users, duration)
+    judges.judge_search_response(obs, SEARCH_MS, users, duration)
+
+
+def test_clean_target_with_local_workers_and_submissions_passes(tmp_path, target):
+    obs, run = load_test(tmp_path, target, processes=2, logged_in_users=2, submit=True, wait_s=[0.05, 0.1])
+    assert run.exit_code == 0 and not run.killed, run.text("log")
+    assert "--processes" in run.argv
+    judge_all(obs)
+    gen = obs["generator"]
+    assert gen["users_by_class"] == {"PublicVisitor": 4, "CitizenUser": 2}
+    assert len(gen["loop_lag"]) == 2, "each local worker reports how late its event loop ran"
+    ops = obs["operations"]
+    assert ops["login"]["requests"] == 2 and ops["submit_dossier"]["requests"] > 0
+    assert target.counts["/api/dossiers"] == ops["submit_dossier"]["requests"], "every submission reached the target"
+    assert ops["list_my_dossiers"]["failures"] == 0, "the session header went with the citizen's requests"
+    assert PASSWORD not in (tmp_path / "locustfile.py").read_text(encoding="utf-8")
+
+
+def test_slow_search_failing_lookups_and_refused_logins_fail_and_stay_bounded(tmp_path, target):
+    target.faults.slow_search_s = 2.5
+    target.faults.lookup_status = 500
+    target.password = "another password"  # every login is refused (sessions lost mid-run: test_perf_judges)
+    obs, run = load_test(tmp_path, target, logged_in_users=1)
+    assert not run.killed and run.wall_s < obs["settings"]["hard_stop_s"]
+    users, duration = PARAMS["perf.concurrent_users"], PARAMS["perf.duration_s"]
+    assert obs["operations"]["search_procedures"]["avg_ms"] >= 2500, "searches in flight at the stop were measured"
+    with pytest.raises(AssertionError, match="search_procedures: trung bình"):
+        judges.judge_search_response(obs, SEARCH_MS, users, duration)
+    with pytest.raises(AssertionError, match="search_procedures"):
+        judges.judge_avg_response(obs, AVG_MS, users, duration)
+    with pytest.raises(AssertionError, match=r"lookup_dossier CatchResponseError\('\[http\] HTTP 500'\)"):
+        judges.judge_error_rate(obs, ERROR_PERCENT, users, duration)
+    with pytest.raises(AssertionError, match="1 of 1 logins failed under load"):
+        judges.judge_concurrent_users(obs, users, duration)
+    judges.judge_max_response(obs, MAX_MS, users, duration)  # 2.5 s searches stay under the 10 s maximum
+
+
+def test_locust_past_its_hard_stop_is_killed_and_nothing_is_judged(tmp_path, target):
+    def hard_stop_now(settings):
+        settings.hard_stop_s = 1.5  # well before the ramp and the 2 s of load are over
+
+    obs, run = load_test(tmp_path, target, adjust=hard_stop_now)
+    assert run.killed and run.wall_s < 15
+    with pytest.raises(Inconclusive, match="outlived its hard stop"):
+        judge_all(obs)
