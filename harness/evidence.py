@@ -2,7 +2,7 @@
 
 What is removed: the profile's secrets (passwords, tokens), Authorization / Cookie / Set-Cookie
 headers, password-like fields in JSON and form bodies, and 12-digit citizen ID numbers
-(`(?<!\\d)\\d{12}(?!\\d)`: 14-digit packet timestamps survive). Every writer in this module
+(`(?<![\\d.])\\d{12}(?!\\d)`: 14-digit packet timestamps and decimal fractions survive). Every writer in this module
 redacts; nothing else in the harness writes evidence.
 """
 from __future__ import annotations
@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any, Iterable
 
 MASK = "[ĐÃ CHE / REDACTED]"
-CITIZEN_ID = re.compile(r"(?<!\d)\d{12}(?!\d)")
+CITIZEN_ID = re.compile(r"(?<![\d.])\d{12}(?![\d])")  # not the digits after a decimal point
 SECRET_HEADERS = {"authorization", "cookie", "set-cookie", "proxy-authorization", "x-csrf-token", "x-api-key"}
 # A key holds a secret when one of its words (split at _ - . and camelCase) is one of these:
 # `password`, `csrf_token`, `matKhau`, `MaXacThuc` are masked; `passed`, `session_end`,

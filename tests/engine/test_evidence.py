@@ -58,3 +58,9 @@ def test_keys_that_describe_secrets_are_not_masked():
     for key in ("passed", "session_end", "password_length", "password_policy", "token_count", "passes",
                 "status_label", "processing_days", "compass", "password_problems"):
         assert not is_secret_key(key), key
+
+
+def test_decimal_fractions_are_not_taken_for_citizen_ids():
+    redactor = Redactor()
+    assert redactor.text("avg 646.123456789012 ms") == "avg 646.123456789012 ms"
+    assert "001099012345" not in redactor.text("CCCD: 001099012345.")
