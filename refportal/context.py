@@ -30,6 +30,7 @@ class Settings:
     lockout_minutes: float = 15.0
     session_hours: float = 8.0
     max_upload_bytes: int = 10 * 1024 * 1024
+    test_control: bool = False              # /_test/* endpoints (loopback only)
 
 
 @dataclass

@@ -6,7 +6,7 @@ import re
 import secrets
 import sqlite3
 
-from refportal import audit, clock, db
+from refportal import audit, clock, db, defects
 from refportal.errors import ApiError
 from refportal.text import nfc
 
@@ -104,6 +104,8 @@ def answer_survey(conn: sqlite3.Connection, survey_id: int, answers) -> None:
         if len(value) > 4000:
             raise ApiError(422, f"Câu {qid}: tối đa 4000 ký tự — at most 4000 characters")
         clean[qid] = value
+    if defects.on("survey-not-counted"):
+        return  # DEFECT: the answer is accepted, then forgotten
     with db.transaction(conn):
         conn.execute("INSERT INTO survey_answers(survey_id, answers, created_at) VALUES (?,?,?)",
                      (survey_id, json.dumps(clean, ensure_ascii=False), clock.iso(clock.now())))

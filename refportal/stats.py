@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import sqlite3
 
+from refportal import defects
+
 _COUNTS = ("count(*) AS received, "
            "sum(d.resolved_at IS NOT NULL) AS resolved, "
            "sum(d.resolved_at IS NOT NULL AND d.resolved_at <= d.appointment_date) AS on_time, "
@@ -21,8 +23,21 @@ def _numbers(row: sqlite3.Row) -> dict:
     return {k: int(row[k] or 0) for k in _FIELDS}
 
 
+_frozen: dict[tuple, dict] = {}
+
+
 def statistics(conn: sqlite3.Connection, date_from: str | None = None, date_to: str | None = None,
                agency: str | None = None) -> dict:
+    key = (date_from, date_to, agency)
+    if defects.on("stats-disagree"):
+        # DEFECT: the figures are computed once and never refreshed
+        if key not in _frozen:
+            _frozen[key] = _count(conn, date_from, date_to, agency)
+        return _frozen[key]
+    return _count(conn, date_from, date_to, agency)
+
+
+def _count(conn: sqlite3.Connection, date_from: str | None, date_to: str | None, agency: str | None) -> dict:
     where, args = ["d.received_at IS NOT NULL"], []
     if date_from:
         where.append("substr(d.received_at, 1, 10) >= ?")

@@ -9,12 +9,13 @@ from datetime import date
 from fastapi import APIRouter, Body, Depends, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, Response
 
-from refportal import dossiers, status
+from refportal import apology, defects, dossiers, status
 from refportal.accounts import OFFICER_ROLES, User
-from refportal.api.models import IntakeBody, MessageBody, NoteBody, PaymentRequestBody, RateBody, ReasonBody
+from refportal.api.models import (ApologyBody, AssignBody, IntakeBody, MessageBody, NoteBody, PaymentRequestBody,
+                                  RateBody, ReasonBody)
 from refportal.dossiers import Upload
 from refportal.errors import ApiError
-from refportal.web import api_role, api_user, base_url, client_ip, ctx_of, get_conn
+from refportal.web import api_role, api_user, base_url, client_ip, ctx_of, get_conn, optional_api_user
 
 router = APIRouter(tags=["Hồ sơ — dossiers"])
 OFFICERS = tuple(OFFICER_ROLES)
@@ -32,7 +33,7 @@ async def read_uploads(files: list[UploadFile], component_codes: str | None) -> 
 
 
 def step_answer(dossier) -> dict:
-    return {"code": dossier["code"], "status_label": status.label(dossier["status"])}
+    return {"code": dossier["code"], "status_label": dossiers.shown_label(dossier["status"])}
 
 
 def _parse_form_data(text: str) -> dict:
@@ -89,9 +90,18 @@ router.add_api_route("/dossiers/postal", _intake("post"), methods=["POST"], stat
 
 @router.get("/dossiers", summary="Sổ theo dõi hồ sơ — the dossier register (officers)")
 def register(date_from: str | None = None, date_to: str | None = None, overdue: bool | None = None,
+             status_label: str | None = None, channel: str | None = None,
              user: User = Depends(api_role(*OFFICERS)), conn: sqlite3.Connection = Depends(get_conn)):
+    code = None
+    if status_label:
+        code = status.code_of_label(status_label.strip())
+        if code is None:
+            raise ApiError(422, f"status_label: nhãn trạng thái không có; dùng một trong {', '.join(status.LABELS.values())}"
+                                " — unknown status label")
+    if channel and channel not in dossiers.CHANNEL_LABELS:
+        raise ApiError(422, "channel: counter | online | post")
     return {"items": dossiers.register_list(conn, _parse_day(date_from, "date_from"), _parse_day(date_to, "date_to"),
-                                            overdue)}
+                                            overdue, code, channel or None)}
 
 
 @router.get("/me/dossiers", summary="Hồ sơ của tôi — my dossiers")
@@ -100,7 +110,9 @@ def my_dossiers(user: User = Depends(api_user), conn: sqlite3.Connection = Depen
 
 
 @router.get("/lookup/{code}", summary="Tra cứu công khai theo mã hồ sơ — public lookup (no personal data)")
-def lookup(code: str, conn: sqlite3.Connection = Depends(get_conn)):
+def lookup(code: str, conn: sqlite3.Connection = Depends(get_conn), user: User | None = Depends(optional_api_user)):
+    if defects.on("lookup-needs-login") and user is None:
+        raise ApiError(401, "Cần đăng nhập để tra cứu hồ sơ — login required")  # DEFECT: lookup needs a login
     found = dossiers.lookup(conn, code)
     if found is None:
         raise ApiError(404, "Không tìm thấy hồ sơ")
@@ -110,7 +122,7 @@ def lookup(code: str, conn: sqlite3.Connection = Depends(get_conn)):
 @router.get("/dossiers/{code}", summary="Chi tiết hồ sơ — dossier detail (owner or officers)")
 def detail(code: str, request: Request, user: User = Depends(api_user), conn: sqlite3.Connection = Depends(get_conn)):
     dossier = dossiers.readable(conn, user, code)
-    return dossiers.view(conn, ctx_of(request), dossier, base_url(request))
+    return dossiers.view(conn, ctx_of(request), dossier, base_url(request), viewer=user)
 
 
 def _json_step(step_name: str, model, summary: str, optional: bool = True):
@@ -200,15 +212,36 @@ def attachment_file(code: str, attachment_id: int, user: User = Depends(api_user
 
 
 @router.get("/dossiers/{code}/forms/{number}", response_class=HTMLResponse,
-            summary="In biểu mẫu TT 01/2018 (Mẫu 01) — printable TT 01/2018 form (officers)")
-def print_form(code: str, number: int, request: Request, user: User = Depends(api_role(*OFFICERS)),
-               conn: sqlite3.Connection = Depends(get_conn)):
-    from refportal.pages.render import receipt_document  # the receipt page is the one template for Mẫu 01
+            summary="In biểu mẫu TT 01/2018 (Mẫu 01–06; Mẫu 06 với mã 'register') — printable TT 01/2018 form (officers)")
+def print_form(code: str, number: int, request: Request, date_from: str | None = None, date_to: str | None = None,
+               user: User = Depends(api_role(*OFFICERS)), conn: sqlite3.Connection = Depends(get_conn)):
+    from refportal.pages import forms  # pages import the templates: keep the API module light
 
-    dossier = dossiers.readable(conn, user, code)
-    if number != 1:
-        raise ApiError(404, f"Mẫu {number:02d} chưa được hỗ trợ (phần 2) — form {number} is not available yet")
-    return receipt_document(request, conn, dossier)
+    return forms.print_form(request, conn, user, code, number, date_from, date_to, ip=client_ip(request))
+
+
+@router.post("/dossiers/{code}/assign", summary="Chuyển hồ sơ, phân công xử lý — transfer and assign (receiving "
+                                                "officer, leader)")
+def assign(code: str, body: AssignBody, request: Request, user: User = Depends(api_user),
+           conn: sqlite3.Connection = Depends(get_conn)):
+    dossier = dossiers.assign(conn, ctx_of(request), user, code, body.assignee, body.note, ip=client_ip(request))
+    return {**step_answer(dossier), "assignee": body.assignee.strip()}
+
+
+def apology_answer(row) -> dict:
+    return {"issued_at": row["issued_at"], "issued_by": row["issued_by"], "reason": row["reason"],
+            "old_appointment_date": row["old_appointment"], "new_appointment_date": row["new_appointment"]}
+
+
+@router.post("/dossiers/{code}/apology", status_code=201,
+             summary="Lập Phiếu xin lỗi và hẹn lại ngày trả (Mẫu 04) — apologise for an overdue dossier (officers)")
+def issue_apology(code: str, request: Request, body: ApologyBody = Body(None), user: User = Depends(api_user),
+                  conn: sqlite3.Connection = Depends(get_conn)):
+    body = body or ApologyBody()
+    new_date = _parse_day(body.new_appointment_date, "new_appointment_date")
+    row = apology.issue(conn, ctx_of(request), user, code, body.reason,
+                        date.fromisoformat(new_date) if new_date else None, ip=client_ip(request))
+    return {"code": code, **apology_answer(row)}
 
 
 def _quote(name: str) -> str:

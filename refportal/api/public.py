@@ -7,7 +7,7 @@ from datetime import date
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse
 
-from refportal import dossiers, feedback, stats
+from refportal import defects, dossiers, feedback, stats
 from refportal.accounts import User
 from refportal.api.models import AnswerBody, FeedbackBody, SurveyAnswerBody
 from refportal.errors import ApiError
@@ -19,6 +19,8 @@ router = APIRouter()
 @router.post("/feedback", status_code=201, tags=["Phản ánh, kiến nghị — feedback"],
              summary="Gửi phản ánh, kiến nghị — submit feedback")
 def submit_feedback(body: FeedbackBody, request: Request, conn: sqlite3.Connection = Depends(get_conn)):
+    if defects.on("no-feedback-form"):
+        raise ApiError(404, "Không tìm thấy — not found")  # DEFECT: no feedback and petitions
     return {"tracking_code": feedback.submit(conn, body.model_dump(), client_ip(request))}
 
 

@@ -7,7 +7,7 @@ import sqlite3
 from fastapi import APIRouter, Depends, Request
 from starlette.datastructures import UploadFile
 
-from refportal import catalogue, dossiers, status
+from refportal import catalogue, defects, dossiers, status
 from refportal.accounts import APPLICANT_ROLES, User
 from refportal.dossiers import Upload
 from refportal.errors import ApiError
@@ -52,6 +52,8 @@ def eform(code: str, request: Request, conn: sqlite3.Connection = Depends(get_co
     if procedure["level"] < 3:
         raise ApiError(409, "Thủ tục mức độ 2 không nộp hồ sơ trực tuyến — a level-2 procedure takes no online dossier")
     prefill = {form_key: getattr(user, account_key) or "" for form_key, account_key in dossiers.FORM_TO_APPLICANT.items()}
+    if defects.on("no-prefill"):
+        prefill = {form_key: "" for form_key in prefill}  # DEFECT: nothing known is filled in
     return render(request, "eform.html", p=procedure, prefill=prefill)
 
 
@@ -75,6 +77,8 @@ async def eform_post(code: str, request: Request, conn: sqlite3.Connection = Dep
             raise
         prefill = {k: str(form.get(k) or "") for k in dossiers.FORM_TO_APPLICANT}
         return render(request, "eform.html", status_code=exc.status, p=procedure, prefill=prefill, error=exc.message)
+    if defects.on("no-receipt"):
+        return redirect(request, f"/ho-so/{dossier['code']}")  # no receipt page to land on
     return redirect(request, f"/ho-so/{dossier['code']}/bien-nhan")
 
 
@@ -97,7 +101,7 @@ def my_dossiers(request: Request, conn: sqlite3.Connection = Depends(get_conn), 
 
 def _dossier_page(request: Request, conn, user: User, code: str, status_code: int = 200, **values):
     row = _own_dossier(conn, user, code)
-    view = dossiers.view(conn, ctx_of(request), row, base_url(request))
+    view = dossiers.view(conn, ctx_of(request), row, base_url(request), viewer=user)
     return render(request, "dossier.html", status_code=status_code, d=view, status=row["status"],
                   is_owner=row["owner_id"] == user.id, channel_label=dossiers.CHANNEL_LABELS[row["channel"]], **values)
 

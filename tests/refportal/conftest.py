@@ -1,11 +1,13 @@
 """Fixtures of refportal's tests: one refportal process for the session, over HTTPS, wired to a
-stub national portal, payment platform, SMS gateway and SMTP sink (stub_services.py)."""
+stub national portal, payment platform, SMS gateway and SMTP sink (stub_services.py), started with
+--test-control so tests can switch defects and move the clock (always back in a finally)."""
 from __future__ import annotations
 
 import json
 import re
 import sys
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -49,6 +51,29 @@ class Portal:
                                      json={"username": username, "password": password or ACCOUNTS[username]["password"]})
         assert answer.status_code == 200, answer.text
         return answer.json()["token"]
+
+    def control(self, path: str, body: dict) -> dict:
+        answer = self.session().post(self.url + "/_test/" + path, json=body, timeout=15)
+        assert answer.status_code == 200, answer.text
+        return answer.json()
+
+    @contextmanager
+    def defect(self, *names: str):
+        """These defects on for the block, then every defect off again."""
+        assert self.control("defects", {"set": list(names)})["on"] == sorted(names)
+        try:
+            yield
+        finally:
+            self.control("defects", {"set": []})
+
+    @contextmanager
+    def clock(self, days: float):
+        """refportal's clock moved by `days` for the block, then back."""
+        self.control("clock", {"offset_days": days})
+        try:
+            yield
+        finally:
+            self.control("clock", {"offset_days": 0})
 
 
 class Api:
@@ -97,7 +122,8 @@ def portal(stub, tmp_path_factory) -> Portal:
     process = start_ready_process("refportal", [
         sys.executable, "-m", "refportal", "--port", "0", "--state-dir", str(state), "--db", str(state / "db.sqlite3"),
         "--national-portal", stub.url, "--smtp", f"127.0.0.1:{stub.smtp_port}", "--sms-gateway", stub.url + "/sms",
-        "--sync-retry-s", "0.5", "--lockout-minutes", "1", "--log-level", "warning"], cwd=str(REPO), timeout=30)
+        "--sync-retry-s", "0.5", "--lockout-minutes", "1", "--log-level", "warning", "--test-control"],
+        cwd=str(REPO), timeout=30)
     ready = process.ready
     stub.ca_file = ready["ca_file"]
     yield Portal(ready["url"], ready["ca_file"], ready, process, stub)
