@@ -75,7 +75,9 @@ def _answer(request: Request, status: int, message: str, extra: dict | None = No
         message, headers = message + leaked, {**(headers or {}), **leaked_headers}
     if _wants_json(request):
         return JSONResponse({"error": message, **(extra or {})}, status_code=status, headers=headers)
-    return _page(request, status, message)
+    page = _page(request, status, message)
+    page.headers.update(headers or {})
+    return page
 
 
 async def api_error(request: Request, exc: ApiError):

@@ -199,6 +199,8 @@ def result(code: str, user: User = Depends(api_user), conn: sqlite3.Connection =
 @router.get("/dossiers/{code}/result.sig", summary="Chữ ký số tách rời của kết quả (CMS, DER) — detached signature")
 def result_signature(code: str, user: User = Depends(api_user), conn: sqlite3.Connection = Depends(get_conn)):
     row = dossiers.result_files(conn, dossiers.readable(conn, user, code))
+    if not row["signature"]:
+        raise ApiError(404, "Kết quả điện tử không có chữ ký số — the electronic result is not signed")
     return Response(row["signature"], media_type="application/pkcs7-signature",
                     headers={"content-disposition": f'attachment; filename="{row["file_name"]}.sig"'})
 

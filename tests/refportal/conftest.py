@@ -9,6 +9,7 @@ import sys
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -25,6 +26,7 @@ CODE_RE = re.compile(r"^(\d{3}\.\d{2}\.\d{2}\.[A-Z]\d{2})-(\d{6})-(\d{4})$")
 LEVEL4_WITH_FEE = "1.001233.000.00.00.H29"   # Cấp Phiếu lý lịch tư pháp…, Sở Tư pháp, 200 000 đ
 LEVEL3 = "1.009972.000.00.00.H29"            # Cấp giấy phép xây dựng mới…, Sở Xây dựng
 LEVEL2 = "2.000528.000.00.00.H29"
+ONE_DAY = "1.005092.000.00.00.H29"           # Cấp bản sao văn bằng… từ sổ gốc: level 4, 1 working day, Sở GD&ĐT
 
 
 @dataclass
@@ -51,6 +53,14 @@ class Portal:
                                      json={"username": username, "password": password or ACCOUNTS[username]["password"]})
         assert answer.status_code == 200, answer.text
         return answer.json()["token"]
+
+    def cookie_session(self, username: str) -> requests.Session:
+        """A session logged in the way a browser is: by the session cookie, no bearer token."""
+        s = self.session()
+        answer = s.post(self.url + "/api/auth/login", json={"username": username,
+                                                            "password": ACCOUNTS[username]["password"]}, timeout=15)
+        assert answer.status_code == 200 and s.cookies.get("rp_session"), answer.text
+        return s
 
     def control(self, path: str, body: dict) -> dict:
         answer = self.session().post(self.url + "/_test/" + path, json=body, timeout=15)
@@ -159,6 +169,12 @@ def leader(portal) -> Api:
 @pytest.fixture(scope="session")
 def admin(portal) -> Api:
     return Api(portal, "quantri1")
+
+
+def days_past(appointment: str, extra: float = 1.5) -> float:
+    """A clock offset (days) that puts refportal's now `extra` days after an appointment date."""
+    due = datetime.fromisoformat(appointment)
+    return (due - datetime.now(due.tzinfo)).total_seconds() / 86400 + extra
 
 
 def wait_sync_idle(admin: Api, timeout: float = 15.0) -> dict:

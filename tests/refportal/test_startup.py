@@ -125,7 +125,11 @@ def test_seed_tables_are_checked_with_file_and_field():
                           ({"agency": "000.00.99.H29"}, "procedures[0].agency"),
                           ({"processing_days": 0}, "procedures[0].processing_days"),
                           ({"components": [{"code": "TK", "name": "Tờ khai"}]}, "procedures[0].components"),
-                          ({"fees": [{"code": "LP", "name": "x", "amount": -1}]}, "procedures[0].fees[0].amount")):
+                          ({"fees": [{"code": "LP", "name": "x", "amount": -1}]}, "procedures[0].fees[0].amount"),
+                          ({"components": [{"code": "TK", "name": "Đơn đề nghị", "chứng chỉ": None, "form": "Mẫu"}]},
+                           "procedures[0].components[0]"),
+                          ({"fees": [{"code": "LP", "name": "Lệ phí (miễn cho cơ quan", "tổ chức)": None, "amount": 0}]},
+                           "procedures[0].fees[0]")):
         try:
             seeding.check_procedure({**good, **change}, "procedures[0]", {"000.00.10.H29"}, {"H29-HT"})
         except seeding.SeedError as exc:

@@ -1,0 +1,304 @@
+"""The one-stop back office through the API, role by role: the seeded overdue dossier, the TT 01/2018
+forms 01–06, the apology (Mẫu 04) with its mail, SMS and packets, the supplement pause, assignment,
+user administration, the register and who may see the back-office pages."""
+from __future__ import annotations
+
+import re
+from datetime import date, datetime, timedelta
+
+import pytest
+
+from refportal import workdays
+from tests.refportal.conftest import ACCOUNTS, CODE_RE, LEVEL3, ONE_DAY, Api, days_past, wait_sync_idle
+
+APOLOGY_REASON = "Chờ Sở Tư pháp xác minh thông tin văn bằng"
+
+
+def _received(citizen: Api, officer: Api, procedure: str = ONE_DAY) -> tuple[str, dict]:
+    code = citizen.submit(procedure)["code"]
+    return code, officer.step(code, "receive")
+
+
+# --- overdue -----------------------------------------------------------------------------------------
+
+def test_seeded_overdue_dossier_is_listed_and_a_fresh_one_is_not(portal, citizen, officer):
+    overdue = officer.get("/api/dossiers", params={"overdue": "1"}).json()["items"]
+    seeded = overdue[0]
+    assert CODE_RE.match(seeded["code"]) and seeded["channel"] == "online" and seeded["overdue"] is True
+    assert seeded["status_label"] == "Đang giải quyết" and seeded["applicant_name"] == ACCOUNTS["congdan1"]["full_name"]
+    assert datetime.fromisoformat(seeded["appointment_date"]) < datetime.now(datetime.fromisoformat(
+        seeded["appointment_date"]).tzinfo)
+    assert any(d["code"] == seeded["code"] for d in citizen.get("/api/me/dossiers").json()["items"])
+    fresh, _ = _received(citizen, officer)
+    assert officer.dossier(fresh)["overdue"] is False
+    assert all(d["code"] != fresh for d in overdue)
+    assert any(d["code"] == fresh for d in officer.get("/api/dossiers", params={"overdue": "0"}).json()["items"])
+
+
+def test_moved_clock_makes_a_dossier_overdue_but_not_while_it_waits_for_a_supplement(portal, citizen, officer):
+    waiting, receipt = _received(citizen, officer)
+    officer.step(waiting, "request-supplement", reason="Bổ sung bản chụp văn bằng")
+    late, _ = _received(citizen, officer)
+    with portal.clock(days_past(receipt["appointment_date"])):
+        shifted = Api(portal, "motcua1")  # sessions of the real time have expired in the moved clock
+        assert shifted.dossier(late)["overdue"] is True
+        assert shifted.dossier(waiting)["overdue"] is False  # the clock pauses while the applicant supplements
+        codes = [d["code"] for d in shifted.get("/api/dossiers", params={"overdue": "1"}).json()["items"]]
+        assert late in codes and waiting not in codes
+    assert officer.dossier(late)["overdue"] is False
+
+
+def test_supplement_pause_moves_the_appointment_by_the_working_days_taken(portal, citizen, officer, leader, specialist):
+    code, receipt = _received(citizen, officer, LEVEL3)
+    officer.step(code, "request-supplement", reason="Bổ sung bản vẽ thiết kế")
+    requested = datetime.fromisoformat(officer.dossier(code)["supplements"][0]["requested_at"])
+    with portal.clock(3):
+        owner = Api(portal, "congdan1")
+        answer = owner.post(f"/api/dossiers/{code}/supplement", data={"note": "Đã bổ sung bản vẽ"},
+                            files=[("files", ("ban-ve.pdf", b"%PDF ban ve", "application/pdf"))])
+        assert answer.status_code == 200, answer.text
+        dossier = owner.dossier(code)
+    supplied = datetime.fromisoformat(dossier["supplements"][0]["supplied_at"])
+    holidays = {date.fromisoformat(h) for h in _holidays()}
+    taken = workdays.working_days_between(requested, supplied, holidays)
+    assert taken >= 1  # three calendar days hold at least one working day
+    expected = workdays.add_working_days(datetime.fromisoformat(receipt["appointment_date"]), taken, holidays)
+    assert datetime.fromisoformat(dossier["appointment_date"]) == expected
+    assert datetime.fromisoformat(dossier["appointment_date"]) > datetime.fromisoformat(receipt["appointment_date"])
+
+
+def _holidays() -> list[str]:
+    import yaml
+
+    from tests.refportal.conftest import REPO
+
+    return [str(h["day"]) for h in yaml.safe_load((REPO / "refportal/seed/holidays.yaml").read_text("utf-8"))["holidays"]]
+
+
+def test_resolved_within_the_paused_time_counts_on_time(portal, citizen, officer, specialist):
+    """On time = resolved no later than the appointment, which the supplement pause moved: the
+    time the applicant took is not counted against the agency."""
+    code, receipt = _received(citizen, officer)
+    specialist.step(code, "process")
+    specialist.step(code, "request-supplement", reason="Bổ sung đơn có chữ ký")
+    shift = days_past(receipt["appointment_date"], extra=0.5)
+    before = portal.get("/api/statistics").json()
+    with portal.clock(shift):
+        owner, boss = Api(portal, "congdan1"), Api(portal, "lanhdao1")
+        assert owner.post(f"/api/dossiers/{code}/supplement", data={"note": "Đã ký"}).status_code == 200
+        moved = owner.dossier(code)["appointment_date"]
+        assert moved > receipt["appointment_date"]
+        boss.step(code, "approve")
+        after = portal.get("/api/statistics").json()
+    assert after["on_time"] - before["on_time"] == 1 and after["late"] == before["late"]
+
+
+# --- the apology -------------------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def apologised(portal, citizen, officer, stub):
+    """An overdue dossier (the clock moved past its appointment) whose Mẫu 04 is printed twice."""
+    code, receipt = _received(citizen, officer)
+    seen = {"code": code, "receipt": receipt}
+    with portal.clock(days_past(receipt["appointment_date"])):
+        shifted = Api(portal, "motcua1")
+        seen["before"] = shifted.dossier(code)
+        seen["print"] = shifted.get(f"/api/dossiers/{code}/forms/4")
+        seen["again"] = shifted.get(f"/api/dossiers/{code}/forms/4")
+        seen["after"] = shifted.dossier(code)
+        seen["lookup"] = portal.get(f"/api/lookup/{code}").json()
+        seen["audit"] = Api(portal, "quantri1").get("/api/admin/audit-log").json()["items"]
+        wait_sync_idle(Api(portal, "quantri1"))
+    return seen
+
+
+def test_printing_mau04_of_an_overdue_dossier_issues_the_apology(apologised):
+    page, dossier = apologised["print"], apologised["after"]
+    assert page.status_code == 200 and "PHIẾU XIN LỖI VÀ HẸN LẠI NGÀY TRẢ KẾT QUẢ" in page.text
+    assert apologised["code"] in page.text and "Mẫu 04" in page.text
+    apology = dossier["apology"]
+    assert apology["reason"] in page.text and apology["new_appointment_date"][:10] in page.text
+    assert apology["new_appointment_date"] > apology["old_appointment_date"] == apologised["before"]["appointment_date"]
+    assert dossier["new_appointment_date"] == apology["new_appointment_date"]
+    assert dossier["appointment_date"] == apologised["before"]["appointment_date"]  # the promise that was missed stays
+    assert dossier["overdue"] is True  # still late; the new date is what the applicant is now promised
+    assert dossier["history"][-1]["action"] == "Xin lỗi và hẹn lại ngày trả kết quả"
+    assert apologised["again"].status_code == 200 and apology["new_appointment_date"][:10] in apologised["again"].text
+    assert apologised["lookup"]["new_appointment_date"] == apology["new_appointment_date"]
+    assert any(e["action"] == "dossier_apology" and e["target"] == apologised["code"] for e in apologised["audit"])
+
+
+def test_the_apology_reaches_the_applicant_once_by_mail_and_sms(apologised, stub):
+    code, new = apologised["code"], apologised["after"]["apology"]["new_appointment_date"][:10]
+    person = ACCOUNTS["congdan1"]
+
+    def sent(s):
+        mails = [r.request for r in s.records(kind="mail") if code in r.request["subject"] and "xin lỗi" in
+                 r.request["subject"]]
+        texts = [r.request for r in s.records(kind="sms") if code in r.request["message"] and "xin loi" in
+                 r.request["message"]]
+        return (mails, texts) if mails and texts else None
+
+    mails, texts = stub.wait_for(sent, what="the apology by mail and SMS")
+    assert len(mails) == 1 and len(texts) == 1  # the second print sends nothing
+    assert mails[0]["to"] == [person["email"]] and new in mails[0]["text"] and "Lý do" in mails[0]["text"]
+    assert texts[0]["to"] == person["phone"] and new in texts[0]["message"]
+
+
+def test_the_apology_syncs_the_new_date(apologised, stub):
+    code = apologised["code"]
+    new = datetime.fromisoformat(apologised["after"]["apology"]["new_appointment_date"]).strftime("%Y%m%d%H%M%S")
+    synced = [r.request["data"][0] for r in stub.records(service="DongBoHoSoMC", code=code)]
+    assert synced[-1]["NgayHenTra"] == new and synced[-1]["TrangThaiHoSo"] == "2"
+    progress = [r.request["data"][0] for r in stub.records(service="CapNhatTienDoHoSoMC", code=code)]
+    assert progress[-1]["NoiDungXuLy"].startswith("Xin lỗi và hẹn lại ngày trả kết quả")
+
+
+def test_explicit_apology_checks_its_date_and_the_dossier(portal, citizen, officer):
+    code, receipt = _received(citizen, officer)
+    early = officer.post(f"/api/dossiers/{code}/apology", json={"reason": APOLOGY_REASON})
+    assert early.status_code == 409 and "chưa quá hạn" in early.json()["error"]
+    assert officer.get(f"/api/dossiers/{code}/forms/4").status_code == 409
+    with portal.clock(days_past(receipt["appointment_date"])):
+        shifted, owner = Api(portal, "chuyenvien1"), Api(portal, "congdan1")
+        old = receipt["appointment_date"][:10]
+        same_day = shifted.post(f"/api/dossiers/{code}/apology", json={"reason": APOLOGY_REASON,
+                                                                        "new_appointment_date": old})
+        assert same_day.status_code == 422 and "new_appointment_date" in same_day.text
+        assert shifted.post(f"/api/dossiers/{code}/apology", json={"new_appointment_date": "30/12/2026"}).status_code == 422
+        assert owner.post(f"/api/dossiers/{code}/apology", json={}).status_code == 403
+        later = (date.fromisoformat(old) + timedelta(days=30)).isoformat()
+        answer = shifted.post(f"/api/dossiers/{code}/apology", json={"reason": APOLOGY_REASON,
+                                                                      "new_appointment_date": later})
+        assert answer.status_code == 201, answer.text
+        assert answer.json()["new_appointment_date"].startswith(later) and answer.json()["reason"] == APOLOGY_REASON
+        form = shifted.get(f"/api/dossiers/{code}/forms/4")
+        assert APOLOGY_REASON in form.text and later in form.text
+
+
+# --- the forms ---------------------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def refused_and_supplemented(citizen, officer, specialist):
+    refused = citizen.submit(LEVEL3)["code"]
+    officer.step(refused, "refuse", reason="Hồ sơ không thuộc thẩm quyền của Sở Xây dựng")
+    asked, _ = _received(citizen, officer, LEVEL3)
+    specialist.step(asked, "process", note="Thụ lý")
+    specialist.step(asked, "request-supplement", reason="Bổ sung giấy phép đăng ký kinh doanh")
+    return refused, asked
+
+
+def test_forms_01_to_05_name_the_dossier(officer, refused_and_supplemented):
+    refused, asked = refused_and_supplemented
+    titles = {1: "GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ", 2: "PHIẾU YÊU CẦU BỔ SUNG, HOÀN THIỆN HỒ SƠ",
+              3: "PHIẾU TỪ CHỐI TIẾP NHẬN GIẢI QUYẾT HỒ SƠ", 5: "PHIẾU KIỂM SOÁT QUÁ TRÌNH GIẢI QUYẾT HỒ SƠ"}
+    for number, title in titles.items():
+        page = officer.get(f"/api/dossiers/{asked}/forms/{number}")
+        assert page.status_code == 200 and page.headers["content-type"].startswith("text/html"), number
+        assert title in page.text and f'id="ma-ho-so">{asked}<' in page.text, number
+    supplement = officer.get(f"/api/dossiers/{asked}/forms/2").text
+    assert "Bổ sung giấy phép đăng ký kinh doanh" in supplement and "chưa bổ sung" in supplement
+    control = officer.get(f"/api/dossiers/{asked}/forms/5").text
+    rows = re.findall(r"<tr><td>\d\d:\d\d", control)
+    assert len(rows) == 4  # submit, receive, process, supplement request
+    assert "Yêu cầu bổ sung, hoàn thiện hồ sơ" in control and "Bộ phận Một cửa" in control
+    refusal = officer.get(f"/api/dossiers/{refused}/forms/3").text
+    assert "Hồ sơ không thuộc thẩm quyền của Sở Xây dựng" in refusal and 'id="ly-do"' in refusal
+    blank = officer.get(f"/api/dossiers/{asked}/forms/3").text
+    assert 'id="ly-do"' not in blank and "phiếu để ghi tay" in blank  # not refused: a blank slip
+
+
+def test_register_form_06_lists_the_dossiers_of_a_period(officer, refused_and_supplemented):
+    refused, asked = refused_and_supplemented
+    today = officer.dossier(asked)["received_at"][:10]
+    page = officer.get("/api/dossiers/register/forms/6", params={"date_from": today, "date_to": today})
+    assert page.status_code == 200 and "SỔ THEO DÕI HỒ SƠ" in page.text
+    assert asked in page.text and refused in page.text
+    assert "2000-01-01" in officer.get("/api/dossiers/register/forms/6",
+                                       params={"date_from": "2000-01-01", "date_to": "2000-01-31"}).text
+    assert asked not in officer.get("/api/dossiers/register/forms/6",
+                                    params={"date_from": "2000-01-01", "date_to": "2000-01-31"}).text
+    assert asked in officer.get(f"/api/dossiers/{asked}/forms/6").text  # a dossier's code: its month
+    assert officer.get("/api/dossiers/register/forms/6", params={"date_from": "hôm nay"}).status_code == 422
+
+
+def test_forms_are_for_officers_and_numbered_1_to_6(officer, citizen, refused_and_supplemented):
+    _, asked = refused_and_supplemented
+    assert citizen.get(f"/api/dossiers/{asked}/forms/2").status_code == 403
+    assert officer.get(f"/api/dossiers/{asked}/forms/7").status_code == 404
+    assert officer.get("/api/dossiers/000.00.10.H29-990101-0001/forms/2").status_code == 404
+
+
+# --- assignment, register filters --------------------------------------------------------------------
+
+def test_assign_records_the_handler_without_moving_the_status(citizen, officer, specialist, leader, admin):
+    code, _ = _received(citizen, officer, LEVEL3)
+    answer = officer.post(f"/api/dossiers/{code}/assign", json={"assignee": "chuyenvien1", "note": "Thẩm định gấp"})
+    assert answer.status_code == 200 and answer.json()["status_label"] == "Đã tiếp nhận"
+    dossier = officer.dossier(code)
+    assert dossier["assignee"]["username"] == "chuyenvien1" and dossier["assignee"]["full_name"] == "Vũ Minh Hải"
+    assert dossier["history"][-1]["action"] == "Chuyển hồ sơ, phân công xử lý"
+    assert "Thẩm định gấp" in dossier["history"][-1]["note"]
+    assert leader.post(f"/api/dossiers/{code}/assign", json={"assignee": "lanhdao1"}).status_code == 200
+    assert specialist.post(f"/api/dossiers/{code}/assign", json={"assignee": "chuyenvien1"}).status_code == 403
+    assert officer.post(f"/api/dossiers/{code}/assign", json={"assignee": "congdan1"}).status_code == 422
+    assert citizen.post(f"/api/dossiers/{code}/assign", json={"assignee": "chuyenvien1"}).status_code == 403
+    refused = citizen.submit(LEVEL3)["code"]
+    officer.step(refused, "refuse", reason="Sai thẩm quyền")
+    assert officer.post(f"/api/dossiers/{refused}/assign", json={"assignee": "chuyenvien1"}).status_code == 409
+    assert any(e["action"] == "dossier_assign" and e["target"] == code for e in
+               admin.get("/api/admin/audit-log").json()["items"])
+
+
+def test_register_filters_by_status_and_channel(citizen, officer):
+    counter = officer.post("/api/dossiers/counter", json={"procedure_code": ONE_DAY,
+                                                          "applicant": {"full_name": "Phan Văn Tú"}}).json()["code"]
+    received = officer.get("/api/dossiers", params={"status_label": "Đã tiếp nhận", "channel": "counter"}).json()["items"]
+    assert any(d["code"] == counter for d in received)
+    assert all(d["status_label"] == "Đã tiếp nhận" and d["channel"] == "counter" for d in received)
+    assert officer.get("/api/dossiers", params={"status_label": "Không có"}).status_code == 422
+    assert officer.get("/api/dossiers", params={"channel": "fax"}).status_code == 422
+
+
+# --- users ---------------------------------------------------------------------------------------------
+
+def test_admin_creates_disables_and_enables_an_officer(portal, admin, officer):
+    body = {"username": "motcua2", "password": "MotCua2@2026", "full_name": "Trịnh Thu Hà", "role": "receiving_officer",
+            "agency_code": "000.00.00.H29", "title": "Công chức Bộ phận Một cửa", "phone": "0905000199"}
+    weak = admin.post("/api/admin/users", json={**body, "password": "yeu"})
+    assert weak.status_code == 422 and "Mật khẩu" in weak.json()["error"]
+    assert admin.post("/api/admin/users", json={**body, "agency_code": "000.00.99.H29"}).status_code == 422
+    created = admin.post("/api/admin/users", json=body)
+    assert created.status_code == 201 and created.json()["role"] == "receiving_officer"
+    assert admin.post("/api/admin/users", json=body).status_code == 409
+    assert officer.post("/api/admin/users", json={**body, "username": "motcua3"}).status_code == 403
+    token = portal.login("motcua2", "MotCua2@2026")
+    assert portal.session(token).get(portal.url + "/api/dossiers").status_code == 200
+    assert admin.post("/api/admin/users/motcua2/disable").json()["disabled"] is True
+    assert portal.session(token).get(portal.url + "/api/dossiers").status_code == 401  # its sessions ended
+    locked = portal.session().post(portal.url + "/api/auth/login", json={"username": "motcua2",
+                                                                         "password": "MotCua2@2026"})
+    assert locked.status_code == 423 and "quản trị" in locked.json()["error"]
+    assert admin.post("/api/admin/users/quantri1/disable").status_code == 409
+    assert admin.post("/api/admin/users/motcua2/enable").json()["disabled"] is False
+    assert portal.login("motcua2", "MotCua2@2026")
+    listed = {u["username"]: u for u in admin.get("/api/admin/users").json()["items"]}
+    assert listed["motcua2"]["agency_name"] == "Ủy ban nhân dân tỉnh An Bình" and "congdan1" in listed
+    actions = [e["action"] for e in admin.get("/api/admin/audit-log").json()["items"] if e["target"] == "motcua2"]
+    assert {"user_create", "user_disable", "user_enable"} <= set(actions)
+
+
+# --- who may see the back office ---------------------------------------------------------------------
+
+def test_back_office_pages_are_for_officers(portal):
+    anonymous = portal.session().get(portal.url + "/mot-cua/ho-so", allow_redirects=False)
+    assert anonymous.status_code == 303 and anonymous.headers["location"] == "/dang-nhap?next=/mot-cua/ho-so"
+    citizen, officer = portal.cookie_session("congdan2"), portal.cookie_session("motcua1")
+    specialist, admin = portal.cookie_session("chuyenvien1"), portal.cookie_session("quantri1")
+    for path in ("/mot-cua", "/mot-cua/ho-so", "/mot-cua/thong-ke", "/mot-cua/danh-muc"):
+        refused = citizen.get(portal.url + path)
+        assert refused.status_code == 403 and "Không có quyền truy cập" in refused.text, path
+        assert officer.get(portal.url + path).status_code == 200, path
+    for path in ("/mot-cua/nguoi-dung", "/mot-cua/nhat-ky"):
+        assert specialist.get(portal.url + path).status_code == 403, path
+        assert admin.get(portal.url + path).status_code == 200, path
