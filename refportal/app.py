@@ -8,7 +8,7 @@ from urllib.parse import quote, urlsplit
 from fastapi import FastAPI, Request
 from fastapi.staticfiles import StaticFiles
 
-from refportal import __version__, defects, errors, security
+from refportal import __version__, access, defects, errors, security
 from refportal.api import router as api_router
 from refportal.context import Context
 from refportal.pages import account, backoffice, dossier_pages, files, public
@@ -29,6 +29,11 @@ def create_app(ctx: Context) -> FastAPI:
         if ctx.notifier is not None:
             ctx.notifier.start()
         yield
+        conn = ctx.connect()
+        try:
+            access.flush(conn)  # the page views counted since the last write
+        finally:
+            conn.close()
         if ctx.sync is not None:
             ctx.sync.stop()
         if ctx.notifier is not None:
@@ -66,5 +71,6 @@ def create_app(ctx: Context) -> FastAPI:
     if ctx.settings.national_portal:  # the pay button's redirect leaves for the payment platform
         parts = urlsplit(ctx.settings.national_portal)
         form_targets = (f"{parts.scheme}://{parts.netloc}",)
+    app.add_middleware(access.AccessCounterMiddleware, ctx=ctx)
     app.add_middleware(security.SecurityHeadersMiddleware, https=ctx.settings.https, form_targets=form_targets)
     return app

@@ -5,8 +5,8 @@ the checks that should catch it, the criteria it must make FAIL and those it may
 are off by default. They are switched on at start (`--defects a,b`) or at run time through the
 test-control endpoint (`--test-control`, loopback only; refportal/testcontrol.py).
 
-Each behaviour a defect breaks asks `defects.on("name")` in the one place that behaviour lives,
-so `grep -n 'defects.on("name")' refportal` shows exactly what the defect changes. Asking for a
+Each behaviour a defect breaks asks `defects.on("<name>")` in the one place that behaviour lives,
+so `grep -n 'defects.on("<name>")' refportal` shows exactly what the defect changes. Asking for a
 name the registry does not have is a programming error and raises KeyError.
 """
 from __future__ import annotations

@@ -204,9 +204,42 @@ def _appointment(conn, when, procedure: dict) -> str:
 
 # --- registration ------------------------------------------------------------------------------
 
+VERIFIED_STATES = frozenset({status.DA_TIEP_NHAN, status.DANG_GIAI_QUYET, status.CHO_BO_SUNG,
+                             status.CHO_NGHIA_VU_TAI_CHINH, status.DA_CO_KET_QUA, status.DA_TRA_KET_QUA})
+
+
+def reusable_papers(conn: sqlite3.Connection, user: User) -> list[dict]:
+    """The applicant's papers the one-stop office has already checked (their dossier was received),
+    which a new dossier may reuse instead of uploading them again."""
+    rows = conn.execute(
+        "SELECT a.id, a.name, a.component_code, a.size, d.code, d.received_at FROM attachments a "
+        "JOIN dossiers d ON d.id = a.dossier_id WHERE d.owner_id = ? AND a.deleted = 0 AND d.status IN (%s) "
+        "ORDER BY a.id DESC" % ",".join(str(s) for s in sorted(VERIFIED_STATES)), (user.id,)).fetchall()
+    return [{"id": r["id"], "name": r["name"], "component_code": r["component_code"], "size": r["size"],
+             "dossier_code": r["code"], "received_at": r["received_at"]} for r in rows]
+
+
+def _reused(conn: sqlite3.Connection, user: User, ids: list[int], procedure: dict) -> list[tuple[Upload, dict]]:
+    verified = {p["id"]: p for p in reusable_papers(conn, user)}
+    components = [c["code"] for c in procedure["components"]]
+    chosen = []
+    for attachment_id in ids:
+        paper = verified.get(attachment_id)
+        if paper is None:
+            raise ApiError(422, f"Giấy tờ {attachment_id} không phải giấy tờ đã được xác nhận của Quý vị — "
+                                "not one of your verified papers", fields=[{"field": "reuse_attachment_ids",
+                                                                            "problem": "unknown paper"}])
+        row = conn.execute("SELECT data, content_type FROM attachments WHERE id = ?", (attachment_id,)).fetchone()
+        component = paper["component_code"] if paper["component_code"] in components else None
+        chosen.append((Upload(paper["name"], row["data"], row["content_type"], component), paper))
+    return chosen
+
+
 def submit(conn: sqlite3.Connection, ctx: Context, user: User, procedure_code: str, form_data: dict,
-           uploads: list[Upload], return_by_post: bool = False, ip: str | None = None) -> sqlite3.Row:
-    """Online submission by a citizen or business: status 1 with a code at once."""
+           uploads: list[Upload], return_by_post: bool = False, ip: str | None = None,
+           reuse_ids: list[int] | None = None) -> sqlite3.Row:
+    """Online submission by a citizen or business: status 1 with a code at once. `reuse_ids`: papers
+    of the applicant's earlier dossiers to attach again (reusable_papers)."""
     if user.role not in APPLICANT_ROLES:
         raise ApiError(403, "Chỉ công dân, doanh nghiệp nộp hồ sơ trực tuyến — only citizens and businesses submit online")
     procedure = _procedure(conn, procedure_code)
@@ -214,7 +247,8 @@ def submit(conn: sqlite3.Connection, ctx: Context, user: User, procedure_code: s
         raise ApiError(422, "Thủ tục mức độ 2 không nhận hồ sơ trực tuyến: tải biểu mẫu và nộp tại Bộ phận Một cửa — "
                             "a level-2 procedure takes no online submission")
     form_data = _clean_form_data(form_data)
-    uploads = check_uploads(ctx, uploads, procedure, required=True)
+    reused = _reused(conn, user, reuse_ids or [], procedure)
+    uploads = check_uploads(ctx, uploads, procedure, required=not reused)
     applicant = {field_: getattr(user, field_) for field_ in APPLICANT_FIELDS}
     for form_key, applicant_key in FORM_TO_APPLICANT.items():
         if isinstance(form_data.get(form_key), str) and form_data[form_key].strip():
@@ -232,6 +266,11 @@ def submit(conn: sqlite3.Connection, ctx: Context, user: User, procedure_code: s
              json.dumps(form_data, ensure_ascii=False), int(bool(return_by_post)), procedure["agency_code"],
              clock.iso(now), _appointment(conn, now, procedure)))
         _store_uploads(conn, cur.lastrowid, uploads)
+        for upload, paper in reused:
+            _store_uploads(conn, cur.lastrowid, [upload])
+            conn.execute("INSERT INTO reused_attachments(attachment_id, source_attachment_id, source_dossier_code) "
+                         "VALUES ((SELECT max(id) FROM attachments WHERE dossier_id = ?), ?, ?)",
+                         (cur.lastrowid, paper["id"], paper["dossier_code"]))
         row = _history(conn, cur.lastrowid, actor, status.STEPS["submit"].action, status.MOI_DANG_KY,
                        form_data.get("ghi_chu"))
         audit.record(conn, user.username, "dossier_submit", code, ip)
@@ -288,7 +327,7 @@ def intake(conn: sqlite3.Connection, ctx: Context, officer: User, channel: str, 
 
 def take_step(conn: sqlite3.Connection, ctx: Context, user: User, code: str, step_name: str, *,
               reason: str | None = None, note: str | None = None, amount: int | None = None,
-              uploads: list[Upload] | None = None, ip: str | None = None) -> sqlite3.Row:
+              uploads: list[Upload] | None = None, ip: str | None = None, consignment: str | None = None) -> sqlite3.Row:
     """Move a dossier by one step of the status machine; 401/403/404/409/422 as API.md says."""
     dossier = load(conn, code)
     if dossier is None or (user.role in APPLICANT_ROLES and dossier["owner_id"] != user.id):
@@ -314,6 +353,14 @@ def take_step(conn: sqlite3.Connection, ctx: Context, user: User, code: str, ste
         except status.TransitionNotAllowed as exc:
             raise ApiError(409, str(exc), status_label=status.label(dossier["status"])) from None
         _apply(conn, ctx, dossier, procedure, step_name, target, actor, reason, note, amount, uploads or [], outcome)
+        consignment = nfc(consignment.strip()) if isinstance(consignment, str) and consignment.strip() else None
+        if step_name == "return" and consignment:
+            if not dossier["return_by_post"]:
+                raise ApiError(422, "Mã vận đơn chỉ dùng khi trả kết quả qua bưu chính — a consignment number is for "
+                                    "a return by post", fields=[{"field": "consignment", "problem": "not by post"}])
+            conn.execute("INSERT INTO postal_dispatches(dossier_id, consignment, dispatched_at) VALUES (?,?,?)",
+                         (dossier["id"], consignment[:40], clock.iso(clock.now())))
+            note = f"Gửi kết quả qua bưu chính công ích, mã vận đơn {consignment[:40]}" + (f"; {note}" if note else "")
         history_row = _history(conn, dossier["id"], actor, status.STEPS[step_name].action, target, reason or note)
         audit.record(conn, user.username, "dossier_" + step_name.replace("-", "_"), code, ip)
         dossier = _enqueue(conn, ctx, dossier["id"], procedure, history_row)
@@ -482,6 +529,40 @@ def start_payment(conn: sqlite3.Connection, ctx: Context, user: User, code: str,
         conn.execute("INSERT INTO payments(reference, dossier_id, amount, status, mode, payment_url, created_at) "
                      "VALUES (?,?,?,?,?,?,?)", (reference, dossier["id"], amount, "pending", mode, url, clock.iso(clock.now())))
     return {"payment_reference": reference, "payment_url": url}
+
+
+def record_counter_payment(conn: sqlite3.Connection, ctx: Context, user: User, code: str,
+                           ip: str | None = None) -> sqlite3.Row:
+    """The fee paid in cash or by card at the counter: the receiving officer records it, the dossier
+    leaves status 6 as after an online payment, and a fee receipt (biên lai) can be printed."""
+    if user.role != "receiving_officer":
+        raise ApiError(403, "Chỉ cán bộ Bộ phận Một cửa thu phí tại quầy — only the receiving officer")
+    dossier = load(conn, code)
+    if dossier is None:
+        raise ApiError(404, NOT_FOUND)
+    procedure = _procedure(conn, dossier["procedure_code"])
+    actor = Actor.of(conn, user)
+    outcome = Outcome()
+    with db.transaction(conn):
+        dossier = load(conn, code)
+        if dossier["status"] != status.CHO_NGHIA_VU_TAI_CHINH:
+            raise ApiError(409, "Hồ sơ không chờ thực hiện nghĩa vụ tài chính — no payment is due",
+                           status_label=shown_label(dossier["status"]))
+        count = conn.execute("SELECT count(*) FROM payments WHERE dossier_id = ?", (dossier["id"],)).fetchone()[0]
+        reference, now = f"{code}-TQ{count + 1}", clock.iso(clock.now())
+        amount = dossier["payment_amount"]
+        conn.execute("UPDATE payments SET status = 'failed' WHERE dossier_id = ? AND status = 'pending'", (dossier["id"],))
+        conn.execute("INSERT INTO payments(reference, dossier_id, amount, status, mode, created_at, paid_at, "
+                     "transaction_id) VALUES (?,?,?,?,?,?,?,?)",
+                     (reference, dossier["id"], amount, "paid", "counter", now, now, reference))
+        target = status.target_of("payment-confirmed", dossier["status"], dossier["came_from"])
+        _apply(conn, ctx, dossier, procedure, "payment-confirmed", target, actor, None, None, None, [], outcome)
+        history_row = _history(conn, dossier["id"], actor, "Đã thu phí, lệ phí tại Bộ phận Một cửa", target,
+                               f"Biên lai {reference}, số tiền {amount} đồng")
+        audit.record(conn, user.username, "dossier_payment_counter", code, ip)
+        dossier = _enqueue(conn, ctx, dossier["id"], procedure, history_row)
+    _after_commit(ctx, outcome)
+    return dossier
 
 
 def confirm_payment(conn: sqlite3.Connection, ctx: Context, message: dict) -> tuple[int, dict]:
@@ -673,9 +754,14 @@ def view(conn: sqlite3.Connection, ctx: Context, dossier: sqlite3.Row, base_url:
                for h in conn.execute("SELECT * FROM history WHERE dossier_id = ? ORDER BY id", (dossier["id"],))]
     attachments = [{"id": a["id"], "name": a["name"], "component_code": a["component_code"], "sha256": a["sha256"],
                     "size": a["size"], "content_type": a["content_type"], "supplement": a["supplement_id"] is not None,
+                    "reused_from": a["source_dossier_code"],
                     "url": f"{base_url}/api/dossiers/{code}/attachments/{a['id']}"}
-                   for a in conn.execute("SELECT id, name, component_code, sha256, size, content_type, supplement_id "
-                                         "FROM attachments WHERE dossier_id = ? AND deleted = 0 ORDER BY id", (dossier["id"],))]
+                   for a in conn.execute("SELECT a.id, a.name, a.component_code, a.sha256, a.size, a.content_type, "
+                                         "a.supplement_id, r.source_dossier_code FROM attachments a "
+                                         "LEFT JOIN reused_attachments r ON r.attachment_id = a.id "
+                                         "WHERE a.dossier_id = ? AND a.deleted = 0 ORDER BY a.id", (dossier["id"],))]
+    dispatch = conn.execute("SELECT consignment, dispatched_at FROM postal_dispatches WHERE dossier_id = ?",
+                            (dossier["id"],)).fetchone()
     supplements = [{"requested_at": s["requested_at"], "requested_by": s["requested_by"], "reason": s["reason"],
                     "supplied_at": s["supplied_at"], "note": s["note"]}
                    for s in conn.execute("SELECT * FROM supplements WHERE dossier_id = ? ORDER BY id", (dossier["id"],))]
@@ -715,6 +801,7 @@ def view(conn: sqlite3.Connection, ctx: Context, dossier: sqlite3.Row, base_url:
         "rating": dossier["rating"], "rating_comment": dossier["rating_comment"],
         "apology": apology, "new_appointment_date": apology["new_appointment_date"] if apology else None,
         "assignee": assignee_view(conn, dossier["id"]),
+        "postal_dispatch": dict(dispatch) if dispatch else None,
     }
 
 

@@ -81,6 +81,10 @@ def dossier_object(conn: sqlite3.Connection, ctx: Context, dossier: sqlite3.Row,
         obj["NgayTra"] = _time(dossier["returned_at"])
         obj["ThongTinTra"] = ("Trả kết quả qua dịch vụ bưu chính công ích" if dossier["return_by_post"]
                               else "Trả kết quả tại Bộ phận Một cửa và trên Cổng Dịch vụ công")
+        dispatch = conn.execute("SELECT consignment FROM postal_dispatches WHERE dossier_id = ?",
+                                (dossier["id"],)).fetchone()
+        if dispatch:
+            obj["ThongTinTra"] += f", mã vận đơn {dispatch['consignment']}"
     end = dossier["resolved_at"] or dossier["closed_at"]
     if end:
         obj["NgayKetThucXuLy"] = _time(end)

@@ -12,7 +12,7 @@ import sys
 
 import uvicorn
 
-from refportal import clock, db, defects, pki, seed_dossiers, seeding
+from refportal import clock, db, defects, pki, population, seed_dossiers, seeding
 from refportal.context import Context, Portal, Settings
 from refportal.notify import Notifier
 from refportal.sync import NationalPortalClient, SyncWorker
@@ -34,6 +34,7 @@ def build_context(args: argparse.Namespace) -> Context:
     try:
         seeding.seed(conn)
         seed_dossiers.seed(conn)
+        population.seed(conn)
         portal = Portal.load(conn)
         url_secret = db.get_setting(conn, "url_secret")
     finally:

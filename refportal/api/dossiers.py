@@ -9,10 +9,10 @@ from datetime import date
 from fastapi import APIRouter, Body, Depends, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, Response
 
-from refportal import apology, defects, dossiers, status
+from refportal import apology, defects, dossiers, population, status
 from refportal.accounts import OFFICER_ROLES, User
 from refportal.api.models import (ApologyBody, AssignBody, IntakeBody, MessageBody, NoteBody, PaymentRequestBody,
-                                  RateBody, ReasonBody)
+                                  RateBody, ReasonBody, ReturnBody)
 from refportal.dossiers import Upload
 from refportal.errors import ApiError
 from refportal.web import api_role, api_user, base_url, client_ip, ctx_of, get_conn, optional_api_user
@@ -56,11 +56,15 @@ def _parse_day(value: str | None, name: str) -> str | None:
 @router.post("/dossiers", status_code=201, summary="Nộp hồ sơ trực tuyến — submit online (citizen, business)")
 async def submit(request: Request, procedure_code: str = Form(...), form_data: str = Form("{}"),
                  files: list[UploadFile] = File(default=[]), component_codes: str | None = Form(None),
-                 return_by_post: bool = Form(False), user: User = Depends(api_user),
-                 conn: sqlite3.Connection = Depends(get_conn)):
+                 return_by_post: bool = Form(False), reuse_attachment_ids: str | None = Form(None),
+                 user: User = Depends(api_user), conn: sqlite3.Connection = Depends(get_conn)):
     uploads = await read_uploads(files, component_codes)
+    try:
+        reuse = [int(x) for x in (reuse_attachment_ids or "").split(",") if x.strip()]
+    except ValueError:
+        raise ApiError(422, "reuse_attachment_ids: các số, cách nhau bởi dấu phẩy — comma-separated ids") from None
     dossier = dossiers.submit(conn, ctx_of(request), user, procedure_code.strip(), _parse_form_data(form_data),
-                              uploads, return_by_post, ip=client_ip(request))
+                              uploads, return_by_post, ip=client_ip(request), reuse_ids=reuse)
     return {"code": dossier["code"], "status_label": status.label(dossier["status"]),
             "submitted_at": dossier["submitted_at"], "appointment_date": dossier["appointment_date"]}
 
@@ -104,6 +108,21 @@ def register(date_from: str | None = None, date_to: str | None = None, overdue: 
                                             overdue, code, channel or None)}
 
 
+@router.get("/me/reusable-papers", summary="Giấy tờ đã được xác nhận, dùng lại được — my verified papers")
+def reusable_papers(user: User = Depends(api_user), conn: sqlite3.Connection = Depends(get_conn)):
+    return {"items": dossiers.reusable_papers(conn, user)}
+
+
+@router.get("/population/{id_number}", summary="Tra CSDL dân cư (bản mô phỏng) để điền sẵn — population record "
+                                                "for pre-filling (officers)")
+def population_record(id_number: str, request: Request, user: User = Depends(api_role(*OFFICERS)),
+                      conn: sqlite3.Connection = Depends(get_conn)):
+    found = population.lookup(conn, id_number, user.username, client_ip(request))
+    if found is None:
+        raise ApiError(404, "Không có trong CSDL dân cư — no such person")
+    return found
+
+
 @router.get("/me/dossiers", summary="Hồ sơ của tôi — my dossiers")
 def my_dossiers(user: User = Depends(api_user), conn: sqlite3.Connection = Depends(get_conn)):
     return {"items": dossiers.my_dossiers(conn, user)}
@@ -133,7 +152,8 @@ def _json_step(step_name: str, model, summary: str, optional: bool = True):
              user: User = Depends(api_user), conn: sqlite3.Connection = Depends(get_conn)):
         values = body.model_dump() if body is not None else {}
         dossier = dossiers.take_step(conn, ctx_of(request), user, code, step_name, reason=values.get("reason"),
-                                     note=values.get("note"), amount=values.get("amount"), ip=client_ip(request))
+                                     note=values.get("note"), amount=values.get("amount"), ip=client_ip(request),
+                                     consignment=values.get("consignment"))
         answer = step_answer(dossier)
         if step_name == "return":
             answer["returned_at"] = dossier["returned_at"]
@@ -151,7 +171,8 @@ _json_step("request-supplement", ReasonBody, "Yêu cầu bổ sung (2/4 → 5) �
 _json_step("process", NoteBody, "Thụ lý, giải quyết (2 → 4) — process (specialist)")
 _json_step("request-payment", PaymentRequestBody, "Yêu cầu nghĩa vụ tài chính (→ 6) — request payment (specialist)")
 _json_step("approve", NoteBody, "Phê duyệt kết quả (4 → 9) — approve (leader)")
-_json_step("return", NoteBody, "Trả kết quả (9 → 10) — return the result (receiving officer)")
+_json_step("return", ReturnBody, "Trả kết quả (9 → 10) — return the result (receiving officer; consignment for "
+                                 "a return by post)")
 _json_step("withdraw", NoteBody, "Rút hồ sơ (→ 7) — withdraw (owner)")
 _json_step("stop", ReasonBody, "Dừng xử lý (→ 8) — stop (specialist)", optional=False)
 
@@ -220,6 +241,22 @@ def print_form(code: str, number: int, request: Request, date_from: str | None =
     from refportal.pages import forms  # pages import the templates: keep the API module light
 
     return forms.print_form(request, conn, user, code, number, date_from, date_to, ip=client_ip(request))
+
+
+@router.post("/dossiers/{code}/counter-payment", summary="Thu phí, lệ phí tại quầy (6 → 4/9) — fee paid at the counter "
+                                                         "(receiving officer)")
+def counter_payment(code: str, request: Request, user: User = Depends(api_user), conn: sqlite3.Connection = Depends(get_conn)):
+    dossier = dossiers.record_counter_payment(conn, ctx_of(request), user, code, ip=client_ip(request))
+    return step_answer(dossier)
+
+
+@router.get("/dossiers/{code}/fee-receipt", response_class=HTMLResponse,
+            summary="Biên lai thu phí, lệ phí của hồ sơ — the fee receipt (officers)")
+def fee_receipt(code: str, request: Request, user: User = Depends(api_role(*OFFICERS)),
+                conn: sqlite3.Connection = Depends(get_conn)):
+    from refportal.pages import forms
+
+    return forms.fee_receipt(request, conn, user, code)
 
 
 @router.post("/dossiers/{code}/assign", summary="Chuyển hồ sơ, phân công xử lý — transfer and assign (receiving "

@@ -55,6 +55,29 @@ class UserBody(BaseModel):
     phone: str | None = Field(None, max_length=20)
 
 
+class ReturnBody(BaseModel):
+    note: str | None = Field(None, max_length=4000)
+    consignment: str | None = Field(None, max_length=40, description="mã vận đơn bưu chính khi trả qua bưu chính — "
+                                                                      "the postal consignment number")
+
+
+class SurveyQuestionBody(BaseModel):
+    type: str = Field(pattern="^(choice|text)$")
+    text: str = Field(max_length=500)
+    options: list[str] = []
+
+
+class SurveyBody(BaseModel):
+    title: str = Field(max_length=300)
+    description: str | None = Field(None, max_length=2000)
+    questions: list[SurveyQuestionBody]
+
+
+class NameBody(BaseModel):
+    name: str = Field(max_length=300)
+    short_name: str | None = Field(None, max_length=200)
+
+
 class RateBody(BaseModel):
     score: int = Field(ge=1, le=5)
     comment: str | None = Field(None, max_length=4000)

@@ -73,6 +73,12 @@ def statistics(date_from: str | None = None, date_to: str | None = None, agency:
     return stats.statistics(conn, _day(date_from, "date_from"), _day(date_to, "date_to"), agency or None)
 
 
+@router.get("/statistics/ratings", tags=["Thống kê — statistics"],
+            summary="Đánh giá mức độ hài lòng theo cơ quan và cán bộ xử lý — ratings by agency and officer")
+def rating_statistics(conn: sqlite3.Connection = Depends(get_conn)):
+    return stats.ratings(conn)
+
+
 @router.post("/payment/callback", tags=["Thanh toán — payment"],
              summary="Xác nhận thanh toán (CONFIRM) của nền tảng thanh toán — the platform's confirmation")
 async def payment_callback(request: Request):

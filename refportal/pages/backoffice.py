@@ -6,13 +6,17 @@ of an overdue dossier and prints the TT 01/2018 forms; the admin manages users a
 reads the audit log. Citizens are refused (403); anonymous visitors are sent to the login."""
 from __future__ import annotations
 
+import csv
+import io
 import sqlite3
 from datetime import date
 
 from fastapi import APIRouter, Depends, Request
+from fastapi.responses import Response
 from starlette.datastructures import UploadFile
 
-from refportal import apology, audit, catalogue, dossiers, pull, stats, status, users
+from refportal import (access, apology, audit, catalogue, catalogue_admin, dossiers, feedback, population, pull, stats,
+                       status, users)
 from refportal.accounts import OFFICER_ROLES, User
 from refportal.dossiers import Upload
 from refportal.errors import ApiError
@@ -42,7 +46,8 @@ NOTICES = {"tiep-nhan": "Đã tiếp nhận hồ sơ.", "tu-choi": "Đã từ ch
            "yeu-cau-bo-sung": "Đã gửi yêu cầu bổ sung hồ sơ.", "thu-ly": "Đã chuyển hồ sơ sang đang giải quyết.",
            "yeu-cau-thanh-toan": "Đã yêu cầu thực hiện nghĩa vụ tài chính.", "phe-duyet": "Đã phê duyệt kết quả.",
            "tra-ket-qua": "Đã trả kết quả.", "dung-xu-ly": "Đã dừng xử lý hồ sơ.", "chuyen-xu-ly": "Đã chuyển, phân công hồ sơ.",
-           "xin-loi": "Đã lập Phiếu xin lỗi và gửi người nộp.", "tin-nhan": "Đã gửi tin nhắn.", "moi": "Đã tiếp nhận hồ sơ mới."}
+           "xin-loi": "Đã lập Phiếu xin lỗi và gửi người nộp.", "tin-nhan": "Đã gửi tin nhắn.", "moi": "Đã tiếp nhận hồ sơ mới.",
+           "thu-phi": "Đã ghi nhận thu phí, lệ phí tại quầy."}
 
 
 def officer(request: Request, user: User | None = Depends(page_user)) -> User:
@@ -100,6 +105,8 @@ def available_actions(conn, user: User, row) -> list[str]:
         found.append("chuyen-xu-ly")
     if dossiers.is_overdue(row):
         found.append("xin-loi")
+    if user.role == "receiving_officer" and row["status"] == status.CHO_NGHIA_VU_TAI_CHINH:
+        found.append("thu-phi")
     return found
 
 
@@ -144,7 +151,7 @@ async def dossier_action(code: str, action: str, request: Request, conn: sqlite3
                 except ValueError:
                     raise ApiError(422, "Số tiền là số nguyên, đồng — amount in whole đồng") from None
             dossiers.take_step(conn, ctx, user, code, step, reason=_text(form, "reason"), note=_text(form, "note"),
-                               amount=amount, ip=ip)
+                               amount=amount, ip=ip, consignment=_text(form, "consignment"))
         elif action == "chuyen-xu-ly":
             dossiers.assign(conn, ctx, user, code, _text(form, "assignee"), _text(form, "note"), ip=ip)
         elif action == "xin-loi":
@@ -153,6 +160,8 @@ async def dossier_action(code: str, action: str, request: Request, conn: sqlite3
                           ip=ip)
         elif action == "tin-nhan":
             dossiers.add_message(conn, ctx, user, code, _text(form, "text"))
+        elif action == "thu-phi":
+            dossiers.record_counter_payment(conn, ctx, user, code, ip=ip)
         else:
             raise ApiError(404, "Không có thao tác này — unknown action")
     except ApiError as exc:
@@ -166,6 +175,48 @@ async def dossier_action(code: str, action: str, request: Request, conn: sqlite3
 def dossier_form(code: str, number: int, request: Request, date_from: str = "", date_to: str = "",
                  conn: sqlite3.Connection = Depends(get_conn), user: User = Depends(officer)):
     return forms.print_form(request, conn, user, code, number, date_from or None, date_to or None, ip=client_ip(request))
+
+
+@router.get("/ho-so/{code}/bien-lai")
+def dossier_fee_receipt(code: str, request: Request, conn: sqlite3.Connection = Depends(get_conn),
+                        user: User = Depends(officer)):
+    return forms.fee_receipt(request, conn, user, code)
+
+
+def _csv(name: str, header: list[str], rows: list[list]) -> Response:
+    """A CSV file Excel opens as UTF-8 (with the byte-order mark)."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(header)
+    writer.writerows(rows)
+    return Response("\ufeff" + out.getvalue(), media_type="text/csv; charset=utf-8",
+                    headers={"content-disposition": f'attachment; filename="{name}"'})
+
+
+@router.get("/so-theo-doi.csv")
+def register_csv(date_from: str = "", date_to: str = "", conn: sqlite3.Connection = Depends(get_conn),
+                 user: User = Depends(officer)):
+    items = dossiers.register_list(conn, _day(date_from), _day(date_to), None)
+    return _csv("so-theo-doi-ho-so.csv",
+                ["STT", "Mã hồ sơ", "Mã thủ tục", "Thủ tục", "Người nộp", "Cơ quan giải quyết", "Kênh", "Ngày nộp",
+                 "Ngày tiếp nhận", "Ngày hẹn trả", "Ngày hẹn lại", "Ngày trả kết quả", "Trạng thái", "Quá hạn"],
+                [[i, d["code"], d["procedure_code"], d["procedure_name"], d["applicant_name"], d["agency_name"],
+                  dossiers.CHANNEL_LABELS[d["channel"]], d["submitted_at"], d["received_at"] or "", d["appointment_date"] or "",
+                  d["new_appointment_date"] or "", d["returned_at"] or "", d["status_label"], "Có" if d["overdue"] else ""]
+                 for i, d in enumerate(items, start=1)])
+
+
+@router.get("/thong-ke.csv")
+def statistics_csv(date_from: str = "", date_to: str = "", agency: str = "", conn: sqlite3.Connection = Depends(get_conn),
+                   user: User = Depends(officer)):
+    s = stats.statistics(conn, _day(date_from), _day(date_to), agency or None)
+    head = ["Nhóm", "Mã", "Tên", "Tiếp nhận", "Đã giải quyết", "Đúng hạn", "Trễ hạn", "Đang giải quyết"]
+    fields = ("received", "resolved", "on_time", "late", "pending")
+    rows = [["Tổng hợp", "", f"{s['date_from'] or '…'} – {s['date_to'] or '…'}", *(s[f] for f in fields)]]
+    rows += [["Cơ quan", a["agency_code"], a["agency_name"], *(a[f] for f in fields)] for a in s["by_agency"]]
+    rows += [["Lĩnh vực", a["sector_code"], a["sector_name"], *(a[f] for f in fields)] for a in s["by_sector"]]
+    rows += [["Tháng", a["month"], a["month"], *(a[f] for f in fields)] for a in s["by_month"]]
+    return _csv("bao-cao-giai-quyet-ho-so.csv", head, rows)
 
 
 @router.get("/so-theo-doi")
@@ -185,8 +236,21 @@ def intake_page(request: Request, thu_tuc: str = "", conn: sqlite3.Connection = 
 def _intake_page(request: Request, conn, user: User, procedure_code: str, status_code: int = 200, **values):
     procedures, _ = catalogue.search(conn, page_size=200)
     chosen = catalogue.get(conn, procedure_code) if procedure_code else None
+    form = values.pop("form", {})
+    id_number = request.query_params.get("so_dinh_danh", "").strip()
+    if chosen and id_number and request.method == "GET":
+        # pre-fill the applicant from the population database (the stand-in, population.py)
+        try:
+            person = population.lookup(conn, id_number, user.username, client_ip(request))
+        except ApiError as exc:
+            person, values["error"] = None, exc.message
+        if person:
+            form = {"id_number": id_number, "full_name": person["full_name"], "address": person["address"]}
+            values["message"] = f"Đã điền thông tin từ {population.SOURCE}."
+        elif "error" not in values:
+            form, values["error"] = {"id_number": id_number}, "Không tìm thấy số định danh trong CSDL dân cư."
     return render(request, "backoffice/intake.html", status_code=status_code, section="tiep-nhan",
-                  procedures=procedures, p=chosen, form=values.pop("form", {}), **values)
+                  procedures=procedures, p=chosen, form=form, **values)
 
 
 @router.post("/tiep-nhan")
@@ -231,7 +295,7 @@ def statistics_page(request: Request, date_from: str = "", date_to: str = "", ag
                     conn: sqlite3.Connection = Depends(get_conn), user: User = Depends(officer)):
     numbers = stats.statistics(conn, _day(date_from), _day(date_to), agency or None)
     return render(request, "backoffice/statistics.html", section="thong-ke", s=numbers,
-                  agencies=catalogue.agencies(conn))
+                  agencies=catalogue.agencies(conn), ratings=stats.ratings(conn))
 
 
 @router.get("/danh-muc")
@@ -245,6 +309,63 @@ def _catalogue_page(request: Request, conn, message: str = "", error: str = "", 
     return render(request, "backoffice/catalogue.html", status_code=status_code, section="danh-muc",
                   procedures=procedures, agencies=catalogue.agencies(conn), sectors=catalogue.sectors(conn),
                   holidays=holidays, steps=list(status.STEPS.values()), message=message or None, error=error or None)
+
+
+@router.get("/danh-muc/thu-tuc/{code}")
+def procedure_config_page(code: str, request: Request, conn: sqlite3.Connection = Depends(get_conn),
+                          user: User = Depends(admin_only)):
+    return _procedure_config(request, conn, code)
+
+
+def _procedure_config(request: Request, conn, code: str, status_code: int = 200, **values):
+    found = catalogue.get(conn, code)
+    if found is None:
+        raise ApiError(404, "Không tìm thấy thủ tục — unknown procedure")
+    return render(request, "backoffice/procedure_config.html", status_code=status_code, section="danh-muc", p=found,
+                  workflow_steps=catalogue_admin.WORKFLOW_STEPS, **values)
+
+
+@router.post("/danh-muc/thu-tuc/{code}")
+async def procedure_config_post(code: str, request: Request, conn: sqlite3.Connection = Depends(get_conn),
+                                user: User = Depends(admin_only)):
+    form = await request.form()
+    check_csrf(request, form)
+    found = catalogue.get(conn, code)
+    if found is None:
+        raise ApiError(404, "Không tìm thấy thủ tục — unknown procedure")
+
+    def number(name: str, field: str):
+        text = _text(form, name).replace(".", "")
+        if not text.isdigit():
+            raise ApiError(422, f"{field}: nhập số nguyên — a whole number")
+        return int(text)
+
+    try:
+        data = {"processing_days": number("processing_days", "Thời hạn giải quyết"),
+                "fees": [{"code": f["code"], "amount": number(f"fee_{f['code']}", f["name"])} for f in found["fees"]],
+                "components": [{"code": c["code"], "required": bool(form.get(f"required_{c['code']}"))}
+                               for c in found["components"]],
+                "workflow_days": {step: number(f"days_{step}", label) for step, label in
+                                  catalogue_admin.WORKFLOW_STEPS.items() if _text(form, f"days_{step}")}}
+        catalogue_admin.update_procedure(conn, user, code, data, client_ip(request))
+    except ApiError as exc:
+        return _procedure_config(request, conn, code, exc.status, error=exc.message)
+    return _procedure_config(request, conn, code, message="Đã lưu cấu hình thủ tục.")
+
+
+@router.post("/danh-muc/{kind}/{code}")
+async def rename_post(kind: str, code: str, request: Request, conn: sqlite3.Connection = Depends(get_conn),
+                      user: User = Depends(admin_only)):
+    form = await request.form()
+    check_csrf(request, form)
+    change = {"co-quan": catalogue_admin.update_agency, "linh-vuc": catalogue_admin.update_sector}.get(kind)
+    if change is None:
+        raise ApiError(404, "Không có danh mục này — unknown catalogue")
+    try:
+        change(conn, user, code, {"name": _text(form, "name")}, client_ip(request))
+    except ApiError as exc:
+        return _catalogue_page(request, conn, error=exc.message, status_code=exc.status)
+    return _catalogue_page(request, conn, message=f"Đã cập nhật {code}.")
 
 
 @router.post("/danh-muc/lay-thu-tuc")
@@ -297,6 +418,56 @@ async def users_switch(username: str, change: str, request: Request, conn: sqlit
     except ApiError as exc:
         return _users_page(request, conn, error=exc.message, status_code=exc.status)
     return _users_page(request, conn, message=f"Đã {'khóa' if change == 'khoa' else 'mở khóa'} tài khoản {username}.")
+
+
+@router.get("/truy-cap")
+def access_page(request: Request, conn: sqlite3.Connection = Depends(get_conn), user: User = Depends(admin_only)):
+    return render(request, "backoffice/access.html", section="truy-cap", r=access.report(conn, 30))
+
+
+@router.get("/khao-sat")
+def surveys_page(request: Request, conn: sqlite3.Connection = Depends(get_conn), user: User = Depends(admin_only)):
+    return _surveys_page(request, conn)
+
+
+def _surveys_page(request: Request, conn, status_code: int = 200, **values):
+    items = feedback.all_surveys(conn)
+    return render(request, "backoffice/surveys.html", status_code=status_code, section="khao-sat", surveys=items,
+                  results={s["id"]: feedback.survey_results(conn, s["id"]) for s in items}, **values)
+
+
+@router.post("/khao-sat")
+async def surveys_create(request: Request, conn: sqlite3.Connection = Depends(get_conn), user: User = Depends(admin_only)):
+    form = await request.form()
+    check_csrf(request, form)
+    questions = []
+    for i in (1, 2, 3):
+        text = _text(form, f"q{i}_text")
+        if not text:
+            continue
+        options = [o.strip() for o in _text(form, f"q{i}_options").replace(";", "\n").splitlines() if o.strip()]
+        questions.append({"type": "choice" if options else "text", "text": text, "options": options})
+    try:
+        created = feedback.create_survey(conn, user.username, {"title": _text(form, "title"),
+                                                                "description": _text(form, "description"),
+                                                                "questions": questions}, client_ip(request))
+    except ApiError as exc:
+        return _surveys_page(request, conn, exc.status, error=exc.message, form=dict(form))
+    return _surveys_page(request, conn, message=f"Đã tạo khảo sát “{created['title']}”.")
+
+
+@router.post("/khao-sat/{survey_id}/dong")
+async def surveys_close(survey_id: int, request: Request, conn: sqlite3.Connection = Depends(get_conn),
+                        user: User = Depends(admin_only)):
+    form = await request.form()
+    check_csrf(request, form)
+    feedback.close_survey(conn, user.username, survey_id, client_ip(request))
+    return _surveys_page(request, conn, message="Đã đóng khảo sát.")
+
+
+@router.get("/tro-giup")
+def help_page(request: Request, user: User = Depends(officer)):
+    return render(request, "backoffice/help.html", section="tro-giup")
 
 
 @router.get("/nhat-ky")

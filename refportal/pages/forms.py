@@ -21,7 +21,7 @@ from datetime import date
 from fastapi import Request
 from fastapi.responses import HTMLResponse
 
-from refportal import apology, catalogue, clock, dossiers, status
+from refportal import apology, catalogue, clock, dossiers, status, workdays
 from refportal.accounts import User
 from refportal.errors import ApiError
 from refportal.pages.render import receipt_document, render
@@ -72,31 +72,65 @@ def print_form(request: Request, conn: sqlite3.Connection, user: User, code: str
         values["apology"] = apology.for_print(conn, ctx, user, dossier, ip)
         values["dossier"] = dossiers.load(conn, code)
     elif number == 5:
-        values["steps"] = process_steps(conn, dossier)
+        values["steps"] = process_steps(conn, dossier, procedure)
     return render(request, f"forms/mau{number:02d}.html", **values)
 
 
-def process_steps(conn: sqlite3.Connection, dossier: sqlite3.Row) -> list[dict]:
+# the steps a procedure's workflow gives days to (catalogue_admin.WORKFLOW_STEPS), by the status they lead to
+STEP_OF_STATUS = {status.DANG_GIAI_QUYET: "process", status.DA_CO_KET_QUA: "approve", status.DA_TRA_KET_QUA: "return"}
+
+
+def step_deadline(conn: sqlite3.Connection, dossier: sqlite3.Row, procedure: dict, state: int):
+    """The deadline of the step leading to `state`: the receipt plus the working days the procedure's
+    workflow gives the steps up to it; the appointment when no days are configured."""
+    workflow = procedure.get("workflow_days") or {}
+    received = clock.parse(dossier["received_at"])
+    step = STEP_OF_STATUS.get(state)
+    if not workflow or step is None or received is None:
+        return clock.parse(dossier["appointment_date"])
+    order = list(STEP_OF_STATUS.values())
+    days = sum(workflow.get(s, 0) for s in order[:order.index(step) + 1])
+    if days == 0:
+        return received.replace(hour=workdays.CLOSING_TIME.hour, minute=0, second=0)
+    return workdays.add_working_days(received, days, dossiers._holidays(conn))
+
+
+def process_steps(conn: sqlite3.Connection, dossier: sqlite3.Row, procedure: dict) -> list[dict]:
     """Mẫu 05's rows: each hand-over of the dossier, who gave and who took it, and whether the step
-    was taken before, on or after the appointment."""
+    was taken before, on or after its deadline (the step's share of the time limit, else the
+    appointment)."""
     rows = conn.execute("SELECT * FROM history WHERE dossier_id = ? ORDER BY id", (dossier["id"],)).fetchall()
-    appointment = clock.parse(dossier["appointment_date"])
     steps = []
     for previous, row in zip([None, *rows[:-1]], rows):
         moment = clock.parse(row["time"])
-        if appointment is None or row["status"] == status.MOI_DANG_KY:
+        deadline = step_deadline(conn, dossier, procedure, row["status"])
+        if deadline is None or row["status"] == status.MOI_DANG_KY:
             timing = ""
-        elif moment.date() < appointment.date():
+        elif moment.date() < deadline.date():
             timing = "Trước hạn"
-        elif moment <= appointment:
+        elif moment <= deadline:
             timing = "Đúng hạn"
         else:
             timing = "Quá hạn"
         steps.append({"time": row["time"], "from": previous["full_name"] if previous else None,
                       "from_department": previous["department"] if previous else None,
                       "to": row["full_name"], "to_department": row["department"], "action": row["action"],
-                      "status_label": dossiers.shown_label(row["status"]), "note": row["note"], "timing": timing})
+                      "status_label": dossiers.shown_label(row["status"]), "note": row["note"], "timing": timing,
+                      "deadline": clock.iso(deadline) if deadline and row["status"] != status.MOI_DANG_KY else None})
     return steps
+
+
+def fee_receipt(request: Request, conn: sqlite3.Connection, user: User, code: str) -> HTMLResponse:
+    """Biên lai thu phí, lệ phí: the payments recorded for a dossier (online or at the counter)."""
+    dossier = dossiers.readable(conn, user, code)
+    payments = conn.execute("SELECT * FROM payments WHERE dossier_id = ? AND status = 'paid' ORDER BY paid_at",
+                            (dossier["id"],)).fetchall()
+    if not payments:
+        raise ApiError(404, "Hồ sơ chưa có khoản thu nào — no fee has been paid for this dossier")
+    procedure = catalogue.get(conn, dossier["procedure_code"])
+    return render(request, "forms/bien_lai.html", dossier=dossier, procedure=procedure, payments=payments,
+                  applicant=json.loads(dossier["applicant"]), title="Biên lai thu phí, lệ phí", number=None,
+                  officer=user)
 
 
 def register_document(request: Request, conn: sqlite3.Connection, code: str, date_from: str | None,

@@ -35,7 +35,7 @@ def _money(value) -> str:
 env = Environment(loader=FileSystemLoader(str(TEMPLATES)), autoescape=select_autoescape(["html"]),
                   trim_blocks=True, lstrip_blocks=True)
 env.filters.update(vn_date=_vn_date, vn_time=_vn_time, money=_money)
-# templates ask defect("name") where a defect changes what a page shows (refportal/defects.yaml)
+# templates ask defect("<name>") where a defect changes what a page shows (refportal/defects.yaml)
 env.globals.update(LEVEL_LABELS=catalogue.LEVEL_LABELS, MODE_LABELS=catalogue.MODE_LABELS, STATUS_LABELS=status.LABELS,
                    CHANNEL_LABELS=dossiers.CHANNEL_LABELS, defect=defects.on)
 

@@ -99,6 +99,9 @@ class Api:
     def post(self, path: str, **kw) -> requests.Response:
         return self.http.post(self.portal.url + path, timeout=15, **kw)
 
+    def put(self, path: str, **kw) -> requests.Response:
+        return self.http.put(self.portal.url + path, timeout=15, **kw)
+
     def step(self, code: str, step: str, expect: int = 200, **body) -> dict:
         answer = self.post(f"/api/dossiers/{code}/{step}", json=body or None)
         assert answer.status_code == expect, f"{step}: {answer.status_code} {answer.text}"

@@ -302,3 +302,161 @@ def test_back_office_pages_are_for_officers(portal):
     for path in ("/mot-cua/nguoi-dung", "/mot-cua/nhat-ky"):
         assert specialist.get(portal.url + path).status_code == 403, path
         assert admin.get(portal.url + path).status_code == 200, path
+
+
+# --- what the manual criteria need: access statistics, surveys, ratings, fees at the counter, ------------
+# --- catalogue configuration, the population database, reuse of verified papers, postal dispatch ---------
+
+def test_access_statistics_count_page_views_not_api_calls(portal, admin, officer):
+    path = f"/thu-tuc/{LEVEL3}/huong-dan"
+    before = {p["path"]: p["views"] for p in admin.get("/api/admin/access-stats").json()["top_pages"]}.get(path, 0)
+    for _ in range(3):
+        assert portal.get(path).status_code == 200
+    portal.get("/api/procedures")
+    report = admin.get("/api/admin/access-stats", params={"days": 7}).json()
+    views = {p["path"]: p["views"] for p in report["top_pages"]}
+    assert views.get(path) == before + 3 and not any(p.startswith("/api/") for p in views)
+    assert report["total"] >= 3 and sum(d["views"] for d in report["by_day"]) == report["total"]
+    assert officer.get("/api/admin/access-stats").status_code == 403
+    assert "Thống kê truy cập" in portal.cookie_session("quantri1").get(portal.url + "/mot-cua/truy-cap").text
+
+
+def test_admin_creates_answers_and_closes_a_survey(portal, admin, specialist):
+    body = {"title": "Ý kiến về giờ làm việc của Bộ phận Một cửa", "description": "Tham vấn thử",
+            "questions": [{"type": "choice", "text": "Có nên mở cửa sáng thứ Bảy?", "options": ["Có", "Không"]},
+                          {"type": "text", "text": "Góp ý khác"}]}
+    assert admin.post("/api/admin/surveys", json={**body, "questions": [{"type": "choice", "text": "x",
+                                                                         "options": ["Một"]}]}).status_code == 422
+    assert specialist.post("/api/admin/surveys", json=body).status_code == 403
+    created = admin.post("/api/admin/surveys", json=body)
+    assert created.status_code == 201 and created.json()["questions"][0]["id"] == "q1"
+    survey_id = created.json()["id"]
+    assert any(s["id"] == survey_id for s in portal.get("/api/surveys").json()["items"])
+    answer = portal.session().post(portal.url + f"/api/surveys/{survey_id}/answers", json={"answers": {"q1": "Có"}})
+    assert answer.status_code == 201
+    results = portal.get(f"/api/surveys/{survey_id}/results").json()
+    assert results["response_count"] == 1 and results["questions"][0]["counts"] == {"Có": 1, "Không": 0}
+    assert admin.post(f"/api/admin/surveys/{survey_id}/close").json()["open"] is False
+    assert all(s["id"] != survey_id for s in portal.get("/api/surveys").json()["items"])
+
+
+def test_ratings_by_agency_and_by_officer(citizen, officer, specialist, leader, portal):
+    code, _ = _received(citizen, officer, LEVEL3)
+    specialist.step(code, "process")
+    leader.step(code, "approve")
+    assert citizen.post(f"/api/dossiers/{code}/rate", json={"score": 4}).status_code == 200
+    ratings = portal.get("/api/statistics/ratings").json()
+    assert ratings["count"] >= 1 and 1 <= ratings["average"] <= 5
+    assert any(a["agency_code"] == "000.00.16.H29" and a["count"] >= 1 for a in ratings["by_agency"])
+    assert any(o["username"] == "chuyenvien1" and o["full_name"] == "Vũ Minh Hải" for o in ratings["by_officer"])
+
+
+def test_fee_paid_at_the_counter_with_a_receipt(officer, specialist, citizen):
+    from tests.refportal.conftest import LEVEL4_WITH_FEE
+
+    code = officer.post("/api/dossiers/counter", json={"procedure_code": LEVEL4_WITH_FEE,
+                                                       "applicant": {"full_name": "Vương Thị Mai"}}).json()["code"]
+    specialist.step(code, "process")
+    specialist.step(code, "request-payment")
+    assert officer.get(f"/api/dossiers/{code}/fee-receipt").status_code == 404  # nothing paid yet
+    assert citizen.post(f"/api/dossiers/{code}/counter-payment").status_code == 403
+    assert officer.post(f"/api/dossiers/{code}/counter-payment").json()["status_label"] == "Đang giải quyết"
+    payment = officer.dossier(code)["payment"]
+    assert payment["mode"] == "counter" and payment["status"] == "paid" and payment["amount"] == 200000
+    assert officer.post(f"/api/dossiers/{code}/counter-payment").status_code == 409
+    receipt = officer.get(f"/api/dossiers/{code}/fee-receipt").text
+    assert "BIÊN LAI THU PHÍ, LỆ PHÍ" in receipt and "200.000 đồng" in receipt and payment["reference"] in receipt
+    assert "Nộp tại Bộ phận Một cửa" in receipt and code in receipt
+
+
+def test_admin_configures_a_procedure_and_mau05_judges_each_step(admin, officer, specialist, leader, portal):
+    code = "1.005088.000.00.00.H29"   # Chỉnh sửa nội dung văn bằng: used by no other test
+    change = {"processing_days": 5, "workflow_days": {"process": 2, "approve": 2, "return": 1},
+              "fees": [{"code": "PHI-CS", "amount": 15000}], "components": [{"code": "QDTD", "required": False}]}
+    record = portal.get(f"/api/procedures/{code}").json()
+    change["fees"] = [{"code": record["fees"][0]["code"], "amount": 15000}]
+    assert admin.put(f"/api/admin/procedures/{code}", json={**change, "workflow_days": {"process": 6}}).status_code == 422
+    assert admin.put(f"/api/admin/procedures/{code}", json={**change, "workflow_days": {"ky": 1}}).status_code == 422
+    assert admin.put(f"/api/admin/procedures/{code}", json={**change, "processing_days": 0}).status_code == 422
+    assert specialist.put(f"/api/admin/procedures/{code}", json=change).status_code == 403
+    answer = admin.put(f"/api/admin/procedures/{code}", json=change)
+    assert answer.status_code == 200 and answer.json()["workflow_days"] == change["workflow_days"]
+    now = portal.get(f"/api/procedures/{code}").json()
+    assert now["processing_days"] == 5 and now["fees"][0]["amount"] == 15000
+    assert [c["required"] for c in now["components"] if c["code"] == "QDTD"] == [False]
+    dossier = officer.post("/api/dossiers/counter", json={"procedure_code": code,
+                                                          "applicant": {"full_name": "Khổng Minh Tâm"}}).json()
+    specialist.step(dossier["code"], "process")
+    control = officer.get(f"/api/dossiers/{dossier['code']}/forms/5").text
+    assert "Hạn của bước" in control and control.count("Trước hạn") >= 1
+    assert any(e["action"] == "procedure_update" and e["target"] == code for e in
+               admin.get("/api/admin/audit-log").json()["items"])
+
+
+def test_admin_renames_shared_catalogue_entries(admin, officer, portal):
+    agency = next(a for a in portal.get("/api/agencies").json()["items"] if a["code"] == "000.00.20.H29")
+    try:
+        renamed = admin.put("/api/admin/agencies/000.00.20.H29", json={"name": "Sở Nội vụ tỉnh An Bình"})
+        assert renamed.status_code == 200 and renamed.json()["name"] == "Sở Nội vụ tỉnh An Bình"
+        assert any(a["name"] == "Sở Nội vụ tỉnh An Bình" for a in portal.get("/api/agencies").json()["items"])
+        assert admin.put("/api/admin/agencies/000.00.99.H29", json={"name": "Không có"}).status_code == 404
+        assert admin.put("/api/admin/sectors/H29-VL", json={"name": " "}).status_code == 422
+        assert officer.put("/api/admin/agencies/000.00.20.H29", json={"name": "x"}).status_code == 403
+    finally:
+        admin.put("/api/admin/agencies/000.00.20.H29", json={"name": agency["name"]})
+
+
+def test_population_database_prefills_the_counter_and_the_e_form(portal, officer, citizen, admin):
+    person = officer.get("/api/population/001090012345").json()
+    assert person["full_name"] == "Nguyễn Văn An" and "mô phỏng" in person["source"]
+    assert officer.get("/api/population/009999999999").status_code == 404
+    assert officer.get("/api/population/123").status_code == 422
+    assert citizen.get("/api/population/001090012345").status_code == 403
+    logged = [e for e in admin.get("/api/admin/audit-log").json()["items"] if e["action"] == "population_lookup"]
+    assert logged and all("001090012345" not in (e["target"] or "") for e in logged)  # the number is masked
+    desk = portal.cookie_session("motcua1")
+    page = desk.get(portal.url + "/mot-cua/tiep-nhan", params={"thu_tuc": ONE_DAY, "so_dinh_danh": "001196056789"}).text
+    assert 'value="Đỗ Thị Lan"' in page and "Nguyễn Trãi" in page
+    # an account that knows only its id number gets its address and birth date from the population database
+    user = f"lan_{datetime.now():%H%M%S%f}"
+    assert portal.session().post(portal.url + "/api/auth/register", json={
+        "username": user, "password": "DoThiLan@2026", "full_name": "Đỗ Thị Lan", "id_number": "001196056789"}).status_code == 201
+    browser = portal.session()
+    assert browser.post(portal.url + "/api/auth/login", json={"username": user, "password": "DoThiLan@2026"}).ok
+    form = browser.get(portal.url + f"/nop-ho-so/{LEVEL3}").text
+    assert 'value="1996-04-30"' in form and "ngõ 21 đường Nguyễn Trãi" in form
+
+
+def test_verified_papers_are_reused_instead_of_uploaded_again(citizen, citizen_b, officer):
+    content = b"%PDF-1.4 ban sao can cuoc da xac nhan"
+    first = citizen.submit(LEVEL3, files={"can-cuoc-da-xac-nhan.pdf": content})["code"]
+    unverified = citizen.submit(LEVEL3, files={"chua-xac-nhan.pdf": b"%PDF chua"})["code"]
+    officer.step(first, "receive")
+    papers = citizen.get("/api/me/reusable-papers").json()["items"]
+    paper = next(p for p in papers if p["dossier_code"] == first)
+    assert all(p["dossier_code"] != unverified for p in papers)  # not received yet: not verified
+    answer = citizen.post("/api/dossiers", data={"procedure_code": LEVEL3, "reuse_attachment_ids": str(paper["id"])})
+    assert answer.status_code == 201, answer.text
+    attached = citizen.dossier(answer.json()["code"])["attachments"]
+    assert len(attached) == 1 and attached[0]["reused_from"] == first and attached[0]["name"] == "can-cuoc-da-xac-nhan.pdf"
+    assert citizen.get(f"/api/dossiers/{answer.json()['code']}/attachments/{attached[0]['id']}").content == content
+    stolen = citizen_b.post("/api/dossiers", data={"procedure_code": LEVEL3, "reuse_attachment_ids": str(paper["id"])})
+    assert stolen.status_code == 422
+
+
+def test_return_by_post_records_the_consignment(officer, specialist, leader, stub, admin):
+    code = officer.post("/api/dossiers/postal", json={"procedure_code": LEVEL3,
+                                                      "applicant": {"full_name": "Tạ Văn Bảo"}}).json()["code"]
+    specialist.step(code, "process")
+    leader.step(code, "approve")
+    assert officer.post(f"/api/dossiers/{code}/return", json={"consignment": "EB123456789VN"}).status_code == 200
+    dispatch = officer.dossier(code)["postal_dispatch"]
+    assert dispatch["consignment"] == "EB123456789VN" and dispatch["dispatched_at"]
+    wait_sync_idle(admin)
+    last = [r.request["data"][0] for r in stub.records(service="DongBoHoSoMC", code=code)][-1]
+    assert last["HinhThuc"] == "1" and "EB123456789VN" in last["ThongTinTra"]
+    counter = officer.post("/api/dossiers/counter", json={"procedure_code": ONE_DAY,
+                                                          "applicant": {"full_name": "Tạ Văn Bảo"}}).json()["code"]
+    specialist.step(counter, "process")
+    leader.step(counter, "approve")
+    assert officer.post(f"/api/dossiers/{counter}/return", json={"consignment": "EB1VN"}).status_code == 422

@@ -205,7 +205,8 @@ def test_back_office_pages_pass_axe(desks, portal, officer):
                        ("receiving_officer", f"/mot-cua/tiep-nhan?thu_tuc={ONE_DAY}"),
                        ("receiving_officer", f"/mot-cua/ho-so/{code}/mau/5"), ("specialist", "/mot-cua/thong-ke"),
                        ("leader", "/mot-cua/danh-muc"), ("admin", "/mot-cua/nguoi-dung"), ("admin", "/mot-cua/nhat-ky"),
-                       ("admin", "/mot-cua/so-theo-doi")):
+                       ("admin", "/mot-cua/so-theo-doi"), ("admin", "/mot-cua/khao-sat"), ("admin", "/mot-cua/truy-cap"),
+                       ("admin", f"/mot-cua/danh-muc/thu-tuc/{ONE_DAY}"), ("specialist", "/mot-cua/tro-giup")):
         page = desks[role]
         page.goto(portal.url + path)
         found = _axe_violations(page)

@@ -335,6 +335,15 @@ def _(w: World):
 
 # --- catalogue, navigation, pages -------------------------------------------------------------------------
 
+@demo("search-sector-ignored")
+def _(w: World):
+    found = w.get("/api/procedures", params={"sector": "H29-LLTP", "page_size": "200"}).json()
+    assert {i["sector_code"] for i in found["items"]} != {"H29-LLTP"} and found["total"] >= 30
+    page = w.get("/thu-tuc", params={"sector": "H29-LLTP"}).text
+    assert int(re.search(r"Tìm thấy (\d+) thủ tục", page).group(1)) == found["total"]  # the page filters nothing either
+    assert w.get("/api/procedures", params={"level": "2", "page_size": "200"}).json()["total"] < found["total"]
+
+
 @demo("procedure-missing-fees")
 def _(w: World):
     record = w.get(f"/api/procedures/{LEVEL4_WITH_FEE}").json()

@@ -8,6 +8,7 @@ import json
 import os
 import subprocess
 import sys
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta
 
 import pytest
@@ -82,7 +83,9 @@ def _call(app, method: str, path: str, client: tuple[str, int], body: bytes = b"
         data = b"".join(m.get("body", b"") for m in sent if m["type"] == "http.response.body")
         return start["status"], {k.decode(): v.decode() for k, v in start["headers"]}, data
 
-    return asyncio.run(run())
+    # in a thread of its own: after the browser tests, Playwright's loop runs in this one
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, run()).result(timeout=30)
 
 
 @pytest.fixture(scope="module")
