@@ -31,6 +31,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--payment-secret", default="dokiem-secret")
     p.add_argument("--smtp", metavar="HOST:PORT", help="máy chủ thư — SMTP server for mail to applicants")
     p.add_argument("--sms-gateway", metavar="URL", help="cổng SMS (POST URL/send) — SMS gateway")
+    p.add_argument("--postal-gateway", metavar="URL", help="cổng doanh nghiệp bưu chính (POST URL/orders) — public "
+                                                           "postal operator's gateway for returns by post")
     p.add_argument("--sync-retry-s", type=float, default=5.0,
                    help="giây chờ trước khi gửi lại gói tin lỗi — seconds before a refused packet is resent (default 5)")
     p.add_argument("--lockout-minutes", type=float, default=15.0,
@@ -49,7 +51,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         if not host or not port.isdigit():
             p.error(f"--smtp: '{args.smtp}' phải có dạng HOST:PORT — must be HOST:PORT, e.g. 127.0.0.1:2525")
         args.smtp = (host, int(port))
-    for name in ("national_portal", "sms_gateway", "public_url"):
+    for name in ("national_portal", "sms_gateway", "postal_gateway", "public_url"):
         value = getattr(args, name)
         if value and not value.startswith(("http://", "https://")):
             p.error(f"--{name.replace('_', '-')}: '{value}' phải là URL http(s)://… — must be an http(s) URL")

@@ -25,6 +25,7 @@ class Settings:
     payment_secret: str = "dokiem-secret"
     smtp: tuple[str, int] | None = None
     sms_gateway: str | None = None
+    postal_gateway: str | None = None       # the postal operator's order API (postal.py)
     sync_retry_s: float = 5.0
     lockout_attempts: int = 5
     lockout_minutes: float = 15.0

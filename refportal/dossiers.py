@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import PurePath
 
-from refportal import audit, catalogue, clock, codes, db, defects, documents, payment, status, sync, workdays
+from refportal import audit, catalogue, clock, codes, db, defects, documents, payment, postal, status, sync, workdays
 from refportal.accounts import APPLICANT_ROLES, OFFICER_ROLES, User
 from refportal.context import Context
 from refportal.errors import ApiError
@@ -344,6 +344,11 @@ def take_step(conn: sqlite3.Connection, ctx: Context, user: User, code: str, ste
         amount = procedure["fee_total"] if amount is None else amount
         if not isinstance(amount, int) or amount <= 0:
             raise ApiError(422, "Số tiền (amount) phải là số nguyên VNĐ dương — amount must be a positive whole VND amount")
+    if (step_name == "return" and dossier["return_by_post"] and not (consignment or "").strip()
+            and ctx.settings.postal_gateway and dossier["status"] == status.DA_CO_KET_QUA):
+        # order the delivery before the step's transaction: no network call holds the write lock
+        consignment = postal.order_delivery(ctx.settings.postal_gateway, code, ctx.portal.portal_name,
+                                            json.loads(dossier["applicant"]))
     actor = Actor.of(conn, user)
     outcome = Outcome()
     with db.transaction(conn):

@@ -25,7 +25,8 @@ def build_context(args: argparse.Namespace) -> Context:
     settings = Settings(host=args.host, port=args.port, db_path=db_path, state_dir=state_dir, https=not args.http,
                         national_portal=args.national_portal, nps_user=args.nps_user, nps_password=args.nps_password,
                         payment_partner=args.payment_partner, payment_secret=args.payment_secret, smtp=args.smtp,
-                        sms_gateway=args.sms_gateway, sync_retry_s=args.sync_retry_s,
+                        sms_gateway=args.sms_gateway, postal_gateway=args.postal_gateway,
+                        sync_retry_s=args.sync_retry_s,
                         lockout_minutes=args.lockout_minutes, test_control=args.test_control)
     # the clock and the defects first: the seed's dossiers are dated by the (shifted) clock
     clock.set_offset_days(args.clock_offset)

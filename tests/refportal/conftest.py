@@ -135,6 +135,7 @@ def portal(stub, tmp_path_factory) -> Portal:
     process = start_ready_process("refportal", [
         sys.executable, "-m", "refportal", "--port", "0", "--state-dir", str(state), "--db", str(state / "db.sqlite3"),
         "--national-portal", stub.url, "--smtp", f"127.0.0.1:{stub.smtp_port}", "--sms-gateway", stub.url + "/sms",
+        "--postal-gateway", stub.url + "/postal",
         "--sync-retry-s", "0.5", "--lockout-minutes", "1", "--log-level", "warning", "--test-control"],
         cwd=str(REPO), timeout=30)
     ready = process.ready

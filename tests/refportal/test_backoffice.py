@@ -444,6 +444,18 @@ def test_verified_papers_are_reused_instead_of_uploaded_again(citizen, citizen_b
     assert stolen.status_code == 422
 
 
+def test_return_by_post_orders_the_delivery_from_the_postal_gateway(officer, specialist, leader, stub):
+    code = officer.post("/api/dossiers/postal", json={"procedure_code": LEVEL3, "applicant": {
+        "full_name": "Tạ Thị Hoa", "phone": "0912333444", "address": "Số 5 đường Lê Lai, An Bình"}}).json()["code"]
+    specialist.step(code, "process")
+    leader.step(code, "approve")
+    officer.step(code, "return")
+    order = [r for r in stub.records(kind="postal") if r.request["reference"] == code]
+    assert len(order) == 1 and order[0].request["recipient"] == {"name": "Tạ Thị Hoa", "phone": "0912333444",
+                                                                    "address": "Số 5 đường Lê Lai, An Bình"}
+    assert officer.dossier(code)["postal_dispatch"]["consignment"] == order[0].response["consignment"]
+
+
 def test_return_by_post_records_the_consignment(officer, specialist, leader, stub, admin):
     code = officer.post("/api/dossiers/postal", json={"procedure_code": LEVEL3,
                                                       "applicant": {"full_name": "Tạ Văn Bảo"}}).json()["code"]
