@@ -31,10 +31,19 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--payment-secret", default="dokiem-secret")
     p.add_argument("--smtp", metavar="HOST:PORT", help="máy chủ thư — SMTP server for mail to applicants")
     p.add_argument("--sms-gateway", metavar="URL", help="cổng SMS (POST URL/send) — SMS gateway")
+    p.add_argument("--postal-gateway", metavar="URL", help="cổng doanh nghiệp bưu chính (POST URL/orders) — public "
+                                                           "postal operator's gateway for returns by post")
     p.add_argument("--sync-retry-s", type=float, default=5.0,
                    help="giây chờ trước khi gửi lại gói tin lỗi — seconds before a refused packet is resent (default 5)")
     p.add_argument("--lockout-minutes", type=float, default=15.0,
                    help="phút khóa sau 5 lần đăng nhập sai — lockout after 5 failed logins, minutes (default 15)")
+    p.add_argument("--defects", default="", metavar="A,B",
+                   help="bật lỗi cố ý (refportal/defects.yaml) — switch these defects on at start")
+    p.add_argument("--test-control", action="store_true",
+                   help="mở /_test/defects và /_test/clock, chỉ nhận từ loopback — enable the test-control "
+                        "endpoints (loopback peers only)")
+    p.add_argument("--clock-offset", type=float, default=0.0, metavar="DAYS",
+                   help="dịch đồng hồ của cổng (ngày, có thể âm, lẻ) — shift refportal's clock by DAYS (float)")
     p.add_argument("--log-level", default="warning", choices=("debug", "info", "warning", "error"))
     args = p.parse_args(argv)
     if args.smtp:
@@ -42,7 +51,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         if not host or not port.isdigit():
             p.error(f"--smtp: '{args.smtp}' phải có dạng HOST:PORT — must be HOST:PORT, e.g. 127.0.0.1:2525")
         args.smtp = (host, int(port))
-    for name in ("national_portal", "sms_gateway", "public_url"):
+    for name in ("national_portal", "sms_gateway", "postal_gateway", "public_url"):
         value = getattr(args, name)
         if value and not value.startswith(("http://", "https://")):
             p.error(f"--{name.replace('_', '-')}: '{value}' phải là URL http(s)://… — must be an http(s) URL")
@@ -50,6 +59,16 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         p.error("--port: 0–65535")
     if args.sync_retry_s <= 0 or args.lockout_minutes <= 0:
         p.error("--sync-retry-s and --lockout-minutes must be positive")
+    if not -36500 <= args.clock_offset <= 36500:
+        p.error("--clock-offset: số ngày trong khoảng ±36500 — days within ±36500")
+    from refportal import defects
+
+    try:
+        args.defects = defects.check_names(args.defects.split(","))
+    except defects.UnknownDefect as exc:
+        p.error(f"--defects: {exc}")
+    except defects.RegistryError as exc:
+        p.error(str(exc))
     return args
 
 

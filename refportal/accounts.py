@@ -6,7 +6,7 @@ import sqlite3
 from dataclasses import dataclass
 from datetime import timedelta
 
-from refportal import audit, clock, db, security
+from refportal import audit, clock, db, defects, security
 from refportal.context import Settings
 from refportal.errors import ApiError
 from refportal.text import nfc
@@ -52,6 +52,11 @@ def login(conn: sqlite3.Connection, settings: Settings, username: str, password:
         with db.transaction(conn):
             audit.record(conn, username, "login", None, ip, success=False)
         raise ApiError(401, WRONG_CREDENTIALS)
+    if conn.execute("SELECT 1 FROM disabled_users WHERE user_id = ?", (row["id"],)).fetchone():
+        with db.transaction(conn):
+            audit.record(conn, username, "login_disabled", None, ip, success=False)
+        raise ApiError(423, "Tài khoản đã bị quản trị viên khóa, liên hệ quản trị hệ thống — account disabled by the "
+                            "administrator")
     locked_until = clock.parse(row["locked_until"])
     if locked_until and locked_until > now:
         with db.transaction(conn):
@@ -67,7 +72,7 @@ def login(conn: sqlite3.Connection, settings: Settings, username: str, password:
             current = conn.execute("SELECT failed_logins, locked_until FROM users WHERE id = ?", (row["id"],)).fetchone()
             failures = (0 if current["locked_until"] else current["failed_logins"]) + 1
             lock = None
-            if failures >= settings.lockout_attempts:
+            if failures >= settings.lockout_attempts and not defects.on("no-lockout"):  # DEFECT when on: never locks
                 lock = clock.iso(now + timedelta(minutes=settings.lockout_minutes))
                 failures = 0
             conn.execute("UPDATE users SET failed_logins = ?, locked_until = ? WHERE id = ?", (failures, lock, row["id"]))
@@ -96,7 +101,7 @@ def user_for_token(conn: sqlite3.Connection, token: str | None) -> User | None:
 
 def logout(conn: sqlite3.Connection, token: str | None, user: User | None, ip: str | None) -> None:
     with db.transaction(conn):
-        if token:
+        if token and not defects.on("session-after-logout"):  # DEFECT when on: the session lives on
             conn.execute("DELETE FROM sessions WHERE token_hash = ?", (security.token_hash(token),))
         audit.record(conn, user.username if user else None, "logout", None, ip)
 

@@ -3,9 +3,10 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import unicodedata
 from functools import lru_cache
 
-from refportal import documents
+from refportal import defects, documents
 from refportal.text import fold
 
 LEVEL_LABELS = {2: "Mức độ 2", 3: "Mức độ 3", 4: "Mức độ 4"}
@@ -26,17 +27,24 @@ def form_path(procedure_code: str, component_code: str) -> str:
     return f"/bieu-mau/{procedure_code}/{component_code}.docx"
 
 
+def _like(word: str) -> str:
+    return "%" + word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+
+
 def search(conn: sqlite3.Connection, q: str = "", agency: str = "", sector: str = "", level: int | None = None,
            page: int = 1, page_size: int = 50) -> tuple[list[dict], int]:
     """Procedures matching every word of q (diacritics and Unicode form ignored) and the filters."""
     where, args = [], []
-    for word in fold(q or "").split():
-        where.append("p.name_folded LIKE ? ESCAPE '\\'")
-        args.append("%" + word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%")
+    column, words = "p.name_folded", fold(q or "").split()
+    if defects.on("nfd-text"):
+        column, words = "p.name", (q or "").split()  # DEFECT: compared as typed, no folding, no normal form
+    for word in words:
+        where.append(f"{column} LIKE ? ESCAPE '\\'")
+        args.append(_like(word))
     if agency:
         where.append("p.agency_code = ?")
         args.append(agency)
-    if sector:
+    if sector and not defects.on("search-sector-ignored"):  # DEFECT when on: the sector filter does nothing
         where.append("p.sector_code = ?")
         args.append(sector)
     if level:
@@ -62,11 +70,36 @@ def get(conn: sqlite3.Connection, code: str) -> dict | None:
     return procedure
 
 
+def shown_name(name: str) -> str:
+    """A procedure's name as the pages and the API show it."""
+    if defects.on("catalogue-mismatch"):
+        name = f"{name} (tên cũ)"  # DEFECT: an outdated name, not the national catalogue's
+    if defects.on("nfd-text"):
+        name = unicodedata.normalize("NFD", name)  # DEFECT: decomposed Unicode
+    return name
+
+
+def names_altered() -> bool:
+    return defects.on("catalogue-mismatch") or defects.on("nfd-text")
+
+
+def all_names(conn: sqlite3.Connection) -> list[str]:
+    return [r[0] for r in conn.execute("SELECT name FROM procedures")]
+
+
+def published(procedure: dict) -> dict:
+    """The procedure as its page and the API publish it."""
+    if defects.on("procedure-missing-fees"):
+        return {**procedure, "fees": [], "legal_basis": []}  # DEFECT: fees and legal basis not published
+    return procedure
+
+
 def public_record(procedure: dict, base_url: str) -> dict:
     """The API shape of GET /api/procedures/{code} (API.md)."""
+    procedure = published(procedure)
     forms = {f["component_code"]: base_url + f["path"] for f in procedure["forms"]}
     return {
-        "code": procedure["code"], "name": procedure["name"],
+        "code": procedure["code"], "name": shown_name(procedure["name"]),
         "agency_code": procedure["agency_code"], "agency_name": procedure["agency_name"],
         "sector_code": procedure["sector_code"], "sector_name": procedure["sector_name"],
         "level": procedure["level"], "online_mode": procedure["online_mode"],
@@ -84,8 +117,9 @@ def public_record(procedure: dict, base_url: str) -> dict:
 
 
 def list_item(row: dict, base_url: str) -> dict:
-    return {k: row[k] for k in ("code", "name", "agency_code", "agency_name", "sector_code", "sector_name",
-                                "level", "online_mode")} | {"url": base_url + procedure_path(row["code"])}
+    return {k: row[k] for k in ("code", "agency_code", "agency_name", "sector_code", "sector_name",
+                                "level", "online_mode")} | {"name": shown_name(row["name"]),
+                                                            "url": base_url + procedure_path(row["code"])}
 
 
 def agencies(conn: sqlite3.Connection) -> list[dict]:

@@ -1,6 +1,8 @@
 """The one clock of refportal: every "now" comes from here, never from datetime.now().
 
-Part 2 shifts it (set_offset) to make dossiers overdue without waiting for days.
+Tests and demonstrations shift it (`--clock-offset DAYS`, `POST /_test/clock`) to make dossiers
+overdue without waiting for days; everything time-based (appointment dates, overdue flags,
+sessions, lockouts, packet times) follows the shifted clock.
 """
 from __future__ import annotations
 
@@ -24,6 +26,14 @@ def set_offset(delta: timedelta) -> None:
 
 def offset() -> timedelta:
     return _offset
+
+
+def set_offset_days(days: float) -> None:
+    set_offset(timedelta(days=days))
+
+
+def offset_days() -> float:
+    return _offset.total_seconds() / 86400
 
 
 def iso(moment: datetime | None) -> str | None:

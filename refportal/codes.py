@@ -10,7 +10,7 @@ import re
 import sqlite3
 from datetime import datetime
 
-from refportal import clock
+from refportal import clock, defects
 
 AGENCY_CODE = re.compile(r"^\d{3}\.\d{2}\.\d{2}\.[A-Z]\d{2}$")
 DOSSIER_CODE = re.compile(r"^(\d{3}\.\d{2}\.\d{2}\.[A-Z]\d{2})-(\d{6})-(\d{4})$")
@@ -18,6 +18,8 @@ PROCEDURE_CODE = re.compile(r"^\d\.\d{6}(\.\d{3}\.\d{2}\.\d{2}\.[A-Z]\d{2})?$")
 
 
 def format_code(unit_code: str, day: datetime, sequence: int) -> str:
+    if defects.on("dossier-code-format"):
+        return f"{unit_code}-{day.astimezone(clock.VN):%Y%m%d}-{sequence:04d}"  # DEFECT: an 8-digit date
     return f"{unit_code}-{day.astimezone(clock.VN):%y%m%d}-{sequence:04d}"
 
 

@@ -25,11 +25,13 @@ class Settings:
     payment_secret: str = "dokiem-secret"
     smtp: tuple[str, int] | None = None
     sms_gateway: str | None = None
+    postal_gateway: str | None = None       # the postal operator's order API (postal.py)
     sync_retry_s: float = 5.0
     lockout_attempts: int = 5
     lockout_minutes: float = 15.0
     session_hours: float = 8.0
     max_upload_bytes: int = 10 * 1024 * 1024
+    test_control: bool = False              # /_test/* endpoints (loopback only)
 
 
 @dataclass

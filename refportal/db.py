@@ -84,6 +84,26 @@ CREATE TABLE IF NOT EXISTS audit (
     id INTEGER PRIMARY KEY, time TEXT NOT NULL, username TEXT, action TEXT NOT NULL, target TEXT,
     ip TEXT, success INTEGER NOT NULL);
 CREATE INDEX IF NOT EXISTS audit_time ON audit(time);
+CREATE TABLE IF NOT EXISTS apologies (
+    id INTEGER PRIMARY KEY, dossier_id INTEGER NOT NULL REFERENCES dossiers(id), issued_at TEXT NOT NULL,
+    issued_by TEXT NOT NULL, issued_by_name TEXT NOT NULL, reason TEXT NOT NULL, old_appointment TEXT NOT NULL,
+    new_appointment TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS apologies_dossier ON apologies(dossier_id);
+CREATE TABLE IF NOT EXISTS assignments (
+    id INTEGER PRIMARY KEY, dossier_id INTEGER NOT NULL REFERENCES dossiers(id), assigned_at TEXT NOT NULL,
+    assigned_by TEXT NOT NULL, assignee TEXT NOT NULL, note TEXT);
+CREATE INDEX IF NOT EXISTS assignments_dossier ON assignments(dossier_id);
+CREATE TABLE IF NOT EXISTS page_views (day TEXT NOT NULL, path TEXT NOT NULL, count INTEGER NOT NULL,
+    PRIMARY KEY (day, path));
+CREATE TABLE IF NOT EXISTS population (
+    id_number TEXT PRIMARY KEY, full_name TEXT NOT NULL, birth_date TEXT, gender TEXT, address TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS reused_attachments (
+    attachment_id INTEGER PRIMARY KEY REFERENCES attachments(id), source_attachment_id INTEGER NOT NULL,
+    source_dossier_code TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS postal_dispatches (
+    dossier_id INTEGER PRIMARY KEY REFERENCES dossiers(id), consignment TEXT NOT NULL, dispatched_at TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS disabled_users (
+    user_id INTEGER PRIMARY KEY REFERENCES users(id), disabled_at TEXT NOT NULL, disabled_by TEXT NOT NULL);
 """
 
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import PurePath
 
-from refportal import audit, catalogue, clock, codes, db, documents, payment, status, sync, workdays
+from refportal import audit, catalogue, clock, codes, db, defects, documents, payment, postal, status, sync, workdays
 from refportal.accounts import APPLICANT_ROLES, OFFICER_ROLES, User
 from refportal.context import Context
 from refportal.errors import ApiError
@@ -74,7 +74,16 @@ def load(conn: sqlite3.Connection, code: str) -> sqlite3.Row | None:
 def can_read(user: User | None, dossier: sqlite3.Row) -> bool:
     if user is None:
         return False
+    if defects.on("cross-citizen-read") and user.role in APPLICANT_ROLES:
+        return True  # DEFECT: any applicant reads any dossier
     return user.role in OFFICER_ROLES or (dossier["owner_id"] is not None and dossier["owner_id"] == user.id)
+
+
+def shown_label(code: int) -> str:
+    """The status label people are shown (portal, back office, lookup, step answers)."""
+    if defects.on("status-not-updated") and code == status.DANG_GIAI_QUYET:
+        return status.label(status.DA_TIEP_NHAN)  # DEFECT: processing never shows
+    return status.label(code)
 
 
 def readable(conn: sqlite3.Connection, user: User | None, code: str) -> sqlite3.Row:
@@ -95,6 +104,8 @@ def _check_role(user: User, dossier: sqlite3.Row, step_name: str) -> None:
         return
     if user.role in APPLICANT_ROLES and dossier["owner_id"] != user.id:
         raise ApiError(404, NOT_FOUND)
+    if defects.on("officer-can-approve") and step_name == "approve" and user.role == "receiving_officer":
+        return  # DEFECT: no role check on approval for the receiving officer
     if user.role not in roles:
         raise ApiError(403, f"Vai trò '{user.role}' không được thực hiện bước '{step_name}' — "
                             f"role {user.role} may not take step {step_name}")
@@ -193,9 +204,42 @@ def _appointment(conn, when, procedure: dict) -> str:
 
 # --- registration ------------------------------------------------------------------------------
 
+VERIFIED_STATES = frozenset({status.DA_TIEP_NHAN, status.DANG_GIAI_QUYET, status.CHO_BO_SUNG,
+                             status.CHO_NGHIA_VU_TAI_CHINH, status.DA_CO_KET_QUA, status.DA_TRA_KET_QUA})
+
+
+def reusable_papers(conn: sqlite3.Connection, user: User) -> list[dict]:
+    """The applicant's papers the one-stop office has already checked (their dossier was received),
+    which a new dossier may reuse instead of uploading them again."""
+    rows = conn.execute(
+        "SELECT a.id, a.name, a.component_code, a.size, d.code, d.received_at FROM attachments a "
+        "JOIN dossiers d ON d.id = a.dossier_id WHERE d.owner_id = ? AND a.deleted = 0 AND d.status IN (%s) "
+        "ORDER BY a.id DESC" % ",".join(str(s) for s in sorted(VERIFIED_STATES)), (user.id,)).fetchall()
+    return [{"id": r["id"], "name": r["name"], "component_code": r["component_code"], "size": r["size"],
+             "dossier_code": r["code"], "received_at": r["received_at"]} for r in rows]
+
+
+def _reused(conn: sqlite3.Connection, user: User, ids: list[int], procedure: dict) -> list[tuple[Upload, dict]]:
+    verified = {p["id"]: p for p in reusable_papers(conn, user)}
+    components = [c["code"] for c in procedure["components"]]
+    chosen = []
+    for attachment_id in ids:
+        paper = verified.get(attachment_id)
+        if paper is None:
+            raise ApiError(422, f"Giấy tờ {attachment_id} không phải giấy tờ đã được xác nhận của Quý vị — "
+                                "not one of your verified papers", fields=[{"field": "reuse_attachment_ids",
+                                                                            "problem": "unknown paper"}])
+        row = conn.execute("SELECT data, content_type FROM attachments WHERE id = ?", (attachment_id,)).fetchone()
+        component = paper["component_code"] if paper["component_code"] in components else None
+        chosen.append((Upload(paper["name"], row["data"], row["content_type"], component), paper))
+    return chosen
+
+
 def submit(conn: sqlite3.Connection, ctx: Context, user: User, procedure_code: str, form_data: dict,
-           uploads: list[Upload], return_by_post: bool = False, ip: str | None = None) -> sqlite3.Row:
-    """Online submission by a citizen or business: status 1 with a code at once."""
+           uploads: list[Upload], return_by_post: bool = False, ip: str | None = None,
+           reuse_ids: list[int] | None = None) -> sqlite3.Row:
+    """Online submission by a citizen or business: status 1 with a code at once. `reuse_ids`: papers
+    of the applicant's earlier dossiers to attach again (reusable_papers)."""
     if user.role not in APPLICANT_ROLES:
         raise ApiError(403, "Chỉ công dân, doanh nghiệp nộp hồ sơ trực tuyến — only citizens and businesses submit online")
     procedure = _procedure(conn, procedure_code)
@@ -203,7 +247,8 @@ def submit(conn: sqlite3.Connection, ctx: Context, user: User, procedure_code: s
         raise ApiError(422, "Thủ tục mức độ 2 không nhận hồ sơ trực tuyến: tải biểu mẫu và nộp tại Bộ phận Một cửa — "
                             "a level-2 procedure takes no online submission")
     form_data = _clean_form_data(form_data)
-    uploads = check_uploads(ctx, uploads, procedure, required=True)
+    reused = _reused(conn, user, reuse_ids or [], procedure)
+    uploads = check_uploads(ctx, uploads, procedure, required=not reused)
     applicant = {field_: getattr(user, field_) for field_ in APPLICANT_FIELDS}
     for form_key, applicant_key in FORM_TO_APPLICANT.items():
         if isinstance(form_data.get(form_key), str) and form_data[form_key].strip():
@@ -221,6 +266,11 @@ def submit(conn: sqlite3.Connection, ctx: Context, user: User, procedure_code: s
              json.dumps(form_data, ensure_ascii=False), int(bool(return_by_post)), procedure["agency_code"],
              clock.iso(now), _appointment(conn, now, procedure)))
         _store_uploads(conn, cur.lastrowid, uploads)
+        for upload, paper in reused:
+            _store_uploads(conn, cur.lastrowid, [upload])
+            conn.execute("INSERT INTO reused_attachments(attachment_id, source_attachment_id, source_dossier_code) "
+                         "VALUES ((SELECT max(id) FROM attachments WHERE dossier_id = ?), ?, ?)",
+                         (cur.lastrowid, paper["id"], paper["dossier_code"]))
         row = _history(conn, cur.lastrowid, actor, status.STEPS["submit"].action, status.MOI_DANG_KY,
                        form_data.get("ghi_chu"))
         audit.record(conn, user.username, "dossier_submit", code, ip)
@@ -277,7 +327,7 @@ def intake(conn: sqlite3.Connection, ctx: Context, officer: User, channel: str, 
 
 def take_step(conn: sqlite3.Connection, ctx: Context, user: User, code: str, step_name: str, *,
               reason: str | None = None, note: str | None = None, amount: int | None = None,
-              uploads: list[Upload] | None = None, ip: str | None = None) -> sqlite3.Row:
+              uploads: list[Upload] | None = None, ip: str | None = None, consignment: str | None = None) -> sqlite3.Row:
     """Move a dossier by one step of the status machine; 401/403/404/409/422 as API.md says."""
     dossier = load(conn, code)
     if dossier is None or (user.role in APPLICANT_ROLES and dossier["owner_id"] != user.id):
@@ -294,6 +344,11 @@ def take_step(conn: sqlite3.Connection, ctx: Context, user: User, code: str, ste
         amount = procedure["fee_total"] if amount is None else amount
         if not isinstance(amount, int) or amount <= 0:
             raise ApiError(422, "Số tiền (amount) phải là số nguyên VNĐ dương — amount must be a positive whole VND amount")
+    if (step_name == "return" and dossier["return_by_post"] and not (consignment or "").strip()
+            and ctx.settings.postal_gateway and dossier["status"] == status.DA_CO_KET_QUA):
+        # order the delivery before the step's transaction: no network call holds the write lock
+        consignment = postal.order_delivery(ctx.settings.postal_gateway, code, ctx.portal.portal_name,
+                                            json.loads(dossier["applicant"]))
     actor = Actor.of(conn, user)
     outcome = Outcome()
     with db.transaction(conn):
@@ -303,10 +358,58 @@ def take_step(conn: sqlite3.Connection, ctx: Context, user: User, code: str, ste
         except status.TransitionNotAllowed as exc:
             raise ApiError(409, str(exc), status_label=status.label(dossier["status"])) from None
         _apply(conn, ctx, dossier, procedure, step_name, target, actor, reason, note, amount, uploads or [], outcome)
+        consignment = nfc(consignment.strip()) if isinstance(consignment, str) and consignment.strip() else None
+        if step_name == "return" and consignment:
+            if not dossier["return_by_post"]:
+                raise ApiError(422, "Mã vận đơn chỉ dùng khi trả kết quả qua bưu chính — a consignment number is for "
+                                    "a return by post", fields=[{"field": "consignment", "problem": "not by post"}])
+            conn.execute("INSERT INTO postal_dispatches(dossier_id, consignment, dispatched_at) VALUES (?,?,?)",
+                         (dossier["id"], consignment[:40], clock.iso(clock.now())))
+            note = f"Gửi kết quả qua bưu chính công ích, mã vận đơn {consignment[:40]}" + (f"; {note}" if note else "")
         history_row = _history(conn, dossier["id"], actor, status.STEPS[step_name].action, target, reason or note)
         audit.record(conn, user.username, "dossier_" + step_name.replace("-", "_"), code, ip)
         dossier = _enqueue(conn, ctx, dossier["id"], procedure, history_row)
     _after_commit(ctx, outcome)
+    return dossier
+
+
+ASSIGN_ROLES = frozenset({"receiving_officer", "leader"})
+ASSIGNABLE = frozenset({status.DA_TIEP_NHAN, status.DANG_GIAI_QUYET, status.CHO_BO_SUNG, status.CHO_NGHIA_VU_TAI_CHINH})
+
+
+def assign(conn: sqlite3.Connection, ctx: Context, user: User, code: str, assignee: str, note: str | None = None,
+           ip: str | None = None) -> sqlite3.Row:
+    """Transfer the dossier to the resolving department and assign the specialist who handles it
+    (chuyển hồ sơ, phân công). The status does not change; the history, the audit log and the
+    national portal's progress record the step."""
+    dossier = load(conn, code)
+    if dossier is None or user.role in APPLICANT_ROLES:
+        raise ApiError(404 if dossier is None else 403, NOT_FOUND if dossier is None else
+                       "Chỉ cán bộ một cửa, lãnh đạo chuyển, phân công hồ sơ — officers only")
+    if user.role not in ASSIGN_ROLES:
+        raise ApiError(403, f"Vai trò '{user.role}' không chuyển, phân công hồ sơ — only the receiving officer or a "
+                            "leader assigns")
+    row = conn.execute("SELECT * FROM users WHERE username = ? AND role IN ('specialist', 'leader')",
+                       ((assignee or "").strip(),)).fetchone()
+    if row is None:
+        raise ApiError(422, "Người được phân công (assignee) phải là tài khoản chuyên viên hoặc lãnh đạo — "
+                            "assignee must be a specialist's or leader's user name",
+                       fields=[{"field": "assignee", "problem": "unknown specialist"}])
+    note = nfc(note.strip()) if isinstance(note, str) and note.strip() else None
+    procedure = _procedure(conn, dossier["procedure_code"])
+    actor = Actor.of(conn, user)
+    with db.transaction(conn):
+        dossier = load(conn, code)
+        if dossier["status"] not in ASSIGNABLE:
+            raise ApiError(409, "Chỉ chuyển, phân công hồ sơ đã tiếp nhận, chưa có kết quả — only a received dossier "
+                                "that has no result yet", status_label=shown_label(dossier["status"]))
+        conn.execute("INSERT INTO assignments(dossier_id, assigned_at, assigned_by, assignee, note) VALUES (?,?,?,?,?)",
+                     (dossier["id"], clock.iso(clock.now()), user.username, row["username"], note))
+        text = f"Giao {row['full_name']} ({row['title'] or row['role']})" + (f": {note}" if note else "")
+        history_row = _history(conn, dossier["id"], actor, "Chuyển hồ sơ, phân công xử lý", dossier["status"], text)
+        audit.record(conn, user.username, "dossier_assign", code, ip)
+        dossier = _enqueue(conn, ctx, dossier["id"], procedure, history_row)
+    _after_commit(ctx, Outcome())
     return dossier
 
 
@@ -338,6 +441,11 @@ def _apply(conn, ctx: Context, dossier, procedure, step_name, target, actor, rea
         round_id = open_round["id"] if open_round else None
         if round_id:
             conn.execute("UPDATE supplements SET supplied_at = ?, note = ? WHERE id = ?", (clock.iso(now), note, round_id))
+            paused = paused_working_days(conn, dossier["id"], now)
+            if paused and dossier["appointment_date"]:
+                # the time the applicant took to supplement does not count (NĐ 61/2018): the clock paused
+                moved = workdays.add_working_days(clock.parse(dossier["appointment_date"]), paused, _holidays(conn))
+                sets.update(appointment_date=clock.iso(moved))
         _store_uploads(conn, dossier["id"], uploads, supplement_id=round_id)
     elif step_name == "request-payment":
         sets.update(came_from=dossier["status"], payment_amount=amount)
@@ -379,6 +487,8 @@ def _make_result(conn, ctx: Context, dossier, procedure, actor: Actor, now) -> N
     lines.append("Van ban dien tu nay duoc ky so bang chu ky so tach roi (result.sig, CMS/PKCS#7).")
     pdf = documents.pdf("KET QUA GIAI QUYET THU TUC HANH CHINH", lines)
     signature = documents.sign_detached(pdf, ctx.signer)
+    if defects.on("e-result-unsigned"):
+        signature = b""  # DEFECT: the electronic result is issued without a signature
     conn.execute("INSERT INTO results(dossier_id, file_name, pdf, signature, created_at) VALUES (?,?,?,?,?) "
                  "ON CONFLICT(dossier_id) DO UPDATE SET pdf = excluded.pdf, signature = excluded.signature, "
                  "created_at = excluded.created_at",
@@ -395,6 +505,9 @@ def start_payment(conn: sqlite3.Connection, ctx: Context, user: User, code: str,
     if dossier["status"] != status.CHO_NGHIA_VU_TAI_CHINH:
         raise ApiError(409, "Hồ sơ không ở trạng thái chờ thực hiện nghĩa vụ tài chính — no payment is due",
                        status_label=status.label(dossier["status"]))
+    if defects.on("level4-no-payment") and online_payment_missing(conn, dossier):
+        raise ApiError(409, "Thủ tục chưa hỗ trợ thanh toán trực tuyến, vui lòng nộp phí tại Bộ phận Một cửa — "
+                            "online payment is not offered")
     pending = conn.execute("SELECT * FROM payments WHERE dossier_id = ? AND status = 'pending' ORDER BY created_at DESC",
                            (dossier["id"],)).fetchone()
     if pending is not None and pending["amount"] == dossier["payment_amount"]:
@@ -421,6 +534,40 @@ def start_payment(conn: sqlite3.Connection, ctx: Context, user: User, code: str,
         conn.execute("INSERT INTO payments(reference, dossier_id, amount, status, mode, payment_url, created_at) "
                      "VALUES (?,?,?,?,?,?,?)", (reference, dossier["id"], amount, "pending", mode, url, clock.iso(clock.now())))
     return {"payment_reference": reference, "payment_url": url}
+
+
+def record_counter_payment(conn: sqlite3.Connection, ctx: Context, user: User, code: str,
+                           ip: str | None = None) -> sqlite3.Row:
+    """The fee paid in cash or by card at the counter: the receiving officer records it, the dossier
+    leaves status 6 as after an online payment, and a fee receipt (biên lai) can be printed."""
+    if user.role != "receiving_officer":
+        raise ApiError(403, "Chỉ cán bộ Bộ phận Một cửa thu phí tại quầy — only the receiving officer")
+    dossier = load(conn, code)
+    if dossier is None:
+        raise ApiError(404, NOT_FOUND)
+    procedure = _procedure(conn, dossier["procedure_code"])
+    actor = Actor.of(conn, user)
+    outcome = Outcome()
+    with db.transaction(conn):
+        dossier = load(conn, code)
+        if dossier["status"] != status.CHO_NGHIA_VU_TAI_CHINH:
+            raise ApiError(409, "Hồ sơ không chờ thực hiện nghĩa vụ tài chính — no payment is due",
+                           status_label=shown_label(dossier["status"]))
+        count = conn.execute("SELECT count(*) FROM payments WHERE dossier_id = ?", (dossier["id"],)).fetchone()[0]
+        reference, now = f"{code}-TQ{count + 1}", clock.iso(clock.now())
+        amount = dossier["payment_amount"]
+        conn.execute("UPDATE payments SET status = 'failed' WHERE dossier_id = ? AND status = 'pending'", (dossier["id"],))
+        conn.execute("INSERT INTO payments(reference, dossier_id, amount, status, mode, created_at, paid_at, "
+                     "transaction_id) VALUES (?,?,?,?,?,?,?,?)",
+                     (reference, dossier["id"], amount, "paid", "counter", now, now, reference))
+        target = status.target_of("payment-confirmed", dossier["status"], dossier["came_from"])
+        _apply(conn, ctx, dossier, procedure, "payment-confirmed", target, actor, None, None, None, [], outcome)
+        history_row = _history(conn, dossier["id"], actor, "Đã thu phí, lệ phí tại Bộ phận Một cửa", target,
+                               f"Biên lai {reference}, số tiền {amount} đồng")
+        audit.record(conn, user.username, "dossier_payment_counter", code, ip)
+        dossier = _enqueue(conn, ctx, dossier["id"], procedure, history_row)
+    _after_commit(ctx, outcome)
+    return dossier
 
 
 def confirm_payment(conn: sqlite3.Connection, ctx: Context, message: dict) -> tuple[int, dict]:
@@ -508,6 +655,8 @@ def _payment_view(row: sqlite3.Row) -> dict:
 # --- rating, messages --------------------------------------------------------------------------
 
 def rate(conn: sqlite3.Connection, user: User, code: str, score, comment: str | None) -> None:
+    if defects.on("no-rating"):
+        raise ApiError(404, "Không tìm thấy — not found")  # DEFECT: no satisfaction rating
     dossier = load(conn, code)
     if dossier is None or dossier["owner_id"] != user.id:
         raise ApiError(404, NOT_FOUND)
@@ -544,15 +693,65 @@ def add_message(conn: sqlite3.Connection, ctx: Context, user: User, code: str, t
 
 # --- views -------------------------------------------------------------------------------------
 
+def online_payment_missing(conn: sqlite3.Connection, dossier: sqlite3.Row) -> bool:
+    """Defect level4-no-payment: a procedure declared level 4 whose online payment is not offered."""
+    return _procedure(conn, dossier["procedure_code"])["level"] == 4
+
+
+def paused_working_days(conn: sqlite3.Connection, dossier_id: int, until) -> int:
+    """Working days the open supplement round has lasted: requested on one day, supplied on a later one."""
+    row = conn.execute("SELECT requested_at FROM supplements WHERE dossier_id = ? ORDER BY id DESC LIMIT 1",
+                       (dossier_id,)).fetchone()
+    if row is None:
+        return 0
+    return workdays.working_days_between(clock.parse(row["requested_at"]), until, _holidays(conn))
+
+
 def is_overdue(dossier: sqlite3.Row) -> bool:
-    if dossier["status"] in status.RESOLVED or dossier["status"] in status.FINAL or dossier["status"] == status.MOI_DANG_KY:
+    """The appointment has passed and the dossier is neither resolved nor closed. Not while it waits
+    for the applicant's supplement (the clock pauses) or before it is received."""
+    if (dossier["status"] in status.RESOLVED or dossier["status"] in status.FINAL
+            or dossier["status"] in (status.MOI_DANG_KY, status.CHO_BO_SUNG)):
         return False
     appointment = clock.parse(dossier["appointment_date"])
     return bool(appointment and appointment < clock.now())
 
 
-def view(conn: sqlite3.Connection, ctx: Context, dossier: sqlite3.Row, base_url: str) -> dict:
-    """The full record of GET /api/dossiers/{code} (API.md)."""
+DUE_SOON = 1  # working days: the warning before the deadline
+
+
+def is_due_soon(conn: sqlite3.Connection, dossier: sqlite3.Row) -> bool:
+    """Not overdue yet, but the appointment is within the next working day."""
+    if is_overdue(dossier) or dossier["status"] in status.RESOLVED or dossier["status"] in status.FINAL \
+            or dossier["status"] in (status.MOI_DANG_KY, status.CHO_BO_SUNG):
+        return False
+    appointment = clock.parse(dossier["appointment_date"])
+    if appointment is None:
+        return False
+    return appointment <= workdays.add_working_days(clock.now(), DUE_SOON, _holidays(conn))
+
+
+def apology_view(conn: sqlite3.Connection, dossier_id: int) -> dict | None:
+    row = conn.execute("SELECT * FROM apologies WHERE dossier_id = ? ORDER BY id DESC LIMIT 1", (dossier_id,)).fetchone()
+    if row is None:
+        return None
+    return {"issued_at": row["issued_at"], "issued_by": row["issued_by"], "issued_by_name": row["issued_by_name"],
+            "reason": row["reason"], "old_appointment_date": row["old_appointment"],
+            "new_appointment_date": row["new_appointment"]}
+
+
+def assignee_view(conn: sqlite3.Connection, dossier_id: int) -> dict | None:
+    row = conn.execute("SELECT a.*, u.full_name FROM assignments a LEFT JOIN users u ON u.username = a.assignee "
+                       "WHERE a.dossier_id = ? ORDER BY a.id DESC LIMIT 1", (dossier_id,)).fetchone()
+    if row is None:
+        return None
+    return {"username": row["assignee"], "full_name": row["full_name"], "assigned_at": row["assigned_at"],
+            "assigned_by": row["assigned_by"], "note": row["note"]}
+
+
+def view(conn: sqlite3.Connection, ctx: Context, dossier: sqlite3.Row, base_url: str,
+         viewer: User | None = None) -> dict:
+    """The full record of GET /api/dossiers/{code} (API.md), as `viewer` may see it."""
     procedure = _procedure(conn, dossier["procedure_code"])
     code = dossier["code"]
     history = [{"time": h["time"], "user": h["username"], "user_name": h["full_name"], "action": h["action"],
@@ -560,9 +759,14 @@ def view(conn: sqlite3.Connection, ctx: Context, dossier: sqlite3.Row, base_url:
                for h in conn.execute("SELECT * FROM history WHERE dossier_id = ? ORDER BY id", (dossier["id"],))]
     attachments = [{"id": a["id"], "name": a["name"], "component_code": a["component_code"], "sha256": a["sha256"],
                     "size": a["size"], "content_type": a["content_type"], "supplement": a["supplement_id"] is not None,
+                    "reused_from": a["source_dossier_code"],
                     "url": f"{base_url}/api/dossiers/{code}/attachments/{a['id']}"}
-                   for a in conn.execute("SELECT id, name, component_code, sha256, size, content_type, supplement_id "
-                                         "FROM attachments WHERE dossier_id = ? AND deleted = 0 ORDER BY id", (dossier["id"],))]
+                   for a in conn.execute("SELECT a.id, a.name, a.component_code, a.sha256, a.size, a.content_type, "
+                                         "a.supplement_id, r.source_dossier_code FROM attachments a "
+                                         "LEFT JOIN reused_attachments r ON r.attachment_id = a.id "
+                                         "WHERE a.dossier_id = ? AND a.deleted = 0 ORDER BY a.id", (dossier["id"],))]
+    dispatch = conn.execute("SELECT consignment, dispatched_at FROM postal_dispatches WHERE dossier_id = ?",
+                            (dossier["id"],)).fetchone()
     supplements = [{"requested_at": s["requested_at"], "requested_by": s["requested_by"], "reason": s["reason"],
                     "supplied_at": s["supplied_at"], "note": s["note"]}
                    for s in conn.execute("SELECT * FROM supplements WHERE dossier_id = ? ORDER BY id", (dossier["id"],))]
@@ -576,11 +780,19 @@ def view(conn: sqlite3.Connection, ctx: Context, dossier: sqlite3.Row, base_url:
     elif dossier["payment_amount"]:
         payment_info = {"reference": None, "amount": dossier["payment_amount"], "status": "requested",
                         "payment_url": None, "paid_at": None}
-    has_result = conn.execute("SELECT 1 FROM results WHERE dossier_id = ?", (dossier["id"],)).fetchone() is not None
+    result_row = conn.execute("SELECT length(signature) AS signed FROM results WHERE dossier_id = ?",
+                              (dossier["id"],)).fetchone()
+    has_result = result_row is not None
+    apology = apology_view(conn, dossier["id"])
+    status_reason = dossier["status_reason"]
+    if defects.on("supplement-reason-hidden") and viewer is not None and viewer.role in APPLICANT_ROLES:
+        # DEFECT: the applicant is not told why a supplement, refusal or stop was asked
+        status_reason = None
+        supplements = [{**s, "reason": None} for s in supplements]
     return {
         "code": code, "procedure_code": procedure["code"], "procedure_name": procedure["name"],
         "agency_code": procedure["agency_code"], "agency_name": procedure["agency_name"],
-        "status_label": status.label(dossier["status"]), "status_reason": dossier["status_reason"],
+        "status_label": shown_label(dossier["status"]), "status_reason": status_reason,
         "channel": dossier["channel"], "return_by_post": bool(dossier["return_by_post"]),
         "submitted_at": dossier["submitted_at"], "received_at": dossier["received_at"],
         "appointment_date": dossier["appointment_date"], "resolved_at": dossier["resolved_at"],
@@ -588,9 +800,13 @@ def view(conn: sqlite3.Connection, ctx: Context, dossier: sqlite3.Row, base_url:
         "applicant": json.loads(dossier["applicant"]), "form_data": json.loads(dossier["form_data"]),
         "history": history, "attachments": attachments, "supplements": supplements, "payment": payment_info,
         "result": ({"url": f"{base_url}/api/dossiers/{code}/result",
-                    "signature_url": f"{base_url}/api/dossiers/{code}/result.sig"} if has_result else None),
-        "messages": messages, "overdue": is_overdue(dossier), "rating": dossier["rating"],
-        "rating_comment": dossier["rating_comment"],
+                    "signature_url": f"{base_url}/api/dossiers/{code}/result.sig" if result_row["signed"] else None}
+                   if has_result else None),
+        "messages": messages, "overdue": is_overdue(dossier), "due_soon": is_due_soon(conn, dossier),
+        "rating": dossier["rating"], "rating_comment": dossier["rating_comment"],
+        "apology": apology, "new_appointment_date": apology["new_appointment_date"] if apology else None,
+        "assignee": assignee_view(conn, dossier["id"]),
+        "postal_dispatch": dict(dispatch) if dispatch else None,
     }
 
 
@@ -598,16 +814,24 @@ def my_dossiers(conn: sqlite3.Connection, user: User) -> list[dict]:
     rows = conn.execute("SELECT d.code, d.status, d.submitted_at, d.appointment_date, p.name FROM dossiers d "
                         "JOIN procedures p ON p.code = d.procedure_code WHERE d.owner_id = ? ORDER BY d.id DESC",
                         (user.id,)).fetchall()
-    return [{"code": r["code"], "procedure_name": r["name"], "status_label": status.label(r["status"]),
+    return [{"code": r["code"], "procedure_name": r["name"], "status_label": shown_label(r["status"]),
              "submitted_at": r["submitted_at"], "appointment_date": r["appointment_date"]} for r in rows]
 
 
 def register_list(conn: sqlite3.Connection, date_from: str | None, date_to: str | None,
-                  overdue: bool | None) -> list[dict]:
+                  overdue: bool | None, status_code: int | None = None, channel: str | None = None) -> list[dict]:
     """The dossier register (sổ theo dõi), by receipt date (submission date for dossiers not yet received)."""
-    sql = ("SELECT d.*, p.name AS procedure_name FROM dossiers d JOIN procedures p ON p.code = d.procedure_code "
-           "WHERE 1=1")
+    sql = ("SELECT d.*, p.name AS procedure_name, p.agency_code, a.name AS agency_name FROM dossiers d "
+           "JOIN procedures p ON p.code = d.procedure_code JOIN agencies a ON a.code = p.agency_code WHERE 1=1")
     args: list = []
+    if defects.on("register-incomplete"):
+        sql += " AND d.channel = 'online'"  # DEFECT: counter and postal dossiers are left out of the register
+    if status_code is not None:
+        sql += " AND d.status = ?"
+        args.append(status_code)
+    if channel:
+        sql += " AND d.channel = ?"
+        args.append(channel)
     if date_from:
         sql += " AND substr(coalesce(d.received_at, d.submitted_at), 1, 10) >= ?"
         args.append(date_from)
@@ -619,23 +843,40 @@ def register_list(conn: sqlite3.Connection, date_from: str | None, date_to: str 
         late = is_overdue(r)
         if overdue is not None and late != overdue:
             continue
+        apology = apology_view(conn, r["id"]) if late else None
         items.append({"code": r["code"], "procedure_code": r["procedure_code"], "procedure_name": r["procedure_name"],
-                      "applicant_name": json.loads(r["applicant"]).get("full_name"), "submitted_at": r["submitted_at"],
-                      "received_at": r["received_at"], "appointment_date": r["appointment_date"],
-                      "status_label": status.label(r["status"]), "channel": r["channel"], "overdue": late})
+                      "agency_name": r["agency_name"], "applicant_name": json.loads(r["applicant"]).get("full_name"),
+                      "submitted_at": r["submitted_at"], "received_at": r["received_at"],
+                      "appointment_date": r["appointment_date"], "returned_at": r["returned_at"],
+                      "status_label": shown_label(r["status"]), "channel": r["channel"], "overdue": late,
+                      "due_soon": is_due_soon(conn, r),
+                      "new_appointment_date": apology["new_appointment_date"] if apology else None})
     return items
+
+
+_LOOKUP_SQL = ("SELECT d.id, d.code, d.status, d.received_at, d.submitted_at, d.appointment_date, d.returned_at, "
+               "p.name, a.name AS agency_name FROM dossiers d JOIN procedures p ON p.code = d.procedure_code "
+               "JOIN agencies a ON a.code = p.agency_code WHERE d.code = ")
 
 
 def lookup(conn: sqlite3.Connection, code: str) -> dict | None:
     """Public lookup: status and dates only, never personal data."""
-    row = conn.execute("SELECT d.code, d.status, d.received_at, d.submitted_at, d.appointment_date, d.returned_at, "
-                       "p.name, a.name AS agency_name FROM dossiers d JOIN procedures p ON p.code = d.procedure_code "
-                       "JOIN agencies a ON a.code = p.agency_code WHERE d.code = ?", (code.strip(),)).fetchone()
+    if defects.on("sql-error-leak"):
+        # DEFECT: the code is pasted into the SQL text, and a database error is shown to the caller
+        sql = f"{_LOOKUP_SQL}'{code.strip()}'"
+        try:
+            row = conn.execute(sql).fetchone()
+        except sqlite3.Error as exc:
+            raise ApiError(500, f"sqlite3.{type(exc).__name__}: {exc} — query: {sql}") from None
+    else:
+        row = conn.execute(_LOOKUP_SQL + "?", (code.strip(),)).fetchone()
     if row is None:
         return None
+    apology = apology_view(conn, row["id"])
     return {"code": row["code"], "procedure_name": row["name"], "agency_name": row["agency_name"],
-            "status_label": status.label(row["status"]), "submitted_at": row["submitted_at"],
+            "status_label": shown_label(row["status"]), "submitted_at": row["submitted_at"],
             "received_at": row["received_at"], "appointment_date": row["appointment_date"],
+            "new_appointment_date": apology["new_appointment_date"] if apology else None,
             "returned_at": row["returned_at"]}
 
 

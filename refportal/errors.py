@@ -4,6 +4,8 @@ framework name or a version."""
 from __future__ import annotations
 
 import logging
+import platform
+import traceback
 
 from fastapi import Request
 from fastapi.exceptions import RequestValidationError
@@ -39,7 +41,10 @@ MESSAGES = {
 
 
 def _wants_json(request: Request) -> bool:
-    return request.url.path.startswith("/api/") or request.url.path in ("/openapi.json", "/healthz")
+    path = request.url.path
+    if path.startswith("/_test/"):  # JSON only where test control exists; otherwise an unknown path like any
+        return request.app.state.ctx.settings.test_control
+    return path.startswith("/api/") or path in ("/openapi.json", "/healthz")
 
 
 def _page(request: Request, status: int, message: str):
@@ -48,21 +53,42 @@ def _page(request: Request, status: int, message: str):
     return render_error(request, status, message)
 
 
-def _answer(request: Request, status: int, message: str, extra: dict | None = None, headers=None):
+def _internals(exc: BaseException) -> tuple[str, dict]:
+    """What defect stack-trace leaks: the traceback, the framework and server versions."""
+    import fastapi
+    import starlette
+    import uvicorn
+
+    versions = (f"uvicorn/{uvicorn.__version__} starlette/{starlette.__version__} fastapi/{fastapi.__version__} "
+                f"Python/{platform.python_version()}")
+    trace = "".join(traceback.format_exception(type(exc), exc, exc.__traceback__))
+    return f"\n{trace}\n{versions}", {"server": f"uvicorn/{uvicorn.__version__}",
+                                        "x-powered-by": f"FastAPI/{fastapi.__version__}"}
+
+
+def _answer(request: Request, status: int, message: str, extra: dict | None = None, headers=None,
+            exc: BaseException | None = None):
+    from refportal import defects
+
+    if exc is not None and defects.on("stack-trace"):
+        leaked, leaked_headers = _internals(exc)  # DEFECT: internals on every error
+        message, headers = message + leaked, {**(headers or {}), **leaked_headers}
     if _wants_json(request):
         return JSONResponse({"error": message, **(extra or {})}, status_code=status, headers=headers)
-    return _page(request, status, message)
+    page = _page(request, status, message)
+    page.headers.update(headers or {})
+    return page
 
 
 async def api_error(request: Request, exc: ApiError):
-    return _answer(request, exc.status, exc.message, exc.extra)
+    return _answer(request, exc.status, exc.message, exc.extra, exc=exc)
 
 
 async def http_error(request: Request, exc: StarletteHTTPException):
     message = MESSAGES.get(exc.status_code, MESSAGES[400])
     if isinstance(exc.detail, str) and exc.detail and exc.status_code not in (404, 405) and exc.status_code < 500:
         message = exc.detail
-    return _answer(request, exc.status_code, message, headers=getattr(exc, "headers", None))
+    return _answer(request, exc.status_code, message, headers=getattr(exc, "headers", None), exc=exc)
 
 
 async def validation_error(request: Request, exc: RequestValidationError):
@@ -70,12 +96,12 @@ async def validation_error(request: Request, exc: RequestValidationError):
     for problem in exc.errors():
         location = ".".join(str(part) for part in problem.get("loc", ()) if part != "body")
         fields.append({"field": location, "problem": str(problem.get("msg", ""))})
-    return _answer(request, 422, MESSAGES[422], {"fields": fields})
+    return _answer(request, 422, MESSAGES[422], {"fields": fields}, exc=exc)
 
 
 async def unexpected_error(request: Request, exc: Exception):
     log.exception("lỗi không lường trước khi xử lý %s %s", request.method, request.url.path)
-    return _answer(request, 500, MESSAGES[500])
+    return _answer(request, 500, MESSAGES[500], exc=exc)
 
 
 def install(app) -> None:

@@ -6,7 +6,7 @@ import re
 import secrets
 import sqlite3
 
-from refportal import audit, clock, db
+from refportal import audit, clock, db, defects
 from refportal.errors import ApiError
 from refportal.text import nfc
 
@@ -104,6 +104,8 @@ def answer_survey(conn: sqlite3.Connection, survey_id: int, answers) -> None:
         if len(value) > 4000:
             raise ApiError(422, f"Câu {qid}: tối đa 4000 ký tự — at most 4000 characters")
         clean[qid] = value
+    if defects.on("survey-not-counted"):
+        return  # DEFECT: the answer is accepted, then forgotten
     with db.transaction(conn):
         conn.execute("INSERT INTO survey_answers(survey_id, answers, created_at) VALUES (?,?,?)",
                      (survey_id, json.dumps(clean, ensure_ascii=False), clock.iso(clock.now())))
@@ -123,3 +125,43 @@ def survey_results(conn: sqlite3.Connection, survey_id: int) -> dict:
             item["counts"] = {option: sum(1 for r in rows if r.get(q["id"]) == option) for option in q["options"]}
         questions.append(item)
     return {"survey_id": survey_id, "title": found["title"], "response_count": len(rows), "questions": questions}
+
+
+def create_survey(conn: sqlite3.Connection, username: str, data: dict, ip: str | None) -> dict:
+    """A new open survey: a title, a description and questions, each a choice (two or more options)
+    or a free text; 422 naming the question and field that is wrong."""
+    title = _text(data.get("title"), "title", 300)
+    description = _text(data.get("description"), "description", 2000, required=False) or ""
+    raw = data.get("questions")
+    if not isinstance(raw, list) or not raw or len(raw) > 20:
+        raise ApiError(422, "questions: cần 1–20 câu hỏi — give 1 to 20 questions")
+    questions = []
+    for i, q in enumerate(raw, start=1):
+        if not isinstance(q, dict) or q.get("type") not in ("choice", "text"):
+            raise ApiError(422, f"questions[{i - 1}].type: choice hoặc text — must be choice or text")
+        text = _text(q.get("text"), f"questions[{i - 1}].text", 500)
+        item = {"id": f"q{i}", "type": q["type"], "text": text}
+        if q["type"] == "choice":
+            options = [nfc(str(o).strip()) for o in q.get("options") or [] if str(o).strip()]
+            if len(options) < 2 or len(set(options)) != len(options):
+                raise ApiError(422, f"questions[{i - 1}].options: cần ít nhất hai phương án khác nhau — "
+                                    "at least two different options")
+            item["options"] = options
+        questions.append(item)
+    with db.transaction(conn):
+        cur = conn.execute("INSERT INTO surveys(title, description, questions) VALUES (?,?,?)",
+                           (title, description, json.dumps(questions, ensure_ascii=False)))
+        audit.record(conn, username, "survey_create", str(cur.lastrowid), ip)
+    return survey(conn, cur.lastrowid)
+
+
+def close_survey(conn: sqlite3.Connection, username: str, survey_id: int, ip: str | None) -> dict:
+    with db.transaction(conn):
+        if conn.execute("UPDATE surveys SET is_open = 0 WHERE id = ?", (survey_id,)).rowcount == 0:
+            raise ApiError(404, "Không có khảo sát — no such survey")
+        audit.record(conn, username, "survey_close", str(survey_id), ip)
+    return survey(conn, survey_id)
+
+
+def all_surveys(conn: sqlite3.Connection) -> list[dict]:
+    return [_survey(r) for r in conn.execute("SELECT * FROM surveys ORDER BY id")]

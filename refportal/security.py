@@ -6,6 +6,8 @@ import hashlib
 import hmac
 import secrets
 
+from refportal import defects
+
 MIN_PASSWORD_LENGTH = 8
 SESSION_COOKIE = "rp_session"
 CSRF_COOKIE = "rp_csrf"
@@ -18,6 +20,8 @@ HSTS_MAX_AGE = 31536000  # one year, above the 180 days the criteria ask for
 
 def password_problems(password: str) -> list[str]:
     """What is wrong with a password under the policy (empty list: acceptable)."""
+    if defects.on("weak-password"):
+        return [] if password else ["Cần nhập mật khẩu — a password is required"]  # DEFECT: anything goes
     problems = []
     if len(password) < MIN_PASSWORD_LENGTH:
         problems.append(f"Mật khẩu phải có ít nhất {MIN_PASSWORD_LENGTH} ký tự — at least {MIN_PASSWORD_LENGTH} characters")
@@ -78,11 +82,12 @@ def url_token(secret: str, *parts: str) -> str:
 
 # --- security headers ---------------------------------------------------------------------------
 
-def security_headers(https: bool, form_targets: tuple[str, ...] = ()) -> list[tuple[bytes, bytes]]:
+def security_headers(https: bool, form_targets: tuple[str, ...] = (), inline_scripts: bool = False) -> list[tuple[bytes, bytes]]:
     """Headers for every response. form_targets: other origins a form may post or redirect to
     (the payment platform, which Chromium checks form-action against after the redirect)."""
     form_action = " ".join(("'self'", *form_targets))
-    csp = ("default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+    scripts = "'self' 'unsafe-inline'" if inline_scripts else "'self'"
+    csp = (f"default-src 'self'; img-src 'self' data:; style-src 'self'; script-src {scripts}; "
            f"form-action {form_action}; frame-ancestors 'none'; base-uri 'self'; object-src 'none'")
     headers = [
         (b"x-content-type-options", b"nosniff"),
@@ -103,16 +108,23 @@ class SecurityHeadersMiddleware:
     def __init__(self, app, https: bool, form_targets: tuple[str, ...] = ()):
         self.app = app
         self.headers = security_headers(https, form_targets)
+        self.weak_headers = security_headers(https, form_targets, inline_scripts=True)
 
     async def __call__(self, scope, receive, send):
         if scope["type"] != "http":
             return await self.app(scope, receive, send)
         is_api = scope.get("path", "").startswith("/api/")
 
+        headers = self.headers
+        if defects.on("no-security-headers"):
+            headers = []  # DEFECT: no security headers at all
+        elif defects.on("xss-search"):
+            headers = self.weak_headers  # DEFECT (with the unescaped search echo): inline scripts allowed
+
         async def send_with_headers(message):
             if message["type"] == "http.response.start":
                 present = {name.lower() for name, _ in message.get("headers", [])}
-                extra = [(n, v) for n, v in self.headers if n not in present]
+                extra = [(n, v) for n, v in headers if n not in present]
                 if is_api and b"cache-control" not in present:
                     extra.append((b"cache-control", b"no-store"))
                 message = {**message, "headers": [*message.get("headers", []), *extra]}

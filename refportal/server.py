@@ -12,7 +12,7 @@ import sys
 
 import uvicorn
 
-from refportal import db, pki, seeding
+from refportal import clock, db, defects, pki, population, seed_dossiers, seeding
 from refportal.context import Context, Portal, Settings
 from refportal.notify import Notifier
 from refportal.sync import NationalPortalClient, SyncWorker
@@ -25,11 +25,17 @@ def build_context(args: argparse.Namespace) -> Context:
     settings = Settings(host=args.host, port=args.port, db_path=db_path, state_dir=state_dir, https=not args.http,
                         national_portal=args.national_portal, nps_user=args.nps_user, nps_password=args.nps_password,
                         payment_partner=args.payment_partner, payment_secret=args.payment_secret, smtp=args.smtp,
-                        sms_gateway=args.sms_gateway, sync_retry_s=args.sync_retry_s,
-                        lockout_minutes=args.lockout_minutes)
+                        sms_gateway=args.sms_gateway, postal_gateway=args.postal_gateway,
+                        sync_retry_s=args.sync_retry_s,
+                        lockout_minutes=args.lockout_minutes, test_control=args.test_control)
+    # the clock and the defects first: the seed's dossiers are dated by the (shifted) clock
+    clock.set_offset_days(args.clock_offset)
+    defects.set_active(args.defects)
     conn = db.initialise(db_path)
     try:
         seeding.seed(conn)
+        seed_dossiers.seed(conn)
+        population.seed(conn)
         portal = Portal.load(conn)
         url_secret = db.get_setting(conn, "url_secret")
     finally:
@@ -106,7 +112,9 @@ def run(args: argparse.Namespace) -> int:
         accounts = seeding.account_names()
         ready = {"event": "ready", "url": url, "ca_file": str(settings.state_dir / "ca.pem") if settings.https else None,
                  "pid": os.getpid(), "db": str(settings.db_path), "accounts": accounts,
-                 "national_portal": settings.national_portal, "public_url": settings.public_url}
+                 "national_portal": settings.national_portal, "public_url": settings.public_url,
+                 "test_control": settings.test_control, "defects": defects.active(),
+                 "clock_offset_days": clock.offset_days()}
         print(json.dumps(ready, ensure_ascii=False), flush=True)
         print(banner(url, settings), flush=True)
 
@@ -141,5 +149,11 @@ def banner(url: str, settings: Settings) -> str:
             lines.append(f"    {acc['role']:<18} {acc['username']:<14} {acc['password']}")
     except seeding.SeedError:
         lines.append("    (xem refportal/seed/accounts.yaml)")
+    if defects.active():
+        lines.append(f"  LỖI CỐ Ý đang bật (defects on): {', '.join(defects.active())}")
+    if settings.test_control:
+        lines.append("  Điều khiển kiểm thử (test control): /_test/defects, /_test/clock — chỉ từ loopback")
+    if clock.offset_days():
+        lines.append(f"  Đồng hồ lệch (clock offset): {clock.offset_days():+g} ngày")
     lines.append("  Dừng: Ctrl+C hoặc SIGTERM.")
     return "\n".join(lines)

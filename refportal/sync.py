@@ -15,7 +15,7 @@ from datetime import timedelta
 
 import requests
 
-from refportal import clock, db, packets
+from refportal import clock, db, defects, packets
 from refportal.context import Context
 
 log = logging.getLogger("refportal.sync")
@@ -89,7 +89,7 @@ def enqueue(conn: sqlite3.Connection, ctx: Context, dossier: sqlite3.Row, proced
     conn.execute("INSERT INTO outbox(dossier_code, service, payload, created_at) VALUES (?,?,?,?)",
                  (dossier["code"], "DongBoHoSoMC",
                   json.dumps(packets.dossier_object(conn, ctx, dossier, procedure), ensure_ascii=False), now))
-    if history is not None:
+    if history is not None and not defects.on("progress-not-synced"):  # DEFECT when on: progress never pushed
         conn.execute("INSERT INTO outbox(dossier_code, service, payload, created_at) VALUES (?,?,?,?)",
                      (dossier["code"], "CapNhatTienDoHoSoMC",
                       json.dumps(packets.progress_object(dossier, history), ensure_ascii=False), now))
@@ -148,6 +148,13 @@ class SyncWorker:
             try:
                 self._send(conn, row)
             except PortalError as exc:
+                if defects.on("no-packet-resend"):
+                    # DEFECT: a refused packet is dropped as if it had been delivered
+                    log.warning("đồng bộ %s %s thất bại, bỏ qua — failed, dropped: %s", row["service"], code, exc)
+                    with db.transaction(conn):
+                        conn.execute("UPDATE outbox SET sent_at = ?, attempts = attempts + 1, last_error = ? "
+                                     "WHERE id = ?", (clock.iso(clock.now()), str(exc)[:500], row["id"]))
+                    continue
                 due = clock.now() + self.retry
                 log.warning("đồng bộ %s %s thất bại, gửi lại sau %ss — failed, will resend: %s",
                             row["service"], code, self.retry.total_seconds(), exc)
@@ -173,7 +180,7 @@ class SyncWorker:
             self.client.call(row["service"], data=[payload])
             return
         already = conn.execute("SELECT 1 FROM nps_synced WHERE dossier_code = ?", (code,)).fetchone() is not None
-        if not already:
+        if not already and not defects.on("no-tracuu"):  # DEFECT when on: never asks TraCuuHoSo
             # before a dossier's first sync, ask the portal whether it knows the dossier already
             try:
                 known = bool(self.client.call("TraCuuHoSo", mahoso=code).get("result"))
@@ -181,7 +188,10 @@ class SyncWorker:
                 log.warning("TraCuuHoSo %s thất bại, coi như hồ sơ mới — lookup failed, treated as new: %s", code, exc)
                 known = False
             already = known
-        self.client.call("DongBoHoSoMC", isUpdating="True" if already else "False", data=[payload])
+        updating = "True" if already else "False"
+        if defects.on("wrong-is-updating"):
+            updating = "False"  # DEFECT: every sync claims the dossier is new
+        self.client.call("DongBoHoSoMC", isUpdating=updating, data=[payload])
         with db.transaction(conn):
             conn.execute("INSERT OR IGNORE INTO nps_synced(dossier_code, first_synced_at) VALUES (?, ?)",
                          (code, clock.iso(clock.now())))

@@ -24,3 +24,25 @@ def add_working_days(start: datetime, days: int, holidays: set[date]) -> datetim
         if is_working_day(day, holidays):
             counted += 1
     return datetime.combine(day, CLOSING_TIME, tzinfo=clock.VN)
+
+
+def working_days_before(start: datetime, days: int, holidays: set[date]) -> date:
+    """The working day `days` working days before the day of `start`."""
+    day = start.astimezone(clock.VN).date()
+    counted = 0
+    while counted < days:
+        day -= timedelta(days=1)
+        if is_working_day(day, holidays):
+            counted += 1
+    return day
+
+
+def working_days_between(first: datetime, last: datetime, holidays: set[date]) -> int:
+    """Working days after the day of `first` up to and including the day of `last` (0 on the same day)."""
+    day, end = first.astimezone(clock.VN).date(), last.astimezone(clock.VN).date()
+    counted = 0
+    while day < end:
+        day += timedelta(days=1)
+        if is_working_day(day, holidays):
+            counted += 1
+    return counted

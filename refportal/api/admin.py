@@ -1,16 +1,15 @@
-"""Administration: audit log, pulling a procedure from the national catalogue, sync status."""
+"""Administration: audit log, users, pulling a procedure from the national catalogue, sync status."""
 from __future__ import annotations
 
 import sqlite3
 from datetime import date
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Body, Depends, Query, Request
 
-from refportal import audit, catalogue, db, seeding, sync
+from refportal import access, audit, catalogue, catalogue_admin, feedback, pull, sync, users
 from refportal.accounts import User
-from refportal.api.models import PullBody
+from refportal.api.models import NameBody, PullBody, SurveyBody, UserBody
 from refportal.errors import ApiError
-from refportal.text import nfc
 from refportal.web import api_role, base_url, client_ip, ctx_of, get_conn
 
 router = APIRouter(prefix="/admin", tags=["Quản trị — administration"])
@@ -36,86 +35,71 @@ def sync_status(request: Request, user: User = Depends(api_role("admin")), conn:
     return sync.status(conn, ctx_of(request))
 
 
-def _first(items, key: str) -> str | None:
-    if isinstance(items, dict):
-        items = [items]
-    for item in items or []:
-        if isinstance(item, dict) and item.get(key):
-            return nfc(str(item[key]))
-    return None
-
-
-def national_to_entry(record: dict, code: str, existing: dict | None) -> dict:
-    """Map a LayThuTuc record onto refportal's procedure entry; keep local details the record lacks."""
-    name = nfc(str(record.get("TENTTHC") or "")).strip()
-    if not name:
-        raise ApiError(502, "LayThuTuc: bản ghi không có TENTTHC — the national record has no name")
-    sector_code, sector_name = _first(record.get("LINHVUCTHUCHIEN"), "MALINHVUC"), _first(record.get("LINHVUCTHUCHIEN"), "TENLINHVUC")
-    agency_code, agency_name = _first(record.get("COQUANTHUCHIEN"), "MADONVI"), _first(record.get("COQUANTHUCHIEN"), "TENDONVI")
-    base = existing or {}
-    steps = [nfc(str(s.get("TENTRINHTU") or s.get("TRINHTU") or "")) for s in record.get("TRINHTUTHUCHIEN") or []
-             if isinstance(s, dict)]
-    legal = [nfc(" ".join(str(v) for v in (c.get("SOVANBAN"), c.get("TENVANBAN")) if v))
-             for c in record.get("CANCUPHAPLY") or [] if isinstance(c, dict)]
-    components = [{"code": nfc(str(g.get("MAGIAYTO") or f"TP{i + 1}")), "name": nfc(str(g.get("TENGIAYTO") or g.get("TENMAUDON") or "Thành phần hồ sơ")),
-                   "required": True, "form": nfc(str(g["TENMAUDON"])) if g.get("TENMAUDON") else None}
-                  for i, g in enumerate(_papers(record.get("THANHPHANHOSO")))]
-    components = components or base.get("components") or [
-        {"code": "DDN", "name": "Đơn đề nghị theo mẫu", "required": True, "form": "Đơn đề nghị"}]
-    if not any(c.get("form") for c in components):  # every published level needs a downloadable form
-        components[0] = {**components[0], "form": components[0]["name"]}
-    return {
-        "code": code, "name": name,
-        "agency": agency_code or base.get("agency_code"), "agency_name": agency_name,
-        "sector": sector_code or base.get("sector_code"), "sector_name": sector_name,
-        "level": base.get("level", 2), "online_mode": base.get("online_mode"),
-        "processing_days": base.get("processing_days", 10),
-        "steps": [s for s in steps if s] or base.get("steps") or ["Theo quy định tại thủ tục trên Cơ sở dữ liệu quốc gia về TTHC."],
-        "methods": base.get("methods") or ["Nộp trực tiếp tại Bộ phận Một cửa", "Nộp qua dịch vụ bưu chính công ích"],
-        "components": components,
-        "applicants": nfc(str(record.get("MOTADOITUONGTHUCHIEN") or base.get("applicants") or "Tổ chức, cá nhân")),
-        "result": _first(record.get("KETQUATHUCHIEN"), "TENKETQUA") or base.get("result") or "Kết quả giải quyết",
-        "fees": base.get("fees") or [{"code": "LP", "name": "Theo quy định", "amount": 0, "kind": "le_phi"}],
-        "legal_basis": [x for x in legal if x] or base.get("legal_basis") or ["Theo Cơ sở dữ liệu quốc gia về TTHC"],
-    }
-
-
-def _papers(value):
-    """THANHPHANHOSO may be a list of papers or of cases holding GIAYTO lists."""
-    for item in value or []:
-        if isinstance(item, dict) and isinstance(item.get("GIAYTO"), list):
-            yield from (g for g in item["GIAYTO"] if isinstance(g, dict))
-        elif isinstance(item, dict):
-            yield item
-
-
 @router.post("/procedures/pull", summary="Lấy thủ tục từ CSDL TTHC quốc gia (LayThuTuc) — pull a national procedure (admin)")
-def pull(body: PullBody, request: Request, user: User = Depends(api_role("admin")),
-         conn: sqlite3.Connection = Depends(get_conn)):
-    ctx = ctx_of(request)
-    code = body.procedure_code.strip()
-    if not ctx.settings.national_portal or ctx.sync is None:
-        raise ApiError(409, "Chưa cấu hình Cổng DVC quốc gia (--national-portal) — no national portal configured")
-    try:
-        record = sync.pull_procedure(ctx, ctx.sync.client, code)
-    except sync.PortalError as exc:
-        with db.transaction(conn):
-            audit.record(conn, user.username, "procedure_pull", code, client_ip(request), success=False)
-        raise ApiError(502, str(exc)) from None
-    entry = national_to_entry(record, code, catalogue.get(conn, code))
-    with db.transaction(conn):
-        if entry["agency"] and entry.get("agency_name"):
-            conn.execute("INSERT INTO agencies(code, name, short_name) VALUES (?,?,?) ON CONFLICT(code) DO NOTHING",
-                         (entry["agency"], entry["agency_name"], entry["agency_name"]))
-        if entry["sector"] and entry.get("sector_name"):
-            conn.execute("INSERT INTO sectors(code, name) VALUES (?,?) ON CONFLICT(code) DO UPDATE SET name = excluded.name",
-                         (entry["sector"], entry["sector_name"]))
-        agencies = {r[0] for r in conn.execute("SELECT code FROM agencies")}
-        sectors = {r[0] for r in conn.execute("SELECT code FROM sectors")}
-        try:
-            checked = seeding.check_procedure(entry, f"LayThuTuc {code}", agencies, sectors)
-        except seeding.SeedError as exc:
-            raise ApiError(502, f"Bản ghi quốc gia thiếu thông tin — the national record is incomplete: {exc}") from None
-        seeding.insert_procedure(conn, checked)
-        audit.record(conn, user.username, "procedure_pull", code, client_ip(request))
-    return {"procedure": catalogue.public_record(catalogue.get(conn, code), base_url(request))}
+def pull_procedure(body: PullBody, request: Request, user: User = Depends(api_role("admin")),
+                   conn: sqlite3.Connection = Depends(get_conn)):
+    found = pull.pull(conn, ctx_of(request), user, body.procedure_code, client_ip(request))
+    return {"procedure": catalogue.public_record(found, base_url(request))}
+
+
+@router.get("/access-stats", summary="Thống kê truy cập Cổng DVC — page views by day and page (admin)")
+def access_stats(days: int = Query(30, ge=1, le=366), user: User = Depends(api_role("admin")),
+                 conn: sqlite3.Connection = Depends(get_conn)):
+    return access.report(conn, days)
+
+
+@router.post("/surveys", status_code=201, summary="Tạo khảo sát, câu hỏi tham vấn — create a survey (admin)")
+def create_survey(body: SurveyBody, request: Request, user: User = Depends(api_role("admin")),
+                  conn: sqlite3.Connection = Depends(get_conn)):
+    return feedback.create_survey(conn, user.username, body.model_dump(), client_ip(request))
+
+
+@router.post("/surveys/{survey_id}/close", summary="Đóng khảo sát — close a survey (admin)")
+def close_survey(survey_id: int, request: Request, user: User = Depends(api_role("admin")),
+                 conn: sqlite3.Connection = Depends(get_conn)):
+    return feedback.close_survey(conn, user.username, survey_id, client_ip(request))
+
+
+@router.put("/procedures/{code}", summary="Cấu hình thủ tục: thời hạn, thời gian từng bước, phí, thành phần bắt buộc — "
+                                          "configure a procedure (admin)")
+def configure_procedure(code: str, request: Request, body: dict = Body(..., examples=[{
+        "processing_days": 10, "workflow_days": {"process": 6, "approve": 3, "return": 1},
+        "fees": [{"code": "LP", "amount": 200000}], "components": [{"code": "TK", "required": True}]}]),
+        user: User = Depends(api_role("admin")), conn: sqlite3.Connection = Depends(get_conn)):
+    found = catalogue_admin.update_procedure(conn, user, code, body, client_ip(request))
+    return {"procedure": catalogue.public_record(found, base_url(request)), "workflow_days": found.get("workflow_days", {})}
+
+
+@router.put("/agencies/{code}", summary="Sửa tên cơ quan trong danh mục dùng chung — rename an agency (admin)")
+def rename_agency(code: str, body: NameBody, request: Request, user: User = Depends(api_role("admin")),
+                  conn: sqlite3.Connection = Depends(get_conn)):
+    return catalogue_admin.update_agency(conn, user, code, body.model_dump(), client_ip(request))
+
+
+@router.put("/sectors/{code}", summary="Sửa tên lĩnh vực trong danh mục dùng chung — rename a sector (admin)")
+def rename_sector(code: str, body: NameBody, request: Request, user: User = Depends(api_role("admin")),
+                  conn: sqlite3.Connection = Depends(get_conn)):
+    return catalogue_admin.update_sector(conn, user, code, body.model_dump(), client_ip(request))
+
+
+@router.get("/users", summary="Danh sách tài khoản — accounts (admin)")
+def list_users(user: User = Depends(api_role("admin")), conn: sqlite3.Connection = Depends(get_conn)):
+    return {"items": users.list_users(conn)}
+
+
+@router.post("/users", status_code=201, summary="Tạo tài khoản cán bộ — create an officer account (admin)")
+def create_user(body: UserBody, request: Request, user: User = Depends(api_role("admin")),
+                conn: sqlite3.Connection = Depends(get_conn)):
+    return users.create(conn, user, body.model_dump(), client_ip(request))
+
+
+@router.post("/users/{username}/disable", summary="Khóa tài khoản — disable an account (admin)")
+def disable_user(username: str, request: Request, user: User = Depends(api_role("admin")),
+                 conn: sqlite3.Connection = Depends(get_conn)):
+    return users.set_disabled(conn, user, username, True, client_ip(request))
+
+
+@router.post("/users/{username}/enable", summary="Mở khóa tài khoản — enable an account (admin)")
+def enable_user(username: str, request: Request, user: User = Depends(api_role("admin")),
+                conn: sqlite3.Connection = Depends(get_conn)):
+    return users.set_disabled(conn, user, username, False, client_ip(request))

@@ -6,7 +6,7 @@ import sqlite3
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse
 
-from refportal import accounts, security
+from refportal import accounts, defects, security
 from refportal.accounts import User
 from refportal.api.models import LoginBody, RegisterBody
 from refportal.web import client_ip, ctx_of, get_conn, optional_api_user
@@ -16,6 +16,10 @@ router = APIRouter(prefix="/auth", tags=["Tài khoản — accounts"])
 
 def set_session_cookie(response, request: Request, token: str) -> None:
     settings = ctx_of(request).settings
+    if defects.on("weak-cookie"):  # DEFECT: no HttpOnly, no Secure, no SameSite
+        response.set_cookie(security.SESSION_COOKIE, token, max_age=int(settings.session_hours * 3600), httponly=False,
+                            secure=False, samesite=None, path="/")
+        return
     response.set_cookie(security.SESSION_COOKIE, token, max_age=int(settings.session_hours * 3600), httponly=True,
                         secure=settings.https, samesite="lax", path="/")
 

@@ -9,12 +9,13 @@ from datetime import date
 from fastapi import APIRouter, Body, Depends, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, Response
 
-from refportal import dossiers, status
+from refportal import apology, defects, dossiers, population, status
 from refportal.accounts import OFFICER_ROLES, User
-from refportal.api.models import IntakeBody, MessageBody, NoteBody, PaymentRequestBody, RateBody, ReasonBody
+from refportal.api.models import (ApologyBody, AssignBody, IntakeBody, MessageBody, NoteBody, PaymentRequestBody,
+                                  RateBody, ReasonBody, ReturnBody)
 from refportal.dossiers import Upload
 from refportal.errors import ApiError
-from refportal.web import api_role, api_user, base_url, client_ip, ctx_of, get_conn
+from refportal.web import api_role, api_user, base_url, client_ip, ctx_of, get_conn, optional_api_user
 
 router = APIRouter(tags=["Hồ sơ — dossiers"])
 OFFICERS = tuple(OFFICER_ROLES)
@@ -32,7 +33,7 @@ async def read_uploads(files: list[UploadFile], component_codes: str | None) -> 
 
 
 def step_answer(dossier) -> dict:
-    return {"code": dossier["code"], "status_label": status.label(dossier["status"])}
+    return {"code": dossier["code"], "status_label": dossiers.shown_label(dossier["status"])}
 
 
 def _parse_form_data(text: str) -> dict:
@@ -55,11 +56,15 @@ def _parse_day(value: str | None, name: str) -> str | None:
 @router.post("/dossiers", status_code=201, summary="Nộp hồ sơ trực tuyến — submit online (citizen, business)")
 async def submit(request: Request, procedure_code: str = Form(...), form_data: str = Form("{}"),
                  files: list[UploadFile] = File(default=[]), component_codes: str | None = Form(None),
-                 return_by_post: bool = Form(False), user: User = Depends(api_user),
-                 conn: sqlite3.Connection = Depends(get_conn)):
+                 return_by_post: bool = Form(False), reuse_attachment_ids: str | None = Form(None),
+                 user: User = Depends(api_user), conn: sqlite3.Connection = Depends(get_conn)):
     uploads = await read_uploads(files, component_codes)
+    try:
+        reuse = [int(x) for x in (reuse_attachment_ids or "").split(",") if x.strip()]
+    except ValueError:
+        raise ApiError(422, "reuse_attachment_ids: các số, cách nhau bởi dấu phẩy — comma-separated ids") from None
     dossier = dossiers.submit(conn, ctx_of(request), user, procedure_code.strip(), _parse_form_data(form_data),
-                              uploads, return_by_post, ip=client_ip(request))
+                              uploads, return_by_post, ip=client_ip(request), reuse_ids=reuse)
     return {"code": dossier["code"], "status_label": status.label(dossier["status"]),
             "submitted_at": dossier["submitted_at"], "appointment_date": dossier["appointment_date"]}
 
@@ -89,9 +94,33 @@ router.add_api_route("/dossiers/postal", _intake("post"), methods=["POST"], stat
 
 @router.get("/dossiers", summary="Sổ theo dõi hồ sơ — the dossier register (officers)")
 def register(date_from: str | None = None, date_to: str | None = None, overdue: bool | None = None,
+             status_label: str | None = None, channel: str | None = None,
              user: User = Depends(api_role(*OFFICERS)), conn: sqlite3.Connection = Depends(get_conn)):
+    code = None
+    if status_label:
+        code = status.code_of_label(status_label.strip())
+        if code is None:
+            raise ApiError(422, f"status_label: nhãn trạng thái không có; dùng một trong {', '.join(status.LABELS.values())}"
+                                " — unknown status label")
+    if channel and channel not in dossiers.CHANNEL_LABELS:
+        raise ApiError(422, "channel: counter | online | post")
     return {"items": dossiers.register_list(conn, _parse_day(date_from, "date_from"), _parse_day(date_to, "date_to"),
-                                            overdue)}
+                                            overdue, code, channel or None)}
+
+
+@router.get("/me/reusable-papers", summary="Giấy tờ đã được xác nhận, dùng lại được — my verified papers")
+def reusable_papers(user: User = Depends(api_user), conn: sqlite3.Connection = Depends(get_conn)):
+    return {"items": dossiers.reusable_papers(conn, user)}
+
+
+@router.get("/population/{id_number}", summary="Tra CSDL dân cư (bản mô phỏng) để điền sẵn — population record "
+                                                "for pre-filling (officers)")
+def population_record(id_number: str, request: Request, user: User = Depends(api_role(*OFFICERS)),
+                      conn: sqlite3.Connection = Depends(get_conn)):
+    found = population.lookup(conn, id_number, user.username, client_ip(request))
+    if found is None:
+        raise ApiError(404, "Không có trong CSDL dân cư — no such person")
+    return found
 
 
 @router.get("/me/dossiers", summary="Hồ sơ của tôi — my dossiers")
@@ -100,7 +129,9 @@ def my_dossiers(user: User = Depends(api_user), conn: sqlite3.Connection = Depen
 
 
 @router.get("/lookup/{code}", summary="Tra cứu công khai theo mã hồ sơ — public lookup (no personal data)")
-def lookup(code: str, conn: sqlite3.Connection = Depends(get_conn)):
+def lookup(code: str, conn: sqlite3.Connection = Depends(get_conn), user: User | None = Depends(optional_api_user)):
+    if defects.on("lookup-needs-login") and user is None:
+        raise ApiError(401, "Cần đăng nhập để tra cứu hồ sơ — login required")  # DEFECT: lookup needs a login
     found = dossiers.lookup(conn, code)
     if found is None:
         raise ApiError(404, "Không tìm thấy hồ sơ")
@@ -110,7 +141,7 @@ def lookup(code: str, conn: sqlite3.Connection = Depends(get_conn)):
 @router.get("/dossiers/{code}", summary="Chi tiết hồ sơ — dossier detail (owner or officers)")
 def detail(code: str, request: Request, user: User = Depends(api_user), conn: sqlite3.Connection = Depends(get_conn)):
     dossier = dossiers.readable(conn, user, code)
-    return dossiers.view(conn, ctx_of(request), dossier, base_url(request))
+    return dossiers.view(conn, ctx_of(request), dossier, base_url(request), viewer=user)
 
 
 def _json_step(step_name: str, model, summary: str, optional: bool = True):
@@ -121,7 +152,8 @@ def _json_step(step_name: str, model, summary: str, optional: bool = True):
              user: User = Depends(api_user), conn: sqlite3.Connection = Depends(get_conn)):
         values = body.model_dump() if body is not None else {}
         dossier = dossiers.take_step(conn, ctx_of(request), user, code, step_name, reason=values.get("reason"),
-                                     note=values.get("note"), amount=values.get("amount"), ip=client_ip(request))
+                                     note=values.get("note"), amount=values.get("amount"), ip=client_ip(request),
+                                     consignment=values.get("consignment"))
         answer = step_answer(dossier)
         if step_name == "return":
             answer["returned_at"] = dossier["returned_at"]
@@ -139,7 +171,8 @@ _json_step("request-supplement", ReasonBody, "Yêu cầu bổ sung (2/4 → 5) �
 _json_step("process", NoteBody, "Thụ lý, giải quyết (2 → 4) — process (specialist)")
 _json_step("request-payment", PaymentRequestBody, "Yêu cầu nghĩa vụ tài chính (→ 6) — request payment (specialist)")
 _json_step("approve", NoteBody, "Phê duyệt kết quả (4 → 9) — approve (leader)")
-_json_step("return", NoteBody, "Trả kết quả (9 → 10) — return the result (receiving officer)")
+_json_step("return", ReturnBody, "Trả kết quả (9 → 10) — return the result (receiving officer; consignment for "
+                                 "a return by post)")
 _json_step("withdraw", NoteBody, "Rút hồ sơ (→ 7) — withdraw (owner)")
 _json_step("stop", ReasonBody, "Dừng xử lý (→ 8) — stop (specialist)", optional=False)
 
@@ -187,6 +220,8 @@ def result(code: str, user: User = Depends(api_user), conn: sqlite3.Connection =
 @router.get("/dossiers/{code}/result.sig", summary="Chữ ký số tách rời của kết quả (CMS, DER) — detached signature")
 def result_signature(code: str, user: User = Depends(api_user), conn: sqlite3.Connection = Depends(get_conn)):
     row = dossiers.result_files(conn, dossiers.readable(conn, user, code))
+    if not row["signature"]:
+        raise ApiError(404, "Kết quả điện tử không có chữ ký số — the electronic result is not signed")
     return Response(row["signature"], media_type="application/pkcs7-signature",
                     headers={"content-disposition": f'attachment; filename="{row["file_name"]}.sig"'})
 
@@ -200,15 +235,52 @@ def attachment_file(code: str, attachment_id: int, user: User = Depends(api_user
 
 
 @router.get("/dossiers/{code}/forms/{number}", response_class=HTMLResponse,
-            summary="In biểu mẫu TT 01/2018 (Mẫu 01) — printable TT 01/2018 form (officers)")
-def print_form(code: str, number: int, request: Request, user: User = Depends(api_role(*OFFICERS)),
-               conn: sqlite3.Connection = Depends(get_conn)):
-    from refportal.pages.render import receipt_document  # the receipt page is the one template for Mẫu 01
+            summary="In biểu mẫu TT 01/2018 (Mẫu 01–06; Mẫu 06 với mã 'register') — printable TT 01/2018 form (officers)")
+def print_form(code: str, number: int, request: Request, date_from: str | None = None, date_to: str | None = None,
+               user: User = Depends(api_role(*OFFICERS)), conn: sqlite3.Connection = Depends(get_conn)):
+    from refportal.pages import forms  # pages import the templates: keep the API module light
 
-    dossier = dossiers.readable(conn, user, code)
-    if number != 1:
-        raise ApiError(404, f"Mẫu {number:02d} chưa được hỗ trợ (phần 2) — form {number} is not available yet")
-    return receipt_document(request, conn, dossier)
+    return forms.print_form(request, conn, user, code, number, date_from, date_to, ip=client_ip(request))
+
+
+@router.post("/dossiers/{code}/counter-payment", summary="Thu phí, lệ phí tại quầy (6 → 4/9) — fee paid at the counter "
+                                                         "(receiving officer)")
+def counter_payment(code: str, request: Request, user: User = Depends(api_user), conn: sqlite3.Connection = Depends(get_conn)):
+    dossier = dossiers.record_counter_payment(conn, ctx_of(request), user, code, ip=client_ip(request))
+    return step_answer(dossier)
+
+
+@router.get("/dossiers/{code}/fee-receipt", response_class=HTMLResponse,
+            summary="Biên lai thu phí, lệ phí của hồ sơ — the fee receipt (officers)")
+def fee_receipt(code: str, request: Request, user: User = Depends(api_role(*OFFICERS)),
+                conn: sqlite3.Connection = Depends(get_conn)):
+    from refportal.pages import forms
+
+    return forms.fee_receipt(request, conn, user, code)
+
+
+@router.post("/dossiers/{code}/assign", summary="Chuyển hồ sơ, phân công xử lý — transfer and assign (receiving "
+                                                "officer, leader)")
+def assign(code: str, body: AssignBody, request: Request, user: User = Depends(api_user),
+           conn: sqlite3.Connection = Depends(get_conn)):
+    dossier = dossiers.assign(conn, ctx_of(request), user, code, body.assignee, body.note, ip=client_ip(request))
+    return {**step_answer(dossier), "assignee": body.assignee.strip()}
+
+
+def apology_answer(row) -> dict:
+    return {"issued_at": row["issued_at"], "issued_by": row["issued_by"], "reason": row["reason"],
+            "old_appointment_date": row["old_appointment"], "new_appointment_date": row["new_appointment"]}
+
+
+@router.post("/dossiers/{code}/apology", status_code=201,
+             summary="Lập Phiếu xin lỗi và hẹn lại ngày trả (Mẫu 04) — apologise for an overdue dossier (officers)")
+def issue_apology(code: str, request: Request, body: ApologyBody = Body(None), user: User = Depends(api_user),
+                  conn: sqlite3.Connection = Depends(get_conn)):
+    body = body or ApologyBody()
+    new_date = _parse_day(body.new_appointment_date, "new_appointment_date")
+    row = apology.issue(conn, ctx_of(request), user, code, body.reason,
+                        date.fromisoformat(new_date) if new_date else None, ip=client_ip(request))
+    return {"code": code, **apology_answer(row)}
 
 
 def _quote(name: str) -> str:

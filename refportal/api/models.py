@@ -33,6 +33,51 @@ class PaymentRequestBody(BaseModel):
     note: str | None = Field(None, max_length=4000)
 
 
+class AssignBody(BaseModel):
+    assignee: str = Field(max_length=40, description="tên đăng nhập của chuyên viên, lãnh đạo — the specialist's user name")
+    note: str | None = Field(None, max_length=4000)
+
+
+class ApologyBody(BaseModel):
+    reason: str | None = Field(None, max_length=4000, description="lý do chậm trả — why the result is late")
+    new_appointment_date: str | None = Field(None, max_length=10, description="YYYY-MM-DD, sau ngày hẹn cũ — later "
+                                                                               "than the old appointment")
+
+
+class UserBody(BaseModel):
+    username: str = Field(max_length=40)
+    password: str = Field(max_length=200)
+    full_name: str = Field(max_length=200)
+    role: str = Field(pattern="^(receiving_officer|specialist|leader|admin)$")
+    agency_code: str | None = Field(None, max_length=20)
+    title: str | None = Field(None, max_length=200)
+    email: str | None = Field(None, max_length=200)
+    phone: str | None = Field(None, max_length=20)
+
+
+class ReturnBody(BaseModel):
+    note: str | None = Field(None, max_length=4000)
+    consignment: str | None = Field(None, max_length=40, description="mã vận đơn bưu chính khi trả qua bưu chính — "
+                                                                      "the postal consignment number")
+
+
+class SurveyQuestionBody(BaseModel):
+    type: str = Field(pattern="^(choice|text)$")
+    text: str = Field(max_length=500)
+    options: list[str] = []
+
+
+class SurveyBody(BaseModel):
+    title: str = Field(max_length=300)
+    description: str | None = Field(None, max_length=2000)
+    questions: list[SurveyQuestionBody]
+
+
+class NameBody(BaseModel):
+    name: str = Field(max_length=300)
+    short_name: str | None = Field(None, max_length=200)
+
+
 class RateBody(BaseModel):
     score: int = Field(ge=1, le=5)
     comment: str | None = Field(None, max_length=4000)

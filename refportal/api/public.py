@@ -7,7 +7,7 @@ from datetime import date
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse
 
-from refportal import dossiers, feedback, stats
+from refportal import defects, dossiers, feedback, stats
 from refportal.accounts import User
 from refportal.api.models import AnswerBody, FeedbackBody, SurveyAnswerBody
 from refportal.errors import ApiError
@@ -19,6 +19,8 @@ router = APIRouter()
 @router.post("/feedback", status_code=201, tags=["Phản ánh, kiến nghị — feedback"],
              summary="Gửi phản ánh, kiến nghị — submit feedback")
 def submit_feedback(body: FeedbackBody, request: Request, conn: sqlite3.Connection = Depends(get_conn)):
+    if defects.on("no-feedback-form"):
+        raise ApiError(404, "Không tìm thấy — not found")  # DEFECT: no feedback and petitions
     return {"tracking_code": feedback.submit(conn, body.model_dump(), client_ip(request))}
 
 
@@ -69,6 +71,12 @@ def _day(value: str | None, name: str) -> str | None:
 def statistics(date_from: str | None = None, date_to: str | None = None, agency: str | None = None,
                conn: sqlite3.Connection = Depends(get_conn)):
     return stats.statistics(conn, _day(date_from, "date_from"), _day(date_to, "date_to"), agency or None)
+
+
+@router.get("/statistics/ratings", tags=["Thống kê — statistics"],
+            summary="Đánh giá mức độ hài lòng theo cơ quan và cán bộ xử lý — ratings by agency and officer")
+def rating_statistics(conn: sqlite3.Connection = Depends(get_conn)):
+    return stats.ratings(conn)
 
 
 @router.post("/payment/callback", tags=["Thanh toán — payment"],

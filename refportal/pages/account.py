@@ -40,6 +40,8 @@ async def login_post(request: Request, conn: sqlite3.Connection = Depends(get_co
                       username=username)
     if next_url == "/" and user.role in ("citizen", "business"):
         next_url = "/ho-so-cua-toi"
+    elif next_url == "/":
+        next_url = "/mot-cua"  # officers land in the back office
     response = redirect(request, next_url)
     set_session_cookie(response, request, token)
     return response

@@ -7,7 +7,7 @@ import sqlite3
 from fastapi import APIRouter, Depends, Request
 from starlette.datastructures import UploadFile
 
-from refportal import catalogue, dossiers, status
+from refportal import catalogue, defects, dossiers, population, status
 from refportal.accounts import APPLICANT_ROLES, User
 from refportal.dossiers import Upload
 from refportal.errors import ApiError
@@ -51,8 +51,29 @@ def eform(code: str, request: Request, conn: sqlite3.Connection = Depends(get_co
         raise ApiError(403, "Chỉ tài khoản công dân, doanh nghiệp nộp hồ sơ trực tuyến — applicants only")
     if procedure["level"] < 3:
         raise ApiError(409, "Thủ tục mức độ 2 không nộp hồ sơ trực tuyến — a level-2 procedure takes no online dossier")
+    return render(request, "eform.html", p=procedure, prefill=_prefill(conn, user),
+                  reusable=_reusable(conn, user, procedure))
+
+
+def _prefill(conn, user: User) -> dict:
+    """What the e-form knows already: the account, then the population database for what the
+    account lacks (refportal's stand-in for CSDL quốc gia về dân cư, population.py)."""
     prefill = {form_key: getattr(user, account_key) or "" for form_key, account_key in dossiers.FORM_TO_APPLICANT.items()}
-    return render(request, "eform.html", p=procedure, prefill=prefill)
+    if user.id_number and not all(prefill[k] for k in ("ho_ten", "ngay_sinh", "dia_chi")):
+        person = population.lookup(conn, user.id_number) if population.ID_NUMBER.match(user.id_number) else None
+        if person:
+            prefill["ho_ten"] = prefill["ho_ten"] or person["full_name"]
+            prefill["ngay_sinh"] = prefill["ngay_sinh"] or (person["birth_date"] or "")
+            prefill["dia_chi"] = prefill["dia_chi"] or person["address"]
+    if defects.on("no-prefill"):
+        prefill = {form_key: "" for form_key in prefill}  # DEFECT: nothing known is filled in
+    return prefill
+
+
+def _reusable(conn, user: User, procedure: dict) -> dict[str, list[dict]]:
+    """Per component of the procedure: the applicant's papers already checked by the one-stop office."""
+    papers = dossiers.reusable_papers(conn, user)
+    return {c["code"]: [p for p in papers if p["component_code"] == c["code"]] for c in procedure["components"]}
 
 
 @router.post("/nop-ho-so/{code}")
@@ -65,16 +86,21 @@ async def eform_post(code: str, request: Request, conn: sqlite3.Connection = Dep
     if procedure is None:
         raise ApiError(404, "Không tìm thấy thủ tục — unknown procedure")
     uploads = await _form_uploads(form, [(f"file_{c['code']}", c["code"]) for c in procedure["components"]])
+    reuse = [int(str(form.get(f"reuse_{c['code']}"))) for c in procedure["components"]
+             if str(form.get(f"reuse_{c['code']}") or "").isdigit()]
     keys = (*dossiers.FORM_TO_APPLICANT, "trich_yeu", "ghi_chu")
     form_data = {k: str(form.get(k) or "").strip() for k in keys if str(form.get(k) or "").strip()}
     try:
         dossier = dossiers.submit(conn, ctx_of(request), user, code, form_data, uploads, bool(form.get("return_by_post")),
-                                  ip=client_ip(request))
+                                  ip=client_ip(request), reuse_ids=reuse)
     except ApiError as exc:
         if exc.status >= 500:
             raise
         prefill = {k: str(form.get(k) or "") for k in dossiers.FORM_TO_APPLICANT}
-        return render(request, "eform.html", status_code=exc.status, p=procedure, prefill=prefill, error=exc.message)
+        return render(request, "eform.html", status_code=exc.status, p=procedure, prefill=prefill, error=exc.message,
+                      reusable=_reusable(conn, user, procedure))
+    if defects.on("no-receipt"):
+        return redirect(request, f"/ho-so/{dossier['code']}")  # no receipt page to land on
     return redirect(request, f"/ho-so/{dossier['code']}/bien-nhan")
 
 
@@ -97,7 +123,7 @@ def my_dossiers(request: Request, conn: sqlite3.Connection = Depends(get_conn), 
 
 def _dossier_page(request: Request, conn, user: User, code: str, status_code: int = 200, **values):
     row = _own_dossier(conn, user, code)
-    view = dossiers.view(conn, ctx_of(request), row, base_url(request))
+    view = dossiers.view(conn, ctx_of(request), row, base_url(request), viewer=user)
     return render(request, "dossier.html", status_code=status_code, d=view, status=row["status"],
                   is_owner=row["owner_id"] == user.id, channel_label=dossiers.CHANNEL_LABELS[row["channel"]], **values)
 

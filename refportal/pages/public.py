@@ -8,8 +8,9 @@ from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import PlainTextResponse, Response
+from markupsafe import Markup
 
-from refportal import catalogue, dossiers, feedback, stats
+from refportal import catalogue, defects, dossiers, feedback, stats
 from refportal.accounts import User
 from refportal.errors import ApiError
 from refportal.pages.render import check_csrf, redirect, render
@@ -19,9 +20,18 @@ router = APIRouter(include_in_schema=False)
 PAGE_SIZE = 20
 
 
+def deep_navigation() -> bool:
+    """Defect procedure-deep: procedure pages only from home → catalogue → sector → level → procedure
+    (4 clicks): the home page lists no sectors, agencies or procedures, the catalogue without a
+    keyword lists sectors, a sector page lists its levels."""
+    return defects.on("procedure-deep")
+
+
 @router.get("/")
 def home(request: Request, conn: sqlite3.Connection = Depends(get_conn), user: User | None = Depends(page_user)):
     featured, _ = catalogue.search(conn, level=4, page_size=100)
+    if deep_navigation():
+        return render(request, "home.html", sectors=[], agencies=[], featured=[], deep=True)
     return render(request, "home.html", sectors=catalogue.sectors(conn), agencies=catalogue.agencies(conn),
                   featured=featured)
 
@@ -43,9 +53,17 @@ def catalogue_page(request: Request, q: str = "", agency: str = "", sector: str 
     def page_url(n: int) -> str:
         return "/thu-tuc?" + urlencode({"q": q, "agency": agency, "sector": sector, "level": level_n or "", "page": n})
 
+    sector_index = None
+    if deep_navigation() and not q.strip():
+        items, total, sector_index = [], 0, catalogue.sectors(conn)
+    echo = None
+    if q.strip():
+        echo = q.strip()[:200]
+        if defects.on("xss-search"):
+            echo = Markup(echo)  # DEFECT: the search words are put into the page without escaping
     return render(request, "catalogue.html", heading="Danh mục thủ tục hành chính", show_filters=True, items=items,
                   total=total, q=q, agency=agency, sector=sector, level=level_n, page=page_n,
-                  pages=max(1, math.ceil(total / PAGE_SIZE)), page_url=page_url,
+                  pages=max(1, math.ceil(total / PAGE_SIZE)), page_url=page_url, echo=echo, sector_index=sector_index,
                   agencies=catalogue.agencies(conn), sectors=catalogue.sectors(conn))
 
 
@@ -55,7 +73,7 @@ def procedure_page(code: str, request: Request, conn: sqlite3.Connection = Depen
     found = catalogue.get(conn, code)
     if found is None:
         raise ApiError(404, "Không tìm thấy thủ tục — unknown procedure")
-    return render(request, "procedure.html", p=found)
+    return render(request, "procedure.html", p=catalogue.published(found))
 
 
 @router.get("/thu-tuc/{code}/huong-dan")
@@ -64,7 +82,7 @@ def guide_page(code: str, request: Request, conn: sqlite3.Connection = Depends(g
     found = catalogue.get(conn, code)
     if found is None:
         raise ApiError(404, "Không tìm thấy thủ tục — unknown procedure")
-    return render(request, "guide.html", p=found)
+    return render(request, "guide.html", p=catalogue.published(found))
 
 
 @router.get("/co-quan/{code}")
@@ -84,7 +102,12 @@ def sector_page(code: str, request: Request, conn: sqlite3.Connection = Depends(
     found = catalogue.sector(conn, code)
     if found is None:
         raise ApiError(404, "Không tìm thấy lĩnh vực — unknown sector")
-    items, total = catalogue.search(conn, sector=code, page_size=200)
+    level = _int(request.query_params.get("muc-do"))
+    if deep_navigation() and level not in (2, 3, 4):
+        return render(request, "catalogue.html", heading=f"Thủ tục lĩnh vực {found['name']}",
+                      description=f"Mã lĩnh vực: {code}. Chọn mức độ dịch vụ công trực tuyến.", items=[], total=0,
+                      pages=1, level_index=[(n, f"/linh-vuc/{code}?muc-do={n}") for n in (2, 3, 4)])
+    items, total = catalogue.search(conn, sector=code, level=level if level in (2, 3, 4) else None, page_size=200)
     return render(request, "catalogue.html", heading=f"Thủ tục lĩnh vực {found['name']}",
                   description=f"Mã lĩnh vực: {code}", items=items, total=total, pages=1)
 
@@ -92,6 +115,8 @@ def sector_page(code: str, request: Request, conn: sqlite3.Connection = Depends(
 @router.get("/bieu-mau/{procedure_code}/{file_name}")
 def form_download(procedure_code: str, file_name: str, request: Request, conn: sqlite3.Connection = Depends(get_conn)):
     component = file_name.removesuffix(".docx")
+    if defects.on("forms-not-downloadable"):
+        raise ApiError(404, "Không tìm thấy biểu mẫu — unknown form")  # DEFECT: forms cannot be downloaded
     found = catalogue.form_file(conn, ctx_of(request).portal.portal_name, procedure_code, component)
     if found is None or not file_name.endswith(".docx"):
         raise ApiError(404, "Không tìm thấy biểu mẫu — unknown form")
@@ -104,6 +129,10 @@ def form_download(procedure_code: str, file_name: str, request: Request, conn: s
 @router.get("/tra-cuu")
 def lookup_page(request: Request, ma: str = "", conn: sqlite3.Connection = Depends(get_conn),
                 user: User | None = Depends(page_user)):
+    if defects.on("lookup-needs-login") and user is None:
+        from refportal.pages.dossier_pages import LoginRequired
+
+        raise LoginRequired(request.url.path + (f"?{request.url.query}" if request.url.query else ""))  # DEFECT
     code = ma.strip()[:60]
     found = dossiers.lookup(conn, code) if code else None
     return render(request, "lookup.html", code=code, found=found, status_code=404 if code and not found else 200)
@@ -111,7 +140,9 @@ def lookup_page(request: Request, ma: str = "", conn: sqlite3.Connection = Depen
 
 @router.get("/phan-anh")
 def feedback_page(request: Request, conn: sqlite3.Connection = Depends(get_conn), user: User | None = Depends(page_user)):
-    return render(request, "feedback.html", form={}, published=feedback.published(conn))
+    # DEFECT no-feedback-form: the page stays (links keep working) but offers no form
+    return render(request, "feedback.html", form={}, published=feedback.published(conn),
+                  closed=defects.on("no-feedback-form"))
 
 
 @router.post("/phan-anh")
@@ -119,6 +150,8 @@ async def feedback_post(request: Request, conn: sqlite3.Connection = Depends(get
                         user: User | None = Depends(page_user)):
     form = await request.form()
     check_csrf(request, form)
+    if defects.on("no-feedback-form"):
+        raise ApiError(404, "Không tìm thấy — not found")
     data = {k: str(form.get(k) or "") for k in ("title", "content", "name", "email")}
     try:
         code = feedback.submit(conn, data, client_ip(request))
@@ -179,9 +212,11 @@ def stats_page(request: Request, date_from: str = "", date_to: str = "", agency:
 
 @router.get("/en")
 def english_page(request: Request, conn: sqlite3.Connection = Depends(get_conn), user: User | None = Depends(page_user)):
+    if defects.on("english-missing"):
+        raise ApiError(404, "Không tìm thấy trang — not found")  # DEFECT: no English page (links hidden in base.html)
     _, count = catalogue.search(conn, page_size=1)
     foreign = [p for p in catalogue.search(conn, q="nuoc ngoai", page_size=10)[0]]
-    return render(request, "en.html", lang="en", count=count, foreign=foreign)
+    return render(request, "en.html", lang="en", count=count, foreign=[] if deep_navigation() else foreign)
 
 
 @router.get("/robots.txt")
@@ -195,7 +230,9 @@ def robots(request: Request):
 def sitemap(request: Request, conn: sqlite3.Connection = Depends(get_conn)):
     url = base_url(request)
     items, _ = catalogue.search(conn, page_size=200)
-    pages = ["/", "/thu-tuc", "/tra-cuu", "/phan-anh", "/khao-sat", "/thong-ke", "/en"]
+    pages = ["/", "/thu-tuc", "/tra-cuu", "/phan-anh", "/khao-sat", "/thong-ke"]
+    if not defects.on("english-missing"):
+        pages.append("/en")
     pages += [catalogue.procedure_path(p["code"]) for p in items]
     body = "".join(f"<url><loc>{url}{p}</loc></url>" for p in pages)
     return Response('<?xml version="1.0" encoding="UTF-8"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'

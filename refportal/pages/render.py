@@ -1,7 +1,9 @@
 """Rendering pages: the Jinja2 environment, the values every page needs, the CSRF token of a form."""
 from __future__ import annotations
 
+import html as html_text
 import json
+import re
 import secrets
 import sqlite3
 from pathlib import Path
@@ -10,7 +12,7 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
-from refportal import catalogue, clock, security, status
+from refportal import catalogue, clock, defects, dossiers, security, status
 from refportal.errors import ApiError
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
@@ -33,7 +35,9 @@ def _money(value) -> str:
 env = Environment(loader=FileSystemLoader(str(TEMPLATES)), autoescape=select_autoescape(["html"]),
                   trim_blocks=True, lstrip_blocks=True)
 env.filters.update(vn_date=_vn_date, vn_time=_vn_time, money=_money)
-env.globals.update(LEVEL_LABELS=catalogue.LEVEL_LABELS, MODE_LABELS=catalogue.MODE_LABELS, STATUS_LABELS=status.LABELS)
+# templates ask defect("<name>") where a defect changes what a page shows (refportal/defects.yaml)
+env.globals.update(LEVEL_LABELS=catalogue.LEVEL_LABELS, MODE_LABELS=catalogue.MODE_LABELS, STATUS_LABELS=status.LABELS,
+                   CHANNEL_LABELS=dossiers.CHANNEL_LABELS, defect=defects.on)
 
 
 def csrf_token(request: Request) -> str:
@@ -54,11 +58,27 @@ def _finish(request: Request, response):
     return response
 
 
+def _shown_names(ctx, html: str) -> str:
+    """Procedure names as catalogue.shown_name shows them (the defects catalogue-mismatch and
+    nfd-text), replaced in the page, longest name first so a name inside another is left alone."""
+    conn = ctx.connect()
+    try:
+        names = sorted(catalogue.all_names(conn), key=len, reverse=True)
+    finally:
+        conn.close()
+    shown = {html_text.escape(n, quote=False): html_text.escape(catalogue.shown_name(n), quote=False) for n in names}
+    pattern = re.compile("|".join(re.escape(n) for n in shown))
+    return pattern.sub(lambda m: shown[m.group(0)], html)
+
+
 def render(request: Request, template: str, status_code: int = 200, **values) -> HTMLResponse:
     ctx = request.app.state.ctx
     html = env.get_template(template).render(
         request=request, portal=ctx.portal, user=getattr(request.state, "user", None),
-        csrf_token=csrf_token(request), path=request.url.path, **values)
+        csrf_token=csrf_token(request), path=request.url.path, now_day=clock.now().strftime("%d tháng %m năm %Y"),
+        **values)
+    if catalogue.names_altered():
+        html = _shown_names(ctx, html)
     return _finish(request, HTMLResponse(html, status_code=status_code))
 
 
@@ -83,6 +103,8 @@ def render_error(request: Request, status_code: int, message: str) -> HTMLRespon
 
 def receipt_document(request: Request, conn: sqlite3.Connection, dossier: sqlite3.Row) -> HTMLResponse:
     """Giấy tiếp nhận hồ sơ và hẹn trả kết quả (Mẫu 01, TT 01/2018), printable."""
+    if defects.on("no-receipt"):
+        raise ApiError(404, "Không tìm thấy trang hoặc dữ liệu yêu cầu — not found")  # DEFECT: no receipt slip
     procedure = catalogue.get(conn, dossier["procedure_code"])
     receiver = conn.execute("SELECT full_name FROM history WHERE dossier_id = ? AND status = 2 ORDER BY id LIMIT 1",
                             (dossier["id"],)).fetchone()
@@ -90,6 +112,6 @@ def receipt_document(request: Request, conn: sqlite3.Connection, dossier: sqlite
                                "ORDER BY id", (dossier["id"],)).fetchall()
     components = {c["code"]: c["name"] for c in procedure["components"]}
     return render(request, "receipt.html", dossier=dossier, procedure=procedure,
-                  applicant=json.loads(dossier["applicant"]), status_label=status.label(dossier["status"]),
+                  applicant=json.loads(dossier["applicant"]), status_label=dossiers.shown_label(dossier["status"]),
                   receiver=receiver["full_name"] if receiver else None,
                   papers=[(components.get(a["component_code"], a["component_code"]), a["name"]) for a in attachments])

@@ -1,12 +1,15 @@
 """Fixtures of refportal's tests: one refportal process for the session, over HTTPS, wired to a
-stub national portal, payment platform, SMS gateway and SMTP sink (stub_services.py)."""
+stub national portal, payment platform, SMS gateway and SMTP sink (stub_services.py), started with
+--test-control so tests can switch defects and move the clock (always back in a finally)."""
 from __future__ import annotations
 
 import json
 import re
 import sys
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -23,6 +26,7 @@ CODE_RE = re.compile(r"^(\d{3}\.\d{2}\.\d{2}\.[A-Z]\d{2})-(\d{6})-(\d{4})$")
 LEVEL4_WITH_FEE = "1.001233.000.00.00.H29"   # Cấp Phiếu lý lịch tư pháp…, Sở Tư pháp, 200 000 đ
 LEVEL3 = "1.009972.000.00.00.H29"            # Cấp giấy phép xây dựng mới…, Sở Xây dựng
 LEVEL2 = "2.000528.000.00.00.H29"
+ONE_DAY = "1.005092.000.00.00.H29"           # Cấp bản sao văn bằng… từ sổ gốc: level 4, 1 working day, Sở GD&ĐT
 
 
 @dataclass
@@ -50,6 +54,37 @@ class Portal:
         assert answer.status_code == 200, answer.text
         return answer.json()["token"]
 
+    def cookie_session(self, username: str) -> requests.Session:
+        """A session logged in the way a browser is: by the session cookie, no bearer token."""
+        s = self.session()
+        answer = s.post(self.url + "/api/auth/login", json={"username": username,
+                                                            "password": ACCOUNTS[username]["password"]}, timeout=15)
+        assert answer.status_code == 200 and s.cookies.get("rp_session"), answer.text
+        return s
+
+    def control(self, path: str, body: dict) -> dict:
+        answer = self.session().post(self.url + "/_test/" + path, json=body, timeout=15)
+        assert answer.status_code == 200, answer.text
+        return answer.json()
+
+    @contextmanager
+    def defect(self, *names: str):
+        """These defects on for the block, then every defect off again."""
+        assert self.control("defects", {"set": list(names)})["on"] == sorted(names)
+        try:
+            yield
+        finally:
+            self.control("defects", {"set": []})
+
+    @contextmanager
+    def clock(self, days: float):
+        """refportal's clock moved by `days` for the block, then back."""
+        self.control("clock", {"offset_days": days})
+        try:
+            yield
+        finally:
+            self.control("clock", {"offset_days": 0})
+
 
 class Api:
     """One logged-in account talking to the API."""
@@ -63,6 +98,9 @@ class Api:
 
     def post(self, path: str, **kw) -> requests.Response:
         return self.http.post(self.portal.url + path, timeout=15, **kw)
+
+    def put(self, path: str, **kw) -> requests.Response:
+        return self.http.put(self.portal.url + path, timeout=15, **kw)
 
     def step(self, code: str, step: str, expect: int = 200, **body) -> dict:
         answer = self.post(f"/api/dossiers/{code}/{step}", json=body or None)
@@ -97,7 +135,9 @@ def portal(stub, tmp_path_factory) -> Portal:
     process = start_ready_process("refportal", [
         sys.executable, "-m", "refportal", "--port", "0", "--state-dir", str(state), "--db", str(state / "db.sqlite3"),
         "--national-portal", stub.url, "--smtp", f"127.0.0.1:{stub.smtp_port}", "--sms-gateway", stub.url + "/sms",
-        "--sync-retry-s", "0.5", "--lockout-minutes", "1", "--log-level", "warning"], cwd=str(REPO), timeout=30)
+        "--postal-gateway", stub.url + "/postal",
+        "--sync-retry-s", "0.5", "--lockout-minutes", "1", "--log-level", "warning", "--test-control"],
+        cwd=str(REPO), timeout=30)
     ready = process.ready
     stub.ca_file = ready["ca_file"]
     yield Portal(ready["url"], ready["ca_file"], ready, process, stub)
@@ -133,6 +173,12 @@ def leader(portal) -> Api:
 @pytest.fixture(scope="session")
 def admin(portal) -> Api:
     return Api(portal, "quantri1")
+
+
+def days_past(appointment: str, extra: float = 1.5) -> float:
+    """A clock offset (days) that puts refportal's now `extra` days after an appointment date."""
+    due = datetime.fromisoformat(appointment)
+    return (due - datetime.now(due.tzinfo)).total_seconds() / 86400 + extra
 
 
 def wait_sync_idle(admin: Api, timeout: float = 15.0) -> dict:

@@ -175,6 +175,10 @@ class NationalStub:
                     self._send(200, stub._integration(body))
                 elif path == "/payment/api":
                     self._send(200, stub._payment(body))
+                elif path == "/postal/orders":
+                    answer = {"consignment": "EB" + str(len(stub.records(kind="postal")) + 100000001) + "VN"}
+                    stub.record("postal", "orders", body, answer)
+                    self._send(200, answer)
                 elif path == "/sms/send":
                     answer = {"status": "ok", "id": secrets.token_hex(4)}
                     stub.record("sms", "send", body, answer)

@@ -125,10 +125,34 @@ def test_seed_tables_are_checked_with_file_and_field():
                           ({"agency": "000.00.99.H29"}, "procedures[0].agency"),
                           ({"processing_days": 0}, "procedures[0].processing_days"),
                           ({"components": [{"code": "TK", "name": "Tờ khai"}]}, "procedures[0].components"),
-                          ({"fees": [{"code": "LP", "name": "x", "amount": -1}]}, "procedures[0].fees[0].amount")):
+                          ({"fees": [{"code": "LP", "name": "x", "amount": -1}]}, "procedures[0].fees[0].amount"),
+                          ({"components": [{"code": "TK", "name": "Đơn đề nghị", "chứng chỉ": None, "form": "Mẫu"}]},
+                           "procedures[0].components[0]"),
+                          ({"fees": [{"code": "LP", "name": "Lệ phí (miễn cho cơ quan", "tổ chức)": None, "amount": 0}]},
+                           "procedures[0].fees[0]")):
         try:
             seeding.check_procedure({**good, **change}, "procedures[0]", {"000.00.10.H29"}, {"H29-HT"})
         except seeding.SeedError as exc:
             assert field in str(exc) and "—" in str(exc)
         else:
             raise AssertionError(f"{change} accepted")
+
+
+def test_backup_of_the_running_database_verifies_and_restores(portal, tmp_path):
+    from refportal import backup
+
+    made = subprocess.run([sys.executable, "-m", "refportal.backup", "--db", portal.ready["db"], "--out",
+                           str(tmp_path)], capture_output=True, text=True, timeout=60, cwd=str(REPO))
+    assert made.returncode == 0, made.stderr
+    report = json.loads(made.stdout)
+    assert report["dossiers"] >= 1 and report["users"] >= 9 and len(report["sha256"]) == 64
+    restored = tmp_path / "restored.sqlite3"
+    restored.write_bytes(Path(report["file"]).read_bytes())
+    assert backup.verify(restored)["dossiers"] == report["dossiers"]
+    broken = tmp_path / "broken.sqlite3"
+    broken.write_bytes(b"khong phai sqlite" * 100)
+    bad = subprocess.run([sys.executable, "-m", "refportal.backup", "--verify", str(broken)], capture_output=True,
+                         text=True, timeout=60, cwd=str(REPO))
+    assert bad.returncode == 1 and "broken.sqlite3" in bad.stderr
+    assert subprocess.run([sys.executable, "-m", "refportal.backup"], capture_output=True, timeout=60,
+                          cwd=str(REPO)).returncode == 2
