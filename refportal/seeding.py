@@ -63,6 +63,13 @@ def _need(entry: dict, field: str, where: str, kind=str, pattern: re.Pattern | N
     return value
 
 
+def _no_unknown_keys(entry: dict, known: set[str], where: str) -> None:
+    unknown = set(entry) - known
+    if unknown:
+        # an unquoted comma in a YAML flow mapping ({name: Thi đua, khen thưởng}) makes a stray key
+        raise SeedError(f"{where}: khóa lạ {sorted(unknown)} — unknown keys; quote a name that contains a comma")
+
+
 def check_procedure(entry: dict, where: str, agencies: set[str], sectors: set[str]) -> dict:
     """Validate one procedure entry (also used for procedures pulled from the national portal)."""
     _need(entry, "code", where, pattern=codes.PROCEDURE_CODE,
@@ -199,9 +206,11 @@ def load_catalogue() -> tuple[dict, list[dict], list[dict], list[dict]]:
     for i, a in enumerate(agencies):
         _need(a, "code", f"{where_a}: agencies[{i}]", pattern=codes.AGENCY_CODE, hint="use the QCVN 102 form 000.00.10.H29")
         _need(a, "name", f"{where_a}: agencies[{i}]")
+        _no_unknown_keys(a, {"code", "name", "short_name", "parent"}, f"{where_a}: agencies[{i}]")
     for i, s in enumerate(sectors):
         _need(s, "code", f"{where_a}: sectors[{i}]", pattern=SECTOR_CODE, hint="use the TT 01/2018 form H29-HT")
         _need(s, "name", f"{where_a}: sectors[{i}]")
+        _no_unknown_keys(s, {"code", "name"}, f"{where_a}: sectors[{i}]")
     agency_codes = {a["code"] for a in agencies}
     sector_codes = {s["code"] for s in sectors}
     raw = _load("procedures.yaml").get("procedures") or []
