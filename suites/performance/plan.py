@@ -180,14 +180,21 @@ def _login_plan(profile, settings: LoadSettings) -> dict | None:
 
 def build_plan(profile, settings: LoadSettings, samples: dict, run_id: str, submission: dict | None = None) -> dict:
     """The plan the locustfile runs. `samples`: procedure_codes, search_keywords, lookup_codes."""
-    requests_of = {
-        "list_procedures": [render_request(profile, "list_procedures")],
-        "get_procedure": [render_request(profile, "get_procedure", procedure_code=c) for c in samples["procedure_codes"]],
-        "search_procedures": [render_request(profile, "search_procedures", keyword=k) for k in samples["search_keywords"]],
-        "lookup_dossier": [render_request(profile, "lookup_dossier", dossier_code=c) for c in samples["lookup_codes"]],
+    variants = {
+        "list_procedures": [{}],
+        "get_procedure": [{"procedure_code": c} for c in samples["procedure_codes"]],
+        "search_procedures": [{"keyword": k} for k in samples["search_keywords"]],
+        "lookup_dossier": [{"dossier_code": c} for c in samples["lookup_codes"]],
     }
+    # only what the profile maps is sent; an operation it does not map is simply not in the mix
+    requests_of = {op: [render_request(profile, op, **inputs) for inputs in variants[op]]
+                   for op in variants if op in profile.operations}
     public_mix = [{"operation": op, "weight": weight, "requests": requests_of[op]}
-                  for op, weight in PUBLIC_MIX if op in profile.operations and requests_of[op]]
+                  for op, weight in PUBLIC_MIX if requests_of.get(op)]
+    if not public_mix:
+        raise ConfigurationError(
+            "the profile maps none of the load test's operations (list_procedures, get_procedure, "
+            "search_procedures, lookup_dossier) — hồ sơ mục tiêu chưa khai báo thao tác nào để kiểm thử tải")
     citizen = None
     login = _login_plan(profile, settings)
     if login is not None:

