@@ -59,6 +59,8 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--workers", metavar="N", type=int, help="run scenarios in N parallel workers")
     run.add_argument("--history", metavar="DIR", type=Path, help="keep results here for trends and `dokiem diff`")
     run.add_argument("--criteria-dir", type=Path, help="criteria folder (default: the repository's criteria/)")
+    run.add_argument("--no-allure-report", action="store_true",
+                     help="write allure-results but skip building the Allure HTML report (quicker re-runs)")
 
     profile = commands.add_parser("profile", help="check a target profile")
     profile_commands = profile.add_subparsers(dest="profile_command", metavar="SUBCOMMAND")

@@ -27,6 +27,8 @@ def pytest_addoption(parser):
     group.addoption("--out", metavar="DIR", help="output folder (default reports/<timestamp>)")
     group.addoption("--history", metavar="DIR", help="keep each run's results here for trends and diffs")
     group.addoption("--criteria-dir", metavar="DIR", help="criteria folder (default: the repository's criteria/)")
+    group.addoption("--no-allure-report", action="store_true",
+                    help="write allure-results but do not build the Allure HTML report (quicker re-runs)")
 
 
 def is_active(config) -> bool:

@@ -24,6 +24,8 @@ def pytest_arguments(args) -> list[str]:
         value = getattr(args, option, None)
         if value:
             argv += [f"--{option.replace('_', '-')}", str(value)]
+    if getattr(args, "no_allure_report", False):
+        argv.append("--no-allure-report")
     if args.workers and args.workers > 1:
         argv += ["-n", str(args.workers), "--dist", "loadgroup"]
     return argv

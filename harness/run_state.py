@@ -348,7 +348,8 @@ class RunState:
             attestations=self.attestations)
         history = self.config.getoption("history")
         warnings = report.write_run(self.staging, record, self.redactor,
-                                    history_dir=Path(history) if history else None)
+                                    history_dir=Path(history) if history else None,
+                                    build_allure=not self.config.getoption("no_allure_report"))
         report.finalize(self.staging, self.out_dir)
         self._summary = [f"[dokiem] cảnh báo (warning): {w}" for w in warnings] + scorecard_summary(
             scorecard, self.out_dir, self.demo)

@@ -135,7 +135,7 @@ def _keep_raw_results(staging: Path, raw_dir: Path | None, redactor: Redactor) -
 
 
 def write_run(staging_dir: Path, record: RunRecord, redactor: Redactor,
-              history_dir: Path | None = None) -> list[str]:
+              history_dir: Path | None = None, build_allure: bool = True) -> list[str]:
     """Write compliance.json, compliance.html, tables, Allure results and report into staging_dir.
 
     Returns warnings to print (Allure not built, a file that could not be redacted). Raises
@@ -156,7 +156,11 @@ def write_run(staging_dir: Path, record: RunRecord, redactor: Redactor,
     warnings += _keep_raw_results(staging, record.allure_raw_dir, redactor)
     warnings += allure.write_results(doc, staging / "allure-results", staging, redactor)
     name = f"dokiem {doc['edition']['id']} — {doc['target']['system']} {doc['target']['version']}"
-    problem = allure.build_report(staging / "allure-results", staging / "allure-report", name, history_dir)
+    if build_allure:
+        problem = allure.build_report(staging / "allure-results", staging / "allure-report", name, history_dir)
+    else:
+        problem = ("allure-report chưa dựng (--no-allure-report) — not built on request: "
+                   + allure.HOW_TO_BUILD.format(results="allure-results", report="allure-report"))
     if problem:
         warnings.append(problem)
 
