@@ -1,0 +1,263 @@
+"""The defect matrix: dokiem against refportal with each of its switchable defects on.
+
+For every defect of refportal/defects.yaml, a run with the defect switched on (through refportal's
+test-control endpoint) must make every `must_fail` criterion FAIL and change no criterion outside
+`must_fail` and `may_change`, compared with a clean baseline run. To stay affordable:
+- one clean baseline over the whole edition; each defect run re-runs only the affected
+  scenarios (the scenarios of the defect's checks) with `--only`, and compares every criterion
+  those scenarios judge;
+- each lane (a simulator + refportal instances) runs its defects one after another; lanes run in
+  parallel threads; refportal is restarted on a fresh database for every run (about a second),
+  so no run inherits state from another (a locked account, an apology already sent);
+- runs skip the Allure HTML build, and the profile lowers the waits (only stricter, DESIGN §5).
+"""
+from __future__ import annotations
+
+import json
+import os
+import queue
+import shutil
+import subprocess
+import sys
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import requests
+import yaml
+
+from harness import catalog
+from harness.nps.process import start_simulator
+from harness.procs import start_ready_process
+from harness.run_state import demo_password
+
+REPO = Path(__file__).resolve().parent.parent.parent
+DEFECTS_FILE = REPO / "refportal" / "defects.yaml"
+PROFILE = REPO / "profiles" / "refportal.yaml"
+# waits lowered for the matrix: a conforming refportal answers within a second or two; a defect
+# that withholds an answer costs the wait, so these bound the matrix's time
+LOWERED = {"packets.sync_delay_s": 15, "packets.retry_wait_s": 20, "notify.wait_s": 10,
+           "stats.refresh_wait_s": 10, "perf.duration_s": 10}
+RUN_TIMEOUT_S = 900
+
+
+@dataclass
+class Defect:
+    name: str
+    description: str
+    checks: list[str]
+    must_fail: list[str]
+    may_change: list[str]
+
+
+def load_defects() -> list[Defect]:
+    data = yaml.safe_load(DEFECTS_FILE.read_text(encoding="utf-8"))
+    return [Defect(d["name"], d["description"], list(d.get("checks") or []), list(d.get("must_fail") or []),
+                   [m["criterion"] for m in d.get("may_change") or []]) for d in data["defects"]]
+
+
+def affected_criteria(defect: Defect, edition: catalog.Edition, checks: catalog.CheckCatalog) -> list[str]:
+    """must_fail ∪ may_change ∪ every criterion judged wholly by the scenarios the defect's checks use.
+
+    A criterion that also has checks in other scenarios is left out (unless declared): re-running
+    it would drive those other scenarios too, and the matrix would cost a full run per defect.
+    """
+    scenarios = {checks.checks[c].scenario for c in defect.checks if c in checks.checks}
+    judged = {crit["id"] for crit in edition.criteria
+              if crit["checks"] and all(c in checks.checks and checks.checks[c].scenario in scenarios
+                                        for c in crit["checks"])}
+    # and the criteria naming the defect's own checks, informative ones too: their checks are judged
+    # (an informative criterion is never scored, but its check must still fail)
+    naming = {crit["id"] for crit in edition.criteria if set(crit["checks"]) & set(defect.checks)}
+    wanted = judged | naming | set(defect.must_fail) | set(defect.may_change)
+    return [crit["id"] for crit in edition.criteria if crit["id"] in wanted]
+
+
+@dataclass
+class Row:
+    defect: str
+    must_fail: list[str]
+    not_failing: dict[str, str] = field(default_factory=dict)    # criterion (or check) -> what it got
+    unexpected: dict[str, str] = field(default_factory=dict)     # criterion -> "BASE → NOW"
+    rerun: int = 0
+    seconds: float = 0.0
+    error: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return not (self.not_failing or self.unexpected or self.error)
+
+
+class Lane:
+    """A simulator and, per run, a fresh refportal with test-control on."""
+
+    def __init__(self, number: int, work: Path):
+        self.number = number
+        self.work = work / f"lane-{number}"
+        self.state = self.work / "refportal-state"  # the CA stays across restarts; the simulator trusts it
+        self.state.mkdir(parents=True, exist_ok=True)
+        self.passwords = {}
+        self.env = {}
+        self.simulator = start_simulator(f"matrix-lane-{number}", REPO / "criteria" / "cv255-2018",
+                                         callback_ca=self.state / "ca.pem")
+        self.nps_url = self.simulator.ready["url"]
+        self.smtp = f"{self.simulator.ready['smtp_host']}:{self.simulator.ready['smtp_port']}"
+        self.runs = 0
+
+    def close(self) -> None:
+        self.simulator.stop()
+
+    def _passwords(self, profile_data: dict) -> None:
+        if self.passwords:
+            return
+        for rows in profile_data["accounts"].values():
+            for row in rows:
+                value = demo_password()
+                self.passwords[row["username"]] = value
+                self.env[row["password_env"]] = value
+
+    def run(self, label: str, defect: str | None, only: list[str] | None) -> dict:
+        """One dokiem run against a fresh refportal (with `defect` on); returns compliance.json."""
+        self.runs += 1
+        profile_data = yaml.safe_load(PROFILE.read_text(encoding="utf-8"))
+        self._passwords(profile_data)
+        portal = start_ready_process(
+            "refportal", [sys.executable, "-m", "refportal", "--host", "127.0.0.1", "--port", "0",
+                          "--state-dir", str(self.state), "--db", str(self.work / f"run-{self.runs}.sqlite3"),
+                          "--national-portal", self.nps_url, "--smtp", self.smtp,
+                          "--sms-gateway", self.nps_url + "/sms", "--test-control", "--sync-retry-s", "1",
+                          "--lockout-minutes", "0.2"],
+            timeout=60, env={"REFPORTAL_PASSWORDS": json.dumps(self.passwords)}, cwd=str(REPO))
+        try:
+            url, ca_file = portal.ready["url"], portal.ready["ca_file"]
+            if defect:
+                answer = requests.post(f"{url}/_test/defects", json={"set": [defect]}, verify=ca_file, timeout=10)
+                answer.raise_for_status()
+                assert answer.json()["on"] == [defect], answer.text
+            profile_data["base_urls"] = {"portal": url}
+            profile_data["tls"] = {"ca_file": ca_file}
+            profile_data["simulator"] = {"url": self.nps_url}
+            profile_data["parameters"] = {**(profile_data.get("parameters") or {}), **LOWERED}
+            profile_path = self.work / f"profile-{self.runs}.yaml"
+            profile_path.write_text(yaml.safe_dump(profile_data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+            out = self.work / f"out-{label}"
+            shutil.rmtree(out, ignore_errors=True)
+            argv = [sys.executable, "-m", "harness.cli", "run", "--target", str(profile_path), "--out", str(out),
+                    "--no-allure-report"]
+            if only:
+                argv += ["--only", ",".join(only)]
+            env = {k: v for k, v in os.environ.items() if not k.startswith("DOKIEM_")}
+            env.update(self.env)
+            proc = subprocess.run(argv, cwd=REPO, env=env, capture_output=True, text=True, timeout=RUN_TIMEOUT_S)
+            result = out / "compliance.json"
+            if not result.is_file():
+                raise RuntimeError(f"run {label} wrote no compliance.json (exit {proc.returncode}):\n"
+                                   f"{proc.stdout[-2000:]}\n{proc.stderr[-2000:]}")
+            return json.loads(result.read_text(encoding="utf-8"))
+        finally:
+            portal.stop()
+
+
+def verdicts(doc: dict) -> dict[str, str]:
+    return {c["id"]: c["verdict"] for c in doc["criteria"]}
+
+
+def check_outcomes(doc: dict) -> dict[str, str]:
+    return {check["id"]: check["outcome"] for c in doc["criteria"] for check in c["checks"]}
+
+
+def judge(defect: Defect, baseline: dict[str, str], doc: dict, rerun: list[str]) -> Row:
+    found = verdicts(doc)
+    row = Row(defect.name, defect.must_fail, rerun=len(rerun))
+    for criterion in defect.must_fail:
+        if found.get(criterion) != "FAIL":
+            row.not_failing[criterion] = found.get(criterion, "missing")
+    outcomes = check_outcomes(doc)
+    for check in defect.checks:  # each check the defect exists to prove fails, not errs
+        if outcomes.get(check) != "failed":
+            row.not_failing[check] = outcomes.get(check, "not run")
+    allowed = set(defect.must_fail) | set(defect.may_change)
+    for criterion in rerun:
+        if criterion not in allowed and found.get(criterion) != baseline.get(criterion):
+            row.unexpected[criterion] = f"{baseline.get(criterion)} → {found.get(criterion)}"
+    return row
+
+
+def run_matrix(work: Path, lanes: int = 2, only_defects: list[str] | None = None) -> tuple[dict, list[Row]]:
+    """Baseline plus every defect; returns (baseline verdicts, rows in defects.yaml order)."""
+    checks = catalog.load_checks(REPO / "criteria")
+    edition = catalog.load_edition(REPO / "criteria", None, checks)
+    defects = [d for d in load_defects() if not only_defects or d.name in only_defects]
+    pool = [Lane(n, work) for n in range(max(1, lanes))]
+    try:
+        baseline = verdicts(pool[0].run("baseline", None, None))
+        todo: queue.Queue = queue.Queue()
+        for defect in defects:
+            todo.put(defect)
+        rows: dict[str, Row] = {}
+
+        def work_lane(lane: Lane) -> None:
+            while True:
+                try:
+                    defect = todo.get_nowait()
+                except queue.Empty:
+                    return
+                started = time.monotonic()
+                rerun = affected_criteria(defect, edition, checks)
+                try:
+                    row = judge(defect, baseline, lane.run(defect.name, defect.name, rerun), rerun)
+                except Exception as exc:  # the matrix reports every defect, even one whose run broke
+                    row = Row(defect.name, defect.must_fail, error=f"{type(exc).__name__}: {exc}"[:1500])
+                row.seconds = time.monotonic() - started
+                rows[defect.name] = row
+
+        threads = [threading.Thread(target=work_lane, args=(lane,)) for lane in pool]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    finally:
+        for lane in pool:
+            lane.close()
+    return baseline, [rows[d.name] for d in defects]
+
+
+def table(rows: list[Row]) -> str:
+    """The matrix as a table a reader can scan: one line per defect."""
+    lines = [f"{'defect':32} {'must FAIL':>9} {'re-run':>6} {'s':>5}  result",
+             "-" * 96]
+    for row in rows:
+        failed = len(row.must_fail) - len(row.not_failing)
+        status = "OK" if row.ok else "BROKEN"
+        details = []
+        if row.not_failing:
+            details.append("not FAIL: " + ", ".join(f"{c}={v}" for c, v in row.not_failing.items()))
+        if row.unexpected:
+            details.append("changed: " + ", ".join(f"{c} {v}" for c, v in row.unexpected.items()))
+        if row.error:
+            details.append(row.error.splitlines()[0])
+        lines.append(f"{row.defect:32} {failed:>4}/{len(row.must_fail):<4} {row.rerun:>6} {row.seconds:>5.0f}  "
+                     f"{status} {'; '.join(details)}")
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    import argparse
+    import tempfile
+
+    parser = argparse.ArgumentParser(description="run the defect matrix and print it")
+    parser.add_argument("--lanes", type=int, default=2)
+    parser.add_argument("--defect", action="append", help="only these defects (repeatable)")
+    parser.add_argument("--keep", type=Path, help="keep the runs' outputs here")
+    args = parser.parse_args()
+    folder = args.keep or Path(tempfile.mkdtemp(prefix="dokiem-matrix-"))
+    started = time.monotonic()
+    _baseline, result = run_matrix(folder, args.lanes, args.defect)
+    print(table(result))
+    print(f"{sum(r.ok for r in result)}/{len(result)} defects as declared, {time.monotonic() - started:.0f} s; "
+          f"outputs in {folder}")
+    sys.exit(0 if all(r.ok for r in result) else 1)
+
+
+LAST_TABLE = ""  # the last matrix computed in this process, for the session's terminal summary
