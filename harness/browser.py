@@ -42,7 +42,15 @@ def context_arguments(base: dict) -> dict:
 
 
 class JourneyError(ConfigurationError):
-    """A journey step could not be done: the profile's journey does not fit the target's pages."""
+    """A journey step could not be done: the profile's journey does not fit the target's pages.
+
+    `read` holds the variables the journey had read before the failing step (a form's pre-filled
+    values are read before the form is sent, and stay observable when sending fails).
+    """
+
+    def __init__(self, message: str, read: dict | None = None):
+        super().__init__(message)
+        self.read = dict(read or {})
 
 
 def default_journeys() -> dict[str, list]:
@@ -134,8 +142,8 @@ class JourneyRun:
             try:
                 self._step(kind, spec, {**values, **out}, out)
                 self.log.append(f"{name} #{number} {_describe(kind, spec)}: ok")
-            except JourneyError:
-                raise
+            except JourneyError as exc:
+                raise JourneyError(str(exc), {**out, **exc.read}) from None
             except Exception as exc:  # Playwright timeouts and errors: the journey does not fit the page
                 self.log.append(f"{name} #{number} {_describe(kind, spec)}: {type(exc).__name__}")
                 if optional:
@@ -144,7 +152,7 @@ class JourneyRun:
                 raise JourneyError(
                     f"journey '{name}', step {number} ({_describe(kind, spec)}) failed at {self.page.url}: "
                     f"{first_line} — hành trình '{name}' bước {number} không thực hiện được; "
-                    "check the profile's journey against the target's pages") from None
+                    "check the profile's journey against the target's pages", out) from None
         return out
 
     def _step(self, kind: str, spec: Any, variables: dict, out: dict) -> None:

@@ -786,9 +786,13 @@ def view(conn: sqlite3.Connection, ctx: Context, dossier: sqlite3.Row, base_url:
     apology = apology_view(conn, dossier["id"])
     status_reason = dossier["status_reason"]
     if defects.on("supplement-reason-hidden") and viewer is not None and viewer.role in APPLICANT_ROLES:
-        # DEFECT: the applicant is not told why a supplement, refusal or stop was asked
+        # DEFECT: the applicant is not told why a supplement, refusal or stop was asked (not in the
+        # status, the supplement rounds, nor the notes of those steps in the history)
         status_reason = None
         supplements = [{**s, "reason": None} for s in supplements]
+        hidden = {s["reason"] for s in conn.execute("SELECT reason FROM supplements WHERE dossier_id = ?",
+                                                    (dossier["id"],))} | {dossier["status_reason"]}
+        history = [{**h, "note": None} if h["note"] in hidden else h for h in history]
     return {
         "code": code, "procedure_code": procedure["code"], "procedure_name": procedure["name"],
         "agency_code": procedure["agency_code"], "agency_name": procedure["agency_name"],

@@ -115,6 +115,9 @@ class DossierLife:
             return self.obs
         try:
             self.seq_start = self.nps.last_seq()
+            # later scenarios read only what the simulator received from here on: a simulator shared
+            # by several runs (simulator.url) holds older records, maybe for the same dossier codes
+            self.obs["simulator_seq_start"] = self.seq_start
         except Exception as exc:  # the simulator is the harness's own: note it, packets stay unobserved
             self.error(f"simulator: {exc}")
         self.guard("statistics_before", lambda: self.statistics("statistics_before"))
@@ -777,6 +780,9 @@ class DossierLife:
                           error=None if d["code"] else "the journey read no dossier_code — hành trình không đọc được mã hồ sơ")
         except Exception as exc:
             record["error"] = f"{type(exc).__name__}: {exc}"
+            # what the form showed before sending failed is still an observation (dossier.prefill)
+            read = getattr(exc, "read", {}) or {}
+            info["prefilled"] = {k[len("prefilled_"):]: v for k, v in read.items() if k.startswith("prefilled_")}
         record["finished"] = _now()
         info["submit"] = {"ok": record["ok"], "code": d["code"], "error": record["error"]}
         d["steps"].append(record)

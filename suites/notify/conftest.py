@@ -16,8 +16,9 @@ def notifications(request, dokiem, nps):
     with dokiem.scenario("notifications") as sc:
         wait_s = float(sc.parameter("notify.wait_s"))
         dossiers = observe.online_dossiers(dokiem.profile, life)
+        since = (life or {}).get("simulator_seq_start", 0)  # this run's records only
         messages = observe.wait_for_messages(nps, observe.all_notified(dossiers),
-                                             observe.deadline_for(dossiers, wait_s)) if dossiers else []
+                                             observe.deadline_for(dossiers, wait_s), since=since) if dossiers else []
         codes = {d["code"] for d in dossiers}
         apology, apology_messages = observe.apology_probe(sc, nps, dokiem.profile, wait_s,
                                                           (life or {}).get("started"))

@@ -59,15 +59,15 @@ def fetch_messages(nps, since: int = 0) -> list[dict]:
     return [message_of(r) for r in nps.records(since=since) if r.get("kind") in ("mail", "sms")]
 
 
-def wait_for_messages(nps, done, deadline: dt.datetime) -> list[dict]:
-    """Messages fetched again at every new record until done(messages) or the deadline."""
-    raw = nps.records(since=0)
+def wait_for_messages(nps, done, deadline: dt.datetime, since: int = 0) -> list[dict]:
+    """Messages after `since`, fetched again at every new record until done(messages) or the deadline."""
+    raw = nps.records(since=since)
     messages = [message_of(r) for r in raw if r.get("kind") in ("mail", "sms")]
     while not done(messages):
         remaining = (deadline - now()).total_seconds()
         if remaining <= 0:
             break
-        newer = nps.records(since=raw[-1]["seq"] if raw else 0, wait=remaining)
+        newer = nps.records(since=raw[-1]["seq"] if raw else since, wait=remaining)
         raw += newer
         messages += [message_of(r) for r in newer if r.get("kind") in ("mail", "sms")]
     return messages

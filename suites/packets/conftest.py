@@ -33,6 +33,7 @@ def packet_log(request, dokiem, nps):
         retry_wait = float(sc.parameter("packets.retry_wait_s"))
         required, date_fields = observe.schema_facts(dokiem.edition.folder / "packets")
         dossiers = [observe.from_dossier_life(d) for d in run_dossiers(life)]
+        since = (life or {}).get("simulator_seq_start", 0)  # this run's records only
         errors: list[str] = []
 
         # 1. the dossier_life dossiers' packets, until each step has its own (bounded by the sync delay)
@@ -40,7 +41,7 @@ def packet_log(request, dokiem, nps):
         finished = [t for t in finished if t is not None]
         if finished:
             observe.wait_until(nps, lambda records: observe.synced(dossiers, records),
-                               max(finished) + dt.timedelta(seconds=sync_delay))
+                               max(finished) + dt.timedelta(seconds=sync_delay), since=since)
 
         # 2. the probes only this scenario drives (after dossier_life, so they never disturb it)
         driver = observe.ProbeDriver(sc, dokiem.profile, dokiem.run_id)
@@ -55,7 +56,7 @@ def packet_log(request, dokiem, nps):
                 dossiers.append(probe_dossier)
 
         # 3. everything the target sent, and what the judges compare it with
-        records = observe.fetch_records(nps)
+        records = observe.fetch_records(nps, since=since)
         for dossier in dossiers:
             if dossier["origin"] == "dossier_life":
                 dossier["result_sha256"] = observe.result_hashes(sc, dossier)

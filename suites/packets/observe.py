@@ -92,15 +92,15 @@ def synced(dossiers: list[dict], records: list[dict]) -> bool:
     return True
 
 
-def wait_until(nps, done, deadline: dt.datetime) -> list[dict]:
-    """The records, fetched again whenever a new one arrives, until done(records) or the deadline."""
-    raw = nps.records(since=0)
+def wait_until(nps, done, deadline: dt.datetime, since: int = 0) -> list[dict]:
+    """The records after `since`, fetched again whenever a new one arrives, until done(records) or the deadline."""
+    raw = nps.records(since=since)
     records = [trimmed(r) for r in raw if r.get("kind") in RECORD_KINDS]
     while not done(records):
         remaining = (deadline - now()).total_seconds()
         if remaining <= 0:
             break
-        seen = raw[-1]["seq"] if raw else 0
+        seen = raw[-1]["seq"] if raw else since
         newer = nps.records(since=seen, wait=remaining)  # returns at the next record, or at the deadline
         raw += newer
         records += [trimmed(r) for r in newer if r.get("kind") in RECORD_KINDS]

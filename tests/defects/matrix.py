@@ -28,6 +28,7 @@ import requests
 import yaml
 
 from harness import catalog
+from harness.nps.client import NpsClient
 from harness.nps.process import start_simulator
 from harness.procs import start_ready_process
 from harness.run_state import demo_password
@@ -120,6 +121,8 @@ class Lane:
     def run(self, label: str, defect: str | None, only: list[str] | None) -> dict:
         """One dokiem run against a fresh refportal (with `defect` on); returns compliance.json."""
         self.runs += 1
+        # the suites read only the records of their own run; the reset keeps the lane's log small
+        NpsClient(self.nps_url).reset()
         profile_data = yaml.safe_load(PROFILE.read_text(encoding="utf-8"))
         self._passwords(profile_data)
         portal = start_ready_process(

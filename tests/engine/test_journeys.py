@@ -55,3 +55,16 @@ def test_typing_a_password_marks_the_run_so_no_trace_is_kept(tmp_path, fake, pag
     with pytest.raises(JourneyError):  # the fake target has no logout link to wait for
         runner.run("login", username="congdan1", password="secret-value-1")
     assert runner.typed_secret
+
+
+def test_a_failing_journey_keeps_what_it_had_read(tmp_path, fake, page):
+    extra = """journeys:
+  x_partial:
+    - goto: /ket-qua?ma=000.00.00.H29-261124-0007
+    - read: {var: status_label, field: Trạng thái}
+    - click: {role: button, name: Không có nút này}
+"""
+    profile = make_profile(tmp_path, fake.url, extra)
+    with pytest.raises(JourneyError) as exc:
+        JourneyRun(page, profile, timeout_ms=1000).run("x_partial")
+    assert exc.value.read == {"status_label": "Đang giải quyết"}

@@ -7,6 +7,7 @@ keeps the registry and this file in step."""
 from __future__ import annotations
 
 import base64
+import json
 import re
 import threading
 import time
@@ -188,6 +189,7 @@ def _(w: World):
     mine = w.citizen.dossier(code)
     assert mine["status_label"] == "Chờ bổ sung hồ sơ" and mine["status_reason"] is None
     assert mine["supplements"][0]["reason"] is None
+    assert "Bổ sung bản vẽ mặt bằng" not in json.dumps(mine, ensure_ascii=False)  # not in the history either
     assert w.officer.dossier(code)["status_reason"] == "Bổ sung bản vẽ mặt bằng"
 
 
