@@ -56,7 +56,9 @@ def packet_log(request, dokiem, nps):
                 dossiers.append(probe_dossier)
 
         # 3. everything the target sent, and what the judges compare it with
-        records = observe.fetch_records(nps, since=since)
+        # the run's records, and the sessions the target obtained before the run: a target logs in
+        # once and keeps its session, so the session that carries this run's calls may be older
+        records = observe.earlier_sessions(nps, since) + observe.fetch_records(nps, since=since)
         for dossier in dossiers:
             if dossier["origin"] == "dossier_life":
                 dossier["result_sha256"] = observe.result_hashes(sc, dossier)

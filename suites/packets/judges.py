@@ -432,11 +432,20 @@ def judge_error_handling(obs: dict, retry_wait_s: float) -> None:
         raise Inconclusive(f"lỗi mô phỏng không rơi vào gói nào của hồ sơ thử {code} (một lời gọi khác đã nhận lỗi) — "
                            "the injected error reached no packet of the probe dossier")
     first_error = faulted[0]
+    refused_status = next((i.get("TrangThaiHoSo") for r, i in after if r is first_error), None)
     problems = []
-    resent = [(r, i) for r, i in after if r["seq"] > first_error["seq"] and is_accepted(r)]
-    if not resent:
+    later = [(r, i) for r, i in after if r["seq"] > first_error["seq"] and is_accepted(r)]
+    # resent = the refused step itself delivered again, before any later step of the dossier
+    # (a packet of the next step going through does not deliver the refused one)
+    resent = later[:1] if later and later[0][1].get("TrangThaiHoSo") == refused_status else []
+    if not later:
         problems.append(f"hồ sơ {code}: sau lỗi ở {label(first_error)} gói tin không được gửi lại — the refused packet "
                         f"was never resent (waited {retry_wait_s:g} s)")
+    elif not resent:
+        problems.append(f"hồ sơ {code}: gói bị từ chối ở {label(first_error)} (TrangThaiHoSo {refused_status!r}) không "
+                        f"được gửi lại; gói được nhận tiếp theo là {label(later[0][0])} với TrangThaiHoSo "
+                        f"{later[0][1].get('TrangThaiHoSo')!r} — the refused packet was dropped: the next accepted one "
+                        "is a later step")
     else:
         waited = (arrival(resent[0][0]) - arrival(first_error)).total_seconds()
         if waited > retry_wait_s:

@@ -81,6 +81,13 @@ def fetch_records(nps, since: int = 0) -> list[dict]:
     return [trimmed(r) for r in nps.records(since=since) if r.get("kind") in RECORD_KINDS]
 
 
+def earlier_sessions(nps, since: int) -> list[dict]:
+    """The authentications the simulator answered up to `since` (sessions still in use in the run)."""
+    if since <= 0:
+        return []
+    return [trimmed(r) for r in nps.records(kind="auth", since=0) if r["seq"] <= since]
+
+
 def synced(dossiers: list[dict], records: list[dict]) -> bool:
     """Every status change has its DongBoHoSoMC and every officer step its CapNhatTienDoHoSoMC."""
     for dossier in dossiers:

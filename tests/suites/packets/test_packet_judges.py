@@ -315,6 +315,19 @@ def test_error_handling_fails_when_a_refused_packet_is_never_resent(obs):
 
 
 @pytest.mark.proves("packets.error_handling")
+def test_error_handling_fails_when_the_refused_packet_is_dropped_and_a_later_step_goes_through(obs):
+    # refportal's no-packet-resend defect: the refused registration is never delivered, the
+    # withdrawal that follows is accepted — a later packet is not a resend
+    dossier = fault_dossier(obs)
+    refused = next(r for r, _ in packets(obs, "DongBoHoSoMC", dossier) if r["fault"])
+    resends = [r for r, i in packets(obs, "DongBoHoSoMC", dossier)
+               if not r["fault"] and r["seq"] > refused["seq"]
+               and i.get("TrangThaiHoSo") == refused["request"]["data"][0]["TrangThaiHoSo"]]
+    drop(obs, resends[:1])
+    fails(judges.judge_error_handling, obs, RETRY_WAIT, match="the refused packet was dropped")
+
+
+@pytest.mark.proves("packets.error_handling")
 def test_error_handling_fails_when_resent_out_of_order(obs):
     dossier = fault_dossier(obs)
     accepted = [r for r, _ in packets(obs, "DongBoHoSoMC", dossier) if not r["fault"]]
