@@ -287,18 +287,22 @@ class RunState:
         _append_jsonl(self.staging / RUN_FILES / "review.jsonl", self.redactor.data(item))
 
     def progress(self, report, data) -> None:
+        """One line per finished check: criteria done (all their checks seen), failing so far, elapsed."""
         if report.when != "call" and data["outcome"] == "passed":
             return
         for check in data["checks"]:
             if data["outcome"] in ("failed", "error"):
                 self.failing.add(check)
             self.progress_seen.add(check)
-        total = len(self.selection.checks)
+        criteria = [c for c in self.edition.criteria if c["id"] in self.selection and c["checks"]]
+        done = [c for c in criteria if all(check in self.progress_seen for check in c["checks"])]
+        failing = [c for c in done if any(check in self.failing for check in c["checks"])]
         elapsed = time.monotonic() - self.started_monotonic
         terminal = self.config.pluginmanager.get_plugin("terminalreporter")
         if terminal is not None:
-            terminal.write_line(f"[dokiem] {len(self.progress_seen)}/{total} kiểm tra (checks) xong, "
-                                f"{len(self.failing)} lỗi đến giờ (failing so far), {elapsed:.0f} s")
+            terminal.write_line(f"[dokiem] {len(done)}/{len(criteria)} tiêu chí (criteria) xong, {len(failing)} chưa đạt "
+                                f"đến giờ (failing so far), {len(self.progress_seen)}/{len(self.selection.checks)} "
+                                f"kiểm tra (checks), {elapsed:.0f} s")
 
     # ------------------------------------------------------------------ finishing
     def evidence_index(self) -> dict[str, list[str]]:

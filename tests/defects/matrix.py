@@ -59,10 +59,11 @@ def load_defects() -> list[Defect]:
 
 
 def affected_criteria(defect: Defect, edition: catalog.Edition, checks: catalog.CheckCatalog) -> list[str]:
-    """must_fail ∪ may_change ∪ every criterion judged wholly by the scenarios the defect's checks use.
+    """must_fail ∪ every criterion judged wholly by the scenarios the defect's checks use.
 
-    A criterion that also has checks in other scenarios is left out (unless declared): re-running
-    it would drive those other scenarios too, and the matrix would cost a full run per defect.
+    A criterion that also has checks in other scenarios is left out (unless it must fail):
+    re-running it would drive those other scenarios too, and the matrix would cost a full run per
+    defect. may_change criteria are not re-run for their own sake: whatever they show is allowed.
     """
     scenarios = {checks.checks[c].scenario for c in defect.checks if c in checks.checks}
     judged = {crit["id"] for crit in edition.criteria
@@ -71,7 +72,7 @@ def affected_criteria(defect: Defect, edition: catalog.Edition, checks: catalog.
     # and the criteria naming the defect's own checks, informative ones too: their checks are judged
     # (an informative criterion is never scored, but its check must still fail)
     naming = {crit["id"] for crit in edition.criteria if set(crit["checks"]) & set(defect.checks)}
-    wanted = judged | naming | set(defect.must_fail) | set(defect.may_change)
+    wanted = judged | naming | set(defect.must_fail)
     return [crit["id"] for crit in edition.criteria if crit["id"] in wanted]
 
 
@@ -188,33 +189,37 @@ def judge(defect: Defect, baseline: dict[str, str], doc: dict, rerun: list[str])
 
 
 def run_matrix(work: Path, lanes: int = 2, only_defects: list[str] | None = None) -> tuple[dict, list[Row]]:
-    """Baseline plus every defect; returns (baseline verdicts, rows in defects.yaml order)."""
+    """Baseline plus every defect; returns (baseline verdicts, rows in defects.yaml order).
+
+    The runs do not depend on each other, so every lane starts at once (the baseline is just the
+    first job); each defect is judged against the baseline once all runs are done.
+    """
     checks = catalog.load_checks(REPO / "criteria")
     edition = catalog.load_edition(REPO / "criteria", None, checks)
     defects = [d for d in load_defects() if not only_defects or d.name in only_defects]
+    jobs: queue.Queue = queue.Queue()
+    jobs.put(None)  # the baseline
+    for defect in defects:
+        jobs.put(defect)
+    done: dict[str | None, tuple] = {}  # defect name (None: baseline) -> (compliance.json | error, rerun, seconds)
+
+    def work_lane(lane: Lane) -> None:
+        while True:
+            try:
+                defect = jobs.get_nowait()
+            except queue.Empty:
+                return
+            started = time.monotonic()
+            name = defect.name if defect else None
+            rerun = affected_criteria(defect, edition, checks) if defect else None
+            try:
+                outcome = lane.run(name or "baseline", name, rerun)
+            except Exception as exc:  # the matrix reports every defect, even one whose run broke
+                outcome = f"{type(exc).__name__}: {exc}"[:1500]
+            done[name] = (outcome, rerun, time.monotonic() - started)
+
     pool = [Lane(n, work) for n in range(max(1, lanes))]
     try:
-        baseline = verdicts(pool[0].run("baseline", None, None))
-        todo: queue.Queue = queue.Queue()
-        for defect in defects:
-            todo.put(defect)
-        rows: dict[str, Row] = {}
-
-        def work_lane(lane: Lane) -> None:
-            while True:
-                try:
-                    defect = todo.get_nowait()
-                except queue.Empty:
-                    return
-                started = time.monotonic()
-                rerun = affected_criteria(defect, edition, checks)
-                try:
-                    row = judge(defect, baseline, lane.run(defect.name, defect.name, rerun), rerun)
-                except Exception as exc:  # the matrix reports every defect, even one whose run broke
-                    row = Row(defect.name, defect.must_fail, error=f"{type(exc).__name__}: {exc}"[:1500])
-                row.seconds = time.monotonic() - started
-                rows[defect.name] = row
-
         threads = [threading.Thread(target=work_lane, args=(lane,)) for lane in pool]
         for thread in threads:
             thread.start()
@@ -223,7 +228,18 @@ def run_matrix(work: Path, lanes: int = 2, only_defects: list[str] | None = None
     finally:
         for lane in pool:
             lane.close()
-    return baseline, [rows[d.name] for d in defects]
+    base_doc = done[None][0]
+    if isinstance(base_doc, str):
+        raise RuntimeError(f"the clean baseline run broke: {base_doc}")
+    baseline = verdicts(base_doc)
+    rows = []
+    for defect in defects:
+        outcome, rerun, seconds = done[defect.name]
+        row = (Row(defect.name, defect.must_fail, error=outcome) if isinstance(outcome, str)
+               else judge(defect, baseline, outcome, rerun))
+        row.seconds = seconds
+        rows.append(row)
+    return baseline, rows
 
 
 def table(rows: list[Row]) -> str:

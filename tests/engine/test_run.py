@@ -259,3 +259,22 @@ def test_a_run_can_use_a_simulator_started_beforehand(workspace, fake):
     finally:
         simulator.stop()
 
+
+
+def test_nightly_history_keeps_runs_and_diff_names_what_was_lost(workspace, fake, tmp_path):
+    history = tmp_path / "history"
+    fake.server.mode = "good"
+    first = run(workspace, write_profile(workspace, fake.url), "--history", str(history))
+    assert first.returncode == 4, first.stdout + first.stderr
+    shutil.move(str(workspace / "out"), str(tmp_path / "night-1"))
+    fake.server.mode = "bad-code"
+    second = run(workspace, write_profile(workspace, fake.url), "--history", str(history))
+    assert second.returncode == 1, second.stdout + second.stderr
+    assert len(list((history / "runs").glob("*.json"))) == 2
+    assert (history / "allure-history.jsonl").is_file() or not shutil.which("node")
+    diff = subprocess.run([sys.executable, "-m", "harness.cli", "diff", str(tmp_path / "night-1"), str(workspace / "out")],
+                          capture_output=True, text=True)
+    assert diff.returncode == 1 and "HS-01" in diff.stdout and "FAIL" in diff.stdout, diff.stdout + diff.stderr
+    same = subprocess.run([sys.executable, "-m", "harness.cli", "diff", str(tmp_path / "night-1"), str(tmp_path / "night-1")],
+                          capture_output=True, text=True)
+    assert same.returncode == 0, same.stdout + same.stderr
