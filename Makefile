@@ -11,8 +11,12 @@ STAMP  := $(VENV)/.dokiem
 run: setup
 	$(BIN)/dokiem run --demo
 
+# Two workers, each test file on one of them (its module-scoped servers stay whole); the defect
+# matrix runs its own parallel lanes inside its worker.
+PYTEST_WORKERS ?= 2
+
 test: setup
-	@rc=0; $(BIN)/python -m pytest $(PYTEST_ARGS) || rc=$$?; \
+	@rc=0; $(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist loadfile $(PYTEST_ARGS) || rc=$$?; \
 	echo $$rc > $(STAMP)-pytest-exit; exit $$rc
 
 setup: python browser node

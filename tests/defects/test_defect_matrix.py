@@ -13,7 +13,10 @@ import pytest
 
 from . import matrix
 
-pytestmark = [pytest.mark.slow, pytest.mark.matrix]
+# The whole matrix is built once, in the first test's setup: it takes minutes, not the 300 s a
+# single test is allowed. Its own runs are bounded (each dokiem run has its timeout), so this cap
+# only stops a wedged matrix.
+pytestmark = [pytest.mark.slow, pytest.mark.matrix, pytest.mark.timeout(2400)]
 DEFECTS = matrix.load_defects()
 LANES = int(os.environ.get("DOKIEM_MATRIX_LANES", "3"))
 

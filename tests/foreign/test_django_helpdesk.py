@@ -39,7 +39,9 @@ HARNESS_FAULTS = ("AttributeError", "TypeError", "KeyError", "IndexError", "Name
                   "ZeroDivisionError", "UnboundLocalError", "AssertionError: assert", "ImportError",
                   "ModuleNotFoundError", "RecursionError", "NotImplementedError")
 
-pytestmark = [pytest.mark.slow, pytest.mark.foreign]
+# Installing django-helpdesk the first time and a full dokiem run take longer than one test's 300 s;
+# both steps carry their own timeouts, this cap only stops a wedged run.
+pytestmark = [pytest.mark.slow, pytest.mark.foreign, pytest.mark.timeout(1800)]
 
 
 @pytest.fixture(scope="module")
