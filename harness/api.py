@@ -195,6 +195,38 @@ def extract(expression: str, response: requests.Response | None, data: Any) -> A
 
 # ------------------------------------------------------------------------- the client
 
+def render_operation(profile, operation: str, variables: dict) -> dict:
+    """The concrete request of a profile operation: url, headers and the requests keyword arguments
+    (params, json, data; files as (field, name, content, content_type) tuples). The API client sends
+    it; the load test's plan serialises it for the locustfile."""
+    spec = profile.operations[operation]
+    try:
+        path = render(spec["path"], variables)
+        url = path if re.match(r"^https?://", path) else profile.base_url(spec.get("base", "api")) + "/" + path.lstrip("/")
+        request: dict[str, Any] = {"url": url,
+                                   "headers": {k: render(v, variables) for k, v in (spec.get("headers") or {}).items()}}
+        if spec.get("query"):
+            query = render(spec["query"], variables, missing_ok=True)
+            request["params"] = {k: v for k, v in query.items() if v not in (None, "")}
+        if "json" in spec:
+            request["json"] = render(spec["json"], variables)
+        if spec.get("form"):
+            request["data"] = render(spec["form"], variables)
+        multipart = spec.get("multipart")
+        if multipart:
+            fields = render(multipart.get("fields") or {}, variables)
+            request["data"] = {k: (json.dumps(v, ensure_ascii=False) if isinstance(v, (dict, list)) else v)
+                               for k, v in fields.items() if v is not None}
+            request["files"] = [(field, item["name"], item["content"], item.get("content_type", "application/octet-stream"))
+                                for field, var in (multipart.get("files") or {}).items()
+                                for item in _lookup(variables, var) or []]
+    except KeyError as missing:
+        raise ConfigurationError(
+            f"operation '{operation}' needs the variable {missing} which the scenario did not give — "
+            f"thao tác '{operation}' cần biến {missing}; check the profile's template") from None
+    return request
+
+
 class TargetClient:
     """One account's (or an anonymous) session with the target."""
 
@@ -289,15 +321,13 @@ class TargetClient:
         if self.account is not None and not _anonymous and not spec.get("anonymous"):
             self.login()
         variables = {**self.profile.test_data, **inputs}
-        try:
-            url = self._url(spec, variables)
-            kwargs = self._body(spec, variables)
-        except KeyError as missing:
-            raise ConfigurationError(
-                f"operation '{operation}' needs the variable {missing} which the scenario did not give — "
-                f"thao tác '{operation}' cần biến {missing}; check the profile's template") from None
-        headers = {k: render(v, variables) for k, v in (spec.get("headers") or {}).items()}
-        response, error, elapsed = self._send(spec["method"], url, headers=headers, anonymous=_anonymous or bool(spec.get("anonymous")), **kwargs)
+        rendered = render_operation(self.profile, operation, variables)
+        url = rendered.pop("url")
+        files = rendered.pop("files", None)
+        if files is not None:
+            rendered["files"] = [(field, (name, content, content_type)) for field, name, content, content_type in files]
+        response, error, elapsed = self._send(spec["method"], url, anonymous=_anonymous or bool(spec.get("anonymous")),
+                                              **rendered)
         data = None
         if response is not None:
             try:
@@ -331,34 +361,6 @@ class TargetClient:
         return response
 
     # ---------------------------------------------------------------- internals
-    def _url(self, spec: dict, variables: dict) -> str:
-        path = render(spec["path"], variables)
-        if re.match(r"^https?://", path):
-            return path
-        return self.profile.base_url(spec.get("base", "api")) + "/" + path.lstrip("/")
-
-    def _body(self, spec: dict, variables: dict) -> dict:
-        kwargs: dict[str, Any] = {}
-        if spec.get("query"):
-            query = render(spec["query"], variables, missing_ok=True)
-            kwargs["params"] = {k: v for k, v in query.items() if v not in (None, "")}
-        if "json" in spec:
-            kwargs["json"] = render(spec["json"], variables)
-        if spec.get("form"):
-            kwargs["data"] = render(spec["form"], variables)
-        multipart = spec.get("multipart")
-        if multipart:
-            fields = render(multipart.get("fields") or {}, variables)
-            kwargs["data"] = {k: (json.dumps(v, ensure_ascii=False) if isinstance(v, (dict, list)) else v)
-                              for k, v in fields.items() if v is not None}
-            files = []
-            for form_field, var in (multipart.get("files") or {}).items():
-                for item in _lookup(variables, var) or []:
-                    files.append((form_field, (item["name"], item["content"],
-                                               item.get("content_type", "application/octet-stream"))))
-            kwargs["files"] = files
-        return kwargs
-
     def _send(self, method: str, url: str, anonymous: bool = False, **kwargs):
         kwargs.setdefault("timeout", self.timeout)
         kwargs.setdefault("allow_redirects", True)

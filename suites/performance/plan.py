@@ -9,15 +9,13 @@ The plan holds no secret: passwords stay in the environment variables it names.
 from __future__ import annotations
 
 import base64
-import json
 import math
 import pprint
 import re
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any
 
-from harness.api import USER_AGENT, ConfigurationError, render
+from harness.api import USER_AGENT, ConfigurationError, render_operation
 
 TEMPLATE = Path(__file__).with_name("locustfile_template.py")
 PLAN_LINE = re.compile(r"^PLAN: dict = \{\}  # dokiem:plan.*$", re.M)
@@ -129,32 +127,12 @@ def usable_citizens(profile) -> list:
 def render_request(profile, operation: str, **inputs) -> dict:
     """One concrete request of an operation, as the locustfile sends it (no session in it)."""
     spec = profile.operations[operation]
-    variables = {**profile.test_data, **inputs}
-    try:
-        path = render(spec["path"], variables)
-        url = path if re.match(r"^https?://", path) else profile.base_url(spec.get("base", "api")) + "/" + path.lstrip("/")
-        request: dict[str, Any] = {"method": spec["method"], "url": url, "expect": spec.get("expect"),
-                                   "anonymous": bool(spec.get("anonymous")),
-                                   "headers": {k: render(v, variables) for k, v in (spec.get("headers") or {}).items()}}
-        if spec.get("query"):
-            query = render(spec["query"], variables, missing_ok=True)
-            request["params"] = {k: v for k, v in query.items() if v not in (None, "")}
-        if "json" in spec:
-            request["json"] = render(spec["json"], variables)
-        if spec.get("form"):
-            request["data"] = render(spec["form"], variables)
-        multipart = spec.get("multipart")
-        if multipart:
-            fields = render(multipart.get("fields") or {}, variables)
-            request["data"] = {k: (json.dumps(v, ensure_ascii=False) if isinstance(v, (dict, list)) else v)
-                               for k, v in fields.items() if v is not None}
-            request["files"] = [
-                {"field": field, "name": item["name"], "content_type": item.get("content_type", "application/octet-stream"),
-                 "content_b64": base64.b64encode(item["content"]).decode("ascii")}
-                for field, var in (multipart.get("files") or {}).items() for item in (variables.get(var) or [])]
-    except KeyError as missing:
-        raise ConfigurationError(f"operation '{operation}' needs the variable {missing} — thao tác '{operation}' cần "
-                                 f"biến {missing}; check the profile's template") from None
+    request = render_operation(profile, operation, {**profile.test_data, **inputs})
+    request.update(method=spec["method"], expect=spec.get("expect"), anonymous=bool(spec.get("anonymous")))
+    if "files" in request:
+        request["files"] = [{"field": field, "name": name, "content_type": content_type,
+                             "content_b64": base64.b64encode(content).decode("ascii")}
+                            for field, name, content, content_type in request["files"]]
     return request
 
 
