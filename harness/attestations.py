@@ -33,13 +33,10 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import json
 import unicodedata
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
 
-from jsonschema import Draft202012Validator
 
 from harness import catalog
 from harness.yamlsource import InputError, Problem, SourceFile, display_path, load_yaml
@@ -110,13 +107,6 @@ class Attestations:
                 "waivers": [w.to_dict() for w in self.waivers.values()]}
 
 
-@lru_cache(maxsize=None)
-def _validator(schema_path: str) -> Draft202012Validator:
-    schema = json.loads(Path(schema_path).read_text(encoding="utf-8"))
-    Draft202012Validator.check_schema(schema)
-    return Draft202012Validator(schema)
-
-
 def _schema_for(edition) -> Path:
     local = catalog.schema_path(edition.folder.parent, "attestations")
     return local if local.is_file() else REPO_SCHEMA
@@ -175,7 +165,7 @@ def load_attestations(path, edition, target: dict, today: dt.date | None = None)
                 return f"{p[0]}[{p[1]}]"
         return str(p[0]) if p else ""
 
-    problems = catalog.schema_problems(source, _validator(str(_schema_for(edition))), subject_of)
+    problems = catalog.schema_problems(source, catalog.schema_validator(str(_schema_for(edition))), subject_of)
     problems += catalog.nfc_problems(source, subject_of)
     if problems:
         raise InputError(problems)

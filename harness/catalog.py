@@ -26,7 +26,8 @@ CHECKS_FILE = "checks.yaml"
 # --------------------------------------------------------------------------- schema errors
 
 @lru_cache(maxsize=None)
-def _validator(schema_path: str) -> Draft202012Validator:
+def schema_validator(schema_path: str) -> Draft202012Validator:
+    """The validator of one JSON Schema file, checked once and cached for the process."""
     schema = json.loads(Path(schema_path).read_text(encoding="utf-8"))
     Draft202012Validator.check_schema(schema)
     return Draft202012Validator(schema)
@@ -242,7 +243,7 @@ def load_checks(criteria_dir: Path) -> CheckCatalog:
     if not isinstance(data, dict):
         raise InputError([source.problem((), "", "must be a mapping with roles, operations, journeys and checks "
                                                  "— tệp phải là một ánh xạ (mapping)")])
-    problems = schema_problems(source, _validator(str(schema_path(criteria_dir, "checks"))), subject_of)
+    problems = schema_problems(source, schema_validator(str(schema_path(criteria_dir, "checks"))), subject_of)
     problems += nfc_problems(source, subject_of)
     if problems:
         raise InputError(problems)
@@ -308,7 +309,7 @@ def load_edition(criteria_dir: Path, edition_id: str | None = None,
 
     if not isinstance(meta, dict):
         raise InputError(problems + [meta_source.problem((), edition_id, "must be a mapping — phải là một ánh xạ")])
-    meta_problems = schema_problems(meta_source, _validator(str(schema_path(criteria_dir, "edition"))), meta_subject)
+    meta_problems = schema_problems(meta_source, schema_validator(str(schema_path(criteria_dir, "edition"))), meta_subject)
     meta_problems += nfc_problems(meta_source, meta_subject)
     if meta_problems:
         raise InputError(problems + meta_problems)
@@ -324,7 +325,7 @@ def load_edition(criteria_dir: Path, edition_id: str | None = None,
     criteria: list[dict] = []
     seen_keys: dict[int, int] = {}
     seen_ids: dict[str, tuple[SourceFile, tuple]] = {}
-    section_validator = _validator(str(schema_path(criteria_dir, "section")))
+    section_validator = schema_validator(str(schema_path(criteria_dir, "section")))
     for index, entry in enumerate(meta["sections"]):
         key = entry["key"]
         if key in seen_keys:

@@ -212,7 +212,7 @@ def load_profile(path: Path, edition: catalog.Edition, checks: catalog.CheckCata
     """
     path = Path(path)
     source = load_yaml(path)
-    validator = catalog._validator(str(catalog.schema_path(criteria_dir, "profile")))
+    validator = catalog.schema_validator(str(catalog.schema_path(criteria_dir, "profile")))
     problems = catalog.schema_problems(source, validator, _subject)
     problems += catalog.nfc_problems(source, _subject)
     if not problems:

@@ -59,11 +59,6 @@ def _read_jsonl(path: Path) -> list[dict]:
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
 
 
-def demo_password() -> str:
-    """A fresh password for a --demo account. refportal's policy wants a letter, a digit and a
-    symbol (refportal/API.md): the fixed prefix guarantees them whatever the random part holds."""
-    return "Dk1!" + secrets.token_urlsafe(12)
-
 
 class RunState:
     def __init__(self, config):

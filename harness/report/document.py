@@ -9,10 +9,8 @@ from __future__ import annotations
 import json
 import platform
 import sys
-from functools import lru_cache
 from pathlib import Path
 
-from jsonschema import Draft202012Validator
 
 from harness import catalog
 from harness.report.redact import scrub
@@ -27,20 +25,13 @@ class ReportBug(RuntimeError):
     """compliance.json does not match its schema: a harness bug, never the tester's input."""
 
 
-@lru_cache(maxsize=None)
-def _validator(path: str) -> Draft202012Validator:
-    schema = json.loads(Path(path).read_text(encoding="utf-8"))
-    Draft202012Validator.check_schema(schema)
-    return Draft202012Validator(schema)
-
-
 def schema_path(edition) -> Path:
     local = catalog.schema_path(edition.folder.parent, "result")
     return local if local.is_file() else REPO_SCHEMA
 
 
 def validate(doc: dict, path: Path = REPO_SCHEMA) -> None:
-    errors = sorted(_validator(str(path)).iter_errors(doc), key=lambda e: list(map(str, e.absolute_path)))
+    errors = sorted(catalog.schema_validator(str(path)).iter_errors(doc), key=lambda e: list(map(str, e.absolute_path)))
     if errors:
         lines = [f"{'/'.join(map(str, e.absolute_path)) or '(document)'}: {e.message}" for e in errors[:20]]
         raise ReportBug("compliance.json does not match result.schema.json (harness bug):\n" + "\n".join(lines))

@@ -57,9 +57,9 @@ def browser_login(session, account) -> dict:
 
     def on_response(response):
         try:
-            for header in response.headers_array():
-                if header["name"].lower() == "set-cookie":
-                    for line in header["value"].split("\n"):
+            for pair in response.headers_array():
+                if pair["name"].lower() == "set-cookie":
+                    for line in pair["value"].split("\n"):
                         set_cookies.append((response.request.method, response.url, line))
         except Exception:  # a response that went away while we read it
             pass

@@ -13,7 +13,7 @@ from harness.nps.catalogue import load_catalogue
 from harness.nps.client import NpsClient, NpsError
 from harness.nps.process import start_simulator
 from harness.nps.server import BadArgument, is_loopback, parse_address
-from harness.procs import StartError, start_ready_process
+from harness.procs import start_ready_process
 from harness.yamlsource import InputError
 from npshelpers import EDITION_DIR, FakeTarget, init_message
 
