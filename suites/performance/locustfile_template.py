@@ -226,6 +226,7 @@ class CitizenUser(Visitor):
 REPORT: dict = {"started_at": None, "spawned_at": None, "stopping_at": None, "users_by_class": None,
                 "workers": 0, "user_samples": [], "loop_lag": []}
 _LAG_MS: list = []
+LAG_REPORT_WAIT_S = 10.0  # how long the master waits at the stop for its workers' loop reports
 _SAMPLER: list = []
 _STEADY = [False]  # between "all users spawned" and the stop: the window the judges look at
 
@@ -299,7 +300,13 @@ def _on_test_stop(environment, **_):
         greenlet.kill(block=False)
     runner = environment.runner
     if isinstance(runner, MasterRunner):
-        return  # the master runs no users; its workers report their own loop
+        # The master runs no users; its workers report their own loop, each from its own test_stop.
+        # The master gets here as soon as the workers report no users, which can be before a
+        # busy worker's report arrives: wait for them, briefly (the listener still runs meanwhile).
+        deadline = time.monotonic() + LAG_REPORT_WAIT_S
+        while len(REPORT["loop_lag"]) < len(runner.clients.all) and time.monotonic() < deadline:
+            gevent.sleep(0.1)
+        return
     source = f"worker {runner.worker_index}" if isinstance(runner, WorkerRunner) else "local"
     runner.send_message("dokiem_lag", _lag_summary(source))
 
