@@ -12,6 +12,7 @@ import jmespath
 
 from suites.notify.judges import MAIL_EVENTS, SMS_EVENTS, match_events
 from suites.packets.life import applicant_contacts, parse_time, status_steps
+from suites.packets.records import floor_ms
 
 MAX_TEXT = 6000  # characters of a message kept in the observations (codes and dates are near the top)
 
@@ -130,8 +131,13 @@ def apology_probe(sc, nps, profile, wait_s: float, run_started: str | None) -> t
                  since_seq=since)
     probe["run_started"] = run_started or probe["issued"]["started"]
 
+    # Stop waiting on what the judge accepts: a message naming the dossier since the run began. A
+    # portal may send the apology when it detects the delay, before this print (refportal does).
+    run_start = parse_time(probe["run_started"])
+
     def done(messages: list[dict]) -> bool:
-        return any(m["seq"] > since and code in (m.get("text") or "") for m in messages)
+        return any(code in (m.get("text") or "") and parse_time(m.get("time")) is not None and run_start is not None
+                   and parse_time(m["time"]) >= floor_ms(run_start) for m in messages)
 
     messages = wait_for_messages(nps, done, finished + dt.timedelta(seconds=wait_s))
     return probe, [m for m in messages if code in (m.get("text") or "")]
