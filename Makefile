@@ -9,7 +9,7 @@ STAMP  := $(VENV)/.dokiem
 .PHONY: run test setup python browser node clean
 
 run: setup
-	$(BIN)/dokiem run --demo
+	$(BIN)/dokiem run --demo --open
 
 # Two workers, each test file on one of them (its module-scoped servers stay whole); the defect
 # matrix runs its own parallel lanes inside its worker.

@@ -61,6 +61,8 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--criteria-dir", type=Path, help="criteria folder (default: the repository's criteria/)")
     run.add_argument("--no-allure-report", action="store_true",
                      help="write allure-results but skip building the Allure HTML report (quicker re-runs)")
+    run.add_argument("--open", action="store_true",
+                     help="open the compliance record in the desktop's browser at the end (where there is one)")
 
     profile = commands.add_parser("profile", help="check a target profile")
     profile_commands = profile.add_subparsers(dest="profile_command", metavar="SUBCOMMAND")

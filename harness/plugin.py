@@ -29,6 +29,8 @@ def pytest_addoption(parser):
     group.addoption("--criteria-dir", metavar="DIR", help="criteria folder (default: the repository's criteria/)")
     group.addoption("--no-allure-report", action="store_true",
                     help="write allure-results but do not build the Allure HTML report (quicker re-runs)")
+    group.addoption("--open", action="store_true", dest="open_record",
+                    help="open compliance.html in the desktop's browser at the end (where there is one)")
 
 
 def is_active(config) -> bool:

@@ -26,6 +26,8 @@ def pytest_arguments(args) -> list[str]:
             argv += [f"--{option.replace('_', '-')}", str(value)]
     if getattr(args, "no_allure_report", False):
         argv.append("--no-allure-report")
+    if getattr(args, "open", False):
+        argv.append("--open")
     if args.workers and args.workers > 1:
         argv += ["-n", str(args.workers), "--dist", "loadgroup"]
     return argv

@@ -24,6 +24,7 @@ import pytest
 
 from harness import __version__, catalog, selection
 from harness.evidence import EvidenceStore, Redactor
+from harness.opener import open_record
 from harness.outcomes import CheckOutcomes
 from harness.yamlsource import InputError, Problem
 
@@ -352,6 +353,8 @@ class RunState:
         report.finalize(self.staging, self.out_dir)
         self._summary = [f"[dokiem] cảnh báo (warning): {w}" for w in warnings] + scorecard_summary(
             scorecard, self.out_dir, self.demo)
+        if self.config.getoption("open_record"):
+            self._summary.append(open_record(self.out_dir / "compliance.html"))
         return scorecard.exit_code
 
     def summary_lines(self) -> list[str]:
