@@ -293,6 +293,9 @@ def _(w: World):
 
 @demo("no-packet-resend")
 def _(w: World):
+    # The stub's fault goes to the next DongBoHoSoMC of any dossier: let the packets of earlier tests
+    # (same portal) go out first, or one of them takes the refusal meant for this dossier.
+    wait_sync_idle(w.admin)
     w.stub.fail_next("DongBoHoSoMC", "-1")
     code = w.citizen.submit(LEVEL3)["code"]
     wait_sync_idle(w.admin)
