@@ -227,6 +227,18 @@ def test_planned_operation_without_any_completed_request_is_error(good):
         avg(good)
 
 
+@pytest.mark.parametrize("judge", [avg, search], ids=lambda j: j.__name__)
+def test_a_slow_operation_fails_even_when_another_was_not_measured(good, judge):
+    """What a short load on a target with a slow search can give (seen in CI): the slow operation's
+    average is a measured failure that an unmeasured operation cannot undo."""
+    slow_search(good)
+    good["operations"]["list_procedures"]["requests"] = 0
+    good["operations"]["lookup_dossier"]["requests"] = 0
+    with pytest.raises(AssertionError, match=r"search_procedures: trung bình 9500 ms.*also not measured: .*"
+                                             r"no (list_procedures|lookup_dossier) request completed"):
+        judge(good)
+
+
 def test_max_is_error_when_the_profile_timeout_cut_requests_below_the_maximum(good):
     good["settings"]["request_timeout_s"] = 5.0
     good["operations"]["lookup_dossier"]["failure_kinds"] = {"timeout": 2}
