@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Iterator
+from datetime import date
 
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
@@ -15,6 +16,18 @@ from refportal.errors import ApiError
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 bearer = HTTPBearer(auto_error=False, description="Token từ POST /api/auth/login — the token from the login answer")
+
+
+def query_day(value: str | None, name: str | None = None) -> str | None:
+    """A date given in a request (YYYY-MM-DD), None when it is left empty; 422 naming the field if
+    it is not a date."""
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value).isoformat()
+    except ValueError:
+        message = f"{name}: ngày" if name else "Ngày"
+        raise ApiError(422, f"{message} theo dạng YYYY-MM-DD — a date as YYYY-MM-DD") from None
 
 
 def ctx_of(request: Request) -> Context:

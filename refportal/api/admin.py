@@ -2,32 +2,21 @@
 from __future__ import annotations
 
 import sqlite3
-from datetime import date
 
 from fastapi import APIRouter, Body, Depends, Query, Request
 
 from refportal import access, audit, catalogue, catalogue_admin, feedback, pull, sync, users
 from refportal.accounts import User
 from refportal.api.models import NameBody, PullBody, SurveyBody, UserBody
-from refportal.errors import ApiError
-from refportal.web import api_role, base_url, client_ip, ctx_of, get_conn
+from refportal.web import api_role, base_url, client_ip, ctx_of, get_conn, query_day
 
 router = APIRouter(prefix="/admin", tags=["Quản trị — administration"])
-
-
-def _day(value: str | None) -> str | None:
-    if not value:
-        return None
-    try:
-        return date.fromisoformat(value).isoformat()
-    except ValueError:
-        raise ApiError(422, "Ngày theo dạng YYYY-MM-DD — a date as YYYY-MM-DD") from None
 
 
 @router.get("/audit-log", summary="Nhật ký hệ thống — audit log (admin)")
 def audit_log(date_from: str | None = None, date_to: str | None = None, user: User = Depends(api_role("admin")),
               conn: sqlite3.Connection = Depends(get_conn)):
-    return {"items": audit.entries(conn, _day(date_from), _day(date_to))}
+    return {"items": audit.entries(conn, query_day(date_from), query_day(date_to))}
 
 
 @router.get("/sync", summary="Tình trạng đồng bộ với Cổng DVC quốc gia — national-portal sync status (admin)")

@@ -15,7 +15,8 @@ from refportal.api.models import (ApologyBody, AssignBody, IntakeBody, MessageBo
                                   RateBody, ReasonBody, ReturnBody)
 from refportal.dossiers import Upload
 from refportal.errors import ApiError
-from refportal.web import api_role, api_user, base_url, client_ip, ctx_of, get_conn, optional_api_user
+from refportal.web import (api_role, api_user, base_url, client_ip, ctx_of, get_conn, optional_api_user,
+                           query_day)
 
 router = APIRouter(tags=["Hồ sơ — dossiers"])
 OFFICERS = tuple(OFFICER_ROLES)
@@ -42,15 +43,6 @@ def _parse_form_data(text: str) -> dict:
     except ValueError:
         raise ApiError(422, "form_data phải là JSON — form_data must be JSON text") from None
     return value
-
-
-def _parse_day(value: str | None, name: str) -> str | None:
-    if not value:
-        return None
-    try:
-        return date.fromisoformat(value).isoformat()
-    except ValueError:
-        raise ApiError(422, f"{name}: ngày theo dạng YYYY-MM-DD — a date as YYYY-MM-DD") from None
 
 
 @router.post("/dossiers", status_code=201, summary="Nộp hồ sơ trực tuyến — submit online (citizen, business)")
@@ -104,7 +96,7 @@ def register(date_from: str | None = None, date_to: str | None = None, overdue: 
                                 " — unknown status label")
     if channel and channel not in dossiers.CHANNEL_LABELS:
         raise ApiError(422, "channel: counter | online | post")
-    return {"items": dossiers.register_list(conn, _parse_day(date_from, "date_from"), _parse_day(date_to, "date_to"),
+    return {"items": dossiers.register_list(conn, query_day(date_from, "date_from"), query_day(date_to, "date_to"),
                                             overdue, code, channel or None)}
 
 
@@ -277,7 +269,7 @@ def apology_answer(row) -> dict:
 def issue_apology(code: str, request: Request, body: ApologyBody = Body(None), user: User = Depends(api_user),
                   conn: sqlite3.Connection = Depends(get_conn)):
     body = body or ApologyBody()
-    new_date = _parse_day(body.new_appointment_date, "new_appointment_date")
+    new_date = query_day(body.new_appointment_date, "new_appointment_date")
     row = apology.issue(conn, ctx_of(request), user, code, body.reason,
                         date.fromisoformat(new_date) if new_date else None, ip=client_ip(request))
     return {"code": code, **apology_answer(row)}

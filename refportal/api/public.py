@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import sqlite3
-from datetime import date
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse
@@ -11,7 +10,7 @@ from refportal import defects, dossiers, feedback, stats
 from refportal.accounts import User
 from refportal.api.models import AnswerBody, FeedbackBody, SurveyAnswerBody
 from refportal.errors import ApiError
-from refportal.web import api_role, api_user, client_ip, ctx_of, get_conn
+from refportal.web import api_role, api_user, client_ip, ctx_of, get_conn, query_day
 
 router = APIRouter()
 
@@ -57,20 +56,11 @@ def survey_results(survey_id: int, conn: sqlite3.Connection = Depends(get_conn))
     return feedback.survey_results(conn, survey_id)
 
 
-def _day(value: str | None, name: str) -> str | None:
-    if not value:
-        return None
-    try:
-        return date.fromisoformat(value).isoformat()
-    except ValueError:
-        raise ApiError(422, f"{name}: ngày theo dạng YYYY-MM-DD — a date as YYYY-MM-DD") from None
-
-
 @router.get("/statistics", tags=["Thống kê — statistics"],
             summary="Thống kê giải quyết hồ sơ — received, resolved, on time, late, pending")
 def statistics(date_from: str | None = None, date_to: str | None = None, agency: str | None = None,
                conn: sqlite3.Connection = Depends(get_conn)):
-    return stats.statistics(conn, _day(date_from, "date_from"), _day(date_to, "date_to"), agency or None)
+    return stats.statistics(conn, query_day(date_from, "date_from"), query_day(date_to, "date_to"), agency or None)
 
 
 @router.get("/statistics/ratings", tags=["Thống kê — statistics"],

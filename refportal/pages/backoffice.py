@@ -23,7 +23,7 @@ from refportal.errors import ApiError
 from refportal.pages import forms
 from refportal.pages.dossier_pages import LoginRequired
 from refportal.pages.render import check_csrf, redirect, render
-from refportal.web import base_url, client_ip, ctx_of, get_conn, page_user
+from refportal.web import base_url, client_ip, ctx_of, get_conn, page_user, query_day
 
 router = APIRouter(prefix="/mot-cua", include_in_schema=False)
 
@@ -64,15 +64,6 @@ def admin_only(user: User = Depends(officer)) -> User:
     return user
 
 
-def _day(value: str | None) -> str | None:
-    if not value:
-        return None
-    try:
-        return date.fromisoformat(value).isoformat()
-    except ValueError:
-        raise ApiError(422, "Ngày theo dạng YYYY-MM-DD — a date as YYYY-MM-DD") from None
-
-
 # --- dashboard and the dossier list ----------------------------------------------------------------
 
 @router.get("")
@@ -91,7 +82,7 @@ def dossier_list(request: Request, date_from: str = "", date_to: str = "", trang
                  qua_han: str = "", conn: sqlite3.Connection = Depends(get_conn), user: User = Depends(officer)):
     code = int(trang_thai) if trang_thai.isdigit() and int(trang_thai) in status.LABELS else None
     channel = kenh if kenh in dossiers.CHANNEL_LABELS else None
-    items = dossiers.register_list(conn, _day(date_from), _day(date_to), True if qua_han else None, code, channel)
+    items = dossiers.register_list(conn, query_day(date_from), query_day(date_to), True if qua_han else None, code, channel)
     return render(request, "backoffice/dossiers.html", section="ho-so", items=items, date_from=date_from,
                   date_to=date_to, trang_thai=code, kenh=channel, qua_han=bool(qua_han))
 
@@ -155,7 +146,7 @@ async def dossier_action(code: str, action: str, request: Request, conn: sqlite3
         elif action == "chuyen-xu-ly":
             dossiers.assign(conn, ctx, user, code, _text(form, "assignee"), _text(form, "note"), ip=ip)
         elif action == "xin-loi":
-            new_day = _day(_text(form, "new_appointment_date"))
+            new_day = query_day(_text(form, "new_appointment_date"))
             apology.issue(conn, ctx, user, code, _text(form, "reason"), date.fromisoformat(new_day) if new_day else None,
                           ip=ip)
         elif action == "tin-nhan":
@@ -196,7 +187,7 @@ def _csv(name: str, header: list[str], rows: list[list]) -> Response:
 @router.get("/so-theo-doi.csv")
 def register_csv(date_from: str = "", date_to: str = "", conn: sqlite3.Connection = Depends(get_conn),
                  user: User = Depends(officer)):
-    items = dossiers.register_list(conn, _day(date_from), _day(date_to), None)
+    items = dossiers.register_list(conn, query_day(date_from), query_day(date_to), None)
     return _csv("so-theo-doi-ho-so.csv",
                 ["STT", "Mã hồ sơ", "Mã thủ tục", "Thủ tục", "Người nộp", "Cơ quan giải quyết", "Kênh", "Ngày nộp",
                  "Ngày tiếp nhận", "Ngày hẹn trả", "Ngày hẹn lại", "Ngày trả kết quả", "Trạng thái", "Quá hạn"],
@@ -209,7 +200,7 @@ def register_csv(date_from: str = "", date_to: str = "", conn: sqlite3.Connectio
 @router.get("/thong-ke.csv")
 def statistics_csv(date_from: str = "", date_to: str = "", agency: str = "", conn: sqlite3.Connection = Depends(get_conn),
                    user: User = Depends(officer)):
-    s = stats.statistics(conn, _day(date_from), _day(date_to), agency or None)
+    s = stats.statistics(conn, query_day(date_from), query_day(date_to), agency or None)
     head = ["Nhóm", "Mã", "Tên", "Tiếp nhận", "Đã giải quyết", "Đúng hạn", "Trễ hạn", "Đang giải quyết"]
     fields = ("received", "resolved", "on_time", "late", "pending")
     rows = [["Tổng hợp", "", f"{s['date_from'] or '…'} – {s['date_to'] or '…'}", *(s[f] for f in fields)]]
@@ -293,7 +284,7 @@ async def intake_post(request: Request, conn: sqlite3.Connection = Depends(get_c
 @router.get("/thong-ke")
 def statistics_page(request: Request, date_from: str = "", date_to: str = "", agency: str = "",
                     conn: sqlite3.Connection = Depends(get_conn), user: User = Depends(officer)):
-    numbers = stats.statistics(conn, _day(date_from), _day(date_to), agency or None)
+    numbers = stats.statistics(conn, query_day(date_from), query_day(date_to), agency or None)
     return render(request, "backoffice/statistics.html", section="thong-ke", s=numbers,
                   agencies=catalogue.agencies(conn), ratings=stats.ratings(conn))
 
@@ -473,6 +464,6 @@ def help_page(request: Request, user: User = Depends(officer)):
 @router.get("/nhat-ky")
 def audit_page(request: Request, date_from: str = "", date_to: str = "", conn: sqlite3.Connection = Depends(get_conn),
                user: User = Depends(admin_only)):
-    entries = audit.entries(conn, _day(date_from), _day(date_to), limit=1000)
+    entries = audit.entries(conn, query_day(date_from), query_day(date_to), limit=1000)
     return render(request, "backoffice/audit.html", section="nhat-ky", entries=entries, date_from=date_from,
                   date_to=date_to)

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from datetime import date
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse
@@ -25,6 +24,7 @@ from refportal import apology, catalogue, clock, dossiers, status, workdays
 from refportal.accounts import User
 from refportal.errors import ApiError
 from refportal.pages.render import receipt_document, render
+from refportal.web import query_day
 
 TITLES = {
     1: "Giấy tiếp nhận hồ sơ và hẹn trả kết quả",
@@ -37,22 +37,13 @@ TITLES = {
 REGISTER = "register"
 
 
-def _day(value: str | None, name: str) -> str | None:
-    if not value:
-        return None
-    try:
-        return date.fromisoformat(value).isoformat()
-    except ValueError:
-        raise ApiError(422, f"{name}: ngày theo dạng YYYY-MM-DD — a date as YYYY-MM-DD") from None
-
-
 def print_form(request: Request, conn: sqlite3.Connection, user: User, code: str, number: int,
                date_from: str | None = None, date_to: str | None = None, ip: str | None = None) -> HTMLResponse:
     """One form, for an officer (the caller checks the role)."""
     if number not in TITLES:
         raise ApiError(404, f"Không có Mẫu {number:02d}: các mẫu của TT 01/2018 là 01 đến 06 — forms are 1 to 6")
     if number == 6:
-        return register_document(request, conn, code, _day(date_from, "date_from"), _day(date_to, "date_to"))
+        return register_document(request, conn, code, query_day(date_from, "date_from"), query_day(date_to, "date_to"))
     dossier = dossiers.readable(conn, user, code)
     if number == 1:
         return receipt_document(request, conn, dossier)

@@ -14,7 +14,7 @@ from refportal import catalogue, defects, dossiers, feedback, stats
 from refportal.accounts import User
 from refportal.errors import ApiError
 from refportal.pages.render import check_csrf, redirect, render
-from refportal.web import base_url, client_ip, ctx_of, get_conn, page_user
+from refportal.web import base_url, client_ip, ctx_of, get_conn, page_user, query_day
 
 router = APIRouter(include_in_schema=False)
 PAGE_SIZE = 20
@@ -202,9 +202,8 @@ async def survey_post(survey_id: int, request: Request, conn: sqlite3.Connection
 @router.get("/thong-ke")
 def stats_page(request: Request, date_from: str = "", date_to: str = "", agency: str = "",
                conn: sqlite3.Connection = Depends(get_conn), user: User | None = Depends(page_user)):
-    from refportal.api.public import _day
 
-    numbers = stats.statistics(conn, _day(date_from, "date_from"), _day(date_to, "date_to"), agency or None)
+    numbers = stats.statistics(conn, query_day(date_from, "date_from"), query_day(date_to, "date_to"), agency or None)
     query = urlencode({k: v for k, v in (("date_from", date_from), ("date_to", date_to), ("agency", agency)) if v})
     return render(request, "stats.html", s=numbers, agencies=catalogue.agencies(conn),
                   json_url="/api/statistics" + (f"?{query}" if query else ""))
