@@ -15,6 +15,27 @@ WRONG_CREDENTIALS = "Tên đăng nhập hoặc mật khẩu không đúng — wr
 OFFICER_ROLES = frozenset({"receiving_officer", "specialist", "leader", "admin"})
 APPLICANT_ROLES = frozenset({"citizen", "business"})
 USERNAME = re.compile(r"^[a-z0-9_.]{3,40}$")
+EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+PHONE = re.compile(r"0\d{9}")
+INVALID_EMAIL = "Thư điện tử không hợp lệ — invalid e-mail address"
+
+
+def username_problems(username: str) -> list[str]:
+    """Why a new account's user name is refused (citizens and officers follow the same rule)."""
+    if USERNAME.match(username):
+        return []
+    return ["Tên đăng nhập 3–40 ký tự: chữ thường không dấu, chữ số, '_' hoặc '.' — user name: 3–40 of a-z, 0-9, "
+            "_ or ."]
+
+
+def contact_problems(data: dict) -> list[str]:
+    """Why a new account's e-mail address or phone number is refused (both optional)."""
+    problems = []
+    if data.get("email") and not EMAIL.fullmatch(data["email"]):
+        problems.append(INVALID_EMAIL)
+    if data.get("phone") and not PHONE.fullmatch(data["phone"]):
+        problems.append("Số điện thoại gồm 10 chữ số, bắt đầu bằng 0 — phone: 10 digits starting with 0")
+    return problems
 
 
 @dataclass(frozen=True)
@@ -109,18 +130,12 @@ def logout(conn: sqlite3.Connection, token: str | None, user: User | None, ip: s
 def register(conn: sqlite3.Connection, data: dict, ip: str | None) -> int:
     """Create a citizen account; ApiError 422 (invalid, weak password) or 409 (name taken)."""
     data = {k: nfc(v.strip()) if isinstance(v, str) else v for k, v in data.items()}
-    problems = []
     username = (data.get("username") or "").lower()
-    if not USERNAME.match(username):
-        problems.append("Tên đăng nhập 3–40 ký tự: chữ thường không dấu, chữ số, '_' hoặc '.' — "
-                        "user name: 3–40 of a-z, 0-9, _ or .")
+    problems = username_problems(username)
     problems += security.password_problems(data.get("password") or "")
     if not data.get("full_name"):
         problems.append("Cần nhập họ và tên — full name is required")
-    if data.get("email") and not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", data["email"]):
-        problems.append("Thư điện tử không hợp lệ — invalid e-mail address")
-    if data.get("phone") and not re.fullmatch(r"0\d{9}", data["phone"]):
-        problems.append("Số điện thoại gồm 10 chữ số, bắt đầu bằng 0 — phone: 10 digits starting with 0")
+    problems += contact_problems(data)
     if data.get("id_number") and not re.fullmatch(r"\d{12}", data["id_number"]):
         problems.append("Số định danh cá nhân gồm 12 chữ số — personal id number: 12 digits")
     if data.get("birth_date") and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", data["birth_date"]):

@@ -2,11 +2,11 @@
 from __future__ import annotations
 
 import json
-import re
 import secrets
 import sqlite3
 
 from refportal import audit, clock, db, defects
+from refportal.accounts import EMAIL, INVALID_EMAIL
 from refportal.errors import ApiError
 from refportal.text import nfc
 
@@ -27,8 +27,8 @@ def submit(conn: sqlite3.Connection, data: dict, ip: str | None) -> str:
     content = _text(data.get("content"), "content", 10000)
     name = _text(data.get("name"), "name", 200, required=False)
     email = _text(data.get("email"), "email", 200, required=False)
-    if email and not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", email):
-        raise ApiError(422, "Thư điện tử không hợp lệ — invalid e-mail address")
+    if email and not EMAIL.fullmatch(email):
+        raise ApiError(422, INVALID_EMAIL)
     now = clock.now()
     with db.transaction(conn):
         for _ in range(5):

@@ -17,6 +17,7 @@ from pathlib import Path
 import yaml
 
 from refportal import clock, codes, db, security
+from refportal.accounts import PHONE
 from refportal.text import fold, nfc
 
 SEED_DIR = Path(__file__).parent / "seed"
@@ -182,7 +183,7 @@ def load_accounts() -> list[dict]:
             raise SeedError(f"{where}.role: '{acc.get('role')}' — one of {', '.join(ROLES)}")
         for field in ("full_name", "email", "phone", "id_number", "birth_date", "address"):
             _need(acc, field, where)
-        if not re.fullmatch(r"0\d{9}", str(acc["phone"])):
+        if not PHONE.fullmatch(str(acc["phone"])):
             raise SeedError(f"{where}.phone: '{acc['phone']}' — 10 chữ số bắt đầu bằng 0 (10 digits starting with 0)")
         password = overrides.get(name, acc.get("password"))
         problems = security.password_problems(password or "")

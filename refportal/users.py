@@ -2,11 +2,10 @@
 them. A disabled account cannot log in and its sessions stop working at once."""
 from __future__ import annotations
 
-import re
 import sqlite3
 
 from refportal import audit, clock, codes, db, security
-from refportal.accounts import USERNAME, User
+from refportal.accounts import User, contact_problems, username_problems
 from refportal.errors import ApiError
 from refportal.text import nfc
 
@@ -34,10 +33,7 @@ def create(conn: sqlite3.Connection, admin: User, data: dict, ip: str | None) ->
     """A new officer account; 422 with every problem, 409 when the name is taken."""
     data = {k: nfc(v.strip()) if isinstance(v, str) else v for k, v in data.items()}
     username = (data.get("username") or "").lower()
-    problems = []
-    if not USERNAME.match(username):
-        problems.append("Tên đăng nhập 3–40 ký tự: chữ thường không dấu, chữ số, '_' hoặc '.' — user name: 3–40 of "
-                        "a-z, 0-9, _ or .")
+    problems = username_problems(username)
     if data.get("role") not in OFFICER_ROLES_CREATED:
         problems.append(f"Vai trò (role) là một trong {', '.join(OFFICER_ROLES_CREATED)} — role must be an officer role")
     if not data.get("full_name"):
@@ -47,10 +43,7 @@ def create(conn: sqlite3.Connection, admin: User, data: dict, ip: str | None) ->
     if agency and (not codes.AGENCY_CODE.match(agency)
                    or conn.execute("SELECT 1 FROM agencies WHERE code = ?", (agency,)).fetchone() is None):
         problems.append("Mã cơ quan (agency_code) không có trong danh mục cơ quan — unknown agency code")
-    if data.get("email") and not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", data["email"]):
-        problems.append("Thư điện tử không hợp lệ — invalid e-mail address")
-    if data.get("phone") and not re.fullmatch(r"0\d{9}", data["phone"]):
-        problems.append("Số điện thoại gồm 10 chữ số, bắt đầu bằng 0 — phone: 10 digits starting with 0")
+    problems += contact_problems(data)
     if problems:
         raise ApiError(422, "; ".join(problems), problems=problems)
     password_hash = security.hash_password(data["password"])
