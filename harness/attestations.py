@@ -37,7 +37,6 @@ import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
-
 from harness import catalog
 from harness.yamlsource import InputError, Problem, SourceFile, display_path, load_yaml
 

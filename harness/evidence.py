@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any, Iterable
 
 MASK = "[ĐÃ CHE / REDACTED]"
-CITIZEN_ID = re.compile(r"(?<![\d.])\d{12}(?![\d])")  # not the digits after a decimal point
+CITIZEN_ID = re.compile(r"(?<![\d.])\d{12}(?!\d)")  # not the digits after a decimal point
 SECRET_HEADERS = {"authorization", "cookie", "set-cookie", "proxy-authorization", "x-csrf-token", "x-api-key"}
 # A key holds a secret when one of its words (split at _ - . and camelCase) is one of these:
 # `password`, `csrf_token`, `matKhau`, `MaXacThuc` are masked; `passed`, `session_end`,
@@ -24,16 +24,17 @@ SECRET_WORDS = {"password", "passwd", "pass", "pwd", "matkhau", "secret", "token
                 "refreshtoken", "idtoken"}
 DESCRIPTIVE_WORDS = {"length", "count", "policy", "end", "ended", "expired", "expiry", "problems", "rule", "rules",
                      "attempts", "valid", "ok", "status", "required", "min", "max", "type", "name", "label", "field"}
+MIN_SECRET_LENGTH = 4  # shorter values would mask innocent text everywhere
 
 
 def is_secret_key(key: str) -> bool:
+    """Whether a JSON or form key names a value to mask (see SECRET_WORDS and DESCRIPTIVE_WORDS)."""
     words = [w.lower() for w in re.split(r"[_\-.\s]+|(?<=[a-z])(?=[A-Z])", key) if w]
     # single words and pairs written together (api+key, mat+khau, ma+xac+thuc)
     units = set(words) | {a + b for a, b in zip(words, words[1:])} | {"".join(words)}
     if not units & SECRET_WORDS:
         return False
     return not any(w in DESCRIPTIVE_WORDS for w in words)
-MIN_SECRET_LENGTH = 4  # shorter values would mask innocent text everywhere
 
 
 @dataclass

@@ -60,7 +60,6 @@ def _read_jsonl(path: Path) -> list[dict]:
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
 
 
-
 class RunState:
     def __init__(self, config):
         self.config = config

@@ -11,7 +11,6 @@ import platform
 import sys
 from pathlib import Path
 
-
 from harness import catalog
 from harness.report.redact import scrub
 from harness.scoring import VERDICT_LABELS, VERDICTS
