@@ -13,15 +13,13 @@ from datetime import date
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
-from starlette.datastructures import UploadFile
 
 from refportal import (access, apology, audit, catalogue, catalogue_admin, dossiers, feedback, population, pull, stats,
                        status, users)
 from refportal.accounts import OFFICER_ROLES, User
-from refportal.dossiers import Upload
 from refportal.errors import ApiError
 from refportal.pages import forms
-from refportal.pages.dossier_pages import LoginRequired
+from refportal.pages.dossier_pages import form_uploads, need_login
 from refportal.pages.render import check_csrf, redirect, render
 from refportal.web import base_url, client_ip, ctx_of, get_conn, page_user, query_day
 
@@ -51,8 +49,7 @@ NOTICES = {"tiep-nhan": "Đã tiếp nhận hồ sơ.", "tu-choi": "Đã từ ch
 
 
 def officer(request: Request, user: User | None = Depends(page_user)) -> User:
-    if user is None:
-        raise LoginRequired(request.url.path + (f"?{request.url.query}" if request.url.query else ""))
+    user = need_login(request, user)
     if user.role not in OFFICER_ROLES:
         raise ApiError(403, "Trang dành cho cán bộ, công chức — officers only")
     return user
@@ -259,13 +256,7 @@ async def intake_post(request: Request, conn: sqlite3.Connection = Depends(get_c
         return _intake_page(request, conn, user, code, 422, form=shown,
                             error="Hồ sơ chưa đầy đủ, hướng dẫn người nộp bổ sung (Mẫu 02): thiếu " + "; ".join(missing)
                                   + " — the dossier is incomplete")
-    uploads = []
-    for c in procedure["components"]:
-        for item in form.getlist(f"file_{c['code']}"):
-            if isinstance(item, UploadFile) and item.filename:
-                data = await item.read()
-                if data:
-                    uploads.append(Upload(item.filename, data, item.content_type or "", c["code"]))
+    uploads = await form_uploads(form, [(f"file_{c['code']}", c["code"]) for c in procedure["components"]])
     channel = "post" if shown["channel"] == "post" else "counter"
     applicant = {k: shown[k] for k in ("full_name", "id_number", "phone", "email", "address")}
     applicant["type"] = "business" if shown["type"] == "business" else "citizen"

@@ -23,13 +23,15 @@ class LoginRequired(Exception):
     pass
 
 
-def _need_login(request: Request, user: User | None) -> User:
+def need_login(request: Request, user: User | None) -> User:
+    """The user, or (nobody logged in) off to the login page, back to this address afterwards."""
     if user is None:
         raise LoginRequired(request.url.path + (f"?{request.url.query}" if request.url.query else ""))
     return user
 
 
-async def _form_uploads(form, names: list[tuple[str, str | None]]) -> list[Upload]:
+async def form_uploads(form, names: list[tuple[str, str | None]]) -> list[Upload]:
+    """The files sent in a form's (field, component code) inputs; empty inputs are skipped."""
     uploads = []
     for field, component in names:
         for item in form.getlist(field):
@@ -43,7 +45,7 @@ async def _form_uploads(form, names: list[tuple[str, str | None]]) -> list[Uploa
 @router.get("/nop-ho-so/{code}")
 def eform(code: str, request: Request, conn: sqlite3.Connection = Depends(get_conn),
           user: User | None = Depends(page_user)):
-    user = _need_login(request, user)
+    user = need_login(request, user)
     procedure = catalogue.get(conn, code)
     if procedure is None:
         raise ApiError(404, "Không tìm thấy thủ tục — unknown procedure")
@@ -79,13 +81,13 @@ def _reusable(conn, user: User, procedure: dict) -> dict[str, list[dict]]:
 @router.post("/nop-ho-so/{code}")
 async def eform_post(code: str, request: Request, conn: sqlite3.Connection = Depends(get_conn),
                      user: User | None = Depends(page_user)):
-    user = _need_login(request, user)
+    user = need_login(request, user)
     form = await request.form()
     check_csrf(request, form)
     procedure = catalogue.get(conn, code)
     if procedure is None:
         raise ApiError(404, "Không tìm thấy thủ tục — unknown procedure")
-    uploads = await _form_uploads(form, [(f"file_{c['code']}", c["code"]) for c in procedure["components"]])
+    uploads = await form_uploads(form, [(f"file_{c['code']}", c["code"]) for c in procedure["components"]])
     reuse = [int(str(form.get(f"reuse_{c['code']}"))) for c in procedure["components"]
              if str(form.get(f"reuse_{c['code']}") or "").isdigit()]
     keys = (*dossiers.FORM_TO_APPLICANT, "trich_yeu", "ghi_chu")
@@ -111,13 +113,13 @@ def _own_dossier(conn, user: User, code: str):
 @router.get("/ho-so/{code}/bien-nhan")
 def receipt(code: str, request: Request, conn: sqlite3.Connection = Depends(get_conn),
             user: User | None = Depends(page_user)):
-    user = _need_login(request, user)
+    user = need_login(request, user)
     return receipt_document(request, conn, _own_dossier(conn, user, code))
 
 
 @router.get("/ho-so-cua-toi")
 def my_dossiers(request: Request, conn: sqlite3.Connection = Depends(get_conn), user: User | None = Depends(page_user)):
-    user = _need_login(request, user)
+    user = need_login(request, user)
     return render(request, "my_dossiers.html", items=dossiers.my_dossiers(conn, user))
 
 
@@ -131,7 +133,7 @@ def _dossier_page(request: Request, conn, user: User, code: str, status_code: in
 @router.get("/ho-so/{code}")
 def dossier_page(code: str, request: Request, ok: str = "", conn: sqlite3.Connection = Depends(get_conn),
                  user: User | None = Depends(page_user)):
-    user = _need_login(request, user)
+    user = need_login(request, user)
     reference = request.query_params.get("thanh-toan")
     message = NOTICES.get(ok)
     if reference:  # back from the payment platform: ask it how the payment went (QUERY)
@@ -147,7 +149,7 @@ def dossier_page(code: str, request: Request, ok: str = "", conn: sqlite3.Connec
 
 async def _step_form(request: Request, conn, user: User | None, code: str, action):
     """Run one form post of the dossier page; errors are shown on the page, success redirects."""
-    user = _need_login(request, user)
+    user = need_login(request, user)
     form = await request.form()
     check_csrf(request, form)
     try:
@@ -165,7 +167,7 @@ async def _step_form(request: Request, conn, user: User | None, code: str, actio
 async def supplement_post(code: str, request: Request, conn: sqlite3.Connection = Depends(get_conn),
                           user: User | None = Depends(page_user)):
     async def act(u: User, form):
-        uploads = await _form_uploads(form, [("files", None)])
+        uploads = await form_uploads(form, [("files", None)])
         dossiers.take_step(conn, ctx_of(request), u, code, "supplement", note=str(form.get("note") or ""), uploads=uploads,
                            ip=client_ip(request))
         return "bo-sung"
@@ -216,7 +218,7 @@ async def withdraw_post(code: str, request: Request, conn: sqlite3.Connection = 
 @router.get("/thanh-toan/{reference}")
 def sandbox_page(reference: str, request: Request, conn: sqlite3.Connection = Depends(get_conn),
                  user: User | None = Depends(page_user)):
-    user = _need_login(request, user)
+    user = need_login(request, user)
     row = conn.execute("SELECT p.*, d.code, d.owner_id FROM payments p JOIN dossiers d ON d.id = p.dossier_id "
                        "WHERE p.reference = ? AND p.mode = 'sandbox'", (reference,)).fetchone()
     if row is None or row["owner_id"] != user.id:
@@ -227,7 +229,7 @@ def sandbox_page(reference: str, request: Request, conn: sqlite3.Connection = De
 @router.post("/thanh-toan/{reference}")
 async def sandbox_post(reference: str, request: Request, conn: sqlite3.Connection = Depends(get_conn),
                        user: User | None = Depends(page_user)):
-    user = _need_login(request, user)
+    user = need_login(request, user)
     form = await request.form()
     check_csrf(request, form)
     row = dossiers.sandbox_pay(conn, ctx_of(request), user, reference)

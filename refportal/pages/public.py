@@ -13,6 +13,7 @@ from markupsafe import Markup
 from refportal import catalogue, defects, dossiers, feedback, stats
 from refportal.accounts import User
 from refportal.errors import ApiError
+from refportal.pages.dossier_pages import need_login
 from refportal.pages.render import check_csrf, redirect, render
 from refportal.web import base_url, client_ip, ctx_of, get_conn, page_user, query_day
 
@@ -129,10 +130,8 @@ def form_download(procedure_code: str, file_name: str, request: Request, conn: s
 @router.get("/tra-cuu")
 def lookup_page(request: Request, ma: str = "", conn: sqlite3.Connection = Depends(get_conn),
                 user: User | None = Depends(page_user)):
-    if defects.on("lookup-needs-login") and user is None:
-        from refportal.pages.dossier_pages import LoginRequired
-
-        raise LoginRequired(request.url.path + (f"?{request.url.query}" if request.url.query else ""))  # DEFECT
+    if defects.on("lookup-needs-login"):
+        need_login(request, user)  # DEFECT: the public lookup asks for a login
     code = ma.strip()[:60]
     found = dossiers.lookup(conn, code) if code else None
     return render(request, "lookup.html", code=code, found=found, status_code=404 if code and not found else 200)
