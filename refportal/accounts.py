@@ -38,6 +38,11 @@ def contact_problems(data: dict) -> list[str]:
     return problems
 
 
+def is_disabled(conn: sqlite3.Connection, user_id: int) -> bool:
+    """Disabled by the admin (users.disable): no login, and the sessions stop working."""
+    return conn.execute("SELECT 1 FROM disabled_users WHERE user_id = ?", (user_id,)).fetchone() is not None
+
+
 @dataclass(frozen=True)
 class User:
     id: int
@@ -73,7 +78,7 @@ def login(conn: sqlite3.Connection, settings: Settings, username: str, password:
         with db.transaction(conn):
             audit.record(conn, username, "login", None, ip, success=False)
         raise ApiError(401, WRONG_CREDENTIALS)
-    if conn.execute("SELECT 1 FROM disabled_users WHERE user_id = ?", (row["id"],)).fetchone():
+    if is_disabled(conn, row["id"]):
         with db.transaction(conn):
             audit.record(conn, username, "login_disabled", None, ip, success=False)
         raise ApiError(423, "Tài khoản đã bị quản trị viên khóa, liên hệ quản trị hệ thống — account disabled by the "

@@ -33,15 +33,9 @@ def _vn(moment: str) -> str:
     return clock.parse(moment).strftime("%d/%m/%Y")
 
 
-def latest(conn: sqlite3.Connection, dossier_id: int) -> sqlite3.Row | None:
-    return conn.execute("SELECT * FROM apologies WHERE dossier_id = ? ORDER BY id DESC LIMIT 1",
-                        (dossier_id,)).fetchone()
-
-
-def default_new_date(conn: sqlite3.Connection, dossier: sqlite3.Row) -> datetime:
+def default_new_date(conn: sqlite3.Connection, procedure: dict) -> datetime:
     """Half the procedure's time limit again (at least 2 working days) from today."""
-    procedure = dossiers._procedure(conn, dossier["procedure_code"])
-    return workdays.add_working_days(clock.now(), max(2, procedure["processing_days"] // 2), dossiers._holidays(conn))
+    return workdays.add_working_days(clock.now(), max(2, procedure["processing_days"] // 2), dossiers.holidays(conn))
 
 
 def issue(conn: sqlite3.Connection, ctx: Context, user: User, code: str, reason: str | None = None,
@@ -55,11 +49,11 @@ def issue(conn: sqlite3.Connection, ctx: Context, user: User, code: str, reason:
     if dossier is None:
         raise ApiError(404, dossiers.NOT_FOUND)
     reason = nfc(reason.strip()) if isinstance(reason, str) and reason.strip() else DEFAULT_REASON
+    procedure = dossiers._procedure(conn, dossier["procedure_code"])
     if new_date is not None:
         new_appointment = datetime.combine(new_date, workdays.CLOSING_TIME, tzinfo=clock.VN)
     else:
-        new_appointment = default_new_date(conn, dossier)
-    procedure = dossiers._procedure(conn, dossier["procedure_code"])
+        new_appointment = default_new_date(conn, procedure)
     actor = dossiers.Actor.of(conn, user)
     outcome = dossiers.Outcome()
     with db.transaction(conn):
@@ -67,7 +61,7 @@ def issue(conn: sqlite3.Connection, ctx: Context, user: User, code: str, reason:
         if not dossiers.is_overdue(dossier):
             raise ApiError(409, "Hồ sơ chưa quá hạn (hoặc đã có kết quả): không lập Phiếu xin lỗi — the dossier is "
                                 "not overdue", status_label=dossiers.shown_label(dossier["status"]))
-        previous = latest(conn, dossier["id"])
+        previous = dossiers.latest_apology(conn, dossier["id"])
         old = previous["new_appointment"] if previous else dossier["appointment_date"]
         if new_appointment <= max(clock.parse(old), clock.now()):
             raise ApiError(422, f"Ngày hẹn mới phải sau ngày hẹn cũ ({_vn(old)}) và sau hôm nay — the new date must "
@@ -88,7 +82,7 @@ def issue(conn: sqlite3.Connection, ctx: Context, user: User, code: str, reason:
             "Phiếu xin lỗi và hẹn lại ngày trả kết quả (Mẫu 04) được gửi kèm thông báo này và giao tại Bộ phận Một cửa.",
             f"xin loi vi cham tra ket qua; hen lai ngay {_vn(new)} ({new[:10]})", outcome)
     dossiers._after_commit(ctx, outcome)
-    return latest(conn, dossier["id"])
+    return dossiers.latest_apology(conn, dossier["id"])
 
 
 def for_print(conn: sqlite3.Connection, ctx: Context, user: User, dossier: sqlite3.Row,
@@ -97,7 +91,7 @@ def for_print(conn: sqlite3.Connection, ctx: Context, user: User, dossier: sqlit
     overdue and has none yet; 409 when it has none and is not overdue."""
     if defects.on("no-apology"):
         raise ApiError(404, NOT_OFFERED)
-    found = latest(conn, dossier["id"])
+    found = dossiers.latest_apology(conn, dossier["id"])
     if found is not None:
         return found
     if not dossiers.is_overdue(dossier):

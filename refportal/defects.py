@@ -47,11 +47,6 @@ class Defect:
     must_fail: tuple[str, ...]
     may_change: tuple[tuple[str, str], ...]     # (criterion, reason)
 
-    def to_dict(self) -> dict:
-        return {"name": self.name, "description": self.description, "checks": list(self.checks),
-                "must_fail": list(self.must_fail),
-                "may_change": [{"criterion": c, "reason": r} for c, r in self.may_change]}
-
 
 def _ids(entry: dict, field: str, pattern: re.Pattern, where: str) -> tuple[str, ...]:
     values = entry.get(field)
@@ -109,17 +104,12 @@ def registry() -> dict[str, Defect]:
     return load_registry()
 
 
-@lru_cache(maxsize=1)
-def _known() -> frozenset[str]:
-    return frozenset(registry())
-
-
 def names() -> list[str]:
     return sorted(registry())
 
 
 def on(name: str) -> bool:
-    if name not in _known():
+    if name not in registry():
         raise KeyError(f"defects.on({name!r}): not in refportal/defects.yaml")
     return name in _active
 
@@ -127,7 +117,7 @@ def on(name: str) -> bool:
 def check_names(requested) -> list[str]:
     """The names, checked against the registry; UnknownDefect lists what is wrong and what exists."""
     wanted = [n.strip() for n in requested if n and n.strip()]
-    unknown = [n for n in wanted if n not in _known()]
+    unknown = [n for n in wanted if n not in registry()]
     if unknown:
         raise UnknownDefect(unknown)
     return wanted
@@ -149,14 +139,6 @@ def set_active(names_on) -> list[str]:
     with _lock:
         _active = frozenset(wanted)
         return sorted(_active)
-
-
-def enable(name: str) -> None:
-    switch(on_names=[name])
-
-
-def disable(name: str) -> None:
-    switch(off_names=[name])
 
 
 def active() -> list[str]:

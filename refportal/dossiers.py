@@ -118,7 +118,8 @@ def _procedure(conn: sqlite3.Connection, code: str) -> dict:
     return procedure
 
 
-def _holidays(conn: sqlite3.Connection) -> set[date]:
+def holidays(conn: sqlite3.Connection) -> set[date]:
+    """The public holidays the working-day arithmetic skips (the admin's list)."""
     return {date.fromisoformat(r["day"]) for r in conn.execute("SELECT day FROM holidays")}
 
 
@@ -199,7 +200,7 @@ def _enqueue(conn, ctx: Context, dossier_id: int, procedure: dict, history_row) 
 
 
 def _appointment(conn, when, procedure: dict) -> str:
-    return clock.iso(workdays.add_working_days(when, procedure["processing_days"], _holidays(conn)))
+    return clock.iso(workdays.add_working_days(when, procedure["processing_days"], holidays(conn)))
 
 
 # --- registration ------------------------------------------------------------------------------
@@ -444,7 +445,7 @@ def _apply(conn, ctx: Context, dossier, procedure, step_name, target, actor, rea
             paused = paused_working_days(conn, dossier["id"], now)
             if paused and dossier["appointment_date"]:
                 # the time the applicant took to supplement does not count (NĐ 61/2018): the clock paused
-                moved = workdays.add_working_days(clock.parse(dossier["appointment_date"]), paused, _holidays(conn))
+                moved = workdays.add_working_days(clock.parse(dossier["appointment_date"]), paused, holidays(conn))
                 sets.update(appointment_date=clock.iso(moved))
         _store_uploads(conn, dossier["id"], uploads, supplement_id=round_id)
     elif step_name == "request-payment":
@@ -704,7 +705,7 @@ def paused_working_days(conn: sqlite3.Connection, dossier_id: int, until) -> int
                        (dossier_id,)).fetchone()
     if row is None:
         return 0
-    return workdays.working_days_between(clock.parse(row["requested_at"]), until, _holidays(conn))
+    return workdays.working_days_between(clock.parse(row["requested_at"]), until, holidays(conn))
 
 
 def is_overdue(dossier: sqlite3.Row) -> bool:
@@ -720,19 +721,24 @@ def is_overdue(dossier: sqlite3.Row) -> bool:
 DUE_SOON = 1  # working days: the warning before the deadline
 
 
-def is_due_soon(conn: sqlite3.Connection, dossier: sqlite3.Row) -> bool:
-    """Not overdue yet, but the appointment is within the next working day."""
+def is_due_soon(dossier: sqlite3.Row, days_off: set[date]) -> bool:
+    """Not overdue yet, but the appointment is within the next working day (days_off: holidays())."""
     if is_overdue(dossier) or dossier["status"] in status.RESOLVED or dossier["status"] in status.FINAL \
             or dossier["status"] in (status.MOI_DANG_KY, status.CHO_BO_SUNG):
         return False
     appointment = clock.parse(dossier["appointment_date"])
     if appointment is None:
         return False
-    return appointment <= workdays.add_working_days(clock.now(), DUE_SOON, _holidays(conn))
+    return appointment <= workdays.add_working_days(clock.now(), DUE_SOON, days_off)
+
+
+def latest_apology(conn: sqlite3.Connection, dossier_id: int) -> sqlite3.Row | None:
+    return conn.execute("SELECT * FROM apologies WHERE dossier_id = ? ORDER BY id DESC LIMIT 1",
+                        (dossier_id,)).fetchone()
 
 
 def apology_view(conn: sqlite3.Connection, dossier_id: int) -> dict | None:
-    row = conn.execute("SELECT * FROM apologies WHERE dossier_id = ? ORDER BY id DESC LIMIT 1", (dossier_id,)).fetchone()
+    row = latest_apology(conn, dossier_id)
     if row is None:
         return None
     return {"issued_at": row["issued_at"], "issued_by": row["issued_by"], "issued_by_name": row["issued_by_name"],
@@ -788,10 +794,9 @@ def view(conn: sqlite3.Connection, ctx: Context, dossier: sqlite3.Row, base_url:
     if defects.on("supplement-reason-hidden") and viewer is not None and viewer.role in APPLICANT_ROLES:
         # DEFECT: the applicant is not told why a supplement, refusal or stop was asked (not in the
         # status, the supplement rounds, nor the notes of those steps in the history)
+        hidden = {s["reason"] for s in supplements} | {dossier["status_reason"]}
         status_reason = None
         supplements = [{**s, "reason": None} for s in supplements]
-        hidden = {s["reason"] for s in conn.execute("SELECT reason FROM supplements WHERE dossier_id = ?",
-                                                    (dossier["id"],))} | {dossier["status_reason"]}
         history = [{**h, "note": None} if h["note"] in hidden else h for h in history]
     return {
         "code": code, "procedure_code": procedure["code"], "procedure_name": procedure["name"],
@@ -806,7 +811,7 @@ def view(conn: sqlite3.Connection, ctx: Context, dossier: sqlite3.Row, base_url:
         "result": ({"url": f"{base_url}/api/dossiers/{code}/result",
                     "signature_url": f"{base_url}/api/dossiers/{code}/result.sig" if result_row["signed"] else None}
                    if has_result else None),
-        "messages": messages, "overdue": is_overdue(dossier), "due_soon": is_due_soon(conn, dossier),
+        "messages": messages, "overdue": is_overdue(dossier), "due_soon": is_due_soon(dossier, holidays(conn)),
         "rating": dossier["rating"], "rating_comment": dossier["rating_comment"],
         "apology": apology, "new_appointment_date": apology["new_appointment_date"] if apology else None,
         "assignee": assignee_view(conn, dossier["id"]),
@@ -842,7 +847,7 @@ def register_list(conn: sqlite3.Connection, date_from: str | None, date_to: str 
     if date_to:
         sql += " AND substr(coalesce(d.received_at, d.submitted_at), 1, 10) <= ?"
         args.append(date_to)
-    items = []
+    items, days_off = [], holidays(conn)
     for r in conn.execute(sql + " ORDER BY d.id", args):
         late = is_overdue(r)
         if overdue is not None and late != overdue:
@@ -853,7 +858,7 @@ def register_list(conn: sqlite3.Connection, date_from: str | None, date_to: str 
                       "submitted_at": r["submitted_at"], "received_at": r["received_at"],
                       "appointment_date": r["appointment_date"], "returned_at": r["returned_at"],
                       "status_label": shown_label(r["status"]), "channel": r["channel"], "overdue": late,
-                      "due_soon": is_due_soon(conn, r),
+                      "due_soon": is_due_soon(r, days_off),
                       "new_appointment_date": apology["new_appointment_date"] if apology else None})
     return items
 

@@ -7,7 +7,7 @@ import hashlib
 import json
 from datetime import datetime, time
 
-from refportal import catalogue, clock, codes, db, documents, status, workdays
+from refportal import catalogue, clock, codes, db, documents, dossiers, status, workdays
 from refportal.accounts import User
 from refportal.dossiers import Actor
 from refportal.seeding import SEED_DIR, SeedError, _load
@@ -37,7 +37,7 @@ def seed(conn) -> int:
     if db.get_setting(conn, "seeded_dossiers_at"):
         return 0
     entries = load_entries()
-    holidays = {datetime.fromisoformat(r["day"]).date() for r in conn.execute("SELECT day FROM holidays")}
+    holidays = dossiers.holidays(conn)
     now = clock.now()
     with db.transaction(conn):
         for i, entry in enumerate(entries):
@@ -71,7 +71,7 @@ def _create(conn, entry: dict, where: str, holidays, now: datetime) -> None:
         raise SeedError(f"{where}.received_days_ago: {entry['received_days_ago']} ngày chưa quá hạn thủ tục "
                         f"{procedure['processing_days']} ngày — must exceed the procedure's processing_days "
                         "so that the dossier is overdue")
-    applicant = {k: getattr(owner, k) for k in ("full_name", "id_number", "birth_date", "phone", "email", "address")}
+    applicant = {k: getattr(owner, k) for k in dossiers.APPLICANT_FIELDS}
     applicant["type"] = "citizen"
     form_data = {k: entry[k] for k in ("trich_yeu", "ghi_chu") if entry.get(k)}
     code = codes.next_dossier_code(conn, procedure["agency_code"], received)

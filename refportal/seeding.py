@@ -64,11 +64,11 @@ def _need(entry: dict, field: str, where: str, kind=str, pattern: re.Pattern | N
     return value
 
 
-def _no_unknown_keys(entry: dict, known: set[str], where: str) -> None:
+def _no_unknown_keys(entry: dict, known: set[str], where: str, hint: str = "quote a name that contains a comma") -> None:
     unknown = set(entry) - known
     if unknown:
         # an unquoted comma in a YAML flow mapping ({name: Thi đua, khen thưởng}) makes a stray key
-        raise SeedError(f"{where}: khóa lạ {sorted(unknown)} — unknown keys; quote a name that contains a comma")
+        raise SeedError(f"{where}: khóa lạ {sorted(unknown)} — unknown keys; {hint}")
 
 
 def check_procedure(entry: dict, where: str, agencies: set[str], sectors: set[str]) -> dict:
@@ -105,11 +105,8 @@ def check_procedure(entry: dict, where: str, agencies: set[str], sectors: set[st
         cwhere = f"{where}.components[{i}]"
         if not isinstance(comp, dict):
             raise SeedError(f"{cwhere}: phải là ánh xạ {{code, name, required}} — must be a mapping")
-        unknown = set(comp) - {"code", "name", "required", "form"}
-        if unknown:
-            # a comma inside an unquoted flow-mapping value splits it into a stray key
-            raise SeedError(f"{cwhere}: khóa lạ {sorted(unknown)} — unknown keys; quote a name or form that "
-                            'contains a comma: name: "A, B"')
+        _no_unknown_keys(comp, {"code", "name", "required", "form"}, cwhere,
+                         'quote a name or form that contains a comma: name: "A, B"')
         ccode = _need(comp, "code", cwhere, pattern=re.compile(r"^[A-Za-z0-9_-]+$"), hint="letters, digits, - or _")
         if ccode in seen:
             raise SeedError(f"{cwhere}.code: '{ccode}' trùng — duplicate component code")
@@ -124,10 +121,9 @@ def check_procedure(entry: dict, where: str, agencies: set[str], sectors: set[st
                         "needs at least one fee line (amount 0 when free)")
     for i, fee in enumerate(fees):
         fwhere = f"{where}.fees[{i}]"
-        unknown = set(fee) - {"code", "name", "amount", "kind"} if isinstance(fee, dict) else set()
-        if unknown:
-            raise SeedError(f"{fwhere}: khóa lạ {sorted(unknown)} — unknown keys; quote a name that contains a "
-                            'comma: name: "A, B"')
+        if isinstance(fee, dict):
+            _no_unknown_keys(fee, {"code", "name", "amount", "kind"}, fwhere,
+                             'quote a name that contains a comma: name: "A, B"')
         _need(fee, "code", fwhere)
         _need(fee, "name", fwhere)
         if not isinstance(fee.get("amount"), int) or fee["amount"] < 0:

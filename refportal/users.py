@@ -14,10 +14,6 @@ ROLE_LABELS = {"citizen": "Công dân", "business": "Doanh nghiệp", "receiving
                "specialist": "Chuyên viên xử lý", "leader": "Lãnh đạo phê duyệt", "admin": "Quản trị hệ thống"}
 
 
-def is_disabled(conn: sqlite3.Connection, user_id: int) -> bool:
-    return conn.execute("SELECT 1 FROM disabled_users WHERE user_id = ?", (user_id,)).fetchone() is not None
-
-
 def list_users(conn: sqlite3.Connection) -> list[dict]:
     rows = conn.execute("SELECT u.*, a.name AS agency_name, d.disabled_at FROM users u "
                         "LEFT JOIN agencies a ON a.code = u.agency_code "

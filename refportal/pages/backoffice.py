@@ -371,7 +371,7 @@ def _users_page(request: Request, conn, message: str = "", error: str = "", stat
                 form: dict | None = None):
     return render(request, "backoffice/users.html", status_code=status_code, section="nguoi-dung",
                   users=users.list_users(conn), agencies=catalogue.agencies(conn), roles=users.OFFICER_ROLES_CREATED,
-                  role_labels=users.ROLE_LABELS, message=message or None, error=error or None, form=form or {})
+                  message=message or None, error=error or None, form=form or {})
 
 
 @router.post("/nguoi-dung")

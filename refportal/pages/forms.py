@@ -60,8 +60,7 @@ def print_form(request: Request, conn: sqlite3.Connection, user: User, code: str
         values["refusal"] = conn.execute("SELECT * FROM history WHERE dossier_id = ? AND status = ? ORDER BY id DESC "
                                          "LIMIT 1", (dossier["id"], status.TU_CHOI)).fetchone()
     elif number == 4:
-        values["apology"] = apology.for_print(conn, ctx, user, dossier, ip)
-        values["dossier"] = dossiers.load(conn, code)
+        values["apology"] = apology.for_print(conn, ctx, user, dossier, ip)  # changes no dossier row
     elif number == 5:
         values["steps"] = process_steps(conn, dossier, procedure)
     return render(request, f"forms/mau{number:02d}.html", **values)
@@ -71,7 +70,7 @@ def print_form(request: Request, conn: sqlite3.Connection, user: User, code: str
 STEP_OF_STATUS = {status.DANG_GIAI_QUYET: "process", status.DA_CO_KET_QUA: "approve", status.DA_TRA_KET_QUA: "return"}
 
 
-def step_deadline(conn: sqlite3.Connection, dossier: sqlite3.Row, procedure: dict, state: int):
+def step_deadline(dossier: sqlite3.Row, procedure: dict, state: int, days_off: set):
     """The deadline of the step leading to `state`: the receipt plus the working days the procedure's
     workflow gives the steps up to it; the appointment when no days are configured."""
     workflow = procedure.get("workflow_days") or {}
@@ -83,7 +82,7 @@ def step_deadline(conn: sqlite3.Connection, dossier: sqlite3.Row, procedure: dic
     days = sum(workflow.get(s, 0) for s in order[:order.index(step) + 1])
     if days == 0:
         return received.replace(hour=workdays.CLOSING_TIME.hour, minute=0, second=0)
-    return workdays.add_working_days(received, days, dossiers._holidays(conn))
+    return workdays.add_working_days(received, days, days_off)
 
 
 def process_steps(conn: sqlite3.Connection, dossier: sqlite3.Row, procedure: dict) -> list[dict]:
@@ -91,10 +90,10 @@ def process_steps(conn: sqlite3.Connection, dossier: sqlite3.Row, procedure: dic
     was taken before, on or after its deadline (the step's share of the time limit, else the
     appointment)."""
     rows = conn.execute("SELECT * FROM history WHERE dossier_id = ? ORDER BY id", (dossier["id"],)).fetchall()
-    steps = []
+    steps, days_off = [], dossiers.holidays(conn)
     for previous, row in zip([None, *rows[:-1]], rows):
         moment = clock.parse(row["time"])
-        deadline = step_deadline(conn, dossier, procedure, row["status"])
+        deadline = step_deadline(dossier, procedure, row["status"], days_off)
         if deadline is None or row["status"] == status.MOI_DANG_KY:
             timing = ""
         elif moment.date() < deadline.date():
