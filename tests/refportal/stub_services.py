@@ -97,6 +97,19 @@ class NationalStub:
         return [r for r in found if (kind is None or r.kind == kind) and (service is None or r.service == service)
                 and (code is None or code in _codes(r))]
 
+    def apology_messages(self, code: str) -> tuple[list[dict], list[dict]]:
+        """The apology mails and SMS sent about dossier `code` (their requests)."""
+        mails = [r.request for r in self.records(kind="mail")
+                 if code in r.request["subject"] and "xin lỗi" in r.request["subject"]]
+        texts = [r.request for r in self.records(kind="sms")
+                 if code in r.request["message"] and "xin loi" in r.request["message"]]
+        return mails, texts
+
+    def wait_for_apology(self, code: str) -> tuple[list[dict], list[dict]]:
+        """Block (bounded) until the apology about `code` went out both by mail and by SMS."""
+        return self.wait_for(lambda s: s.apology_messages(code) if all(s.apology_messages(code)) else None,
+                             what="the apology by mail and SMS")
+
     def wait_for(self, predicate, timeout: float = 15.0, what: str = "records"):
         """Block until predicate(stub) is truthy (re-checked on every new record), bounded."""
         deadline = time.monotonic() + timeout

@@ -131,15 +131,7 @@ def test_printing_mau04_of_an_overdue_dossier_issues_the_apology(apologised):
 def test_the_apology_reaches_the_applicant_once_by_mail_and_sms(apologised, stub):
     code, new = apologised["code"], apologised["after"]["apology"]["new_appointment_date"][:10]
     person = ACCOUNTS["congdan1"]
-
-    def sent(s):
-        mails = [r.request for r in s.records(kind="mail") if code in r.request["subject"] and "xin lỗi" in
-                 r.request["subject"]]
-        texts = [r.request for r in s.records(kind="sms") if code in r.request["message"] and "xin loi" in
-                 r.request["message"]]
-        return (mails, texts) if mails and texts else None
-
-    mails, texts = stub.wait_for(sent, what="the apology by mail and SMS")
+    mails, texts = stub.wait_for_apology(code)
     assert len(mails) == 1 and len(texts) == 1  # the second print sends nothing
     assert mails[0]["to"] == [person["email"]] and new in mails[0]["text"] and "Lý do" in mails[0]["text"]
     assert texts[0]["to"] == person["phone"] and new in texts[0]["message"]

@@ -8,8 +8,7 @@ import re
 
 import pytest
 
-from tests.refportal.conftest import ACCOUNTS, CODE_RE, LEVEL3, ONE_DAY, days_past
-from tests.refportal.test_browser import _axe_violations
+from tests.refportal.conftest import ACCOUNTS, CODE_RE, LEVEL3, ONE_DAY, axe_violations, days_past
 
 pytestmark = pytest.mark.browser
 ROLES = {"receiving_officer": "motcua1", "specialist": "chuyenvien1", "leader": "lanhdao1", "admin": "quantri1"}
@@ -160,15 +159,8 @@ def test_overdue_apology_from_the_back_office_goes_out_by_mail_and_sms(browser, 
         finally:
             context.close()
     person = ACCOUNTS["congdan1"]
-
-    def sent(s):
-        mails = [r.request for r in s.records(kind="mail") if code in r.request["subject"] and "xin lỗi" in
-                 r.request["subject"]]
-        texts = [r.request for r in s.records(kind="sms") if code in r.request["message"] and "xin loi" in
-                 r.request["message"]]
-        return (mails[0], texts[0]) if mails and texts else None
-
-    mail, sms = stub.wait_for(sent, what="the apology by mail and SMS")
+    mails, texts = stub.wait_for_apology(code)
+    mail, sms = mails[0], texts[0]
     day = re.search(r"\d\d/\d\d/\d{4}", promised).group(0)
     assert mail["to"] == [person["email"]] and "Chờ trường cấp lại sổ gốc văn bằng" in mail["text"] and day in mail["text"]
     assert sms["to"] == person["phone"] and day in sms["message"]
@@ -209,7 +201,7 @@ def test_back_office_pages_pass_axe(desks, portal, officer):
                        ("admin", f"/mot-cua/danh-muc/thu-tuc/{ONE_DAY}"), ("specialist", "/mot-cua/tro-giup")):
         page = desks[role]
         page.goto(portal.url + path)
-        found = _axe_violations(page)
+        found = axe_violations(page)
         if found:
             problems[path] = found
     assert not problems

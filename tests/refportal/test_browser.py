@@ -6,9 +6,8 @@ from __future__ import annotations
 
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 
-from tests.refportal.conftest import ACCOUNTS, CODE_RE, LEVEL4_WITH_FEE
+from tests.refportal.conftest import ACCOUNTS, CODE_RE, LEVEL4_WITH_FEE, axe_violations
 
 pytestmark = pytest.mark.browser
 PROCEDURE_NAME = "Cấp Phiếu lý lịch tư pháp cho công dân Việt Nam, người nước ngoài đang cư trú tại Việt Nam"
@@ -141,11 +140,6 @@ def test_download_result_and_rate(citizen_page, portal, journey, leader):
     assert "Quý vị đã đánh giá: 5/5" in page.locator("main").inner_text()
 
 
-def _axe_violations(page) -> list[str]:
-    results = Axe().run(page, options={"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}})
-    return [f"{v['id']} ({v['impact']}): {[n['target'] for n in v['nodes']][:3]}" for v in results.response["violations"]]
-
-
 def test_public_pages_pass_axe(anonymous_page, portal, journey):
     page = anonymous_page
     problems = {}
@@ -153,7 +147,7 @@ def test_public_pages_pass_axe(anonymous_page, portal, journey):
                  f"/tra-cuu?ma={journey.get('code', '')}", "/phan-anh", "/khao-sat", "/thong-ke", "/dang-nhap",
                  "/dang-ky", "/en"):
         page.goto(portal.url + path)
-        found = _axe_violations(page)
+        found = axe_violations(page)
         if found:
             problems[path] = found
     assert not problems
@@ -164,7 +158,7 @@ def test_logged_in_pages_pass_axe(citizen_page, portal, journey):
     for path in ("/ho-so-cua-toi", f"/ho-so/{journey['code']}", f"/ho-so/{journey['code']}/bien-nhan",
                  f"/nop-ho-so/{LEVEL4_WITH_FEE}"):
         citizen_page.goto(portal.url + path)
-        found = _axe_violations(citizen_page)
+        found = axe_violations(citizen_page)
         if found:
             problems[path] = found
     assert not problems
@@ -197,5 +191,5 @@ def test_axe_scan_can_fail(anonymous_page):
     """The scan above is not vacuous: the same call flags an unlabelled field and poor contrast."""
     anonymous_page.set_content('<html lang="vi"><body><main><h1>Thử</h1><input type="text">'
                                '<p style="color:#bbb;background:#fff">chữ mờ</p></main></body></html>')
-    found = " ".join(_axe_violations(anonymous_page))
+    found = " ".join(axe_violations(anonymous_page))
     assert "label" in found and "color-contrast" in found

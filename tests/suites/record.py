@@ -1,7 +1,7 @@
 """Turn a real run's scenario observations into the small recordings the negative proofs replay.
 
     .venv/bin/python -m pytest suites/packets suites/notify suites/stats suites/feedback --demo \
-        --out /tmp/rec -p tests.suites.standin_dossier_life
+        --out /tmp/rec
     .venv/bin/python -m tests.suites.record /tmp/rec
 
 Writes tests/suites/<topic>/recorded/<scenario>.json. The evidence is already redacted; on top of

@@ -1,7 +1,6 @@
 """The recorded observations of a clean refportal run, and small helpers to put one fault in them."""
 from __future__ import annotations
 
-import copy
 import json
 from pathlib import Path
 
@@ -27,7 +26,3 @@ def axe_rule(rule_id: str, impact: str | None, nodes: int = 2, tags: list[str] |
             "help_url": f"https://dequeuniversity.com/rules/axe/4.12/{rule_id}", "node_count": nodes,
             "nodes": [{"target": [f"#n{i}"], "html": f"<p id='n{i}'>…</p>", "summary": "Fix this", "impact": impact}
                       for i in range(nodes)]}
-
-
-def copy_of(obs: dict) -> dict:
-    return copy.deepcopy(obs)

@@ -1,6 +1,6 @@
 """End to end: suites/dossier against the bundled refportal (--demo) in a subprocess. Every check of
 the dossier_life scenario passes on the clean reference portal — the "passes where it should" side
-of the proofs in test_judges.py — apart from those that need refportal part 2."""
+of the proofs in test_judges.py."""
 from __future__ import annotations
 
 import json
@@ -15,8 +15,6 @@ from harness import catalog
 
 REPO = Path(__file__).resolve().parents[3]
 SCENARIO = "dossier_life"
-# refportal part 1 prints only Mẫu 01 and seeds no overdue dossier: these wait for part 2
-NEEDS_REFPORTAL_PART_2 = {"dossier.forms_tt01", "dossier.refusal", "dossier.overdue_flag", "dossier.overdue_apology"}
 
 
 def _scenario_checks_and_criteria():
@@ -35,8 +33,7 @@ def test_every_dossier_check_passes_on_the_clean_reference_portal(tmp_path):
     # a clean environment: no run of another test leaks its run id, staging folder or simulator
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DOKIEM_", "PYTEST_"))}
     done = subprocess.run([sys.executable, "-m", "pytest", "suites/dossier", "--demo", "--out", str(out),
-                           "--only", ",".join(criteria), "-p", "no:cacheprovider", "-p", "tests.suites.dossier.no_allure_build",
-                           "-q"],
+                           "--only", ",".join(criteria), "-p", "no:cacheprovider", "--no-allure-report", "-q"],
                           cwd=REPO, env=env, capture_output=True, text=True, timeout=240)
     record = out / "compliance.json"
     assert record.is_file(), done.stdout[-3000:] + done.stderr[-3000:]
@@ -44,8 +41,7 @@ def test_every_dossier_check_passes_on_the_clean_reference_portal(tmp_path):
     for criterion in json.loads(record.read_text(encoding="utf-8"))["criteria"]:
         for check in criterion["checks"]:
             outcomes[check["id"]] = (check["outcome"], check["reason"])
-    expected = mine - NEEDS_REFPORTAL_PART_2
-    not_passed = {cid: outcomes.get(cid) for cid in sorted(expected) if (outcomes.get(cid) or ("missing",))[0] != "passed"}
+    not_passed = {cid: outcomes.get(cid) for cid in sorted(mine) if (outcomes.get(cid) or ("missing",))[0] != "passed"}
     assert not not_passed, json.dumps(not_passed, ensure_ascii=False, indent=1)[:6000]
     observations = json.loads((out / "evidence" / f"scenario-{SCENARIO}" / "observations.json").read_text(encoding="utf-8"))
     assert {d["key"] for d in observations["dossiers"] if d["code"]} == {

@@ -1,5 +1,5 @@
 """Negative proofs of the dossier_life checks: each judge passes on the recorded good observation
-(a --demo run of refportal; part-2 pieces constructed from the contract, see `_recorded` in it) and
+(a --demo run of refportal, recorded/observations.json) and
 fails (AssertionError, never Inconclusive) when one fault of the kind a broken target shows is put
 into it. Where the data a judge needs is missing, it must say so (Inconclusive), not pass."""
 from __future__ import annotations

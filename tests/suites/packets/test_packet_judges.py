@@ -54,8 +54,7 @@ def shift(record: dict, seconds: float) -> None:
 
 def fails(judge, obs, *args, match: str = "") -> str:
     with pytest.raises(AssertionError) as caught:
-        judge(obs, *args)
-    assert not isinstance(caught.value, Inconclusive)
+        judge(obs, *args)  # an Inconclusive is not caught: the test errors
     assert match in str(caught.value), str(caught.value)
     return str(caught.value)
 
