@@ -14,16 +14,18 @@ import re
 import unicodedata
 
 from harness import Inconclusive
-from harness.national import FINAL_STATES, add_working_days, invalid_transitions, status_name
+from harness.national import CHANNELS, FINAL_STATES, add_working_days, invalid_transitions, status_name
 from harness.outcomes import require
 
 from suites.dossier.documents import (comparable, contains, dates_in, digits, local_date, parse_date, parse_time,
                                       phone_digits)
+from suites.packets.life import creation_step, status_steps
 
 # Harness and target clocks may differ a little; times are compared with this allowance.
 CLOCK_SKEW_S = 300
 OPEN_STATES = frozenset({2, 4, 5, 6})
 PAID_WORDS = ("paid", "da_thanh_toan", "đã thanh toán", "success", "thanh_cong", "thành công", "completed")
+RECEIVED_STEPS = ("receive", "counter_intake", "postal_intake")  # the steps after which a dossier is received
 
 
 # ------------------------------------------------------------------------- helpers
@@ -109,12 +111,7 @@ def _views(obs: dict, side: str, who_vi: str, who_en: str) -> None:
 
 
 def _received(d: dict) -> bool:
-    return any(s.get("ok") and s.get("step") in ("receive", "counter_intake", "postal_intake") for s in d.get("steps") or [])
-
-
-def _registration(d: dict) -> dict | None:
-    return next((s for s in d.get("steps") or [] if s.get("ok")
-                 and s.get("step") in ("submit", "counter_intake", "postal_intake")), None)
+    return any(s.get("ok") and s.get("step") in RECEIVED_STEPS for s in d.get("steps") or [])
 
 
 def _returns(obs: dict, name: str) -> bool:
@@ -142,7 +139,7 @@ def canonical_channel(value) -> str | None:
     return None
 
 
-PACKET_CHANNEL = {"counter": "1", "online": "2", "post": "3"}
+PACKET_CHANNEL = {name: number for number, name in CHANNELS.items()}  # counter → "1", online → "2", post → "3"
 
 
 def _any_packets(obs: dict) -> bool:
@@ -260,7 +257,7 @@ def code_format(obs: dict, pattern: str, agency_pattern: str) -> None:
             problems.append(f"mã hồ sơ '{code}': mã đơn vị '{unit}' khác mã đơn vị tiếp nhận '{expected_unit}' — the agency "
                             "part is not the receiving unit's code")
         times = d.get("times") or {}
-        registered = _registration(d) or {}
+        registered = creation_step(d) or {}
         days = {local_date(times.get("received_at")), local_date(times.get("submitted_at")),
                 local_date(registered.get("vars", {}).get("submitted_at")), local_date(registered.get("finished"))} - {None}
         if not days:
@@ -276,7 +273,7 @@ def code_format(obs: dict, pattern: str, agency_pattern: str) -> None:
 
 
 def code_unique(obs: dict, pattern: str) -> None:
-    dossiers = [d for d in obs.get("dossiers") or [] if d.get("code") and _registration(d)]
+    dossiers = [d for d in obs.get("dossiers") or [] if d.get("code") and creation_step(d)]
     require(len(dossiers) >= 2 and dossiers, "hai mã hồ sơ trở lên (two or more dossier codes)")
     problems = []
     codes = [d["code"] for d in dossiers]
@@ -285,7 +282,7 @@ def code_unique(obs: dict, pattern: str) -> None:
         problems.append(f"mã hồ sơ bị trùng — duplicate dossier codes: {', '.join(repeated)}")
     code_re = re.compile(pattern)
     groups: dict[tuple, list] = {}
-    for d in sorted(dossiers, key=lambda d: parse_time(_registration(d)["finished"]) or dt.datetime.max.replace(tzinfo=dt.timezone.utc)):
+    for d in sorted(dossiers, key=lambda d: parse_time(creation_step(d)["finished"]) or dt.datetime.max.replace(tzinfo=dt.timezone.utc)):
         parts = d["code"].rsplit("-", 2)
         if not code_re.search(d["code"]) or len(parts) != 3 or not parts[2].isdigit():
             continue  # a malformed code is dossier.code_format's finding
@@ -462,12 +459,7 @@ def history(obs: dict) -> None:
                            "history")
     problems, judged = [], 0
     for d in obs.get("dossiers") or []:
-        steps = [s for s in d.get("steps") or [] if s.get("ok") and s.get("expected_code") is not None]
-        changing, previous = [], None
-        for s in steps:  # steps that change nothing (paying, rating) leave no line of their own
-            if s["expected_code"] != previous:
-                changing.append(s)
-            previous = s["expected_code"]
+        changing = status_steps(d)  # steps that change nothing (paying, rating) leave no line of their own
         if not changing:
             continue
         judged += 1
@@ -620,7 +612,7 @@ def payment(obs: dict) -> None:
 def result(obs: dict) -> None:
     problems, judged = [], 0
     for d in obs.get("dossiers") or []:
-        approved, returned = step(d, "approve"), step(d, "return")
+        approved = step(d, "approve")
         if approved is None:
             continue
         approved = done(d, "approve")

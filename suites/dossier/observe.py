@@ -32,7 +32,6 @@ MAX_TEXT = documents.MAX_TEXT
 # was (supplement, payment confirmation) or it changes nothing (pay, rate).
 STEP_CODES = {"submit": 1, "counter_intake": 2, "postal_intake": 2, "receive": 2, "refuse": 3, "process": 4,
               "request_supplement": 5, "request_payment": 6, "approve": 9, "return": 10, "withdraw": 7, "stop": 8}
-RECEIVED_STEPS = ("receive", "counter_intake", "postal_intake")
 
 PURPOSES = {
     "online_full": "the whole life of an online level-4 dossier: submit, receive, process, request a supplement, "
@@ -69,6 +68,13 @@ def _scalars(values: dict) -> dict:
 
 
 _text = documents.as_text
+# Keys that may hold when a history or audit line happened (only which keys match matters).
+_TIME_KEY = re.compile(r"time|thoi_?gian|ngay|date", re.I)
+
+
+def _entry_time(entry: dict):
+    """The value of the entry's first time-like key that reads as a time, else None."""
+    return next((entry[k] for k in entry if _TIME_KEY.search(k) and documents.parse_time(entry[k])), None)
 
 
 class DossierLife:
@@ -396,15 +402,8 @@ class DossierLife:
     def history_entry(self, entry) -> dict:
         if not isinstance(entry, dict):
             return {"time": None, "user": None, "status_label": None, "status_code": None, "text": _text(entry)[:500]}
-        label = code = None
-        keys = sorted(entry, key=lambda k: 0 if re.search(r"status|trang_?thai", k, re.I) else 1)
-        for key in keys:
-            value = entry[key]
-            if isinstance(value, str) and self.profile.status_code(value) is not None:
-                label, code = value, self.profile.status_code(value)
-                break
-        moment = next((entry[k] for k in entry if re.search(r"time|thoi_?gian|ngay|date", k, re.I)
-                       and documents.parse_time(entry[k])), None)
+        label, code = self.item_status(entry)
+        moment = _entry_time(entry)
         users = [str(entry[k]) for k in entry if re.search(r"user|nguoi|actor|can_?bo", k, re.I) and entry[k]]
         return {"time": moment, "user": " | ".join(users) or None, "status_label": label, "status_code": code,
                 "text": _text(entry)[:500]}
@@ -684,8 +683,7 @@ class DossierLife:
                    error=None if result.ok else result.describe()[:300])
         if result.ok:
             row["text"] = documents.document_text(result.content, ctype)
-            suffix = "html" if "html" in ctype else ("pdf" if "pdf" in ctype else "bin")
-            if suffix == "html":
+            if "html" in ctype:  # HTML forms are kept as evidence; the text of every form is in the row
                 self.sc.evidence.write_text(f"{d['key']}-mau-{number:02d}.html", result.text)
 
     def attachments(self, d: dict) -> None:
@@ -994,10 +992,7 @@ class DossierLife:
             text = _text(entry)
             if not any(n in text for n in needles):
                 continue
-            moment = None
-            if isinstance(entry, dict):
-                moment = next((entry[k] for k in entry if re.search(r"time|thoi_?gian|date|ngay", k, re.I)
-                               and documents.parse_time(entry[k])), None)
+            moment = _entry_time(entry) if isinstance(entry, dict) else None
             info["entries"].append({"time": moment, "text": text[:1000]})
             if len(info["entries"]) >= MAX_AUDIT_ENTRIES:
                 break

@@ -11,18 +11,11 @@ from email.utils import getaddresses
 import jmespath
 
 from suites.notify.judges import MAIL_EVENTS, SMS_EVENTS, match_events
-from suites.packets.life import applicant_contacts, parse_time, status_steps
+from suites.packets.life import applicant_contacts, parse_time, run_dossiers, status_steps
+from suites.packets.observe import iso, now, wait_until
 from suites.packets.records import floor_ms
 
 MAX_TEXT = 6000  # characters of a message kept in the observations (codes and dates are near the top)
-
-
-def now() -> dt.datetime:
-    return dt.datetime.now().astimezone()
-
-
-def iso(moment: dt.datetime) -> str:
-    return moment.isoformat(timespec="microseconds")
 
 
 def events_of(dossier: dict) -> list[dict]:
@@ -56,22 +49,14 @@ def message_of(record: dict) -> dict:
             "fault": record.get("fault")}
 
 
-def fetch_messages(nps, since: int = 0) -> list[dict]:
-    return [message_of(r) for r in nps.records(since=since) if r.get("kind") in ("mail", "sms")]
+def messages_of(records: list[dict]) -> list[dict]:
+    """The mails and SMS among simulator records, as the judges read them."""
+    return [message_of(r) for r in records if r.get("kind") in ("mail", "sms")]
 
 
 def wait_for_messages(nps, done, deadline: dt.datetime, since: int = 0) -> list[dict]:
     """Messages after `since`, fetched again at every new record until done(messages) or the deadline."""
-    raw = nps.records(since=since)
-    messages = [message_of(r) for r in raw if r.get("kind") in ("mail", "sms")]
-    while not done(messages):
-        remaining = (deadline - now()).total_seconds()
-        if remaining <= 0:
-            break
-        newer = nps.records(since=raw[-1]["seq"] if raw else since, wait=remaining)
-        raw += newer
-        messages += [message_of(r) for r in newer if r.get("kind") in ("mail", "sms")]
-    return messages
+    return wait_until(nps, done, deadline, since, keep=messages_of)
 
 
 def all_notified(dossiers: list[dict]):
@@ -88,8 +73,6 @@ def all_notified(dossiers: list[dict]):
 
 
 def online_dossiers(profile, life: dict | None) -> list[dict]:
-    from suites.packets.life import run_dossiers
-
     found = []
     for dossier in run_dossiers(life):
         if dossier.get("channel") != "online":

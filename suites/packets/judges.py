@@ -18,11 +18,12 @@ import unicodedata
 
 from harness import Inconclusive
 from harness.national import invalid_transitions, status_name
-from suites.packets.life import creation_step, final_code, parse_time, receipt_step, status_steps, true_code
+from suites.packets.life import (creation_step, final_code, parse_time, receipt_step, resolved, run_dossiers,
+                                 status_steps, true_code)
 from suites.packets.records import (DOSSIER_SERVICE, LOOKUP_SERVICE, PROGRESS_SERVICE, PULL_SERVICE, STATUS_FIELD,
-                                    accepted_packets, arrival, as_code, auth_calls, calls, ceil_second, collapse,
-                                    data_items, floor_ms, floor_second, is_accepted, label, match_steps,
-                                    packet_time, packets_of, progress_steps, request_of)
+                                    accepted_packets, arrival, as_code, auth_calls, calls, ceil_second, data_items,
+                                    floor_ms, floor_second, is_accepted, label, match_steps, packet_time, packets_of,
+                                    progress_steps, request_of)
 
 MAX_SHOWN = 15
 
@@ -45,11 +46,6 @@ def _inconclusive(obs: dict, what_vi: str, what_en: str) -> Inconclusive:
     reason = obs.get("dossier_life_error")
     text = f"không có {what_vi} để đánh giá — no {what_en} to judge"
     return Inconclusive(f"{text}; {reason}" if reason else text)
-
-
-def run_dossiers(obs: dict) -> list[dict]:
-    """Every dossier created in the run that has a code (dossier_life's and the probes')."""
-    return [d for d in obs.get("dossiers") or [] if d.get("code") and creation_step(d) is not None]
 
 
 def timed_dossiers(obs: dict) -> list[dict]:
@@ -147,7 +143,8 @@ def judge_order(obs: dict) -> None:
         for service in (DOSSIER_SERVICE, PROGRESS_SERVICE):
             field = STATUS_FIELD[service]
             taken = accepted_packets(records, code, service)
-            codes = collapse([as_code(item.get(field)) for _, item in taken if as_code(item.get(field))])
+            # a resend of the same status is no transition: invalid_transitions skips repeats itself
+            codes = [as_code(item.get(field)) for _, item in taken if as_code(item.get(field))]
             for before, after in invalid_transitions(codes):
                 problems.append(f"hồ sơ {code}, {service}: {field} chuyển {before} → {after}, không phải chuyển "
                                 f"đổi hợp lệ — {status_name(before)} → {status_name(after)} is not an allowed transition")
@@ -453,8 +450,7 @@ def judge_error_handling(obs: dict, retry_wait_s: float) -> None:
                             f"{waited:.1f} s, over the retry wait")
     for service in (DOSSIER_SERVICE, PROGRESS_SERVICE):
         field = STATUS_FIELD[service]
-        codes = collapse([as_code(i.get(field)) for r, i in accepted_packets(records, code, service)
-                          if as_code(i.get(field))])
+        codes = [as_code(i.get(field)) for r, i in accepted_packets(records, code, service) if as_code(i.get(field))]
         for before, later in invalid_transitions(codes):
             problems.append(f"hồ sơ {code}, {service}: sau khi gửi lại, {field} chuyển {before} → {later} — "
                             "packets resent out of order")
@@ -561,8 +557,7 @@ def judge_attachments_by_url(obs: dict) -> None:
         if dossier.get("files") and not any(e[0] == "TaiLieuNop" for e in entries):
             problems.append(f"hồ sơ {code}, {label(record)}: có {len(dossier['files'])} tệp nhưng không có TaiLieuNop "
                             "— the dossier's files are not listed in TaiLieuNop")
-        resolved = any(s.get("expected_code") in (9, 10) for s in status_steps(dossier))
-        if resolved and not any(e[0] == "DanhSachGiayToKetQua" for e in entries):
+        if resolved(dossier) and not any(e[0] == "DanhSachGiayToKetQua" for e in entries):
             problems.append(f"hồ sơ {code}, {label(record)}: đã có kết quả nhưng không có DanhSachGiayToKetQua — "
                             "the result is not listed in DanhSachGiayToKetQua")
         for list_name, field, entry in entries:
@@ -590,7 +585,7 @@ def judge_attachments_by_url(obs: dict) -> None:
     fail_if(problems, "Tệp đính kèm không được truyền đúng bằng đường dẫn", "Attachments not passed by URL")
     if not judged:
         raise _inconclusive(obs, "đường dẫn tệp nào trong gói tin", "file URL in the packets")
-    if not any(any(s.get("expected_code") in (9, 10) for s in status_steps(d)) for d in dossiers):
+    if not any(resolved(d) for d in dossiers):
         raise _inconclusive(obs, "hồ sơ nào có kết quả (DanhSachGiayToKetQua)", "dossier with a result")
     if undecided:
         raise Inconclusive("; ".join(undecided[:5]))

@@ -64,6 +64,11 @@ def final_code(dossier: dict) -> int | None:
     return steps[-1]["expected_code"] if steps else None
 
 
+def resolved(dossier: dict) -> bool:
+    """The dossier reached a result: one of its status changes led to 9 or 10."""
+    return any(s.get("expected_code") in (9, 10) for s in status_steps(dossier))
+
+
 def true_code(step: dict) -> int | None:
     """The status the target's back office showed right after the step (the expected one when unread)."""
     code = step.get("backoffice_code")

@@ -9,9 +9,10 @@ import datetime as dt
 import hashlib
 import json
 from pathlib import Path
+from typing import Callable
 
 from harness.nps.catalogue import load_catalogue
-from suites.packets.life import final_code, status_steps, true_code
+from suites.packets.life import final_code, resolved, status_steps, true_code
 from suites.packets.records import (DOSSIER_SERVICE, PROGRESS_SERVICE, PULL_SERVICE, accepted_packets, calls,
                                     match_steps, packets_of, progress_steps)
 
@@ -76,9 +77,14 @@ def trimmed(record: dict) -> dict:
     return {k: record.get(k) for k in RECORD_FIELDS}
 
 
+def packet_records(raw: list[dict]) -> list[dict]:
+    """The national-portal calls (and authentications) among simulator records, trimmed."""
+    return [trimmed(r) for r in raw if r.get("kind") in RECORD_KINDS]
+
+
 def fetch_records(nps, since: int = 0) -> list[dict]:
     """Records of the national-portal calls (and authentications) the simulator answered."""
-    return [trimmed(r) for r in nps.records(since=since) if r.get("kind") in RECORD_KINDS]
+    return packet_records(nps.records(since=since))
 
 
 def earlier_sessions(nps, since: int) -> list[dict]:
@@ -99,10 +105,13 @@ def synced(dossiers: list[dict], records: list[dict]) -> bool:
     return True
 
 
-def wait_until(nps, done, deadline: dt.datetime, since: int = 0) -> list[dict]:
-    """The records after `since`, fetched again whenever a new one arrives, until done(records) or the deadline."""
+def wait_until(nps, done, deadline: dt.datetime, since: int = 0,
+               keep: Callable[[list[dict]], list[dict]] = packet_records) -> list[dict]:
+    """The records after `since`, fetched again whenever a new one arrives, until done(records) or the deadline.
+    `keep` picks and converts the records wanted from each batch (by default the packet records;
+    suites/notify keeps the mails and SMS)."""
     raw = nps.records(since=since)
-    records = [trimmed(r) for r in raw if r.get("kind") in RECORD_KINDS]
+    records = keep(raw)
     while not done(records):
         remaining = (deadline - now()).total_seconds()
         if remaining <= 0:
@@ -110,7 +119,7 @@ def wait_until(nps, done, deadline: dt.datetime, since: int = 0) -> list[dict]:
         seen = raw[-1]["seq"] if raw else since
         newer = nps.records(since=seen, wait=remaining)  # returns at the next record, or at the deadline
         raw += newer
-        records += [trimmed(r) for r in newer if r.get("kind") in RECORD_KINDS]
+        records += keep(newer)
     return records
 
 
@@ -315,7 +324,7 @@ def fees_of(sc, codes: set[str]) -> dict[str, list[int] | None]:
 
 def result_hashes(sc, dossier: dict) -> list[str]:
     """The result file as the applicant (or, for a counter dossier, an officer) downloads it."""
-    if not any(s.get("expected_code") in (9, 10) for s in status_steps(dossier)):
+    if not resolved(dossier):
         return []
     applicant = dossier.get("applicant") or {}
     try:

@@ -133,12 +133,3 @@ def as_code(value) -> int | None:
     if isinstance(value, str) and value.isdigit() and 1 <= int(value) <= 10 and str(int(value)) == value:
         return int(value)
     return None
-
-
-def collapse(values: list) -> list:
-    """Consecutive repeats removed (a resend of the same status is no transition)."""
-    out: list = []
-    for value in values:
-        if not out or out[-1] != value:
-            out.append(value)
-    return out

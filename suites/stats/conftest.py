@@ -21,7 +21,7 @@ def stats_snapshot(request, dokiem, browser):
             "run_id": dokiem.run_id,
             "dossier_life_error": life_error,
             "parameters": {"stats.refresh_wait_s": wait_s},
-            "snapshot": observe.snapshot(anonymous, (life or {}).get("statistics_query") or observe.default_query()),
+            "snapshot": observe.snapshot(anonymous, observe.default_query()),
             "statistics_before": (life or {}).get("statistics_before"),
             "statistics_after": (life or {}).get("statistics_after"),
             "statistics_error": (life or {}).get("statistics_error"),

@@ -9,7 +9,7 @@ import unicodedata
 
 from harness import Inconclusive
 from suites.packets.judges import fail_if
-from suites.packets.life import created_in_run, status_steps
+from suites.packets.life import created_in_run, receipt_step, resolved
 
 FIELDS = ("received", "resolved", "on_time", "late", "pending")
 # How Vietnamese statistics pages name the five measures (lower case, NFC): one of each must show.
@@ -103,15 +103,14 @@ def expected_growth(dossiers: list[dict]) -> tuple[dict, list[str]]:
     grown = {"received": 0, "resolved": 0}
     unknown = []
     for dossier in dossiers:
-        steps = status_steps(dossier)
-        resolved = any(s.get("expected_code") in (9, 10) for s in steps)
+        has_result = resolved(dossier)
         if not created_in_run(dossier):
-            if resolved:
+            if has_result:
                 unknown.append(dossier.get("code") or dossier.get("key"))
             continue
-        if any(s.get("expected_code") == 2 or s.get("step") in ("counter_intake", "postal_intake") for s in steps):
+        if receipt_step(dossier) is not None:  # a move to 2, or an intake
             grown["received"] += 1
-        if resolved:
+        if has_result:
             grown["resolved"] += 1
     return grown, unknown
 

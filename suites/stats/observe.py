@@ -30,7 +30,7 @@ def today_in_vietnam() -> str:
 
 
 def default_query() -> dict:
-    """The period dossier_life's snapshots count when it does not say (statistics_query): today."""
+    """The period this scenario's own reads of get_statistics count: today in Việt Nam, both ends."""
     today = today_in_vietnam()
     return {"date_from": today, "date_to": today, "agency_code": None}
 
@@ -62,7 +62,7 @@ def refresh(client, life: dict, wait_s: float) -> dict | None:
     grown, _ = expected_growth(life.get("dossiers") or [])
     if agrees(before, after, grown):
         return None
-    query = life.get("statistics_query") or default_query()
+    query = default_query()
     finished = parse_time(life.get("finished")) or dt.datetime.now().astimezone()
     deadline = finished + dt.timedelta(seconds=wait_s)
     while True:
