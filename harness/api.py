@@ -275,10 +275,7 @@ class TargetClient:
                             f"login as {account.label} returned no '{token_var}' — đăng nhập không trả về token; "
                             "check operations.login.returns and session.token in the profile")
         if self.token:
-            self.redactor.add(self.token)
-            header = session.get("header", "Authorization")
-            value = render(session.get("header_value", "Bearer ${session}"), {"session": self.token})
-            self.http.headers[header] = value
+            self.use_token(self.token)
         self.logged_in = True
         if session.get("probe"):
             probe = self.call(session["probe"])
@@ -287,6 +284,15 @@ class TargetClient:
                 raise OperationError(f"the session of {account.label} does not work — phiên đăng nhập không dùng "
                                      f"được: {probe.describe()}")
         return self
+
+    def use_token(self, token: str) -> None:
+        """Send `token` with every request of this session, as the profile's session header says
+        (session.header, default Authorization; session.header_value, default `Bearer ${session}`)."""
+        self.token = token
+        self.redactor.add(token)
+        session = self.profile.session
+        self.http.headers[session.get("header", "Authorization")] = render(
+            session.get("header_value", "Bearer ${session}"), {"session": token})
 
     def _password(self, account) -> str:
         if not account.password_env:

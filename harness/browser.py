@@ -133,7 +133,11 @@ class JourneyRun:
         return self.profile.base_url("portal") + "/" + path.lstrip("/")
 
     def run(self, name: str, /, **variables) -> dict:
-        steps = journey_steps(self.profile, name)
+        return self.run_steps(name, journey_steps(self.profile, name), **variables)
+
+    def run_steps(self, name: str, steps: list[dict], /, **variables) -> dict:
+        """Run `steps` as the journey `name` (a part of a journey, say): the name is for the log and
+        the messages. Positional-only, so a journey variable may be called `name` or `steps`."""
         values = {**self.profile.test_data, **variables}
         out: dict[str, Any] = {}
         for number, step in enumerate(steps, 1):

@@ -9,11 +9,12 @@ and any answer to the intruders that contains that tag has leaked the dossier.
 """
 from __future__ import annotations
 
-import datetime as dt
-
-from suites.security.answers import message_of, now_iso
+from harness.scenario import now_iso
+from suites.security.answers import around_today, message_of
 
 EXCERPT = 1500
+# The two citizens of the probe: the dossier's owner and another citizen, as (role, account index).
+CITIZENS = {"owner": ("citizen", 0), "other": ("citizen", 1)}
 
 
 def document(run_id: str, purpose: str) -> list[dict]:
@@ -34,7 +35,7 @@ class AccessProbe:
     def client(self, who: str):
         """owner / other (citizens 1 and 2) or a role name; None when the profile has no such account."""
         if who not in self.clients:
-            role, index = {"owner": ("citizen", 0), "other": ("citizen", 1)}.get(who, (who, 0))
+            role, index = CITIZENS.get(who, (who, 0))
             if self.profile.account(role, index) is None:
                 self.clients[who] = None
             else:
@@ -143,9 +144,7 @@ class AccessProbe:
           note=f"dokiem {self.run_id}", files=document(self.run_id, "bo-sung-nguoi-khac"))
         s("owner_supplement", "owner", "supplement_dossier", "allowed", "control", "the owner supplements it",
           note=f"dokiem {self.run_id}", files=document(self.run_id, "bo-sung"))
-        today = dt.date.today()
-        dates = {"date_from": (today - dt.timedelta(days=1)).isoformat(),
-                 "date_to": (today + dt.timedelta(days=1)).isoformat()}
+        dates = around_today()
         s("specialist_audit", "specialist", "get_audit_log", "denied", "roles",
           "a specialist reads the audit log (an administrator's right)", dossier_code=None, **dates)
         s("specialist_process", "specialist", "process_dossier", "allowed", "roles", "the specialist processes it",
@@ -164,7 +163,7 @@ class AccessProbe:
           dossier_code=None, **dates)
 
     def _username(self, who: str) -> str | None:
-        role, index = {"owner": ("citizen", 0), "other": ("citizen", 1)}[who]
+        role, index = CITIZENS[who]
         account = self.profile.account(role, index)
         return account.username if account else None
 

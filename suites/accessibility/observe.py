@@ -32,11 +32,6 @@ def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9-]+", "-", text.lower()).strip("-") or "page"
 
 
-def _error(exc: Exception) -> str:
-    text = str(exc).strip()
-    return f"{type(exc).__name__}: {text.splitlines()[0] if text else ''}"
-
-
 def lookup_code(sc) -> tuple[str | None, str | None]:
     """(dossier code, None) from the profile fixture `public_dossier`, or (None, why not)."""
     try:
@@ -87,7 +82,7 @@ def _axe_page(sc, session, entry: dict, tags: list[str], source: str, timeout: i
         kept = {k: v for k, v in raw.items() if k not in ("passes", "inapplicable")}
         result["evidence"] = sc.evidence.write_json(f"axe-{_slug(entry['key'])}.json", kept)
     except Exception as exc:
-        result["error"] = f"axe-core did not run — axe-core không chạy được: {_error(exc)}"
+        result["error"] = f"axe-core did not run — axe-core không chạy được: {pages.first_line(exc)}"
     return result
 
 
@@ -98,7 +93,7 @@ def _keyboard_home(session, url: str, timeout: int) -> dict:
     try:
         return {**visited, "skip_link": probes.skip_link(session.page, SKIP_LINK_TABS)}
     except Exception as exc:
-        return {**visited, "error": _error(exc)}
+        return {**visited, "error": pages.first_line(exc)}
 
 
 def _keyboard_lookup(session, code: str, timeout: int) -> dict:
@@ -131,7 +126,7 @@ def _keyboard_lookup(session, code: str, timeout: int) -> dict:
         out["submitted"], out["answer"] = _wait_for_answer(page, parts["result"], before, timeout)
         out["url_after"] = page.url
     except Exception as exc:
-        out["error"] = _error(exc)
+        out["error"] = pages.first_line(exc)
     return out
 
 
@@ -210,17 +205,13 @@ def _menu_pages(session, base: str, timeout: int) -> list[dict]:
     home = pages.visit(session.page, base + "/", timeout)
     if home["error"] or home["status"] != 200:
         return []
-    return [{"key": f"menu-{number}", "kind": "menu", "url": url, "how": "home page menu link"}
-            for number, url in enumerate(pages.navigation_pages(probes.links(session.page), base), 1)]
+    return pages.menu_entries(probes.links(session.page), base)
 
 
 def _mobile(session, wanted: list[dict], timeout: int) -> list[dict]:
     """Every key page and menu page at phone width, with the main controls of the key pages."""
-    results, seen = [], set()
-    for entry in wanted:
-        if pages.without_fragment(entry["url"]) in seen:
-            continue
-        seen.add(pages.without_fragment(entry["url"]))
+    results = []
+    for entry in pages.first_visits(wanted):
         result = {"key": entry["key"], "kind": entry["kind"], **pages.visit(session.page, entry["url"], timeout)}
         if result["error"] or result["status"] != 200 or "html" not in (result["content_type"] or "html"):
             results.append(result)
@@ -231,7 +222,7 @@ def _mobile(session, wanted: list[dict], timeout: int) -> list[dict]:
                                   for name, locator in _main_controls(session, entry["kind"])]
             result["screenshot"] = session.screenshot(f"mobile-{_slug(entry['key'])}")
         except Exception as exc:
-            result["error"] = _error(exc)
+            result["error"] = pages.first_line(exc)
         results.append(result)
     return results
 
@@ -270,14 +261,8 @@ def observe_public_pages(sc, browser) -> dict:
         obs["discovery_errors"] = found["errors"]
         home_visit = pages.visit(session.page, base + "/", timeout)
         home_links = probes.links(session.page) if not home_visit["error"] else []
-        wanted = list(found["pages"])
-        for number, url in enumerate(pages.navigation_pages(home_links, base), 1):
-            wanted.append({"key": f"menu-{number}", "kind": "menu", "url": url, "how": "home page menu link"})
-        seen: set[str] = set()
-        for entry in wanted:
-            if pages.without_fragment(entry["url"]) in seen:
-                continue
-            seen.add(pages.without_fragment(entry["url"]))
+        wanted = found["pages"] + pages.menu_entries(home_links, base)
+        for entry in pages.first_visits(wanted):
             obs["pages"].append(_public_page(session, entry, "vi", timeout))
         obs["english"] = _english(session, home_links, base, timeout, obs["pages"])
         for where, journey in (("search", "find_procedure"), ("lookup", "lookup_dossier")):
@@ -292,7 +277,7 @@ def _public_page(session, entry: dict, expected_lang: str, timeout: int) -> dict
     try:
         result.update(probes.page_facts(session.page))
     except Exception as exc:
-        result["error"] = _error(exc)
+        result["error"] = pages.first_line(exc)
     return result
 
 
@@ -352,5 +337,5 @@ def _round_trip(session, where: str, journey: str, timeout: int, observed: list[
         answer.update(probes.page_facts(page))
         observed.append(answer)
     except Exception as exc:
-        out["error"] = _error(exc)
+        out["error"] = pages.first_line(exc)
     return out

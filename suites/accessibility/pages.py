@@ -38,14 +38,15 @@ def visit(page, url: str, timeout_ms: int) -> dict:
     try:
         response = page.goto(url, timeout=timeout_ms, wait_until="load")
     except Exception as exc:  # Playwright: timeouts, refused connections, TLS
-        return {"url": url, "status": None, "content_type": None, "error": _first_line(exc)}
+        return {"url": url, "status": None, "content_type": None, "error": first_line(exc)}
     if response is None:  # same-document navigation: no new response
         return {"url": page.url, "status": None, "content_type": None, "error": None}
     return {"url": page.url, "status": response.status, "content_type": response.headers.get("content-type"),
             "error": None}
 
 
-def _first_line(exc: Exception) -> str:
+def first_line(exc: Exception) -> str:
+    """`Type: first line of the message` of an error, for the observations."""
     text = str(exc).strip()
     return f"{type(exc).__name__}: {text.splitlines()[0] if text else ''}"
 
@@ -80,7 +81,7 @@ def open_form(session, journey: str, variables: dict) -> list[dict]:
         except Exception as exc:
             if step.get("optional"):
                 continue
-            raise RuntimeError(f"journey '{journey}' step {number} ({kind}): {_first_line(exc)} — "
+            raise RuntimeError(f"journey '{journey}' step {number} ({kind}): {first_line(exc)} — "
                                f"hành trình '{journey}' bước {number} không thực hiện được") from None
     session.page.wait_for_load_state("load")
     return remaining
@@ -156,7 +157,7 @@ def key_pages(session, client, sample_size: int) -> dict:
             pages.append({"key": f"procedure-{number}", "kind": "procedure", "url": url, "how": how,
                           "procedure": {k: item.get(k) for k in ("code", "name", "level") if k in item}})
         except Exception as exc:
-            errors.append({"key": f"procedure-{number}", "error": _first_line(exc)})
+            errors.append({"key": f"procedure-{number}", "error": first_line(exc)})
     for key, journey in (("lookup", "lookup_dossier"), ("feedback", "submit_feedback")):
         try:
             open_form(session, journey, journey_variables(profile))
@@ -176,6 +177,22 @@ def navigation_pages(links: list[dict], base: str) -> list[str]:
                 and not NOT_PAGES.search(urlsplit(url).path) and not is_english_link(link) and url not in found):
             found.append(url)
     return found[:MAX_NAVIGATION_PAGES]
+
+
+def menu_entries(links: list[dict], base: str) -> list[dict]:
+    """The pages the home page's menus link to (navigation_pages), as page entries."""
+    return [{"key": f"menu-{number}", "kind": "menu", "url": url, "how": "home page menu link"}
+            for number, url in enumerate(navigation_pages(links, base), 1)]
+
+
+def first_visits(entries: list[dict]):
+    """The page entries in order, each address (without its fragment) once: the first entry wins."""
+    seen: set[str] = set()
+    for entry in entries:
+        if without_fragment(entry["url"]) in seen:
+            continue
+        seen.add(without_fragment(entry["url"]))
+        yield entry
 
 
 def is_english_link(link: dict) -> bool:

@@ -8,14 +8,14 @@ from __future__ import annotations
 import datetime as dt
 import re
 from urllib.parse import urlsplit
-from zoneinfo import ZoneInfo
 
 from harness.api import ConfigurationError
-from suites.catalogue.observe import draw_sample, list_catalogue, now
+from harness.national import VIETNAM
+from harness.scenario import now_iso
+from suites.catalogue.observe import draw_sample, list_catalogue
 
 MAX_BODY = 500_000         # bytes of one data answer kept for the judges
 MAX_DESCRIPTION = 3_000_000
-VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
 UNKNOWN_SEQUENCE = "9999"  # no office receives 9,999 dossiers a day
 UNKNOWN_OLD_DAY = dt.date(2000, 1, 1)  # before any one-stop-shop system existed
 
@@ -64,7 +64,7 @@ def profile_operations(profile) -> list[dict]:
 
 
 def observe(scenario, run_id: str) -> dict:
-    observations = {"run_id": run_id, "started": now(), "finished": None, "errors": [], "answers": [],
+    observations = {"run_id": run_id, "started": now_iso(), "finished": None, "errors": [], "answers": [],
                     "unknown_lookups": [], "api_description": None}
     client = scenario.client(None)
     errors = observations["errors"]
@@ -72,7 +72,7 @@ def observe(scenario, run_id: str) -> dict:
     if first:
         observations["answers"].append(first)
     catalogue = list_catalogue(client)
-    chosen = draw_sample(catalogue, scenario, run_id) if catalogue["ok"] else []
+    chosen = draw_sample(catalogue, scenario, run_id)
     for proc in chosen:
         got = call(client, "get_procedure", errors, procedure_code=proc["code"])
         if got:
@@ -92,5 +92,5 @@ def observe(scenario, run_id: str) -> dict:
         errors.append(f"get_api_description: {exc}")
     observations["profile_operations"] = [op for op in profile_operations(scenario.profile)
                                           if op["name"] != "get_api_description"]
-    observations["finished"] = now()
+    observations["finished"] = now_iso()
     return observations

@@ -34,6 +34,14 @@ def listed(observations: dict) -> list[dict]:
     return require(catalogue.get("entries"), "thủ tục trong danh mục (listed procedure)")
 
 
+def catalogue_for_sample(observations: dict) -> None:
+    """ERROR when the catalogue the sample is drawn from could not be listed (search, navigation)."""
+    catalogue = observations.get("catalogue") or {}
+    if not catalogue.get("ok"):
+        raise Inconclusive(f"không liệt kê được danh mục thủ tục để lấy mẫu — the catalogue could not be listed: "
+                           f"{catalogue.get('error')}")
+
+
 def sampled(observations: dict) -> list[dict]:
     listed(observations)
     return require(observations.get("procedures"), "thủ tục lấy mẫu (sampled procedure)")

@@ -9,12 +9,12 @@ target did not deliver). Only anonymous requests: everything judged here is publ
 """
 from __future__ import annotations
 
-import datetime as dt
 from urllib.parse import urljoin, urlparse
 
 import requests
 
 from harness.api import ConfigurationError, placeholders
+from harness.scenario import now_iso
 from suites.catalogue import levels
 from suites.catalogue.procedures import entries, level_of, mode_of, pinned_codes, sample, sample_size
 from suites.catalogue.text import clean, fold
@@ -40,10 +40,6 @@ PAGE_JS = """() => {
                  href: el.href || null, tag: el.tagName.toLowerCase(), in_main: root.contains(el)}));
   return {title: document.title, lang: document.documentElement.lang, text: text(root), headings, links};
 }"""
-
-
-def now() -> str:
-    return dt.datetime.now().astimezone().isoformat(timespec="milliseconds")
 
 
 # ------------------------------------------------------------------------- the catalogue
@@ -81,7 +77,15 @@ def list_catalogue(client) -> dict:
     return {**outcome, "entries": found}
 
 
+def catalogue_summary(catalogue: dict) -> dict:
+    """list_catalogue's outcome without its entries, with their count (what the observations keep)."""
+    return {k: v for k, v in catalogue.items() if k != "entries"} | {"count": len(catalogue["entries"])}
+
+
 def draw_sample(catalogue: dict, scenario, run_id: str) -> list[dict]:
+    """The run's sample of a listed catalogue, noted in the scenario; none when it could not be listed."""
+    if not catalogue["ok"]:
+        return []
     size = sample_size(scenario.parameter("catalogue.sample_size"))
     chosen = sample(catalogue["entries"], size, run_id, pinned_codes(scenario.profile.test_data))
     lines = [f"Mẫu {len(chosen)}/{size} thủ tục, chọn theo mã lần chạy {run_id} — sample of {len(chosen)} "
@@ -306,12 +310,12 @@ def probe_submission(client, proc: dict) -> None:
 # ------------------------------------------------------------------------- the scenario
 
 def observe(scenario, run_id: str, nps_url: str | None, get_browser) -> dict:
-    observations = {"run_id": run_id, "started": now(), "finished": None,
+    observations = {"run_id": run_id, "started": now_iso(), "finished": None,
                     "sample_size": scenario.parameter("catalogue.sample_size"), "errors": []}
     client = scenario.client(None)
     catalogue = list_catalogue(client)
     observations["catalogue"] = catalogue
-    chosen = draw_sample(catalogue, scenario, run_id) if catalogue["ok"] else []
+    chosen = draw_sample(catalogue, scenario, run_id)
     observations["sample"] = [{k: p.get(k) for k in ("code", "name", "level", "agency_code", "sector_code", "why")}
                               for p in chosen]
     procs = [{"code": p["code"], "listing": {k: v for k, v in p.items() if k != "why"}} for p in chosen]
@@ -333,5 +337,5 @@ def observe(scenario, run_id: str, nps_url: str | None, get_browser) -> dict:
         proc.setdefault("guide", None)
         download_forms(client, proc)
         probe_submission(client, proc)
-    observations["finished"] = now()
+    observations["finished"] = now_iso()
     return observations

@@ -113,7 +113,12 @@ def sample(listing: list[dict], size: int, run_id: str, pinned: list[str] = ()) 
             return (item.get("level") not in levels, (item.get("agency_code") or item.get("agency_name")) not in agencies,
                     (item.get("sector_code") or item.get("sector_name")) not in sectors)
 
-        best = max(pool, key=lambda code: (4 * gain(code)[0] + 2 * gain(code)[1] + gain(code)[2], -pool.index(code)))
+        def rank(place_code: tuple[int, str]) -> tuple:
+            place, code = place_code
+            new_level, new_agency, new_sector = gain(code)
+            return 4 * new_level + 2 * new_agency + new_sector, -place  # ties: the earlier in the pool
+
+        best = max(enumerate(pool), key=rank)[1]
         new_level, new_agency, new_sector = gain(best)
         reasons = [r for r, hit in (("mức độ mới — new level", new_level), ("cơ quan mới — new agency", new_agency),
                                     ("lĩnh vực mới — new sector", new_sector)) if hit]

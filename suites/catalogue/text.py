@@ -1,6 +1,6 @@
 """Vietnamese text as the catalogue, search and navigation checks compare it.
 
-Text from a target is compared in NFC with collapsed white space (`same`), or folded — lower case
+Text from a target is compared in NFC with collapsed white space (`clean`), or folded — lower case
 without diacritics, whatever its Unicode normal form (`fold`) — when a check looks for words in
 a page. Whether the target's text is NFC at all is judged elsewhere (api.json_utf8, a11y.nfc),
 so one defect fails one family of checks.
@@ -17,10 +17,6 @@ def nfc(value) -> str:
 def clean(value) -> str:
     """NFC with white space collapsed: what 'the same text' means when comparing names."""
     return " ".join(nfc(value).split())
-
-
-def same(a, b) -> bool:
-    return clean(a) == clean(b)
 
 
 def strip_marks(value) -> str:

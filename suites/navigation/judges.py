@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 
 from harness import Inconclusive
 from harness.outcomes import require
-from suites.catalogue.judges import _assert_none
+from suites.catalogue.judges import _assert_none, catalogue_for_sample
 from suites.catalogue.text import fold
 from suites.navigation.crawl import key, looks_like_document, robots_parser
 
@@ -30,10 +30,7 @@ def _crawl(observations: dict) -> dict:
 
 
 def _targets(observations: dict) -> list[dict]:
-    catalogue = observations.get("catalogue") or {}
-    if not catalogue.get("ok"):
-        raise Inconclusive(f"không liệt kê được danh mục thủ tục để lấy mẫu — the catalogue could not be listed: "
-                           f"{catalogue.get('error')}")
+    catalogue_for_sample(observations)
     targets = require(observations.get("targets"), "thủ tục lấy mẫu (sampled procedure)")
     missing = [t["code"] for t in targets if not t.get("url")]
     if missing:

@@ -7,7 +7,8 @@ from __future__ import annotations
 from urllib.parse import urljoin
 
 from harness.api import ConfigurationError
-from suites.catalogue.observe import draw_sample, list_catalogue, now
+from harness.scenario import now_iso
+from suites.catalogue.observe import catalogue_summary, draw_sample, list_catalogue
 from suites.navigation import crawl
 
 CRAWLER_AGENT = "dokiem"  # the product token robots.txt rules for the harness would name
@@ -50,7 +51,7 @@ def probe_page(client, url: str) -> dict:
 
 
 def observe(scenario, run_id: str) -> dict:
-    observations = {"run_id": run_id, "started": now(), "finished": None, "errors": []}
+    observations = {"run_id": run_id, "started": now_iso(), "finished": None, "errors": []}
     client = scenario.client(None)
     start = scenario.profile.base_url("portal") + "/"
     robots = read_robots(client, start)
@@ -61,8 +62,8 @@ def observe(scenario, run_id: str) -> dict:
     observations["crawl"] = crawl.crawl(client, start, budget, max_clicks,
                                         (lambda url: rules.can_fetch(CRAWLER_AGENT, url)) if rules else (lambda url: True))
     catalogue = list_catalogue(client)
-    observations["catalogue"] = {k: v for k, v in catalogue.items() if k != "entries"} | {"count": len(catalogue["entries"])}
-    chosen = draw_sample(catalogue, scenario, run_id) if catalogue["ok"] else []
+    observations["catalogue"] = catalogue_summary(catalogue)
+    chosen = draw_sample(catalogue, scenario, run_id)
     visitor = scenario.client(None)
     observations["targets"] = []
     for proc in chosen:
@@ -70,5 +71,5 @@ def observe(scenario, run_id: str) -> dict:
         target = {"code": proc["code"], "name": proc.get("name"), "url": url, "url_from": source, "why": proc["why"]}
         target["page"] = probe_page(visitor, url) if url else None
         observations["targets"].append(target)
-    observations["finished"] = now()
+    observations["finished"] = now_iso()
     return observations

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from harness import Inconclusive
 from harness.outcomes import require
-from suites.catalogue.judges import _assert_none
+from suites.catalogue.judges import _assert_none, catalogue_for_sample
 from suites.catalogue.text import clean
 
 LABELS = {"nfc": "như gõ (NFC)", "khong_dau": "không dấu (no diacritics)", "nfd": "dạng NFD (decomposed)"}
@@ -17,10 +17,7 @@ NAME_KEYS = {"agency": ("agency_code", "agency_name"), "sector": ("sector_code",
 
 
 def _sample(observations: dict) -> list[dict]:
-    catalogue = observations.get("catalogue") or {}
-    if not catalogue.get("ok"):
-        raise Inconclusive(f"không liệt kê được danh mục thủ tục để lấy mẫu — the catalogue could not be listed: "
-                           f"{catalogue.get('error')}")
+    catalogue_for_sample(observations)
     return require(observations.get("sample"), "thủ tục lấy mẫu (sampled procedure)")
 
 

@@ -9,9 +9,11 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter
+from typing import Iterable
 
 from harness.api import ConfigurationError
-from suites.catalogue.observe import draw_sample, list_catalogue, now
+from harness.scenario import now_iso
+from suites.catalogue.observe import catalogue_summary, draw_sample, list_catalogue
 from suites.catalogue.procedures import entries
 from suites.catalogue.text import fold, has_marks, nfc, strip_marks
 
@@ -19,15 +21,23 @@ RESULT_KEYS = ("code", "name", "level", "agency_code", "agency_name", "sector_co
 FILTERS = (("agency", "agency_code"), ("sector", "sector_code"), ("level", "level"))
 
 
-def distinctive_word(name: str, all_names: list[str]) -> str | None:
+def word_frequency(all_names: Iterable[str]) -> Counter:
+    """How many of the catalogue's names each folded word appears in."""
+    return Counter(word for other in all_names for word in set(fold(other).split()))
+
+
+def distinctive_word(name: str, all_names: Iterable[str] = (), *, frequency: Counter | None = None) -> str | None:
     """The word of `name` that the fewest catalogue names share, preferring one with diacritics
-    (so the query without them differs) and then a longer one; None for a name without words."""
+    (so the query without them differs) and then a longer one; None for a name without words.
+
+    `frequency` is word_frequency(all_names), given when it serves many names of one catalogue."""
     words = [w for w in re.findall(r"\w+", nfc(name)) if not w.isdigit()]
     # many portals ignore queries shorter than 3 letters: use a shorter word only when there is no other
     words = [w for w in words if len(fold(w)) >= 3] or [w for w in words if len(fold(w)) >= 2]
     if not words:
         return None
-    frequency = Counter(word for other in all_names for word in set(fold(other).split()))
+    if frequency is None:
+        frequency = word_frequency(all_names)
     return min(words, key=lambda w: (not has_marks(w), frequency[fold(w)], -len(w), words.index(w)))
 
 
@@ -60,15 +70,15 @@ def search(client, kind: str, variant: str | None, inputs: dict, expect: list[st
 
 
 def observe(scenario, run_id: str) -> dict:
-    observations = {"run_id": run_id, "started": now(), "finished": None, "queries": [], "errors": []}
+    observations = {"run_id": run_id, "started": now_iso(), "finished": None, "queries": [], "errors": []}
     client = scenario.client(None)
     catalogue = list_catalogue(client)
-    observations["catalogue"] = {k: v for k, v in catalogue.items() if k != "entries"} | {"count": len(catalogue["entries"])}
-    chosen = draw_sample(catalogue, scenario, run_id) if catalogue["ok"] else []
+    observations["catalogue"] = catalogue_summary(catalogue)
+    chosen = draw_sample(catalogue, scenario, run_id)
     observations["sample"] = [{k: p.get(k) for k in (*RESULT_KEYS, "why")} for p in chosen]
-    names = [item.get("name") or "" for item in catalogue["entries"]]
+    frequency = word_frequency(item.get("name") or "" for item in catalogue["entries"])
     for proc in chosen:
-        word = distinctive_word(proc.get("name") or "", names)
+        word = distinctive_word(proc.get("name") or "", frequency=frequency)
         if word is None:
             observations["errors"].append(f"{proc['code']}: no word to search for in its name {proc.get('name')!r}")
             continue
@@ -79,5 +89,5 @@ def observe(scenario, run_id: str) -> dict:
         for value in values:
             expect = [p["code"] for p in chosen if p.get(key) == value]
             observations["queries"].append(search(client, kind, None, {key: value}, expect))
-    observations["finished"] = now()
+    observations["finished"] = now_iso()
     return observations

@@ -10,9 +10,18 @@ LOCK_WORDS = re.compile(r"khóa|khoá|locked|lockout|thử lại sau|try again l
 TAGS = re.compile(r"<[^>]+>")
 
 
-def now_iso() -> str:
-    """The harness's clock, ISO 8601 with offset (observations compare it with the target's log)."""
-    return dt.datetime.now(dt.timezone.utc).astimezone().isoformat(timespec="milliseconds")
+def around_today() -> dict[str, str]:
+    """{"date_from": yesterday, "date_to": tomorrow} on the harness's clock, ISO dates: the window
+    the date-filtered reads (get_audit_log) use to cover today."""
+    today = dt.date.today()
+    return {"date_from": (today - dt.timedelta(days=1)).isoformat(),
+            "date_to": (today + dt.timedelta(days=1)).isoformat()}
+
+
+def first_line(exc: BaseException) -> str:
+    """The first line of an exception's message; its type's name when the message is empty."""
+    lines = str(exc).splitlines()
+    return lines[0] if lines else type(exc).__name__
 
 
 def run_suffix(run_id: str) -> str:
@@ -65,11 +74,6 @@ def parse_set_cookie(lines: list[str]) -> list[dict]:
                         "same_site": lowered.get("samesite") or None,
                         "attributes": "; ".join(a for a in attributes if not a.lower().startswith("expires"))})
     return cookies
-
-
-def header(headers: dict, name: str) -> str | None:
-    """A header of an OpResult (a plain dict: its keys keep the server's case)."""
-    return next((v for k, v in (headers or {}).items() if k.lower() == name.lower()), None)
 
 
 def split_set_cookie(merged: str | None) -> list[str]:

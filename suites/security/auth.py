@@ -8,13 +8,13 @@ they can be found and purged. Passwords it makes up are handed to the redactor f
 """
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import secrets
 
 from harness.profile import ROLES
-from suites.security.answers import (cookie_values, header, lock_signal, message_of, now_iso, run_suffix,
-                                     split_set_cookie)
+from harness.scenario import now_iso
+from suites.security.answers import (around_today, cookie_values, first_line, lock_signal, message_of,
+                                     run_suffix, split_set_cookie)
 
 LOCKOUT_RESERVATION = "lockout"
 AUDIT_KEPT = 1000  # audit entries kept in the evidence (those naming the run's user names only)
@@ -76,7 +76,7 @@ class AuthProbe:
                                   "error": None}
             except Exception as exc:
                 out["browser"] = {"username": citizen.username, "ok": False, "url": browser_session.page.url,
-                                  "error": str(exc).splitlines()[0][:400]}
+                                  "error": first_line(exc)[:400]}
         return out
 
     # ---------------------------------------------------------------- registration and policy
@@ -125,7 +125,7 @@ class AuthProbe:
             return out
         token_var = self.profile.session.get("token")
         token = answer.vars.get(token_var) if token_var else None
-        cookies = cookie_values(split_set_cookie(header(answer.headers, "Set-Cookie")))
+        cookies = cookie_values(split_set_cookie(answer.header("Set-Cookie")))
         self.secret(token or "")
         for value in cookies.values():
             self.secret(value)
@@ -149,13 +149,9 @@ class AuthProbe:
         return out
 
     def _replay_client(self, token: str | None = None, cookies: dict | None = None):
-        from harness.api import render
-
         client = self.sc.client(None)  # no account: the session is only what is set here
         if token:
-            session = self.profile.session
-            client.http.headers[session.get("header", "Authorization")] = render(
-                session.get("header_value", "Bearer ${session}"), {"session": token})
+            client.use_token(token)
         for name, value in (cookies or {}).items():
             client.http.cookies.set(name, value)
         return client
@@ -197,9 +193,7 @@ class AuthProbe:
             out["error"] = "needs an admin account and get_audit_log — cần tài khoản quản trị và get_audit_log"
             return out
         admin = self.sc.client("admin")
-        today = dt.date.today()
-        result = admin.call("get_audit_log", date_from=(today - dt.timedelta(days=1)).isoformat(),
-                            date_to=(today + dt.timedelta(days=1)).isoformat())
+        result = admin.call("get_audit_log", **around_today())
         out["fetched_at"] = now_iso()
         entries = result.vars.get("entries") if result.ok else None
         if not isinstance(entries, list):

@@ -3,12 +3,11 @@ observations, written as observations.json in its evidence. A part that cannot b
 recorded in `errors` and the scenario goes on; the checks that needed it come out ERROR."""
 from __future__ import annotations
 
-import datetime as dt
-
 import pytest
 
+from harness.scenario import now_iso
 from suites.security import injection, sweep, tls
-from suites.security.answers import now_iso, run_suffix
+from suites.security.answers import around_today, run_suffix
 from suites.security.auth import AuthProbe
 
 TLS_TIMEOUT_CAP_S = 10  # a handshake needs no more; the profile's request timeout may be longer
@@ -62,10 +61,9 @@ def security_sweep(dokiem, request):
         obs["http"] = _part(obs, "plain HTTP", lambda: sweep.http_probes(profile, timeout), [])
         marker = "dk" + run_suffix(dokiem.run_id)
         obs["error_answers"] = _part(obs, "error answers", lambda: sweep.error_probes(anonymous, profile, marker), [])
-        today = dt.date.today()
+        dates = around_today()
         obs["protected"] = _part(obs, "protected URLs", lambda: sweep.protected_probes(
-            sc, sc.client("citizen"), anonymous, (today - dt.timedelta(days=1)).isoformat(),
-            (today + dt.timedelta(days=1)).isoformat()), [])
+            sc, sc.client("citizen"), anonymous, dates["date_from"], dates["date_to"]), [])
         yield _finish(sc, obs)
 
 

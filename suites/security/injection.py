@@ -11,7 +11,8 @@ from __future__ import annotations
 
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-from suites.security.answers import header, now_iso
+from harness.scenario import now_iso
+from suites.security.answers import first_line
 
 BODY_KEPT = 60_000      # a page reflecting the marker is kept whole for the judge (pages are ~10 kB)
 EXCERPT = 8000       # characters of a SQL-injection answer kept (error text may sit deep in a page)
@@ -50,7 +51,7 @@ def sqli_payloads(base: str) -> list[dict]:
 
 def _answer(result, marker: str | None = None) -> dict:
     text = result.text
-    row = {"url": result.url, "status": result.status, "content_type": header(result.headers, "Content-Type"),
+    row = {"url": result.url, "status": result.status, "content_type": result.header("Content-Type"),
            "error": result.error or None}
     if marker is not None:
         row["marker_found"] = marker in text
@@ -104,16 +105,6 @@ def navigation_steps(steps: list[dict], inputs: tuple[str, ...]) -> list[dict] |
     return None
 
 
-class _OneJourney:
-    """The profile, with one journey replaced by its navigation part."""
-
-    def __init__(self, profile, name: str, steps: list[dict]):
-        self._profile, self.journeys = profile, {name: steps}
-
-    def __getattr__(self, attribute):
-        return getattr(self._profile, attribute)
-
-
 PAGE_PROBES = (  # surface, journey, the journey's input variables, payloads per probe
     ("search", "find_procedure", ("procedure_name",), "each"),
     ("lookup", "lookup_dossier", ("dossier_code",), "each"),
@@ -165,7 +156,7 @@ def _journey_inputs(surface: str, group: list[dict], email: str, run_id: str) ->
         return {"procedure_name": group[0]["payload"]}
     if surface == "lookup":
         return {"dossier_code": group[0]["payload"]}
-    # no `name` variable: JourneyRun.run(name, **variables) takes the journey's name in that slot
+    # no `name` variable: JourneyRun.run_steps(name, steps, **variables) takes the journey's name first
     return {"title": group[0]["payload"], "content": " ".join(p["payload"] for p in group[1:]) or group[0]["payload"],
             "email": email}
 
@@ -173,13 +164,13 @@ def _journey_inputs(surface: str, group: list[dict], email: str, run_id: str) ->
 def _one_page_probe(session, fetch, profile, surface, journey, steps, group, variables, dialogs, JourneyRun):
     before = len(dialogs)
     base = {"surface": surface, "journey": journey, "started": now_iso()}
-    runner = JourneyRun(session.page, _OneJourney(profile, journey, steps))
+    runner = JourneyRun(session.page, profile)
     try:
-        runner.run(journey, **variables)
+        runner.run_steps(journey, steps, **variables)
         session.page.wait_for_load_state("load", timeout=runner.timeout_ms)
         error = None
     except Exception as exc:
-        error = str(exc).splitlines()[0][:400]
+        error = first_line(exc)[:400]
     landed = session.page.url
     seen = dialogs[before:]
     rows = []
@@ -188,7 +179,7 @@ def _one_page_probe(session, fetch, profile, surface, journey, steps, group, var
         rows.append({**base, "channel": "browser", **_ids(p), "url": landed, "error": error,
                      "dialogs": [d for d in seen if p["marker"] in d], "all_dialogs": len(seen)})
         if raw is not None:
-            text = raw.text if raw is not None else ""
+            text = raw.text
             rows.append({**base, "channel": "page", **_ids(p), "url": raw.url, "status": raw.status_code,
                          "content_type": raw.headers.get("Content-Type"), "error": None,
                          "marker_found": p["marker"] in text, "body": text[:BODY_KEPT] if p["marker"] in text else ""})
@@ -208,7 +199,7 @@ def _sqli_answer(result, operation: str) -> dict:
             found = len(items) if isinstance(items, list) else None
         else:
             found = 1 if result.vars.get("status_label") not in (None, "") else 0
-    return {"url": result.url, "status": result.status, "content_type": header(result.headers, "Content-Type"),
+    return {"url": result.url, "status": result.status, "content_type": result.header("Content-Type"),
             "results": found, "excerpt": result.text[:EXCERPT], "error": result.error or None}
 
 

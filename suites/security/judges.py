@@ -11,6 +11,7 @@ import ipaddress
 import re
 
 from harness import Inconclusive
+from harness.national import VIETNAM
 from harness.outcomes import require
 from suites.security import signatures, tls
 from suites.security.answers import access_outcome
@@ -21,7 +22,6 @@ GOOD_SAMESITE = ("lax", "strict")
 # The harness's clock and the target's may differ; an audit entry this far from the attempt
 # still counts as its record (a measurement tolerance, not a criterion's threshold).
 CLOCK_TOLERANCE_S = 300
-VIETNAM = dt.timezone(dt.timedelta(hours=7))
 
 
 def _verdict(problems: list[str], unclear: list[str], what: str) -> None:

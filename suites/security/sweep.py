@@ -10,7 +10,8 @@ from urllib.parse import urlsplit, urlunsplit
 
 import requests
 
-from suites.security.answers import header, parse_set_cookie, split_set_cookie
+from harness.api import USER_AGENT
+from suites.security.answers import parse_set_cookie, split_set_cookie
 
 BODY_KEPT = 8000   # characters of an error answer kept for the judge and the evidence
 # Back-office data the profile's vocabulary reaches with a GET, and the role each belongs to.
@@ -88,7 +89,7 @@ def api_login_cookies(client, profile, account) -> list[dict]:
     """Set-Cookie of the API login answer (the credentials go in, a session may come out)."""
     result = client.call(profile.session["login_operation"], _anonymous=True,
                          username=account.username, password=account.password)
-    lines = split_set_cookie(header(result.headers, "Set-Cookie"))
+    lines = split_set_cookie(result.header("Set-Cookie"))
     return [{**c, "source": "API login", "set_by": f"{profile.session['login_operation']} → HTTP {result.status}",
              "answer_to_post": True} for c in parse_set_cookie(lines)]
 
@@ -113,7 +114,7 @@ def http_probes(profile, timeout: float) -> list[dict]:
         row = {"base": name, "url": url, "outcome": None, "status": None, "location": None, "error": None}
         try:
             response = requests.get(url, timeout=timeout, allow_redirects=False,
-                                    headers={"User-Agent": "dokiem/0 (conformance harness)"})
+                                    headers={"User-Agent": USER_AGENT})
         except requests.RequestException as exc:
             # connection refused or closed: nothing is served over plain HTTP
             rows.append({**row, "outcome": "refused", "error": f"{type(exc).__name__}: {str(exc)[:200]}"})

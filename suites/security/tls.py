@@ -140,24 +140,19 @@ def probe_certificate(host: str, port: int, ca_file: str | None, timeout: float)
         return {**row, "error": f"{type(exc).__name__}: {exc}"}
     row.update(describe_certificate(der))
     verifying = _lenient(ssl.create_default_context(cafile=ca_file) if ca_file else ssl.create_default_context())
-    verifying.check_hostname = False
-    try:
-        _handshake(verifying, host, port, timeout)
-        row["chain_ok"] = True
-    except ssl.SSLCertVerificationError as exc:
-        row["chain_ok"], row["chain_error"] = False, exc.verify_message or str(exc)
-    except OSError as exc:
-        row["error"] = f"{type(exc).__name__}: {exc}"
-        return row
-    if row["chain_ok"]:
-        verifying.check_hostname = True
+    # the chain first, then (only when it holds) the host name as well
+    for check, check_hostname in (("chain", False), ("hostname", True)):
+        verifying.check_hostname = check_hostname
         try:
             _handshake(verifying, host, port, timeout)
-            row["hostname_ok"] = True
+            row[f"{check}_ok"] = True
         except ssl.SSLCertVerificationError as exc:
-            row["hostname_ok"], row["hostname_error"] = False, exc.verify_message or str(exc)
+            row[f"{check}_ok"], row[f"{check}_error"] = False, exc.verify_message or str(exc)
         except OSError as exc:
             row["error"] = f"{type(exc).__name__}: {exc}"
+            break
+        if not row[f"{check}_ok"]:
+            break
     return row
 
 
