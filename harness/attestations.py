@@ -37,7 +37,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from harness import catalog
+from harness import criteria
 from harness.yamlsource import InputError, Problem, SourceFile, display_path, load_yaml
 
 REPO_SCHEMA = Path(__file__).resolve().parent.parent / "criteria" / "schema" / "attestations.schema.json"
@@ -107,7 +107,7 @@ class Attestations:
 
 
 def _schema_for(edition) -> Path:
-    local = catalog.schema_path(edition.folder.parent, "attestations")
+    local = criteria.schema_path(edition.folder.parent, "attestations")
     return local if local.is_file() else REPO_SCHEMA
 
 
@@ -140,7 +140,7 @@ def _sha256(path: Path) -> str:
 def load_attestations(path, edition, target: dict, today: dt.date | None = None) -> Attestations:
     """Load, validate and bind an attestations file; raise InputError listing every problem.
 
-    `edition`: the catalog.Edition of the run. `target`: {"id" (optional), "vendor", "system",
+    `edition`: the criteria.Edition of the run. `target`: {"id" (optional), "vendor", "system",
     "version"} of the profile under test. `today` defaults to the local date (tests pass one).
     """
     path = Path(path)
@@ -164,8 +164,8 @@ def load_attestations(path, edition, target: dict, today: dt.date | None = None)
                 return f"{p[0]}[{p[1]}]"
         return str(p[0]) if p else ""
 
-    problems = catalog.schema_problems(source, catalog.schema_validator(str(_schema_for(edition))), subject_of)
-    problems += catalog.nfc_problems(source, subject_of)
+    problems = criteria.schema_problems(source, criteria.schema_validator(str(_schema_for(edition))), subject_of)
+    problems += criteria.nfc_problems(source, subject_of)
     if problems:
         raise InputError(problems)
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
-from harness.catalog import CheckCatalog, Edition
+from harness.criteria import CheckRegistry, Edition
 
 
 def _marker_ids(folder: Path, marker: str) -> dict[str, list[str]]:
@@ -46,7 +46,7 @@ def proven_checks(tests_dir: Path) -> dict[str, list[str]]:
     return _marker_ids(Path(tests_dir), "proves")
 
 
-def coverage_report(edition: Edition, checks: CheckCatalog, all_editions: list[Edition],
+def coverage_report(edition: Edition, checks: CheckRegistry, all_editions: list[Edition],
                     suites_dir: Path, tests_dir: Path) -> dict:
     implemented = implemented_checks(suites_dir)
     proven = proven_checks(tests_dir)

@@ -4,7 +4,7 @@ from __future__ import annotations
 import json
 import sys
 
-from harness import catalog
+from harness import criteria
 from harness.coverage import coverage_report
 from harness.yamlsource import InputError
 
@@ -19,8 +19,8 @@ def _print_problems(exc: InputError) -> int:
     return VERDICT_EXIT_BAD_INPUT
 
 
-def _load(args) -> catalog.Edition:
-    return catalog.load_edition(args.criteria_dir, args.edition)
+def _load(args) -> criteria.Edition:
+    return criteria.load_edition(args.criteria_dir, args.edition)
 
 
 def _section_filter(value: str | None) -> set[int] | None:
@@ -29,7 +29,7 @@ def _section_filter(value: str | None) -> set[int] | None:
     try:
         return {int(part) for part in value.split(",") if part.strip()}
     except ValueError:
-        raise InputError([catalog.Problem("--section", 1, 1, "",
+        raise InputError([criteria.Problem("--section", 1, 1, "",
                                           f"'{value}' must be section keys like 3 or 1,4 — khóa mục phải là số")]) from None
 
 
@@ -50,19 +50,19 @@ def list_criteria(args) -> int:
     if keys is not None:
         unknown = keys - {s["key"] for s in edition.sections}
         if unknown:
-            raise InputError([catalog.Problem("--section", 1, 1, "",
+            raise InputError([criteria.Problem("--section", 1, 1, "",
                                               f"unknown section {sorted(unknown)} — mục không tồn tại trong {edition.id}")])
-    criteria = [c for c in edition.criteria if keys is None or c["section"] in keys]
+    chosen = [c for c in edition.criteria if keys is None or c["section"] in keys]
     if args.format == "json":
-        json.dump({"edition": edition.id, "criteria": criteria}, sys.stdout, ensure_ascii=False, indent=2)
+        json.dump({"edition": edition.id, "criteria": chosen}, sys.stdout, ensure_ascii=False, indent=2)
         print()
         return 0
     print(f"{'ID':<8} {'Mục':<4} {'BB':<3} {'TS':>4} {'Phương pháp':<10} {'Nguồn':<10} Tiêu đề")
-    for c in criteria:
+    for c in chosen:
         mark = "có" if c["mandatory"] else ("tk" if c["informative"] else "-")
         print(f"{c['id']:<8} {c['section']:<4} {mark:<3} {c['weight']:>4} {c['method']:<10} "
               f"{c['provenance']['source']:<10} {c['title_vi']}")
-    print(f"\n{len(criteria)} tiêu chí (criteria) — BB: bắt buộc (mandatory), tk: tham khảo (informative), "
+    print(f"\n{len(chosen)} tiêu chí (criteria) — BB: bắt buộc (mandatory), tk: tham khảo (informative), "
           "TS: trọng số (weight)")
     return 0
 
@@ -71,11 +71,11 @@ def show(args) -> int:
     edition = _load(args)
     criterion = edition.criterion(args.id)
     if criterion is None:
-        raise InputError([catalog.Problem("ID", 1, 1, args.id,
+        raise InputError([criteria.Problem("ID", 1, 1, args.id,
                                           f"no such criterion in {edition.id} — không có tiêu chí này; "
                                           "see `dokiem criteria list`")])
     section = next(s for s in edition.sections if s["key"] == criterion["section"])
-    checks = catalog.load_checks(args.criteria_dir)
+    checks = criteria.load_checks(args.criteria_dir)
     prov = criterion["provenance"]
     lines = [
         f"{criterion['id']} — {criterion['title_vi']}",
@@ -112,10 +112,10 @@ def show(args) -> int:
 
 
 def coverage(args) -> int:
-    checks = catalog.load_checks(args.criteria_dir)
-    edition = catalog.load_edition(args.criteria_dir, args.edition, checks)
-    editions = [edition] + [catalog.load_edition(args.criteria_dir, e, checks)
-                            for e in catalog.edition_ids(args.criteria_dir) if e != edition.id]
+    checks = criteria.load_checks(args.criteria_dir)
+    edition = criteria.load_edition(args.criteria_dir, args.edition, checks)
+    editions = [edition] + [criteria.load_edition(args.criteria_dir, e, checks)
+                            for e in criteria.edition_ids(args.criteria_dir) if e != edition.id]
     report = coverage_report(edition, checks, editions, args.suites_dir, args.tests_dir)
     if args.format == "json":
         json.dump(report, sys.stdout, ensure_ascii=False, indent=2)

@@ -20,7 +20,7 @@ import requests
 
 from harness.api import TargetClient
 from harness.browser import default_journeys
-from harness.catalog import CheckCatalog
+from harness.criteria import CheckRegistry
 from harness.evidence import Redactor
 from harness.profile import ROLES, Profile
 
@@ -55,13 +55,13 @@ class Preflight:
         return 0
 
 
-def needs_of(checks: CheckCatalog, check_ids) -> dict[str, dict[str, set[str]]]:
+def needs_of(checks: CheckRegistry, check_ids) -> dict[str, dict[str, set[str]]]:
     """check id -> {'operations', 'journeys', 'roles'} it declares."""
     return {cid: {k: set(v) for k, v in checks.checks[cid].needs.items()}
             for cid in check_ids if cid in checks.checks}
 
 
-def configuration_gaps(profile: Profile, checks: CheckCatalog, check_ids) -> dict[str, list[str]]:
+def configuration_gaps(profile: Profile, checks: CheckRegistry, check_ids) -> dict[str, list[str]]:
     """What each selected check needs that the profile does not configure."""
     defaults = default_journeys()
     gaps: dict[str, list[str]] = {}
@@ -123,7 +123,7 @@ def _short(exc: Exception) -> str:
     return text if len(text) < 200 else text[:200] + "…"
 
 
-def run_preflight(profile: Profile, checks: CheckCatalog, check_ids, redactor: Redactor,
+def run_preflight(profile: Profile, checks: CheckRegistry, check_ids, redactor: Redactor,
                   now: dt.datetime | None = None, log_in: bool = True) -> Preflight:
     result = Preflight()
     now = now or dt.datetime.now(VIETNAM)
@@ -167,13 +167,13 @@ def run_preflight(profile: Profile, checks: CheckCatalog, check_ids, redactor: R
 
 def profile_check_command(args) -> int:
     """`dokiem profile check PROFILE`: validate and pre-flight; one line per problem with what to do."""
-    from harness import catalog
+    from harness import criteria
     from harness.profile import load_profile
     from harness.yamlsource import InputError
 
     try:
-        checks = catalog.load_checks(args.criteria_dir)
-        edition = catalog.load_edition(args.criteria_dir, args.edition, checks)
+        checks = criteria.load_checks(args.criteria_dir)
+        edition = criteria.load_edition(args.criteria_dir, args.edition, checks)
         profile = load_profile(args.profile, edition, checks, args.criteria_dir)
     except InputError as exc:
         for problem in exc.problems:

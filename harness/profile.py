@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from harness import catalog
+from harness import criteria
 from harness.yamlsource import InputError, Problem, SourceFile, load_yaml
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -187,11 +187,11 @@ class Profile:
     def simulator(self) -> dict:
         return self.data.get("simulator") or {}
 
-    def lowered_parameters(self, edition: catalog.Edition) -> dict[str, dict]:
+    def lowered_parameters(self, edition: criteria.Edition) -> dict[str, dict]:
         return {name: {"edition": edition.parameter(name), "profile": value}
                 for name, value in (self.data.get("parameters") or {}).items()}
 
-    def parameter(self, edition: catalog.Edition, name: str) -> Any:
+    def parameter(self, edition: criteria.Edition, name: str) -> Any:
         """An edition parameter as this run uses it: the profile's lowering where allowed."""
         lowered = self.data.get("parameters") or {}
         return lowered[name] if name in lowered else edition.parameter(name)
@@ -204,7 +204,7 @@ def _subject(path: tuple) -> str:
     return ".".join(names) if names else ""
 
 
-def load_profile(path: Path, edition: catalog.Edition, checks: catalog.CheckCatalog,
+def load_profile(path: Path, edition: criteria.Edition, checks: criteria.CheckRegistry,
                  criteria_dir: Path, check_files: bool = True) -> Profile:
     """Load, validate and return a profile; raise InputError listing every problem.
 
@@ -212,9 +212,9 @@ def load_profile(path: Path, edition: catalog.Edition, checks: catalog.CheckCata
     """
     path = Path(path)
     source = load_yaml(path)
-    validator = catalog.schema_validator(str(catalog.schema_path(criteria_dir, "profile")))
-    problems = catalog.schema_problems(source, validator, _subject)
-    problems += catalog.nfc_problems(source, _subject)
+    validator = criteria.schema_validator(str(criteria.schema_path(criteria_dir, "profile")))
+    problems = criteria.schema_problems(source, validator, _subject)
+    problems += criteria.nfc_problems(source, _subject)
     if not problems:
         problems += _meaning_problems(source, edition, checks, check_files)
     if problems:
@@ -222,7 +222,7 @@ def load_profile(path: Path, edition: catalog.Edition, checks: catalog.CheckCata
     return Profile(path.resolve(), source.data, hashlib.sha256(path.read_bytes()).hexdigest(), source)
 
 
-def _meaning_problems(source: SourceFile, edition: catalog.Edition, checks: catalog.CheckCatalog,
+def _meaning_problems(source: SourceFile, edition: criteria.Edition, checks: criteria.CheckRegistry,
                       check_files: bool = True) -> list[Problem]:
     data = source.data
     problems: list[Problem] = []

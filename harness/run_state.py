@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pytest
 
-from harness import __version__, catalog, selection
+from harness import __version__, criteria, selection
 from harness.evidence import EvidenceStore, Redactor
 from harness.opener import open_record
 from harness.outcomes import CheckOutcomes
@@ -108,8 +108,8 @@ class RunState:
     def _load_inputs(self) -> None:
         from harness.profile import load_profile
 
-        self.checks = catalog.load_checks(self.criteria_dir)
-        self.edition = catalog.load_edition(self.criteria_dir, self.config.getoption("edition"), self.checks)
+        self.checks = criteria.load_checks(self.criteria_dir)
+        self.edition = criteria.load_edition(self.criteria_dir, self.config.getoption("edition"), self.checks)
         self.selection = selection.select(self.edition, self.config.getoption("only"),
                                           self.config.getoption("section"))
         target = self.config.getoption("target")
@@ -289,13 +289,13 @@ class RunState:
             if data["outcome"] in ("failed", "error"):
                 self.failing.add(check)
             self.progress_seen.add(check)
-        criteria = [c for c in self.edition.criteria if c["id"] in self.selection and c["checks"]]
-        done = [c for c in criteria if all(check in self.progress_seen for check in c["checks"])]
+        with_checks = [c for c in self.edition.criteria if c["id"] in self.selection and c["checks"]]
+        done = [c for c in with_checks if all(check in self.progress_seen for check in c["checks"])]
         failing = [c for c in done if any(check in self.failing for check in c["checks"])]
         elapsed = time.monotonic() - self.started_monotonic
         terminal = self.config.pluginmanager.get_plugin("terminalreporter")
         if terminal is not None:
-            terminal.write_line(f"[dokiem] {len(done)}/{len(criteria)} tiêu chí (criteria) xong, {len(failing)} chưa đạt "
+            terminal.write_line(f"[dokiem] {len(done)}/{len(with_checks)} tiêu chí (criteria) xong, {len(failing)} chưa đạt "
                                 f"đến giờ (failing so far), {len(self.progress_seen)}/{len(self.selection.checks)} "
                                 f"kiểm tra (checks), {elapsed:.0f} s")
 

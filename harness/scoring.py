@@ -94,11 +94,11 @@ class CheckResult:
                 "tests": [dict(t) for t in self.tests], "evidence": list(self.evidence)}
 
 
-def withheld_by_safety(catalog, check_ids: Iterable[str], environment: str, authorised: bool) -> dict[str, str]:
+def withheld_by_safety(registry, check_ids: Iterable[str], environment: str, authorised: bool) -> dict[str, str]:
     """Checks production safety keeps from running (DESIGN §5), with the reason: {check: reason}."""
     withheld = {}
     for check_id in check_ids:
-        reason = selection_mod.safety_skip_reason(selection_mod.check_flags(catalog, check_id),
+        reason = selection_mod.safety_skip_reason(selection_mod.check_flags(registry, check_id),
                                                   environment, authorised)
         if reason:
             withheld[check_id] = reason
@@ -211,7 +211,7 @@ def score(edition, selection, check_results: dict[str, CheckResult], features_ab
           attestations=None, demo: bool = False) -> Scorecard:
     """Judge every criterion of `edition` and score the run. See the module docstring for the rules.
 
-    edition: catalog.Edition; selection: selection.Selection; check_results: {check id: CheckResult}
+    edition: criteria.Edition; selection: selection.Selection; check_results: {check id: CheckResult}
     (build_check_results); features_absent: optional features the profile declares absent;
     attestations: harness.attestations.Attestations or None; demo: a --demo run.
     """

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from harness.catalog import CheckCatalog, Edition
+from harness.criteria import CheckRegistry, Edition
 from harness.yamlsource import InputError, Problem
 
 SAFETY_FLAGS = ("mutates", "intrusive", "load")
@@ -64,17 +64,17 @@ def safety_skip_reason(check_flags: list[str], environment: str, authorised) -> 
             f"not run on production without a written authorisation in the profile ({', '.join(flagged)})")
 
 
-def check_flags(catalog: CheckCatalog, check_id: str) -> list[str]:
+def check_flags(registry: CheckRegistry, check_id: str) -> list[str]:
     """The check's own flags and those of every check sharing its scenario.
 
     A scenario drives the target once for all its checks, so a read-only check whose scenario
     creates data would create it too: production safety judges the scenario, conservatively.
     """
-    check = catalog.checks.get(check_id)
+    check = registry.checks.get(check_id)
     if check is None:
         return []
     flags = set(check.flags)
-    for other in catalog.checks.values():
+    for other in registry.checks.values():
         if other.scenario == check.scenario:
             flags.update(other.flags)
     return sorted(flags)

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from jsonschema import Draft202012Validator
 
-from harness.catalog import nfc_problems, schema_problems
+from harness.criteria import nfc_problems, schema_problems
 from harness.yamlsource import InputError, load_yaml
 
 HERE = Path(__file__).resolve().parent

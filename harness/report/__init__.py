@@ -52,7 +52,7 @@ class RunRecord:
     demo: bool
     command: list[str]
     partial: bool
-    edition: object                 # catalog.Edition
+    edition: object                 # criteria.Edition
     checks_sha256: str
     target: dict                    # vendor, system, version, environment, systems, base_urls, profile_path,
                                     # profile_sha256, features_absent, authorisation (or None), allowed_flags,

@@ -11,7 +11,7 @@ import platform
 import sys
 from pathlib import Path
 
-from harness import catalog
+from harness import criteria
 from harness.report.redact import scrub
 from harness.scoring import VERDICT_LABELS, VERDICTS
 from harness.verify import MANIFEST
@@ -25,12 +25,12 @@ class ReportBug(RuntimeError):
 
 
 def schema_path(edition) -> Path:
-    local = catalog.schema_path(edition.folder.parent, "result")
+    local = criteria.schema_path(edition.folder.parent, "result")
     return local if local.is_file() else REPO_SCHEMA
 
 
 def validate(doc: dict, path: Path = REPO_SCHEMA) -> None:
-    errors = sorted(catalog.schema_validator(str(path)).iter_errors(doc), key=lambda e: list(map(str, e.absolute_path)))
+    errors = sorted(criteria.schema_validator(str(path)).iter_errors(doc), key=lambda e: list(map(str, e.absolute_path)))
     if errors:
         lines = [f"{'/'.join(map(str, e.absolute_path)) or '(document)'}: {e.message}" for e in errors[:20]]
         raise ReportBug("compliance.json does not match result.schema.json (harness bug):\n" + "\n".join(lines))
@@ -42,7 +42,7 @@ def _iso(value) -> str:
 
 def _check_titles(edition) -> dict[str, dict]:
     try:
-        checks = catalog.load_checks(edition.folder.parent)
+        checks = criteria.load_checks(edition.folder.parent)
     except Exception:  # titles are a courtesy; the edition was validated when the run began
         return {}
     return {cid: {"title_vi": c.data.get("title_vi"), "title_en": c.data.get("title_en")}

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from harness import catalog
+from harness import criteria
 
 REPO = Path(__file__).resolve().parent.parent.parent
 CRITERIA = REPO / "criteria"
@@ -18,7 +18,7 @@ PREFIXES = {1: "GEN", 2: "CONN", 3: "MC", 4: "DVC", 5: "PERF", 6: "SEC", 7: "PKT
 
 @pytest.fixture(scope="module")
 def edition():
-    return catalog.load_edition(CRITERIA, "cv255-2018")
+    return criteria.load_edition(CRITERIA, "cv255-2018")
 
 
 def test_validate_command_exits_zero():
@@ -29,7 +29,7 @@ def test_validate_command_exits_zero():
 
 
 def test_it_is_the_default_edition():
-    assert catalog.default_edition_id(CRITERIA) == "cv255-2018"
+    assert criteria.default_edition_id(CRITERIA) == "cv255-2018"
 
 
 def test_every_section_of_the_table_of_contents_is_there(edition):

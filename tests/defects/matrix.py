@@ -27,7 +27,7 @@ from pathlib import Path
 import requests
 import yaml
 
-from harness import catalog
+from harness import criteria
 from harness.nps.client import NpsClient
 from harness.nps.process import start_simulator
 from harness.procs import start_ready_process
@@ -58,7 +58,7 @@ def load_defects() -> list[Defect]:
                    [m["criterion"] for m in d.get("may_change") or []]) for d in data["defects"]]
 
 
-def affected_criteria(defect: Defect, edition: catalog.Edition, checks: catalog.CheckCatalog) -> list[str]:
+def affected_criteria(defect: Defect, edition: criteria.Edition, checks: criteria.CheckRegistry) -> list[str]:
     """must_fail ∪ every criterion judged wholly by the scenarios the defect's checks use.
 
     A criterion that also has checks in other scenarios is left out (unless it must fail):
@@ -194,8 +194,8 @@ def run_matrix(work: Path, lanes: int = 2, only_defects: list[str] | None = None
     The runs do not depend on each other, so every lane starts at once (the baseline is just the
     first job); each defect is judged against the baseline once all runs are done.
     """
-    checks = catalog.load_checks(REPO / "criteria")
-    edition = catalog.load_edition(REPO / "criteria", None, checks)
+    checks = criteria.load_checks(REPO / "criteria")
+    edition = criteria.load_edition(REPO / "criteria", None, checks)
     defects = [d for d in load_defects() if not only_defects or d.name in only_defects]
     jobs: queue.Queue = queue.Queue()
     jobs.put(None)  # the baseline

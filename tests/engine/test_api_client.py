@@ -6,7 +6,7 @@ import textwrap
 
 import pytest
 
-from harness import catalog
+from harness import criteria
 from harness.api import ConfigurationError, OperationError, TargetClient, render
 from harness.evidence import Redactor
 from harness.profile import load_profile
@@ -56,8 +56,8 @@ def profile(tmp_path, fake, monkeypatch):
     monkeypatch.setenv("FAKE_PW_WRONG", "not-the-password")
     path = tmp_path / "fake.yaml"
     path.write_text(PROFILE.replace("URL", fake.url), encoding="utf-8")
-    checks = catalog.load_checks(CRITERIA)
-    return load_profile(path, catalog.load_edition(CRITERIA, None, checks), checks, CRITERIA)
+    checks = criteria.load_checks(CRITERIA)
+    return load_profile(path, criteria.load_edition(CRITERIA, None, checks), checks, CRITERIA)
 
 
 def test_render_keeps_types_and_fills_strings():
@@ -148,8 +148,8 @@ def test_http_basic_sessions_are_probed(tmp_path, fake, monkeypatch):
         "status_labels:", "  x_whoami: {method: GET, path: /api/basic, returns: {user: user}}\nstatus_labels:")
     path = tmp_path / "basic.yaml"
     path.write_text(text, encoding="utf-8")
-    checks = catalog.load_checks(CRITERIA)
-    profile = load_profile(path, catalog.load_edition(CRITERIA, None, checks), checks, CRITERIA)
+    checks = criteria.load_checks(CRITERIA)
+    profile = load_profile(path, criteria.load_edition(CRITERIA, None, checks), checks, CRITERIA)
     assert TargetClient(profile, Redactor(), profile.account("citizen")).login().call("x_whoami").vars == \
         {"user": "congdan1"}
     with pytest.raises(OperationError, match="does not work"):

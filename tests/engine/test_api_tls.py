@@ -11,7 +11,7 @@ import ssl
 import pytest
 import trustme
 
-from harness import catalog
+from harness import criteria
 from harness.api import TargetClient
 from harness.evidence import Redactor
 from harness.profile import load_profile
@@ -52,8 +52,8 @@ def tls_target(tmp_path_factory):
 def _client(tmp_path, url, tls_block):
     path = tmp_path / "tls.yaml"
     path.write_text(PROFILE.replace("URL", url).replace("TLS_BLOCK", tls_block), encoding="utf-8")
-    checks = catalog.load_checks(CRITERIA)
-    profile = load_profile(path, catalog.load_edition(CRITERIA, None, checks), checks, CRITERIA)
+    checks = criteria.load_checks(CRITERIA)
+    profile = load_profile(path, criteria.load_edition(CRITERIA, None, checks), checks, CRITERIA)
     return TargetClient(profile, Redactor())
 
 

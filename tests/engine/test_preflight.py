@@ -6,7 +6,7 @@ import socket
 
 import pytest
 
-from harness import catalog, preflight
+from harness import criteria, preflight
 from harness.evidence import Redactor
 from harness.preflight import VIETNAM, run_preflight
 
@@ -17,7 +17,7 @@ from .test_profile import CRITERIA
 
 @pytest.fixture(scope="module")
 def checks():
-    return catalog.load_checks(CRITERIA)
+    return criteria.load_checks(CRITERIA)
 
 
 @pytest.fixture(scope="module")
@@ -31,8 +31,8 @@ def make_profile(tmp_path, url, extra=""):
 
     path = tmp_path / "fake.yaml"
     path.write_text(PROFILE.replace("URL", url) + extra, encoding="utf-8")
-    checks = catalog.load_checks(CRITERIA)
-    return load_profile(path, catalog.load_edition(CRITERIA, None, checks), checks, CRITERIA)
+    checks = criteria.load_checks(CRITERIA)
+    return load_profile(path, criteria.load_edition(CRITERIA, None, checks), checks, CRITERIA)
 
 
 def test_a_reachable_target_with_good_accounts_passes(tmp_path, fake, checks, monkeypatch):

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from harness import catalog
+from harness import criteria
 from harness.profile import load_profile
 from harness.yamlsource import InputError
 
@@ -17,12 +17,12 @@ CRITERIA = REPO / "criteria"
 
 @pytest.fixture(scope="module")
 def checks():
-    return catalog.load_checks(CRITERIA)
+    return criteria.load_checks(CRITERIA)
 
 
 @pytest.fixture(scope="module")
 def edition(checks):
-    return catalog.load_edition(CRITERIA, None, checks)
+    return criteria.load_edition(CRITERIA, None, checks)
 
 
 def load(path, edition, checks, **kw):

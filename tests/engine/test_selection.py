@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from harness import catalog, selection
+from harness import criteria, selection
 from harness.yamlsource import InputError
 
 HERE = Path(__file__).parent
@@ -17,7 +17,7 @@ def edition(tmp_path_factory):
     target = tmp_path_factory.mktemp("c") / "criteria"
     shutil.copytree(HERE.parent / "criteria" / "mini-criteria", target)
     shutil.copytree(HERE.parent.parent / "criteria" / "schema", target / "schema")
-    return catalog.load_edition(target)
+    return criteria.load_edition(target)
 
 
 def test_everything_by_default(edition):
@@ -56,7 +56,7 @@ def test_production_safety(flags, environment, authorised, skipped):
 
 
 def test_a_read_only_check_inherits_the_flags_of_its_scenario(edition, tmp_path):
-    checks = catalog.load_checks(edition.folder.parent)
+    checks = criteria.load_checks(edition.folder.parent)
     # lookup.public has no flags but shares the scenario dossier_life with dossier.code_format (mutates)
     assert checks.checks["lookup.public"].flags == []
     assert selection.check_flags(checks, "lookup.public") == ["mutates"]

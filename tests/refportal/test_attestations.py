@@ -12,7 +12,7 @@ import sys
 
 import pytest
 
-from harness import catalog
+from harness import criteria
 from harness.attestations import load_attestations
 from harness.profile import load_profile
 from harness.yamlsource import InputError
@@ -24,8 +24,8 @@ TODAY = dt.date(2026, 11, 25)
 
 @pytest.fixture(scope="module")
 def bound():
-    checks = catalog.load_checks(REPO / "criteria")
-    edition = catalog.load_edition(REPO / "criteria", "cv255-2018", checks)
+    checks = criteria.load_checks(REPO / "criteria")
+    edition = criteria.load_edition(REPO / "criteria", "cv255-2018", checks)
     profile = load_profile(REPO / "profiles" / "refportal.yaml", edition, checks, REPO / "criteria", check_files=False)
     return edition, profile.summary()
 

@@ -8,7 +8,7 @@ import re
 import pytest
 import yaml
 
-from harness import catalog
+from harness import criteria
 from refportal import defects
 from tests.refportal.conftest import REPO
 
@@ -18,8 +18,8 @@ FAMILIES = ("catalogue", "levels", "dossier", "packets", "lookup", "access", "fe
 
 @pytest.fixture(scope="module")
 def edition():
-    checks = catalog.load_checks(REPO / "criteria")
-    return catalog.load_edition(REPO / "criteria", "cv255-2018", checks), checks
+    checks = criteria.load_checks(REPO / "criteria")
+    return criteria.load_edition(REPO / "criteria", "cv255-2018", checks), checks
 
 
 def derived_must_fail(edition, checks_of_defect: tuple[str, ...]) -> list[str]:

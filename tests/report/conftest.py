@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from harness import catalog
+from harness import criteria
 from reportkit import EXTRA_CRITERIA, MINI, REPO
 
 
@@ -23,9 +23,9 @@ def criteria_dir(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="session")
 def edition(criteria_dir):
-    return catalog.load_edition(criteria_dir)
+    return criteria.load_edition(criteria_dir)
 
 
 @pytest.fixture(scope="session")
-def checks_catalog(criteria_dir):
-    return catalog.load_checks(criteria_dir)
+def check_registry(criteria_dir):
+    return criteria.load_checks(criteria_dir)

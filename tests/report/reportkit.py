@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from harness import catalog, report, scoring, selection
+from harness import criteria, report, scoring, selection
 from harness.attestations import Attestation, Attestations, EvidenceFile, Waiver
 from harness.scoring import CheckResult
 
@@ -121,5 +121,5 @@ def record(edition, card, check_results, *, demo=False, partial=False, target=No
     return report.RunRecord(
         run_id="20260310-080000-abc123", started=started, finished=started + dt.timedelta(minutes=7, seconds=3),
         harness_version="0.1.0", demo=demo, command=["dokiem", "run", "--target", "profiles/b.yaml"],
-        partial=partial, edition=edition, checks_sha256=catalog.load_checks(edition.folder.parent).sha256(),
+        partial=partial, edition=edition, checks_sha256=criteria.load_checks(edition.folder.parent).sha256(),
         target=dict(target or TARGET), scorecard=card, check_results=check_results, **extra)

@@ -9,7 +9,7 @@ from pathlib import Path
 import axe_playwright_python
 import pytest
 
-from harness import catalog, report, scoring, selection
+from harness import criteria, report, scoring, selection
 from harness.attestations import load_attestations
 from harness.evidence import EvidenceStore, Redactor
 from harness.report import allure
@@ -23,8 +23,8 @@ OUTCOMES = ("passed", "passed", "passed", "failed", "error", "passed", "missing"
 
 def _full_run(tmp: Path, demo: bool) -> Path:
     """The real edition, every check given an outcome, a few attestations and a waiver."""
-    checks = catalog.load_checks(REPO / "criteria")
-    edition = catalog.load_edition(REPO / "criteria", None, checks)
+    checks = criteria.load_checks(REPO / "criteria")
+    edition = criteria.load_edition(REPO / "criteria", None, checks)
     chosen = selection.select(edition)
     staging = tmp / ".out.partial"
     store = EvidenceStore(staging, Redactor())

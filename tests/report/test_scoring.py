@@ -270,15 +270,15 @@ def test_a_demo_run_is_marked_as_a_demonstration(edition):
 
 # --------------------------------------------------------------------------- building check results
 
-def test_build_check_results_reads_outcomes_safety_and_evidence(tmp_path, checks_catalog):
+def test_build_check_results_reads_outcomes_safety_and_evidence(tmp_path, check_registry):
     rows = CheckOutcomes()
     rows.record(["dossier.code_format"], "t.py::a", "passed", "", 0.2)
     rows.record(["perf.avg_response"], "t.py::b", "skipped", "production", 0.0)
     (tmp_path / "evidence" / "dossier.code_format").mkdir(parents=True)
     (tmp_path / "evidence" / "dossier.code_format" / "codes.txt").write_text("x", encoding="utf-8")
-    withheld = scoring.withheld_by_safety(checks_catalog, ALL_CHECKS, "production", authorised=False)
+    withheld = scoring.withheld_by_safety(check_registry, ALL_CHECKS, "production", authorised=False)
     assert set(withheld) == {"dossier.code_format", "lookup.public", "perf.avg_response"}  # scenario flags too
-    assert scoring.withheld_by_safety(checks_catalog, ALL_CHECKS, "production", authorised=True) == {}
+    assert scoring.withheld_by_safety(check_registry, ALL_CHECKS, "production", authorised=True) == {}
     built = scoring.build_check_results(rows, ALL_CHECKS, tmp_path, {"perf.avg_response": "not on production"})
     assert built["dossier.code_format"].outcome == "passed"
     assert built["dossier.code_format"].evidence == ["evidence/dossier.code_format/codes.txt"]

@@ -5,7 +5,7 @@ import functools
 import json
 from pathlib import Path
 
-from harness import catalog
+from harness import criteria
 
 HERE = Path(__file__).resolve().parent
 CRITERIA = HERE.parent.parent / "criteria"
@@ -23,8 +23,8 @@ def recorded(topic: str) -> dict:
 
 @functools.lru_cache(maxsize=None)
 def _edition():
-    checks = catalog.load_checks(CRITERIA)
-    return catalog.load_edition(CRITERIA, "cv255-2018", checks)
+    checks = criteria.load_checks(CRITERIA)
+    return criteria.load_edition(CRITERIA, "cv255-2018", checks)
 
 
 def parameter(name: str):

@@ -11,15 +11,15 @@ from pathlib import Path
 
 import pytest
 
-from harness import catalog
+from harness import criteria
 
 REPO = Path(__file__).resolve().parents[3]
 SCENARIO = "dossier_life"
 
 
 def _scenario_checks_and_criteria():
-    checks = catalog.load_checks(REPO / "criteria")
-    edition = catalog.load_edition(REPO / "criteria", "cv255-2018", checks)
+    checks = criteria.load_checks(REPO / "criteria")
+    edition = criteria.load_edition(REPO / "criteria", "cv255-2018", checks)
     mine = {cid for cid, check in checks.checks.items() if check.scenario == SCENARIO}
     criteria = sorted(c["id"] for c in edition.criteria if mine & set(c["checks"]))
     return mine, criteria

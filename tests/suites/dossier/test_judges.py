@@ -10,13 +10,13 @@ from pathlib import Path
 
 import pytest
 
-from harness import Inconclusive, catalog
+from harness import Inconclusive, criteria
 from suites.dossier import judges
 
 REPO = Path(__file__).resolve().parents[3]
 RECORDED = json.loads((Path(__file__).parent / "recorded" / "observations.json").read_text(encoding="utf-8"))
-_CHECKS = catalog.load_checks(REPO / "criteria")
-EDITION = catalog.load_edition(REPO / "criteria", "cv255-2018", _CHECKS)
+_CHECKS = criteria.load_checks(REPO / "criteria")
+EDITION = criteria.load_edition(REPO / "criteria", "cv255-2018", _CHECKS)
 CODE_PATTERN = EDITION.parameter("dossier.code_pattern")
 AGENCY_PATTERN = EDITION.parameter("codes.agency_pattern")
 SYNC_DELAY = float(EDITION.parameter("packets.sync_delay_s"))

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from harness import catalog
+from harness import criteria
 from harness.api import ConfigurationError
 from harness.profile import Profile, load_profile
 from harness.yamlsource import InputError
@@ -21,8 +21,8 @@ ALLOWED = ["mutates", "intrusive", "load"]
 
 @pytest.fixture(scope="module")
 def edition_and_checks():
-    checks = catalog.load_checks(CRITERIA)
-    return catalog.load_edition(CRITERIA, None, checks), checks
+    checks = criteria.load_checks(CRITERIA)
+    return criteria.load_edition(CRITERIA, None, checks), checks
 
 
 @pytest.fixture(scope="module")
@@ -256,8 +256,8 @@ def test_evidence_numbers_are_rounded_and_redaction_leaves_them_alone():
 def test_a_profile_that_maps_no_load_operation_is_a_configuration_error(tmp_path):
     """django-helpdesk maps none of the catalogue operations: ERROR with the reason, not a KeyError."""
     root = Path(__file__).resolve().parents[3]
-    checks = catalog.load_checks(root / "criteria")
-    edition = catalog.load_edition(root / "criteria", None, checks)
+    checks = criteria.load_checks(root / "criteria")
+    edition = criteria.load_edition(root / "criteria", None, checks)
     profile = load_profile(root / "profiles" / "django-helpdesk.yaml", edition, checks, root / "criteria")
     settings, _notes = plan.settings_for(profile, lambda name: profile.parameter(edition, name), ["load"])
     with pytest.raises(ConfigurationError, match="none of the load test's operations"):

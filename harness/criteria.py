@@ -143,7 +143,7 @@ class Check:
 
 
 @dataclass
-class CheckCatalog:
+class CheckRegistry:
     source: SourceFile
     roles: list[str]
     operations: dict[str, dict]
@@ -227,7 +227,7 @@ def default_edition_id(criteria_dir: Path) -> str:
                                      + ", ".join(e for e, _ in marked)) for edition_id, source in marked])
 
 
-def load_checks(criteria_dir: Path) -> CheckCatalog:
+def load_checks(criteria_dir: Path) -> CheckRegistry:
     criteria_dir = Path(criteria_dir)
     source = load_yaml(criteria_dir / CHECKS_FILE)
     data = source.data
@@ -272,7 +272,7 @@ def load_checks(criteria_dir: Path) -> CheckCatalog:
                                                f"unknown role '{role}' — vai trò không có trong 'roles'"))
     if problems:
         raise InputError(problems)
-    return CheckCatalog(source, roles, data["operations"], data["journeys"], checks)
+    return CheckRegistry(source, roles, data["operations"], data["journeys"], checks)
 
 
 def _sha256(path: Path) -> str:
@@ -280,7 +280,7 @@ def _sha256(path: Path) -> str:
 
 
 def load_edition(criteria_dir: Path, edition_id: str | None = None,
-                 checks: CheckCatalog | None = None) -> Edition:
+                 checks: CheckRegistry | None = None) -> Edition:
     """Load and fully validate one edition (and checks.yaml); raise InputError listing every problem."""
     criteria_dir = Path(criteria_dir)
     edition_id = edition_id or default_edition_id(criteria_dir)
