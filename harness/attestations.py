@@ -38,6 +38,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from harness import criteria
+from harness.suggest import did_you_mean
 from harness.yamlsource import InputError, Problem, SourceFile, display_path, load_yaml
 
 REPO_SCHEMA = Path(__file__).resolve().parent.parent / "criteria" / "schema" / "attestations.schema.json"
@@ -231,7 +232,8 @@ def _entry_problems(source: SourceFile, kind: str, i: int, entry: dict, edition,
     if criterion is None:
         problems.append(source.problem((kind, i, "criterion"), cid,
                                        f"no criterion '{cid}' in edition {edition.id} — không có tiêu chí này; "
-                                       "see `dokiem criteria list`"))
+                                       "see `dokiem criteria list`"
+                                       + did_you_mean(cid, [c["id"] for c in edition.criteria])))
     elif criterion.get("informative"):
         problems.append(source.problem((kind, i, "criterion"), cid,
                                        "informative criterion: it is never scored, nothing to attest or waive — "

@@ -2,10 +2,13 @@
 from __future__ import annotations
 
 import argparse
+import os
+import re
 import sys
 from pathlib import Path
 
 from harness import __version__
+from harness.suggest import did_you_mean
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_CRITERIA_DIR = REPO_ROOT / "criteria"
@@ -16,8 +19,26 @@ def _add_criteria_dir(p: argparse.ArgumentParser) -> None:
                    help="folder holding schema/, checks.yaml and the editions (default: the repository's criteria/)")
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse that says which option, command or choice was probably meant."""
+
+    def error(self, message: str):
+        hints = ""
+        if "invalid choice:" in message:  # "invalid choice: 'critera' (choose from 'criteria', 'run', …)"
+            given, _, choices = message.split("invalid choice:", 1)[1].partition("(choose from")
+            hints = did_you_mean(given.strip(" '"), re.findall(r"'([^']+)'", choices))
+        elif "unrecognized arguments:" in message:
+            known = [o for action in self._actions for o in action.option_strings]
+            for action in self._actions:  # the subcommands' options too: parse_args reports them here
+                if isinstance(action, argparse._SubParsersAction):
+                    known += [o for sub in action.choices.values() for a in sub._actions for o in a.option_strings]
+            words = message.split("unrecognized arguments:", 1)[1].split()
+            hints = "".join(did_you_mean(w.split("=")[0], known) for w in words if w.startswith("-"))
+        super().error(message + hints)
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="dokiem",
         description="Đo kiểm phần mềm một cửa điện tử và Cổng dịch vụ công (conformance harness).")
     parser.add_argument("--version", action="version", version=f"dokiem {__version__}")
@@ -63,6 +84,12 @@ def build_parser() -> argparse.ArgumentParser:
                      help="write allure-results but skip building the Allure HTML report (quicker re-runs)")
     run.add_argument("--open", action="store_true",
                      help="open the compliance record in the desktop's browser at the end (where there is one)")
+    run.add_argument("--junit-xml", metavar="FILE", type=Path,
+                     help="also write JUnit XML for CI: one test case per criterion, class = section")
+    run.add_argument("--summary-md", metavar="FILE", type=Path,
+                     help="also write a Markdown summary (GitHub job summary, GitLab MR note)")
+    run.add_argument("--keep-traces", choices=("failing", "all"), default="failing",
+                     help="Playwright traces to keep: only those of failing or erroring checks (default) or all")
 
     profile = commands.add_parser("profile", help="check a target profile")
     profile_commands = profile.add_subparsers(dest="profile_command", metavar="SUBCOMMAND")
@@ -80,6 +107,19 @@ def build_parser() -> argparse.ArgumentParser:
     diff.add_argument("old", metavar="OLD", type=Path, help="compliance.json or run folder of the earlier run")
     diff.add_argument("new", metavar="NEW", type=Path, help="compliance.json or run folder of the later run")
     diff.add_argument("--format", choices=("table", "json"), default="table")
+    diff.add_argument("--include-not-run", action="store_true",
+                      help="also list criteria only one run selected (default: only those both runs selected)")
+
+    attest = commands.add_parser("attest", help="help a tester write attestations for manual criteria")
+    attest_commands = attest.add_subparsers(dest="attest_command", metavar="SUBCOMMAND")
+    p = attest_commands.add_parser("init", help="write attestation stubs for every pending manual criterion")
+    p.add_argument("dir", metavar="RUN_DIR", type=Path, help="a run's output folder (or its compliance.json)")
+    p.add_argument("--out", metavar="FILE", type=Path,
+                   help="where to write the stubs (default attestations-<run id>.yaml here); never overwritten")
+    p = attest_commands.add_parser("hash", help="print the SHA-256 of evidence files (sha256sum lines)")
+    p.add_argument("files", metavar="FILE", type=Path, nargs="+")
+    p.add_argument("--format", choices=("sha256sum", "yaml"), default="sha256sum",
+                   help="yaml: evidence entries to paste into an attestation")
 
     portal = commands.add_parser("portal", help="start the bundled reference portal (refportal)",
                                  add_help=False)
@@ -94,11 +134,23 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def main(argv: list[str] | None = None) -> int:
+    try:
+        code = _main(argv)
+        sys.stdout.flush()  # inside the try: a reader that stopped early (| head) is no error of ours
+        return code
+    except BrokenPipeError:
+        # the reader closed the pipe: say nothing more, and keep Python's exit-time flush quiet
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
+
+
 # `portal` and `nps serve` hand their arguments on as they are (argparse's REMAINDER would refuse
 # the ones that start with '--'), so they are routed before parsing; the parser only documents them.
-def main(argv: list[str] | None = None) -> int:
+# `portal -h` is refportal's own help, which lists its options.
+def _main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
-    if argv[:1] == ["portal"] and "-h" not in argv[1:2] and "--help" not in argv[1:2]:
+    if argv[:1] == ["portal"]:
         import subprocess
 
         # refportal is a separate system: it runs as its own process, never imported by harness
@@ -128,11 +180,17 @@ def main(argv: list[str] | None = None) -> int:
         from harness.yamlsource import InputError
 
         try:
-            return diff(args.old, args.new, args.format)
+            return diff(args.old, args.new, args.format, args.include_not_run)
         except InputError as exc:
             for problem in exc.problems:
                 print(problem, file=sys.stderr)
             return 2
+    if args.command == "attest":
+        from harness.attest_commands import dispatch
+
+        if not args.attest_command:
+            parser.parse_args(["attest", "--help"])
+        return dispatch(args)
     if args.command == "profile":
         if args.profile_command != "check":
             parser.parse_args(["profile", "--help"])

@@ -6,6 +6,7 @@ import sys
 
 from harness import criteria
 from harness.coverage import coverage_report
+from harness.suggest import did_you_mean
 from harness.yamlsource import InputError
 
 VERDICT_EXIT_BAD_INPUT = 2
@@ -73,7 +74,8 @@ def show(args) -> int:
     if criterion is None:
         raise InputError([criteria.Problem("ID", 1, 1, args.id,
                                           f"no such criterion in {edition.id} — không có tiêu chí này; "
-                                          "see `dokiem criteria list`")])
+                                          "see `dokiem criteria list`"
+                                          + did_you_mean(args.id, [c["id"] for c in edition.criteria]))])
     section = next(s for s in edition.sections if s["key"] == criterion["section"])
     checks = criteria.load_checks(args.criteria_dir)
     prov = criterion["provenance"]

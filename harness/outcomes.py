@@ -6,6 +6,7 @@ fixture (scenario) that breaks during setup is `error`; a skip is `skipped` with
 """
 from __future__ import annotations
 
+import datetime as dt
 import json
 from dataclasses import dataclass, field
 
@@ -45,6 +46,10 @@ def attach(report, check_ids: list[str], outcome: str, reason: str) -> None:
         (USER_PROPERTY, json.dumps({"checks": check_ids, "outcome": outcome, "reason": reason[:MAX_REASON]})))
 
 
+def _iso(epoch: float) -> str:
+    return dt.datetime.fromtimestamp(epoch, dt.timezone.utc).isoformat(timespec="milliseconds")
+
+
 def read(report) -> dict | None:
     for key, value in getattr(report, "user_properties", []):
         if key == USER_PROPERTY:
@@ -58,11 +63,18 @@ class CheckOutcomes:
 
     tests: dict[str, dict[str, dict]] = field(default_factory=dict)  # check -> nodeid -> test row
 
-    def record(self, check_ids: list[str], nodeid: str, outcome: str, reason: str, duration: float) -> None:
+    def record(self, check_ids: list[str], nodeid: str, outcome: str, reason: str, duration: float,
+               start: float | None = None, stop: float | None = None) -> None:
+        """One phase of one test; `start`/`stop` are pytest's epoch seconds for the phase, when known:
+        the test's row keeps the first start and the last stop (setup to teardown, ISO 8601 UTC)."""
         for check_id in check_ids:
             row = self.tests.setdefault(check_id, {}).setdefault(
                 nodeid, {"nodeid": nodeid, "outcome": "passed", "reason": "", "duration_s": 0.0})
             row["duration_s"] = round(row["duration_s"] + duration, 3)
+            if start:
+                moment = _iso(start)
+                row["start"] = min(row.get("start") or moment, moment)
+                row["stop"] = max(row.get("stop") or moment, _iso(stop or start))
             if SEVERITY[outcome] > SEVERITY[row["outcome"]] or (outcome == "skipped" and row["outcome"] == "passed"):
                 row["outcome"], row["reason"] = outcome, reason
 

@@ -31,6 +31,10 @@ def pytest_addoption(parser):
                     help="write allure-results but do not build the Allure HTML report (quicker re-runs)")
     group.addoption("--open", action="store_true", dest="open_record",
                     help="open compliance.html in the desktop's browser at the end (where there is one)")
+    group.addoption("--criteria-junit-xml", metavar="FILE", help="JUnit XML for CI, one test case per criterion")
+    group.addoption("--summary-md", metavar="FILE", help="Markdown summary for a CI job summary or MR note")
+    group.addoption("--keep-traces", choices=("failing", "all"), default="failing",
+                    help="Playwright traces to keep: of failing or erroring checks only (default), or all")
 
 
 def is_active(config) -> bool:
@@ -94,8 +98,30 @@ def pytest_runtest_logreport(report):
     if data is None or state is None or state.is_worker:
         return
     state.outcomes.record(data["checks"], report.nodeid, data["outcome"], data["reason"],
-                          getattr(report, "duration", 0.0))
+                          getattr(report, "duration", 0.0), getattr(report, "start", None), getattr(report, "stop", None))
     state.progress(report, data)
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_report_teststatus(report, config):
+    """Under `dokiem run` (-qq) no pytest letters: the progress line and the record say what happened."""
+    if getattr(config, "_dokiem", None) is None or config.get_verbosity() > -2:
+        return None
+    if report.when != "call" and report.failed:
+        return "error", "", ""
+    return (report.outcome if report.when == "call" else ""), "", ""
+
+
+def pytest_collectreport(report):
+    """A suite that cannot be imported is said once, briefly (no traceback under `dokiem run`)."""
+    state = _controller_state()
+    if state is None or state.is_worker or not report.failed:
+        return
+    terminal = state.config.pluginmanager.get_plugin("terminalreporter")
+    lines = str(report.longrepr).strip().splitlines()
+    if terminal is not None and state.config.get_verbosity() < -1:
+        terminal.write_line(f"[dokiem] lỗi nạp bộ kiểm tra — a suite could not be loaded: {report.nodeid}: "
+                            f"{lines[-1] if lines else ''}")
 
 
 @pytest.hookimpl(trylast=True)

@@ -15,7 +15,10 @@ SUITES_DIR = REPO_ROOT / "suites"
 
 
 def pytest_arguments(args) -> list[str]:
-    argv = [str(SUITES_DIR), "--rootdir", str(REPO_ROOT), "-p", "no:cacheprovider", "-q", "--no-header"]
+    # -qq, --tb=no, -rN, no warnings summary: pytest's own letters, tracebacks and totals count tests,
+    # not criteria, and would disagree with the record; the plugin prints the run's progress and end
+    argv = [str(SUITES_DIR), "--rootdir", str(REPO_ROOT), "-p", "no:cacheprovider", "-qq", "--no-header",
+            "--tb=no", "-rN", "--disable-warnings", "-o", "console_output_style=classic"]
     if args.demo:
         argv.append("--demo")
     if args.target:
@@ -24,6 +27,11 @@ def pytest_arguments(args) -> list[str]:
         value = getattr(args, option, None)
         if value:
             argv += [f"--{option.replace('_', '-')}", str(value)]
+    for option, flag in (("junit_xml", "--criteria-junit-xml"), ("summary_md", "--summary-md")):
+        if getattr(args, option, None):
+            argv += [flag, str(Path(getattr(args, option)).resolve())]
+    if getattr(args, "keep_traces", None):
+        argv += ["--keep-traces", args.keep_traces]
     if getattr(args, "no_allure_report", False):
         argv.append("--no-allure-report")
     if getattr(args, "open", False):

@@ -26,6 +26,8 @@ from harness import __version__, criteria, selection
 from harness.evidence import EvidenceStore, Redactor
 from harness.opener import open_record
 from harness.outcomes import CheckOutcomes
+from harness.report.traces import prune as prune_traces
+from harness.run_summary import finish_outputs
 from harness.yamlsource import InputError, Problem
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -43,8 +45,9 @@ RUN_FILES = "_run"  # staging subfolder for the workers' indexes; removed before
 
 
 def _exit(code: int, lines: list[str]) -> None:
-    for line in lines:
+    for line in lines[:-1]:
         print(line, file=sys.stderr)
+    # pytest prints the exit message itself: the last line goes there, so nothing is printed twice
     pytest.exit("\n".join(lines[-1:]) or "dokiem: aborted", returncode=code)
 
 
@@ -76,8 +79,7 @@ class RunState:
         self.attestations = None
         self.not_configured: dict[str, list[str]] = {}
         self.nps_url = os.environ.get(ENV_NPS_URL)
-        self.progress_seen: set[str] = set()
-        self.failing: set[str] = set()
+        self._progress = None
         self._summary: list[str] = []
 
     # ------------------------------------------------------------------ opening
@@ -282,22 +284,13 @@ class RunState:
         _append_jsonl(self.staging / RUN_FILES / "review.jsonl", self.redactor.data(item))
 
     def progress(self, report, data) -> None:
-        """One line per finished check: criteria done (all their checks seen), failing so far, elapsed."""
-        if report.when != "call" and data["outcome"] == "passed":
-            return
-        for check in data["checks"]:
-            if data["outcome"] in ("failed", "error"):
-                self.failing.add(check)
-            self.progress_seen.add(check)
-        with_checks = [c for c in self.edition.criteria if c["id"] in self.selection and c["checks"]]
-        done = [c for c in with_checks if all(check in self.progress_seen for check in c["checks"])]
-        failing = [c for c in done if any(check in self.failing for check in c["checks"])]
-        elapsed = time.monotonic() - self.started_monotonic
-        terminal = self.config.pluginmanager.get_plugin("terminalreporter")
-        if terminal is not None:
-            terminal.write_line(f"[dokiem] {len(done)}/{len(with_checks)} tiêu chí (criteria) xong, {len(failing)} chưa đạt "
-                                f"đến giờ (failing so far), {len(self.progress_seen)}/{len(self.selection.checks)} "
-                                f"kiểm tra (checks), {elapsed:.0f} s")
+        """Criteria done, failing so far and the scenario running (harness.progress)."""
+        if self._progress is None:
+            from harness.progress import Progress
+
+            self._progress = Progress(self.config.pluginmanager.get_plugin("terminalreporter"), self.edition,
+                                      self.selection, self.checks, self.started_monotonic)
+        self._progress.update(report, data)
 
     # ------------------------------------------------------------------ finishing
     def evidence_index(self) -> dict[str, list[str]]:
@@ -333,6 +326,7 @@ class RunState:
         check_results = scoring.build_check_results(self.outcomes, self.selection.checks, None, withheld)
         for check_id, paths in self.evidence_index().items():
             check_results[check_id].evidence = paths
+        prune_traces(self.staging, check_results, self.config.getoption("keep_traces") or "failing")
         scorecard = scoring.score(self.edition, self.selection, check_results, self.profile.features_absent,
                                   self.attestations, demo=self.demo)
         shutil.rmtree(self.staging / RUN_FILES, ignore_errors=True)
@@ -350,13 +344,15 @@ class RunState:
                                     history_dir=Path(history) if history else None,
                                     build_allure=not self.config.getoption("no_allure_report"))
         report.finalize(self.staging, self.out_dir)
-        self._summary = [f"[dokiem] cảnh báo (warning): {w}" for w in warnings] + scorecard_summary(
-            scorecard, self.out_dir, self.demo)
+        self._summary = finish_outputs(self.out_dir, warnings, self.config.getoption("criteria_junit_xml"),
+                                       self.config.getoption("summary_md"))
         if self.config.getoption("open_record"):
             self._summary.append(open_record(self.out_dir / "compliance.html"))
         return scorecard.exit_code
 
     def summary_lines(self) -> list[str]:
+        if self._progress is not None:
+            self._progress.end()
         return self._summary
 
     def close(self) -> None:
@@ -380,21 +376,6 @@ def demo_password() -> str:
     """A password refportal's policy accepts every time (a letter, a digit, a symbol, >= 8 characters):
     token_urlsafe alone has no digit in roughly one draw of eight, and refportal then refuses to start."""
     return "Dk!7" + secrets.token_urlsafe(12)
-
-
-def scorecard_summary(scorecard, out_dir: Path, demo: bool) -> list[str]:
-    counts = {verdict: n for verdict, n in scorecard.counts().items() if n}
-    lines = ["[dokiem] " + ", ".join(f"{verdict}: {n}" for verdict, n in counts.items())]
-    certified = scorecard.certification.get("certified")
-    lines.append(f"[dokiem] {'ĐẠT — certified' if certified else 'CHƯA ĐẠT — not certified'}"
-                 f"{' (chạy minh họa — demonstration run)' if demo else ''}; exit {scorecard.exit_code}")
-    lines.append(f"[dokiem] báo cáo (reports): {out_dir}")
-    html = out_dir / "compliance.html"
-    lines.append(f"[dokiem] biên bản (record): {html}")
-    allure = out_dir / "allure-report" / "index.html"
-    if allure.exists():
-        lines.append(f"[dokiem] Allure: {allure}")
-    return lines
 
 
 class _BoundEvidence:

@@ -4,6 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from harness.criteria import CheckRegistry, Edition
+from harness.suggest import did_you_mean
 from harness.yamlsource import InputError, Problem
 
 SAFETY_FLAGS = ("mutates", "intrusive", "load")
@@ -31,7 +32,7 @@ def select(edition: Edition, only: str | None = None, section: str | None = None
         if criterion_id not in known:
             problems.append(Problem("--only", 1, 1, criterion_id,
                                     f"no such criterion in {edition.id} — không có tiêu chí này; "
-                                    "see `dokiem criteria list`"))
+                                    f"see `dokiem criteria list`{did_you_mean(criterion_id, known)}"))
     keys: set[int] = set()
     for part in _split(section):
         if not part.isdigit() or int(part) not in {s["key"] for s in edition.sections}:

@@ -11,8 +11,9 @@ The output folder:
     attestations/            the attestations file and the attested evidence, copied (redacted)
     tables/<name>.csv        the suites' measurement tables
     allure-results/          one Allure result per criterion, environment.properties, categories.json
+    allurerc.mjs             Allure 3's config for this run: the report's form and the mandatory quality gate
     allure-raw/              allure-pytest's per-check results, when the run kept them
-    allure-report/index.html Allure 3 single-file report (when Node and `npm ci` are there)
+    allure-report/index.html Allure 3 multi-file report (when Node and `npm ci` are there)
     manifest.sha256          SHA-256 of every other file (`dokiem verify DIR`)
 
 Secrets: every string written goes through the run's Redactor (report.redact.scrub); copied files
@@ -155,7 +156,7 @@ def write_run(staging_dir: Path, record: RunRecord, redactor: Redactor,
 
     warnings += _keep_raw_results(staging, record.allure_raw_dir, redactor)
     warnings += allure.write_results(doc, staging / "allure-results", staging, redactor)
-    name = f"dokiem {doc['edition']['id']} — {doc['target']['system']} {doc['target']['version']}"
+    name = allure.report_name(doc)
     if build_allure:
         problem = allure.build_report(staging / "allure-results", staging / "allure-report", name, history_dir)
     else:

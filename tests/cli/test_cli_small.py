@@ -1,0 +1,67 @@
+"""The command line's small promises: `portal -h`, "did you mean", errors said once, quiet under `| head`."""
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from harness import cli, selection
+from harness.criteria import load_edition
+from harness.yamlsource import InputError
+
+REPO = Path(__file__).resolve().parent.parent.parent
+
+
+def dokiem(*argv: str, **kw) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "harness.cli", *argv], capture_output=True, text=True,
+                          cwd=REPO, timeout=120, **kw)
+
+
+def test_portal_help_is_refportals_own():
+    proc = dokiem("portal", "-h")
+    assert proc.returncode == 0, proc.stderr
+    assert "--port" in proc.stdout and "--defects" in proc.stdout   # refportal's options, not dokiem's usage
+
+
+def test_an_unknown_option_or_command_gets_a_suggestion(capsys):
+    with pytest.raises(SystemExit) as stopped:
+        cli.main(["run", "--demoo"])
+    assert stopped.value.code == 2
+    assert "did you mean --demo?" in capsys.readouterr().err
+    with pytest.raises(SystemExit):
+        cli.main(["critera", "list"])
+    assert "did you mean criteria?" in capsys.readouterr().err
+    with pytest.raises(SystemExit):
+        cli.main(["run", "--zzzzzz"])
+    assert "did you mean" not in capsys.readouterr().err   # nothing close: no guess
+
+
+def test_an_unknown_criterion_id_gets_a_suggestion(capsys):
+    edition = load_edition(REPO / "criteria")
+    with pytest.raises(InputError) as bad:
+        selection.select(edition, only="GEN-1,QQQ-99999")
+    problems = [str(p) for p in bad.value.problems]
+    assert "GEN-01" in problems[0].partition("did you mean")[2]
+    assert "did you mean" not in problems[1]
+    assert cli.main(["criteria", "show", "gen-01x"]) == 2
+    assert "GEN-01" in capsys.readouterr().err.partition("did you mean")[2]
+
+
+def test_a_bad_run_input_is_said_once(tmp_path):
+    proc = dokiem("run", "--demo", "--only", "GEN-99", "--out", str(tmp_path / "out"))
+    assert proc.returncode == 2
+    said = proc.stderr + proc.stdout
+    assert said.count("bad input, nothing was run") == 1, said
+    assert said.count("GEN-99") == 1 and "Traceback" not in said
+    assert not (tmp_path / "out").exists()
+
+
+def test_no_broken_pipe_traceback_when_the_reader_stops_early():
+    shell = f"{sys.executable} -m harness.cli criteria list | head -n 1"
+    proc = subprocess.run(["bash", "-o", "pipefail", "-c", shell], capture_output=True, text=True, cwd=REPO,
+                          timeout=120)
+    assert len(proc.stdout.splitlines()) == 1
+    assert "Traceback" not in proc.stderr and "BrokenPipe" not in proc.stderr, proc.stderr
+    assert proc.returncode == 0
