@@ -8,8 +8,11 @@ STAMP  := $(VENV)/.dokiem
 
 .PHONY: run test setup python browser node clean
 
+# make reports any failure as its own exit 2: dokiem's exit code (0 certified · 1 not certified ·
+# 2 bad input · 3 unreachable · 4 manual pending) is printed and kept. CI calls $(BIN)/dokiem directly.
 run: setup
-	$(BIN)/dokiem run --demo --open
+	@rc=0; $(BIN)/dokiem run --demo --open || rc=$$?; echo $$rc > $(STAMP)-run-exit; \
+	echo "dokiem: mã thoát (exit code) $$rc"; exit $$rc
 
 # Two workers, each test file on one of them (its module-scoped servers stay whole); the defect
 # matrix runs its own parallel lanes inside its worker.

@@ -19,7 +19,7 @@ class Progress:
         self.seen: set[str] = set()
         self.failing: set[str] = set()
         self.scenario = ""
-        self.done_before = -1
+        self.done_before = 0
         self.tty = bool(terminal is not None and getattr(terminal, "isatty", lambda: False)())
         self.open_line = False
 
@@ -37,26 +37,33 @@ class Progress:
             self.seen.add(check)
         self._show(True)
 
-    def line(self) -> str:
+    def line(self, width: int = 1000) -> str:
+        """The full line, or on a narrow terminal the short one (without the English glosses)."""
         done = [c for c in self.criteria if all(check in self.seen for check in c["checks"])]
         failing = [c for c in done if any(check in self.failing for check in c["checks"])]
         elapsed = time.monotonic() - self.started
         self.done_now = len(done)
         scenario = f", kịch bản (scenario) {self.scenario}" if self.scenario else ""
-        return (f"[dokiem] {len(done)}/{len(self.criteria)} tiêu chí (criteria) xong, {len(failing)} chưa đạt "
+        full = (f"[dokiem] {len(done)}/{len(self.criteria)} tiêu chí (criteria) xong, {len(failing)} chưa đạt "
                 f"đến giờ (failing so far), {len(self.seen)}/{self.total_checks} kiểm tra (checks){scenario}, "
                 f"{elapsed:.0f} s")
+        if len(full) < width:
+            return full
+        short = (f"[dokiem] {len(done)}/{len(self.criteria)} tiêu chí · {len(failing)} chưa đạt · "
+                 f"{len(self.seen)}/{self.total_checks} kiểm tra · {self.scenario or '…'} · {elapsed:.0f} s")
+        return short[:max(width - 1, 20)]
 
     def _show(self, finished_check: bool) -> None:
         if self.terminal is None:
             return
-        text = self.line()
         if self.tty:
             width = getattr(getattr(self.terminal, "_tw", None), "fullwidth", 120)
-            self.terminal.rewrite(text[:max(width - 1, 20)], erase=True)
+            self.terminal.rewrite(self.line(width), erase=True)
             self.open_line = True
-        elif finished_check and self.done_now != self.done_before:
-            self.terminal.write_line(text)
+        else:
+            text = self.line()
+            if finished_check and self.done_now != self.done_before:
+                self.terminal.write_line(text)
         self.done_before = self.done_now
 
     def end(self) -> None:

@@ -14,11 +14,14 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 SUITES_DIR = REPO_ROOT / "suites"
 
 
+# pytest's own letters, tracebacks and totals count tests, not criteria, and would disagree with the
+# record: -qq drops the totals (and, with the plugin, the letters), the rest the tracebacks, the
+# short summary and the warnings; the plugin prints the run's progress and its last lines
+QUIET = ("-qq", "--no-header", "--tb=no", "-rN", "--disable-warnings", "-o", "console_output_style=classic")
+
+
 def pytest_arguments(args) -> list[str]:
-    # -qq, --tb=no, -rN, no warnings summary: pytest's own letters, tracebacks and totals count tests,
-    # not criteria, and would disagree with the record; the plugin prints the run's progress and end
-    argv = [str(SUITES_DIR), "--rootdir", str(REPO_ROOT), "-p", "no:cacheprovider", "-qq", "--no-header",
-            "--tb=no", "-rN", "--disable-warnings", "-o", "console_output_style=classic"]
+    argv = [str(SUITES_DIR), "--rootdir", str(REPO_ROOT), "-p", "no:cacheprovider", *QUIET]
     if args.demo:
         argv.append("--demo")
     if args.target:

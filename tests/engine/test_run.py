@@ -171,6 +171,22 @@ def test_a_broken_target_fails_the_criterion_its_check_serves(workspace, fake):
     assert "bad code" in (workspace / "out" / "compliance.json").read_text(encoding="utf-8")
 
 
+def test_as_dokiem_run_prints_it_the_terminal_agrees_with_the_record_and_ci_gets_its_files(workspace, fake):
+    from harness.run_command import QUIET
+
+    fake.server.mode = "bad-code"
+    junit, summary = workspace / "ci" / "junit.xml", workspace / "ci" / "summary.md"
+    proc = run(workspace, write_profile(workspace, fake.url), *QUIET, "--criteria-junit-xml", str(junit),
+               "--summary-md", str(summary))
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    said = proc.stdout + proc.stderr
+    # no pytest traceback, letters or totals ("1 failed, 2 passed"): the record's words only
+    assert "Traceback" not in said and "AssertionError" not in said and " passed" not in said, said
+    assert "[dokiem]   HS-01    FAIL" in proc.stdout and "CHƯA ĐẠT — not certified" in proc.stdout
+    assert str(workspace / "out" / "compliance.html") in proc.stdout
+    assert "HS-01" in junit.read_text(encoding="utf-8") and "| HS-01 " in summary.read_text(encoding="utf-8")
+
+
 def test_a_check_that_cannot_decide_is_error_never_pass(workspace, fake, monkeypatch):
     fake.server.mode = "undecidable"
     # --open on a machine without a display: the record's path is printed, no browser is started
