@@ -65,3 +65,16 @@ def test_no_broken_pipe_traceback_when_the_reader_stops_early():
     assert len(proc.stdout.splitlines()) == 1
     assert "Traceback" not in proc.stderr and "BrokenPipe" not in proc.stderr, proc.stderr
     assert proc.returncode == 0
+
+
+def test_run_hands_the_ci_and_trace_options_to_the_plugin(tmp_path):
+    from harness.run_command import QUIET, pytest_arguments
+
+    args = cli.build_parser().parse_args(["run", "--demo", "--junit-xml", "j.xml", "--summary-md", "s.md",
+                                          "--keep-traces", "all"])
+    argv = pytest_arguments(args)
+    assert argv[argv.index("--criteria-junit-xml") + 1] == str(Path("j.xml").resolve())
+    assert argv[argv.index("--summary-md") + 1] == str(Path("s.md").resolve())
+    assert argv[argv.index("--keep-traces") + 1] == "all" and "--tb=no" in QUIET and "-qq" in argv
+    default = pytest_arguments(cli.build_parser().parse_args(["run", "--demo"]))
+    assert default[default.index("--keep-traces") + 1] == "failing" and "--criteria-junit-xml" not in default
