@@ -85,6 +85,11 @@ class Redactor:
         return self.text(body)
 
 
+def folder_name(folder: str) -> str:
+    """The folder under evidence/ that a check id or scenario label is written to."""
+    return re.sub(r"[^A-Za-z0-9._-]+", "_", folder).strip("_") or "misc"
+
+
 class EvidenceStore:
     """Writes evidence under <out>/evidence/<folder>/, always redacted, and returns paths relative to <out>."""
 
@@ -93,8 +98,7 @@ class EvidenceStore:
         self.redactor = redactor
 
     def _path(self, folder: str, name: str) -> Path:
-        safe = re.sub(r"[^A-Za-z0-9._-]+", "_", folder).strip("_") or "misc"
-        path = self.out_dir / "evidence" / safe / re.sub(r"[^A-Za-z0-9._-]+", "_", name)
+        path = self.out_dir / "evidence" / folder_name(folder) / re.sub(r"[^A-Za-z0-9._-]+", "_", name)
         path.parent.mkdir(parents=True, exist_ok=True)
         return path
 

@@ -30,7 +30,7 @@ import uuid
 from datetime import datetime
 from pathlib import Path
 
-from harness.evidence import Redactor
+from harness.evidence import Redactor, folder_name
 from harness.report.redact import copy_redacted, scrub
 from harness.report.summary_md import headline
 
@@ -139,7 +139,7 @@ def _split_evidence(check: dict) -> tuple[list[str], list[str]]:
     decide, when they are the story of the failure and are shown inline (each copied once)."""
     if check["outcome"] in ("failed", "error"):
         return list(check["evidence"]), []
-    own = f"evidence/{re.sub(r'[^A-Za-z0-9._-]+', '_', check['id']).strip('_')}/"
+    own = f"evidence/{folder_name(check['id'])}/"
     attach = [p for p in check["evidence"] if p.startswith(own)]
     return attach, [p for p in check["evidence"] if not p.startswith(own)]
 
