@@ -12,7 +12,10 @@ from suites.packets.life import dossier_life_or_reason
 
 @pytest.fixture(scope="session")
 def notifications(request, dokiem, nps):
-    life, life_error = dossier_life_or_reason(request)
+    # the online dossiers are all it needs; the overdue part comes first because it reads the
+    # overdue fixture dossier before its apology is issued, which this scenario then does again
+    life, life_error = dossier_life_or_reason(request, "dossier_online", "dossier_browser", "dossier_closures",
+                                              "dossier_overdue")
     with dokiem.scenario("notifications") as sc:
         wait_s = float(sc.parameter("notify.wait_s"))
         dossiers = observe.online_dossiers(dokiem.profile, life)

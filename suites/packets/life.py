@@ -12,14 +12,20 @@ CREATION_STEPS = frozenset({"submit", "counter_intake", "postal_intake"})
 OFFICER_ROLES = frozenset({"receiving_officer", "specialist", "leader"})
 
 
-def dossier_life_or_reason(request) -> tuple[dict | None, str | None]:
+def dossier_life_or_reason(request, *parts: str) -> tuple[dict | None, str | None]:
     """The `dossier_life` observations, or None and why not (the scenario failed or is not installed).
 
-    Scenarios that build on dossier_life still run their own probes when it is missing; the checks
-    that need its dossiers then raise Inconclusive with this reason.
+    Given the names of some of its parts (suites/dossier/observe.py), only those are driven: the
+    observations then hold the run's facts (`started`, `simulator_seq_start`, …) and those parts'
+    dossiers. Scenarios that build on dossier_life still run their own probes when it is missing;
+    the checks that need its dossiers then raise Inconclusive with this reason.
     """
     try:
-        return request.getfixturevalue("dossier_life"), None
+        if not parts:
+            return request.getfixturevalue("dossier_life"), None
+        slices = [request.getfixturevalue(part) for part in parts]
+        observed = request.getfixturevalue("dossier_driver").obs
+        return {**observed, "dossiers": [d for part in slices for d in part.get("dossiers", [])]}, None
     except Exception as exc:  # FixtureLookupError, or the scenario's own failure
         text = " ".join(str(exc).split())[:600]
         return None, (f"kịch bản dossier_life không có kết quả — the dossier_life scenario gave no observations: "

@@ -1,0 +1,139 @@
+"""The `dossier_browser` part: a citizen in the browser — log in, submit through the e-form (the fields
+the page pre-filled are read first), the dossier processed to its result and rated in the browser
+(`online_browser`) — and, once the other dossiers are done, an anonymous lookup of `online_full` on
+the portal's public page."""
+from __future__ import annotations
+
+from suites.dossier import documents
+from suites.dossier.driver import MAX_TEXT, _now, _scalars
+
+KEYS = ("online_browser",)
+
+
+def observe(life) -> dict:
+    if not life.read_only:
+        life.guard("browser_part", lambda: browser_part(life))
+    return {"dossiers": life.dossiers(*KEYS), "browser": life.obs["browser"]}
+
+
+def browser_part(life) -> None:
+    info = life.obs["browser"]
+    if life.open_browser is None:
+        info["errors"].append("no browser in this run")
+        return
+    try:
+        browser = life.open_browser()
+    except Exception as exc:
+        info["errors"].append(f"the browser did not start: {type(exc).__name__}: {exc}")
+        return
+    account = life.profile.account("citizen", 0)
+    info["known"] = dict(account.known) if account else {}
+    d = None
+    with life.sc.browser(browser, "citizen", storage_state=account.storage_state if account else None) as session:
+        if not browser_login(life, session, account):
+            return
+        d = browser_submit(life, session)
+    if d is not None and d["code"]:
+        life.guard("online_browser life", lambda: browser_life(life, browser, account, d))
+
+
+def browser_login(life, session, account) -> bool:
+    info = life.obs["browser"]
+    info["login"] = {"ok": False, "error": None, "started": _now()}
+    if account is None:
+        info["login"]["error"] = "no citizen account"
+        return False
+    if account.storage_state:
+        info["login"]["ok"] = True  # the saved session is the login
+        return True
+    try:
+        session.journey("login", username=account.username, password=account.password)
+        info["login"]["ok"] = True
+    except Exception as exc:
+        info["login"]["error"] = f"{type(exc).__name__}: {exc}"
+        info["errors"].append(f"login journey: {info['login']['error']}")
+    return info["login"]["ok"]
+
+
+def browser_submit(life, session) -> dict | None:
+    """Submit through the e-form: the fields the page pre-filled are read before anything is typed."""
+    info = life.obs["browser"]
+    d = life.new_dossier("online_browser", "online", life.test_data.get("online_procedure"))
+    files = life.make_files(d, 1)
+    record = {"step": "submit", "operation": "journey:submit_online", "role": "citizen",
+              "username": d["applicant"]["username"], "started": _now(), "finished": None, "ok": False,
+              "http_status": None, "error": None, "expected_code": 1, "vars": {}, "reason": None}
+    try:
+        out = session.journey("submit_online", procedure_code=d["procedure_code"], ghi_chu=d["form_data"]["ghi_chu"],
+                              trich_yeu=d["form_data"].get("trich_yeu", ""), files=files)
+        info["prefilled"] = {k[len("prefilled_"):]: v for k, v in out.items() if k.startswith("prefilled_")}
+        d["code"] = (out.get("dossier_code") or "").strip() or None
+        record.update(ok=bool(d["code"]), vars=_scalars({k: v for k, v in out.items() if not k.startswith("prefilled_")}),
+                      error=None if d["code"] else "the journey read no dossier_code — hành trình không đọc được mã hồ sơ")
+    except Exception as exc:
+        record["error"] = f"{type(exc).__name__}: {exc}"
+        # what the form showed before sending failed is still an observation (dossier.prefill)
+        read = getattr(exc, "read", {}) or {}
+        info["prefilled"] = {k[len("prefilled_"):]: v for k, v in read.items() if k.startswith("prefilled_")}
+    record["finished"] = _now()
+    info["submit"] = {"ok": record["ok"], "code": d["code"], "error": record["error"]}
+    d["steps"].append(record)
+    if not record["ok"]:
+        info["errors"].append(f"submit_online journey: {record['error']}")
+        life.obs["dossiers"].remove(d)  # no dossier was made (as far as the harness can tell)
+        return None
+    life.read_views(d, record)
+    return d
+
+
+def browser_life(life, browser, account, d: dict) -> None:
+    info = life.obs["browser"]
+    try:
+        life.step(d, "receive", "receive_dossier", "receiving_officer")
+        life.step(d, "process", "process_dossier", "specialist", note=f"dokiem {life.run_id}: thụ lý")
+        life.step(d, "approve", "approve_dossier", "leader")
+        life.step(d, "return", "return_result", "receiving_officer")
+    finally:
+        life.finish_probes(d)
+    rate = {"ok": False, "score": 4, "error": None, "rating_after": None, "started": _now()}
+    info["rate"] = rate
+    with life.sc.browser(browser, "rating", storage_state=account.storage_state) as session:
+        try:
+            if browser_login(life, session, account):
+                session.journey("rate_dossier", dossier_code=d["code"], score=4,
+                                comment=f"dokiem {life.run_id}: đánh giá trên trình duyệt")
+                rate["ok"] = True
+        except Exception as exc:
+            rate["error"] = f"{type(exc).__name__}: {exc}"
+            info["errors"].append(f"rate_dossier journey: {rate['error']}")
+    if rate["ok"]:
+        seen, _ = life.wait_until(lambda: life.view(life.client("citizen"), d["code"]),
+                                  lambda v: v["vars"].get("rating") is not None, kind="rating")
+        rate["rating_after"] = seen["vars"].get("rating")
+
+
+def lookup(life) -> dict | None:
+    """`online_full` looked up anonymously in the browser (a fresh context: nobody is logged in)."""
+    full = life.dossier("online_full")
+    if full is None or not full["code"] or life.open_browser is None:
+        return
+    info = life.obs["browser"]
+    row = {"code": full["code"], "expected_code": life.current_code(full), "ok": False, "status_label": None,
+           "status_code": None, "error": None, "page_text": ""}
+    info["lookup"] = row
+    try:
+        browser = life.open_browser()
+        with life.sc.browser(browser, "lookup") as session:  # a fresh context: nobody is logged in
+            try:
+                out = session.journey("lookup_dossier", dossier_code=full["code"])
+                row.update(ok=True, status_label=out.get("status_label"),
+                           status_code=life.national_code(out.get("status_label"), out.get("status_code")))
+            except Exception as exc:
+                row["error"] = f"{type(exc).__name__}: {exc}"
+                info["errors"].append(f"lookup_dossier journey: {row['error']}")
+            try:
+                row["page_text"] = documents.html_text(session.page.content())[:MAX_TEXT]
+            except Exception:
+                pass
+    except Exception as exc:
+        row["error"] = row["error"] or f"{type(exc).__name__}: {exc}"
