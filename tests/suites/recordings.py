@@ -6,19 +6,21 @@ import json
 from pathlib import Path
 
 from harness import criteria
+from tests.suites.record import recording_path
 
 HERE = Path(__file__).resolve().parent
 CRITERIA = HERE.parent.parent / "criteria"
 
 
 @functools.lru_cache(maxsize=None)
-def _load(topic: str) -> str:
-    return (HERE / topic / "recorded" / "observations.json").read_text(encoding="utf-8")
+def _load(scenario: str) -> str:
+    return recording_path(scenario).read_text(encoding="utf-8")
 
 
-def recorded(topic: str) -> dict:
-    """A fresh copy: each proof puts its one fault into its own."""
-    return json.loads(_load(topic))
+def recorded(scenario: str) -> dict:
+    """A fresh copy of the scenario's recording (made by `python -m tests.suites.record`): each proof
+    puts its one fault into its own."""
+    return json.loads(_load(scenario))
 
 
 @functools.lru_cache(maxsize=None)

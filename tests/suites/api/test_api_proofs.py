@@ -16,7 +16,7 @@ from tests.suites.recordings import parameter, recorded
 
 @pytest.fixture
 def good():
-    return recorded("api")
+    return recorded("api_probe")
 
 
 def _rewrite(answer: dict, change) -> None:

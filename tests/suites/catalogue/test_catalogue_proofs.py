@@ -15,7 +15,7 @@ PATTERNS = (parameter("codes.procedure_pattern"), parameter("codes.agency_patter
 
 @pytest.fixture
 def good():
-    return recorded("catalogue")
+    return recorded("catalogue_sample")
 
 
 def by_level(obs: dict, level: int) -> dict:

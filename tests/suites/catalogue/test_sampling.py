@@ -13,7 +13,7 @@ from tests.suites.recordings import recorded
 
 @pytest.fixture(scope="module")
 def listing():
-    return recorded("catalogue")["catalogue"]["entries"]
+    return recorded("catalogue_sample")["catalogue"]["entries"]
 
 
 def test_the_same_run_id_draws_the_same_sample_and_other_runs_move_over_the_catalogue(listing):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from types import SimpleNamespace
 
 from suites.dossier.observe import DossierLife
+from tests.suites.record import problems
 
 READING = {"get_dossier", "list_dossiers", "x_overdue_dossiers", "get_procedure", "lookup_dossier", "list_my_dossiers",
            "get_statistics", "get_audit_log"}
@@ -55,6 +56,7 @@ def test_a_read_only_run_only_reads():
     assert "get_dossier" in sc.calls and "list_dossiers" in sc.calls  # the overdue fixture and the register
     assert obs["overdue"]["before"]["overdue"] is True and obs["overdue"]["apology"] is None
     assert obs["register"]["items"][0]["appointment_date"] == "2026-12-20T17:00:00+07:00"
+    assert problems("dossier_life", obs) == []  # the contract holds for a read-only run too
 
 
 def test_a_staging_run_drives_dossiers():

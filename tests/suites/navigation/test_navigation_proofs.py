@@ -18,7 +18,7 @@ MAX_MS = parameter("perf.max_response_ms")
 
 @pytest.fixture
 def good():
-    return recorded("navigation")
+    return recorded("crawl")
 
 
 def hide(obs: dict, url: str) -> None:

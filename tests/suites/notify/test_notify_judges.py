@@ -176,7 +176,13 @@ def test_apology_by_sms_alone_is_enough(apology):
     judges.judge_apology(apology, WAIT)
 
 
+def test_apology_passes_on_the_recording(obs):
+    judges.judge_apology(obs, WAIT)
+
+
 def test_apology_is_inconclusive_without_the_overdue_fixture(obs):
-    """What refportal part 1 gives: no overdue dossier, so ERROR, never PASS."""
+    """A profile without an overdue dossier to try: ERROR, never PASS."""
+    obs["apology"] = {"dossier": None, "error": "ConfigurationError: the profile declares no fixture 'overdue_dossier'",
+                      "run_started": obs["apology"]["run_started"]}
     with pytest.raises(Inconclusive, match="overdue_dossier"):
         judges.judge_apology(obs, WAIT)

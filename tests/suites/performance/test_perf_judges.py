@@ -1,5 +1,5 @@
 """Negative proofs of the perf.* checks: each judge passes on a load test recorded against the
-clean refportal (recorded/observations.json, 20 users for 15 s) and fails with one fault put in;
+clean refportal (recorded/load_test.json, 20 users for 15 s) and fails with one fault put in;
 and when the load was not really generated or measured, it is ERROR (Inconclusive), never PASS.
 """
 import json
@@ -10,7 +10,7 @@ import pytest
 from harness import Inconclusive
 from suites.performance import judges
 
-RECORDED = Path(__file__).parent / "recorded" / "observations.json"
+RECORDED = Path(__file__).parent / "recorded" / "load_test.json"
 # the edition's figures (criteria/cv255-2018/edition.yaml) and refportal's lowered duration
 AVG_MS, MAX_MS, ERROR_PERCENT, SEARCH_MS, USERS, DURATION_S = 2000, 10000, 1, 3000, 20, 15
 

@@ -13,7 +13,7 @@ from tests.suites.recordings import recorded
 
 @pytest.fixture
 def good():
-    return recorded("search")
+    return recorded("search_probe")
 
 
 def queries(obs: dict, kind: str, variant: str | None = None) -> list[dict]:

@@ -98,7 +98,9 @@ def test_agree_uses_the_refreshed_snapshot_when_there_is_one(obs):
 
 def test_agree_counts_the_run(obs):
     grown, unknown = judges.expected_growth(obs["dossiers"])
-    assert grown == {"received": 3, "resolved": 2} and unknown == []  # online_full, counter, withdrawn; 2 resolved
+    # received: online_full, online_browser, counter, postal, withdrawn, stopped (refused never is);
+    # resolved: online_full, online_browser, counter, postal
+    assert grown == {"received": 6, "resolved": 4} and unknown == []
 
 
 @pytest.mark.parametrize("change", [{"crossed_midnight": True}, {"statistics_before": None},
