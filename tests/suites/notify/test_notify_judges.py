@@ -1,7 +1,7 @@
-"""Negative proofs of the notification checks. notify.mail and notify.sms replay the observations
-recorded from a clean refportal run (recorded/notifications.json); notify.apology_mail, whose
-overdue dossier refportal part 1 does not have yet, replays a recording built here by hand from
-the scenario's contract (suites/notify/README.md).
+"""Negative proofs of the notification checks. They replay the observations recorded from a clean
+refportal run (recorded/notifications.json, made by `python -m tests.suites.record notifications`);
+the faults of notify.apology_mail are put into a small apology observation written below from the
+scenario's contract (suites/notify/README.md), where each message's date and time are easy to read.
 """
 from __future__ import annotations
 

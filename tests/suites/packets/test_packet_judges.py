@@ -1,6 +1,6 @@
 """Negative proofs of the packet checks: each judge passes on the observations recorded from a
-clean refportal run (recorded/packet_log.json, made by tests/suites/record.py) and fails on the same
-observations with one fault in them — the faults refportal part 2's defects produce.
+clean refportal run (recorded/packet_log.json, made by `python -m tests.suites.record packet_log`) and
+fails on the same observations with one fault in them — the faults refportal's defects produce.
 """
 from __future__ import annotations
 
