@@ -163,9 +163,10 @@ def trim_api_probe(obs: dict) -> dict:
 
 
 TRIM = {
-    "browser_pages": trim_browser_pages, "public_pages": trim_public_pages, "dossier_life": trim_dossier_life, "packet_log": trim_packet_log, "notifications": trim_notifications,
-    "stats_snapshot": trim_stats_snapshot, "catalogue_sample": trim_catalogue_sample, "crawl": trim_crawl,
-    "api_probe": trim_api_probe, "injection_probe": trim_injection_probe,
+    "browser_pages": trim_browser_pages, "public_pages": trim_public_pages, "dossier_life": trim_dossier_life,
+    "packet_log": trim_packet_log, "notifications": trim_notifications, "stats_snapshot": trim_stats_snapshot,
+    "catalogue_sample": trim_catalogue_sample, "crawl": trim_crawl, "api_probe": trim_api_probe,
+    "injection_probe": trim_injection_probe,
 }
 
 
@@ -215,7 +216,8 @@ def _origin(run: Path) -> str | None:
     return (record["target"].get("base_urls") or {}).get("portal")
 
 
-def record(scenario: str, work: Path) -> Path:
+def recording(scenario: str, work: Path) -> dict:
+    """The scenario's observations in the run, scrubbed and trimmed."""
     source = work / "raw" / f"scenario-{scenario}.json"
     if not source.is_file():
         raise SystemExit(f"{source}: not found — the run did not make scenario {scenario}")
@@ -223,14 +225,21 @@ def record(scenario: str, work: Path) -> Path:
     origin = _origin(work / "run")
     if origin:  # one name for refportal in every recording, whatever port the run had
         text = text.replace(origin, ORIGIN)
-    obs = TRIM.get(scenario, lambda o: o)(scrub(json.loads(text)))
-    found = problems(scenario, obs)
+    return TRIM.get(scenario, lambda o: o)(scrub(json.loads(text)))
+
+
+def write(scenarios: list[str], work: Path) -> list[Path]:
+    """Every recording, or none when one of them breaks its schema."""
+    made = {scenario: recording(scenario, work) for scenario in scenarios}
+    found = [p for scenario, obs in made.items() for p in problems(scenario, obs)]
     if found:
-        raise SystemExit("the observations do not match their schema (update the schema first):\n" + "\n".join(found))
-    target = recording_path(scenario)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(json.dumps(obs, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
-    return target
+        raise SystemExit("the observations do not match their schema (update the schema first); nothing written:\n"
+                         + "\n".join(found))
+    for scenario, obs in made.items():
+        target = recording_path(scenario)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(json.dumps(obs, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    return [recording_path(scenario) for scenario in made]
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -248,8 +257,7 @@ def main(argv: list[str] | None = None) -> int:
         work = args.source or args.keep or Path(scratch)
         if args.source is None:
             demo_run(set(scenarios), work)
-        for scenario in scenarios:
-            target = record(scenario, work)
+        for target in write(scenarios, work):
             print(f"{target.relative_to(REPO)}: {target.stat().st_size // 1024} KiB")
     return 0
 

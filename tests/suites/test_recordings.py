@@ -61,3 +61,19 @@ def test_scrub_masks_secrets_but_keeps_observations_about_them():
     assert obs["session"] == record.MASK
     assert obs["old_cookie"] == {"status": 401, "ok": False} and obs["cookie_names"] == ["rp_session"]
     assert "001090000001" not in obs["note"]
+
+
+def test_the_tool_writes_nothing_when_a_recording_breaks_its_schema(tmp_path, monkeypatch):
+    work, out = tmp_path / "work", tmp_path / "recorded"
+    (work / "raw").mkdir(parents=True)
+    (work / "run").mkdir()
+    (work / "run" / "compliance.json").write_text('{"target": {"base_urls": {}}}', encoding="utf-8")
+    good = record.recording_path("survey_flow").read_text(encoding="utf-8")
+    (work / "raw" / "scenario-survey_flow.json").write_text(good, encoding="utf-8")
+    (work / "raw" / "scenario-feedback_flow.json").write_text('{"run_id": "r"}', encoding="utf-8")
+    monkeypatch.setattr(record, "recording_path", lambda scenario: out / f"{scenario}.json")
+    with pytest.raises(SystemExit, match="nothing written(.|\n)*feedback_flow"):
+        record.write(["survey_flow", "feedback_flow"], work)
+    assert not out.exists()
+    assert record.write(["survey_flow"], work) == [out / "survey_flow.json"]
+    assert (out / "survey_flow.json").read_text(encoding="utf-8") == good  # the same observations, the same file
