@@ -3,12 +3,12 @@ withdrawn by a second citizen, stopped — and processing tried on each afterwar
 must refuse."""
 from __future__ import annotations
 
-from suites.dossier.driver import _now
+from suites.dossier.driver import Driver, _now
 
 KEYS = ("refused", "withdrawn", "stopped")
 
 
-def observe(life) -> dict:
+def observe(life: Driver) -> dict:
     if not life.read_only:
         for flow in (refused, withdrawn, stopped):
             life.guard(flow.__name__, lambda flow=flow: flow(life))

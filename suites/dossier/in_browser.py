@@ -5,12 +5,12 @@ the portal's public page."""
 from __future__ import annotations
 
 from suites.dossier import documents
-from suites.dossier.driver import MAX_TEXT, _now, _scalars
+from suites.dossier.driver import MAX_TEXT, Driver, _now, _scalars
 
 KEYS = ("online_browser",)
 
 
-def observe(life) -> dict:
+def observe(life: Driver) -> dict:
     if not life.read_only:
         life.guard("browser_part", lambda: browser_part(life))
     return {"dossiers": life.dossiers(*KEYS), "browser": life.obs["browser"]}
@@ -112,7 +112,7 @@ def browser_life(life, browser, account, d: dict) -> None:
         rate["rating_after"] = seen["vars"].get("rating")
 
 
-def lookup(life) -> dict | None:
+def lookup(life) -> None:
     """`online_full` looked up anonymously in the browser (a fresh context: nobody is logged in)."""
     full = life.dossier("online_full")
     if full is None or not full["code"] or life.open_browser is None:

@@ -3,10 +3,12 @@ account — at the counter (channel 1, receipt printed) and by post (channel 3, 
 post) — each processed to its result."""
 from __future__ import annotations
 
+from suites.dossier.driver import Driver
+
 KEYS = ("counter", "postal")
 
 
-def observe(life) -> dict:
+def observe(life: Driver) -> dict:
     if not life.read_only:
         for flow in (counter, postal):
             life.guard(flow.__name__, lambda flow=flow: flow(life))

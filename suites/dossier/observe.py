@@ -25,7 +25,7 @@ from suites.dossier import closures, in_browser, intake, online, registers
 from suites.dossier.driver import Driver, _now
 
 
-def lookups(life) -> dict:
+def lookups(life: Driver) -> dict:
     """Every dossier looked up anonymously at the end (after `online_full`'s submission it already
     was), and `online_full` in the browser."""
     for d in life.obs["dossiers"]:
@@ -34,7 +34,7 @@ def lookups(life) -> dict:
     return {"lookups": life.obs["lookups"], "browser_lookup": life.obs["browser"]["lookup"]}
 
 
-def end(life) -> dict:
+def end(life: Driver) -> dict:
     """After every dossier's life: the packets the simulator received for each, the statistics."""
     if not life.read_only:
         life.guard("packets", lambda: packets(life))

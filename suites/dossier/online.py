@@ -10,13 +10,13 @@ import hashlib
 from harness.national import VIETNAM
 
 from suites.dossier import documents
-from suites.dossier.driver import StepFailed, _now, _text
+from suites.dossier.driver import Driver, StepFailed, _now, _text
 from suites.dossier.signature import verify_result
 
 KEYS = ("online_full",)
 
 
-def observe(life) -> dict:
+def observe(life: Driver) -> dict:
     if not life.read_only:
         life.guard("online_full", lambda: online_full(life))
     return {"dossiers": life.dossiers(*KEYS)}

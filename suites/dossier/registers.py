@@ -7,12 +7,12 @@ from __future__ import annotations
 import re
 
 from suites.dossier import documents
-from suites.dossier.driver import _entry_time, _text
+from suites.dossier.driver import Driver, _entry_time, _text
 
 MAX_AUDIT_ENTRIES = 2000
 
 
-def observe(life) -> dict:
+def observe(life: Driver) -> dict:
     if life.read_only:
         life.guard("register", lambda: register(life))  # also the open dossiers already there
     else:
@@ -21,7 +21,7 @@ def observe(life) -> dict:
     return {name: life.obs[name] for name in ("my_dossiers", "register", "audit")}
 
 
-def observe_overdue(life) -> dict:
+def observe_overdue(life: Driver) -> dict:
     life.guard("overdue", lambda: overdue(life))
     return {"overdue": life.obs["overdue"]}
 
