@@ -9,17 +9,16 @@ from __future__ import annotations
 
 import json
 import os
-import re
 from pathlib import Path
 
-from harness.evidence import EvidenceStore
+from harness.evidence import EvidenceStore, folder_name
 
 _write_json = EvidenceStore.write_json
 
 
 def write_json(self, folder: str, name: str, data):
     if name == "observations.json" and os.environ.get("DOKIEM_RECORD_RAW"):
-        target = Path(os.environ["DOKIEM_RECORD_RAW"]) / f"{re.sub(r'[^A-Za-z0-9._-]+', '_', folder)}.json"
+        target = Path(os.environ["DOKIEM_RECORD_RAW"]) / f"{folder_name(folder)}.json"
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(json.dumps(data, ensure_ascii=False, default=str), encoding="utf-8")
     return _write_json(self, folder, name, data)
