@@ -62,9 +62,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--edition")
     p.add_argument("--format", choices=("table", "json"), default="table")
     p.add_argument("--strict", action="store_true",
-                   help="exit 1 when a named check is missing or a check is used by no criterion")
-    p.add_argument("--suites-dir", type=Path, default=REPO_ROOT / "suites",
-                   help="where checks are implemented (default: the repository's suites/)")
+                   help="exit 1 when a named check is not implemented or not proven, a check is used by no "
+                        "criterion, or an automated/partial criterion would count as manual")
     p.add_argument("--tests-dir", type=Path, default=REPO_ROOT / "tests",
                    help="where negative proofs live (default: the repository's tests/)")
     _add_criteria_dir(p)

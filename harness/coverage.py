@@ -1,9 +1,10 @@
 """Which checks are implemented and which are proven able to fail.
 
-Implemented: a test under suites/ carries `@pytest.mark.check("<id>")`.
+Implemented: the check's entry in criteria/checks.yaml names a judge that imports
+(harness/check_binding.py).
 Proven: a negative proof under tests/ carries `@pytest.mark.proves("<id>", ...)`: it runs the
 check over a recorded bad observation or against a refportal defect and shows that it fails.
-Both are found by reading the source (ast), not by importing it: coverage must work without
+Proofs are found by reading the source (ast), not by running it: coverage must work without
 starting browsers, servers or the target.
 """
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
+from harness import check_binding
 from harness.criteria import CheckRegistry, Edition
 
 
@@ -38,17 +40,13 @@ def _marker_ids(folder: Path, marker: str) -> dict[str, list[str]]:
     return found
 
 
-def implemented_checks(suites_dir: Path) -> dict[str, list[str]]:
-    return _marker_ids(Path(suites_dir), "check")
-
-
 def proven_checks(tests_dir: Path) -> dict[str, list[str]]:
     return _marker_ids(Path(tests_dir), "proves")
 
 
 def coverage_report(edition: Edition, checks: CheckRegistry, all_editions: list[Edition],
-                    suites_dir: Path, tests_dir: Path) -> dict:
-    implemented = implemented_checks(suites_dir)
+                    tests_dir: Path) -> dict:
+    implemented = check_binding.implemented(checks)
     proven = proven_checks(tests_dir)
     rows = []
     totals = {"criteria": 0, "informative": 0, "automated": 0, "partial": 0, "manual": 0,
@@ -77,5 +75,8 @@ def coverage_report(edition: Edition, checks: CheckRegistry, all_editions: list[
         "totals": totals,
         "criteria": rows,
         "missing_checks": [c for c in named if c not in implemented],
+        "unproven_checks": [c for c in named if c in implemented and c not in proven],
+        "counted_as_manual": [r["id"] for r in rows
+                              if r["method"] in ("automated", "partial") and r["counted_as"] == "manual"],
         "unused_checks": sorted(c for c in checks.checks if c not in used_anywhere),
     }

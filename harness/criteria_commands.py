@@ -4,7 +4,7 @@ from __future__ import annotations
 import json
 import sys
 
-from harness import criteria
+from harness import check_binding, criteria
 from harness.coverage import coverage_report
 from harness.suggest import did_you_mean
 from harness.yamlsource import InputError
@@ -36,6 +36,9 @@ def _section_filter(value: str | None) -> set[int] | None:
 
 def validate(args) -> int:
     edition = _load(args)
+    judges = check_binding.problems(criteria.load_checks(args.criteria_dir))
+    if judges:
+        raise InputError(judges)
     counts = {}
     for c in edition.criteria:
         counts[c["method"]] = counts.get(c["method"], 0) + 1
@@ -118,7 +121,7 @@ def coverage(args) -> int:
     edition = criteria.load_edition(args.criteria_dir, args.edition, checks)
     editions = [edition] + [criteria.load_edition(args.criteria_dir, e, checks)
                             for e in criteria.edition_ids(args.criteria_dir) if e != edition.id]
-    report = coverage_report(edition, checks, editions, args.suites_dir, args.tests_dir)
+    report = coverage_report(edition, checks, editions, args.tests_dir)
     if args.format == "json":
         json.dump(report, sys.stdout, ensure_ascii=False, indent=2)
         print()
@@ -134,15 +137,28 @@ def coverage(args) -> int:
               f"(implemented), {t['checks_proven']} đã chứng minh (proven)")
         if report["unused_checks"]:
             print("Kiểm tra không tiêu chí nào dùng (unused checks): " + ", ".join(report["unused_checks"]))
-    if args.strict and (report["missing_checks"] or report["unused_checks"]):
-        if report["missing_checks"]:
-            print(f"--strict: {len(report['missing_checks'])} named check(s) not implemented — chưa cài đặt: "
-                  + ", ".join(report["missing_checks"]), file=sys.stderr)
-        if report["unused_checks"]:
-            print("--strict: check(s) used by no criterion — không tiêu chí nào dùng: "
-                  + ", ".join(report["unused_checks"]), file=sys.stderr)
-        return 1
-    return 0
+    return _strict(report) if args.strict else 0
+
+
+STRICT_RULES = (
+    ("missing_checks", "named check(s) not implemented (no judge in checks.yaml) — chưa cài đặt"),
+    ("unused_checks", "check(s) used by no criterion — không tiêu chí nào dùng"),
+    ("unproven_checks", "check(s) implemented but proven by no @pytest.mark.proves test — chưa có phép "
+                        "chứng minh kiểm tra có thể trượt"),
+    ("counted_as_manual", "automated or partial criteria counted as manual (no proven check) — tiêu chí tự động "
+                          "hoặc bán tự động bị tính là thủ công"),
+)
+
+
+def _strict(report: dict) -> int:
+    """--strict: every named check is implemented and proven, every check is used, and no automated or
+    partial criterion falls back to manual; exit 1 naming what is not."""
+    failed = False
+    for key, what in STRICT_RULES:
+        if report[key]:
+            failed = True
+            print(f"--strict: {len(report[key])} {what}: " + ", ".join(report[key]), file=sys.stderr)
+    return 1 if failed else 0
 
 
 COMMANDS = {"validate": validate, "list": list_criteria, "show": show, "coverage": coverage}

@@ -67,6 +67,15 @@ def pytest_unconfigure(config):
         state.close()
 
 
+def pytest_collect_file(file_path, parent):
+    state = getattr(parent.config, "_dokiem", None)
+    if state is not None:
+        from harness import check_items  # one item per check of checks.yaml, beside its scenario
+
+        return check_items.collect(file_path, parent, state.checks)
+    return None
+
+
 @pytest.hookimpl(tryfirst=True)  # before xdist reads the xdist_group markers we add
 def pytest_collection_modifyitems(session, config, items):
     state = getattr(config, "_dokiem", None)

@@ -7,19 +7,12 @@ takes clients per role from it, and when it ends every transcript is written, re
 """
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 import jmespath
 
 from harness.api import ConfigurationError, OperationError, TargetClient
 from harness.browser import BrowserSession
-
-
-def now_iso() -> str:
-    """The harness's clock, ISO 8601 with offset, to the millisecond: when observations were made
-    (every suite stamps them alike; some compare them with the target's log)."""
-    return dt.datetime.now(dt.timezone.utc).astimezone().isoformat(timespec="milliseconds")
 
 
 class Scenario:

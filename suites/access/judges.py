@@ -1,9 +1,12 @@
-"""Judges of the access_probe observations (pure): who may do what to one dossier."""
+"""Judges of the access.* checks (pure): who may do what to one dossier (access_probe), and logging
+in and registering an account (auth_probe)."""
 from __future__ import annotations
 
-from harness import Inconclusive
-from harness.outcomes import require
+import re
+
+from harness.judging import Inconclusive, require
 from suites.security.answers import access_outcome
+from suites.security.judges import scenario_errors, verdict, was_refused
 
 # The owner's step that shows an intruder's attempt was possible at that moment (same status).
 CONTROL_OF = {"other_read": "owner_read", "other_supplement": "owner_supplement",
@@ -96,3 +99,76 @@ def roles(obs: dict) -> None:
     assert not problems, "Phân quyền theo vai trò chưa đúng — role permissions wrong:\n- " + "\n- ".join(problems)
     if unclear:
         raise Inconclusive("Không kết luận được phân quyền — cannot decide:\n- " + "\n- ".join(unclear))
+
+
+def _normalised(message: str | None, usernames: list[str]) -> str:
+    text = message or ""
+    for name in usernames:
+        text = re.sub(re.escape(name), "<user>", text, flags=re.I)
+    return " ".join(text.split()).casefold()
+
+
+def login(obs: dict) -> None:
+    logins = obs.get("logins") or {}
+    accounts = require(logins.get("accounts") or [], "tài khoản đăng nhập (account logins)")
+    problems, unclear = [], []
+    for row in accounts:
+        if row.get("ok"):
+            continue
+        where = f"{row['role']}[{row['index']}] {row['username']}"
+        if row.get("status") is None or row["status"] >= 500:
+            unclear.append(f"{where}: {row.get('error') or 'HTTP ' + str(row.get('status'))}")
+        else:
+            problems.append(f"{where}: không đăng nhập được bằng mật khẩu đúng (HTTP {row['status']}: "
+                            f"{row.get('message')}) — the account's own credentials are refused")
+    wrong = logins.get("wrong") or []
+    if len(wrong) < 2:
+        unclear.append("chưa thử đăng nhập sai — wrong logins not observed")
+    else:
+        for row in wrong:
+            if row.get("ok"):
+                problems.append(f"{row['username']} ({row['purpose']}): mật khẩu sai vẫn đăng nhập được — a wrong "
+                                "password was accepted")
+            elif row.get("status") is None:
+                unclear.append(f"{row['username']}: {row.get('error')}")
+        names = [r["username"] for r in wrong]
+        existing, unknown = wrong[0], wrong[1]
+        if not existing.get("ok") and not unknown.get("ok") and (
+                existing.get("status") != unknown.get("status")
+                or _normalised(existing.get("message"), names) != _normalised(unknown.get("message"), names)):
+            problems.append(f"thông báo khác nhau giữa sai mật khẩu (HTTP {existing.get('status')}: "
+                            f"{existing.get('message')!r}) và tài khoản không tồn tại (HTTP {unknown.get('status')}: "
+                            f"{unknown.get('message')!r}) — the answers tell whether an account exists")
+    browser = logins.get("browser")
+    if browser is None:
+        unclear.append(f"chưa đăng nhập qua trình duyệt — browser login not observed ({scenario_errors(obs)})")
+    elif not browser.get("ok"):
+        unclear.append(f"hành trình đăng nhập không thực hiện được — login journey failed: {browser.get('error')}")
+    verdict(problems, unclear, "Xác thực người sử dụng chưa đạt — user authentication")
+
+
+def registration(obs: dict) -> None:
+    reg = obs.get("registration")
+    if not reg:
+        raise Inconclusive(f"chưa thử đăng ký tài khoản — registration not observed ({scenario_errors(obs)})")
+    problems, unclear = [], []
+    first = reg["first"]
+    if was_refused(first) is None:
+        unclear.append(f"đăng ký {reg['username']}: {first.get('error') or 'HTTP ' + str(first.get('status'))}")
+    elif not first["ok"]:
+        problems.append(f"không đăng ký được tài khoản mới {reg['username']} (HTTP {first['status']}: "
+                        f"{first.get('message')}) — a new account cannot be registered")
+    else:
+        after = reg.get("login_after") or {}
+        if not after.get("ok"):
+            problems.append(f"tài khoản mới {reg['username']} không đăng nhập được (HTTP {after.get('status')}: "
+                            f"{after.get('message')}) — the new account cannot log in")
+    duplicate = reg.get("duplicate") or {}
+    refused = was_refused(duplicate)
+    if refused is False:
+        problems.append(f"đăng ký trùng tên {reg['username']} vẫn được chấp nhận (HTTP {duplicate.get('status')}) — "
+                        "a duplicate user name was accepted")
+    elif refused is None and first.get("ok"):
+        problems.append(f"đăng ký trùng tên gây lỗi máy chủ thay vì từ chối rõ ràng (HTTP {duplicate.get('status')}) "
+                        "— a duplicate user name gives a server error, not a clear refusal")
+    verdict(problems, unclear, "Đăng ký tài khoản chưa đạt — account registration")

@@ -9,7 +9,7 @@ and any answer to the intruders that contains that tag has leaked the dossier.
 """
 from __future__ import annotations
 
-from harness.scenario import now_iso
+from harness.judging import now_iso
 from suites.security.answers import around_today, message_of
 
 EXCERPT = 1500

@@ -8,28 +8,23 @@ the fault wins (FAIL).
 from __future__ import annotations
 
 import re
+from functools import partial
 
-from harness import Inconclusive
-from harness.outcomes import require
+from harness import judging
+from harness.judging import Inconclusive, require
 
 from suites.accessibility import vietnamese
 from suites.accessibility.axe_rules import RuleMap
 
 FAILING_IMPACTS = ("serious", "critical")
 MAX_LINES = 25  # lines of one message; the rest are counted ("… and N more")
+fail_if = partial(judging.fail_if, first=MAX_LINES, more="- … và {n} mục khác — and {n} more")
 KEY_KINDS = ("home", "procedure", "lookup", "feedback")
 LANG_TAG = re.compile(r"^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{1,8})*$")
 # CSS properties whose endless animation moves, scrolls or blinks what it animates
 MOVING_PROPERTIES = {"transform", "translate", "rotate", "scale", "left", "right", "top", "bottom", "margin",
                      "marginleft", "marginright", "margintop", "marginbottom", "textindent", "opacity",
                      "visibility", "display", "insetinlinestart", "offsetdistance"}
-
-
-def _fail(title: str, lines: list[str]) -> None:
-    if lines:
-        shown = lines[:MAX_LINES] + ([f"… và {len(lines) - MAX_LINES} mục khác — and {len(lines) - MAX_LINES} more"]
-                                     if len(lines) > MAX_LINES else [])
-        raise AssertionError(title + "\n" + "\n".join(f"- {line}" for line in shown))
 
 
 def _where(page: dict) -> str:
@@ -81,8 +76,8 @@ def axe(obs: dict, rule_map: RuleMap) -> None:
             nodes = "; ".join(" ".join(n.get("target") or []) for n in rule["nodes"][:3])
             lines.append(f"[{rule['impact']}] {rule['id']} ({row['legal']['text']}) — {rule.get('help', '')} — "
                          f"trang {_where(row['page'])}: {rule['node_count']} phần tử (elements), ví dụ (e.g.) {nodes}")
-    _fail(f"axe-core tìm thấy vi phạm mức nghiêm trọng theo WCAG {obs.get('wcag_level')} — axe-core found serious "
-          f"or critical violations at WCAG {obs.get('wcag_level')} (tags {', '.join(obs.get('axe_tags', []))}):", lines)
+    fail_if(lines, f"axe-core tìm thấy vi phạm mức nghiêm trọng theo WCAG {obs.get('wcag_level')} — axe-core found serious "
+            f"or critical violations at WCAG {obs.get('wcag_level')} (tags {', '.join(obs.get('axe_tags', []))}):")
     _require_key_pages(obs, pages, "axe-core")
     not_scanned = [_where(p) for p in pages if p.get("axe") is None]
     if not_scanned:
@@ -91,6 +86,15 @@ def axe(obs: dict, rule_map: RuleMap) -> None:
     missing = [k for k in KEY_KINDS if k not in kinds]
     if missing:
         raise Inconclusive(f"chưa quét các trang chính — key pages not scanned: {', '.join(missing)}")
+
+
+def axe_recorded(obs: dict, rule_map: RuleMap, run) -> None:
+    """a11y.axe as a run judges it: the findings table and the review items go into the record
+    (`run` is the `dokiem` fixture), then `axe` decides."""
+    run.add_table(axe_table(obs, rule_map))
+    for item in axe_review_items(obs, rule_map):
+        run.add_review_item(item)
+    axe(obs, rule_map)
 
 
 def axe_review_items(obs: dict, rule_map: RuleMap) -> list[dict]:
@@ -208,7 +212,7 @@ def keyboard(obs: dict) -> None:
                                                                        lookup.get(f"{part}_unfocused_style")):
                 name = "ô nhập mã hồ sơ (field)" if part == "field" else "nút tra cứu (button)"
                 lines.append(f"{where}: {name} không có tiêu điểm nhìn thấy được — no visible focus")
-    _fail("Không dùng được đầy đủ bằng bàn phím — not fully usable with the keyboard alone:", lines)
+    fail_if(lines, "Không dùng được đầy đủ bằng bàn phím — not fully usable with the keyboard alone:")
     if missing:
         raise Inconclusive("không thực hiện được phép thử bàn phím — keyboard probe not done: " + "; ".join(missing))
 
@@ -251,39 +255,10 @@ def mobile_width(obs: dict) -> None:
                 lines.append(f"{where}: {control['name']} {', '.join(faults)} (box {control.get('box')})")
     kinds = {p.get("kind") for p in pages}
     missing += [f"chưa xem trang {k} — page not seen" for k in ("home", "procedure", "lookup") if k not in kinds]
-    _fail(f"Không dùng tốt ở chiều rộng điện thoại {width}px — not usable at phone width {width}px:", lines)
+    fail_if(lines, f"Không dùng tốt ở chiều rộng điện thoại {width}px — not usable at phone width {width}px:")
     if missing:
         raise Inconclusive("không đo được ở chiều rộng điện thoại — could not measure at phone width: "
                            + "; ".join(missing))
-
-
-REQUIRED_JOURNEYS = ("login", "find_procedure", "lookup_dossier")
-
-
-def journeys(obs: dict) -> None:
-    """navigation.journeys: login, find_procedure and lookup_dossier complete in Chromium with no
-    uncaught script error and no failed page load (document, script or stylesheet answering >= 400
-    or not at all). A journey that cannot be done is a configuration problem (ERROR), unless the
-    page broke with a script error or a failed load on the way (FAIL)."""
-    runs = {j["name"]: j for j in require(obs.get("journeys"), "hành trình (journeys)")}
-    lines, missing = [], []
-    for name in REQUIRED_JOURNEYS:
-        run = runs.get(name)
-        if run is None:
-            missing.append(f"{name}: chưa chạy — not run")
-            continue
-        for error in run.get("page_errors", []):
-            lines.append(f"hành trình {name}: lỗi kịch bản không bắt được — uncaught script error: {error}")
-        for load in run.get("failed_loads", []):
-            lines.append(f"hành trình {name}: tải không thành công — failed load ({load.get('type')}) {load.get('url')}: "
-                         f"{load.get('status') or load.get('error')}")
-        if run.get("skipped"):
-            missing.append(f"{name}: {run['skipped']}")
-        elif not run.get("ok"):
-            missing.append(f"{name}: {run.get('error')}")
-    _fail("Thao tác chính gặp lỗi trên trình duyệt — main journeys broke in the browser:", lines)
-    if missing:
-        raise Inconclusive("không hoàn thành được hành trình — journeys could not be completed: " + "; ".join(missing))
 
 
 # =========================================================================== public_pages
@@ -314,7 +289,7 @@ def lang(obs: dict) -> None:
             lines.append(f"{_where(page)}: lang={value!r} không phải mã ngôn ngữ hợp lệ — not a valid language tag")
         elif value.lower().split("-")[0] != expected:
             lines.append(f"{_where(page)}: lang={value!r}, cần {expected!r} — expected {expected!r}")
-    _fail("Trang không khai báo đúng ngôn ngữ — pages without the right language declaration:", lines)
+    fail_if(lines, "Trang không khai báo đúng ngôn ngữ — pages without the right language declaration:")
 
 
 def _alternative(item: dict) -> str:
@@ -354,8 +329,8 @@ def alt_text(obs: dict) -> None:
     lines = []
     for page in judged_pages(obs, "alt"):
         lines += [f"{_where(page)}: {text}" for text in missing_alternatives(page)]
-    _fail("Nội dung phi văn bản thiếu văn bản thay thế (TT 32/2017 Điều 18 điểm c; WCAG 1.1.1) — non-text content "
-          "without a text alternative:", lines)
+    fail_if(lines, "Nội dung phi văn bản thiếu văn bản thay thế (TT 32/2017 Điều 18 điểm c; WCAG 1.1.1) — non-text content "
+            "without a text alternative:")
 
 
 def _moving(animation: dict) -> bool:
@@ -377,7 +352,7 @@ def no_blink(obs: dict) -> None:
                 lines.append(f"{_where(page)}: hiệu ứng chạy mãi trên chữ — endless animation on text "
                              f"'{animation.get('name')}' ({', '.join(animation.get('properties', []))}): "
                              f"{animation.get('text')!r}")
-    _fail("Có chữ nhấp nháy hoặc tự chạy (TT 32/2017 Điều 18 điểm b; WCAG 2.2.2) — blinking or moving text:", lines)
+    fail_if(lines, "Có chữ nhấp nháy hoặc tự chạy (TT 32/2017 Điều 18 điểm b; WCAG 2.2.2) — blinking or moving text:")
 
 
 def parse_viewport(content: str) -> dict[str, str]:
@@ -413,7 +388,7 @@ def viewport_meta(obs: dict) -> None:
     for page in judged_pages(obs, "viewport"):
         lines += [f"{_where(page)}: {fault} ({page.get('viewport_metas')})"
                   for fault in viewport_faults(page.get("viewport_metas", []))]
-    _fail("Khai báo viewport cho thiết bị di động chưa đúng — viewport declaration missing or wrong:", lines)
+    fail_if(lines, "Khai báo viewport cho thiết bị di động chưa đúng — viewport declaration missing or wrong:")
 
 
 def _charset(value: str | None) -> str | None:
@@ -470,7 +445,7 @@ def nfc(obs: dict) -> None:
                          f"({echo['text_non_nfc_hits']} lần) — the answer shows the typed text decomposed")
         if echo.get("values") or echo.get("text_hits") or echo.get("text_non_nfc_hits"):
             echoed.append(trip["where"])
-    _fail("Tiếng Việt chưa đúng Unicode dựng sẵn UTF-8 (TCVN 6909) — Vietnamese text not in UTF-8 NFC:", lines)
+    fail_if(lines, "Tiếng Việt chưa đúng Unicode dựng sẵn UTF-8 (TCVN 6909) — Vietnamese text not in UTF-8 NFC:")
     if not echoed:
         reasons = "; ".join(f"{t['where']}: {t.get('error') or 'không thấy chuỗi đã gõ — typed text not shown'}"
                             for t in trips) or "no round trip observed"

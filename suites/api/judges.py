@@ -8,48 +8,12 @@ import xml.etree.ElementTree as ElementTree
 
 import yaml
 
-from harness import Inconclusive
-from harness.outcomes import require
-from suites.catalogue.judges import _assert_none
-from suites.catalogue.text import fold
+from harness.judging import Inconclusive, fail_if, require
 
-NOT_FOUND_WORDS = re.compile(r"khong tim thay|khong ton tai|khong co ho so|not found|no such|unknown|does not exist")
-NOT_FOUND_STATUSES = (404, 410)
 PARAMETER = re.compile(r"\$\{[^}]+\}|\{[^}]+\}")
 
 
 # ------------------------------------------------------------------------- lookup.unknown_code
-
-def unknown_code(observations: dict) -> None:
-    """lookup.unknown_code"""
-    lookups = require(observations.get("unknown_lookups"), "tra cứu mã hồ sơ không tồn tại (unknown-code lookup)")
-    badly_formed = [l["code"] for l in lookups if not l.get("well_formed")]
-    if badly_formed:
-        raise Inconclusive(f"mã thử {badly_formed} không khớp mẫu mã hồ sơ của phiên bản — the probe codes do not match "
-                           f"dossier.code_pattern {observations.get('code_pattern')!r}: the harness cannot build one")
-    missing = [l["code"] for l in lookups if l.get("answer") is None]
-    if missing:
-        raise Inconclusive(f"không tra cứu được {missing}: {'; '.join(observations.get('errors') or [])}")
-    problems = []
-    for lookup in lookups:
-        code, got = lookup["code"], lookup["answer"]
-        text = got.get("body") or ""
-        others = set(re.findall(r"\d{3}\.\d{2}\.\d{2}\.[A-Z]\d{2}-\d{6}-\d{4}", text)) - {code}
-        if got.get("error"):
-            problems.append(f"{code}: không phản hồi — no answer ({got['error']})")
-        elif got["status"] >= 500:
-            problems.append(f"{code}: lỗi máy chủ HTTP {got['status']} — a server error instead of 'not found'")
-        elif got["ok"] and got["vars"].get("status_label"):
-            problems.append(f"{code}: trả về một hồ sơ (trạng thái '{got['vars']['status_label']}') — answers with a "
-                            "dossier for a code that does not exist")
-        elif others:
-            problems.append(f"{code}: trả về hồ sơ khác {sorted(others)} — answers with another dossier")
-        elif got["status"] in NOT_FOUND_STATUSES:
-            continue
-        elif not NOT_FOUND_WORDS.search(fold(text)):
-            problems.append(f"{code}: HTTP {got['status']} không nói rõ 'không tìm thấy' — no clear 'not found' "
-                            f"(answer: {text[:200]!r})")
-    _assert_none(problems, "Tra cứu mã hồ sơ không tồn tại không trả lời rõ ràng — unknown-code lookup unclear")
 
 
 # ------------------------------------------------------------------------- api.json_utf8
@@ -106,7 +70,7 @@ def json_utf8(observations: dict) -> None:
         problem = json_problem(got)
         if problem:
             problems.append(f"{got['operation']} {got['url']}: {problem}")
-    _assert_none(problems, "Giao diện dữ liệu không trả JSON UTF-8 chuẩn NFC — data operations not JSON, UTF-8, NFC")
+    fail_if(problems, "Giao diện dữ liệu không trả JSON UTF-8 chuẩn NFC", "data operations not JSON, UTF-8, NFC")
 
 
 # ------------------------------------------------------------------------- api.openapi
@@ -190,5 +154,5 @@ def openapi(observations: dict) -> None:
         elif op["method"] not in methods:
             problems.append(f"{op['name']}: {op['path']} không mô tả phương thức {op['method']} — the method is not "
                             f"documented (only {', '.join(sorted(methods))})")
-    _assert_none(problems, f"Tài liệu API thiếu {len(problems)}/{len(operations)} thao tác hồ sơ mục tiêu dùng — the API "
-                           "description lacks operations the profile maps")
+    fail_if(problems, f"Tài liệu API thiếu {len(problems)}/{len(operations)} thao tác hồ sơ mục tiêu dùng",
+            "the API description lacks operations the profile maps")

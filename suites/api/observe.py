@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 
 from harness.api import ConfigurationError
 from harness.national import VIETNAM
-from harness.scenario import now_iso
+from harness.judging import now_iso
 from suites.catalogue.observe import draw_sample, list_catalogue
 
 MAX_BODY = 500_000         # bytes of one data answer kept for the judges

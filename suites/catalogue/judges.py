@@ -8,21 +8,8 @@ from __future__ import annotations
 
 import re
 
-from harness import Inconclusive
-from harness.outcomes import require
-from suites.catalogue import levels
+from harness.judging import Inconclusive, clean, fail_if, require
 from suites.catalogue.tables import measurable
-from suites.catalogue.text import clean
-
-MAX_LISTED = 15  # problems named in one assertion message; the rest are counted
-
-
-def _assert_none(problems: list[str], headline: str) -> None:
-    if problems:
-        shown = problems[:MAX_LISTED]
-        more = f"\n… và {len(problems) - MAX_LISTED} vấn đề khác — and {len(problems) - MAX_LISTED} more" \
-            if len(problems) > MAX_LISTED else ""
-        raise AssertionError(f"{headline}:\n- " + "\n- ".join(shown) + more)
 
 
 def listed(observations: dict) -> list[dict]:
@@ -47,17 +34,17 @@ def sampled(observations: dict) -> list[dict]:
     return require(observations.get("procedures"), "thủ tục lấy mẫu (sampled procedure)")
 
 
-def _who(proc: dict) -> str:
+def who(proc: dict) -> str:
     name = (proc.get("record") or {}).get("name") or (proc.get("listing") or {}).get("name")
     return f"{proc['code']} ({name})" if name else proc["code"]
 
 
-def _conclude(problems: list[str], unmeasured: list[dict], headline: str) -> None:
+def conclude(problems: list[str], unmeasured: list[dict], headline: str) -> None:
     """Fail on what the target got wrong; when nothing is wrong but the harness could not open
     some procedure's page (no browser, a crash), it cannot say all is well: ERROR."""
-    _assert_none(problems, headline)
+    fail_if(problems, f"{headline}:")
     if unmeasured:
-        reasons = "; ".join(f"{_who(p)}: {(p.get('page') or {}).get('error')}" for p in unmeasured[:3])
+        reasons = "; ".join(f"{who(p)}: {(p.get('page') or {}).get('error')}" for p in unmeasured[:3])
         raise Inconclusive(f"không mở được trang của {len(unmeasured)} thủ tục — the harness could not open "
                            f"{len(unmeasured)} procedure page(s): {reasons}")
 
@@ -78,12 +65,12 @@ def published(observations: dict) -> None:
                             f"{' (level shown: ' + repr(item.get('level_label')) + ')' if item.get('level_label') else ''}")
     for proc in procs:
         if proc.get("record_error"):
-            problems.append(f"{_who(proc)}: không mở được thông tin chi tiết — no detail record: {proc['record_error']}")
+            problems.append(f"{who(proc)}: không mở được thông tin chi tiết — no detail record: {proc['record_error']}")
         page = proc.get("page") or {}
         if measurable(proc) and not page.get("loaded"):
-            problems.append(f"{_who(proc)}: trang chi tiết trả HTTP {page.get('status')} — the detail page "
+            problems.append(f"{who(proc)}: trang chi tiết trả HTTP {page.get('status')} — the detail page "
                             f"{page.get('final_url') or page.get('url')} does not open")
-    _conclude(problems, [p for p in procs if not measurable(p)],
+    conclude(problems, [p for p in procs if not measurable(p)],
               f"Danh mục {len(entries)} thủ tục có mục không đạt — catalogue entries fall short")
 
 
@@ -95,12 +82,12 @@ def national_codes(observations: dict, procedure_pattern: str, agency_pattern: s
         code = record.get("code") or listing.get("code") or ""
         agency = record.get("agency_code") or listing.get("agency_code") or ""
         if not re.fullmatch(procedure_pattern, code):
-            problems.append(f"{_who(proc)}: mã thủ tục '{code}' không theo mẫu quốc gia — procedure code does not "
+            problems.append(f"{who(proc)}: mã thủ tục '{code}' không theo mẫu quốc gia — procedure code does not "
                             f"match {procedure_pattern}")
         if not re.fullmatch(agency_pattern, agency):
-            problems.append(f"{_who(proc)}: mã cơ quan '{agency}' không theo QCVN 102:2016 — agency code does not "
+            problems.append(f"{who(proc)}: mã cơ quan '{agency}' không theo QCVN 102:2016 — agency code does not "
                             f"match {agency_pattern}")
-    _assert_none(problems, "Mã thủ tục, mã cơ quan không theo chuẩn — codes not in the national form")
+    fail_if(problems, "Mã thủ tục, mã cơ quan không theo chuẩn", "codes not in the national form")
 
 
 def matches_national(observations: dict) -> None:
@@ -110,30 +97,30 @@ def matches_national(observations: dict) -> None:
     unanswered = [p for p in procs if not (p.get("national") or {}).get("ok")]
     if unanswered:
         raise Inconclusive(f"CSDL TTHC quốc gia (mô phỏng) không trả lời LayThuTuc — the simulated national catalogue "
-                           f"did not answer for {_who(unanswered[0])}: {(unanswered[0].get('national') or {}).get('error')}")
+                           f"did not answer for {who(unanswered[0])}: {(unanswered[0].get('national') or {}).get('error')}")
     for proc in procs:
         national = proc["national"]["result"]
         if national is None:
-            problems.append(f"{_who(proc)}: CSDL TTHC quốc gia không có mã này — the national catalogue does not hold "
+            problems.append(f"{who(proc)}: CSDL TTHC quốc gia không có mã này — the national catalogue does not hold "
                             "this code (LayThuTuc result [])")
             continue
         shown = [("danh mục (list)", proc.get("listing") or {}), ("chi tiết (record)", proc.get("record") or {})]
         for where, values in shown:
             if values.get("name") and clean(values["name"]) != national["TENTTHC"]:
-                problems.append(f"{_who(proc)}: tên trên {where} '{values['name']}' ≠ tên quốc gia "
+                problems.append(f"{who(proc)}: tên trên {where} '{values['name']}' ≠ tên quốc gia "
                                 f"'{national['TENTTHC']}' — name differs from the national catalogue")
             sector_names = [s["TENLINHVUC"] for s in national["LINHVUCTHUCHIEN"]]
             sector_codes = [s["MALINHVUC"] for s in national["LINHVUCTHUCHIEN"]]
             if values.get("sector_name"):
                 if clean(values["sector_name"]) not in sector_names:
-                    problems.append(f"{_who(proc)}: lĩnh vực trên {where} '{values['sector_name']}' ≠ lĩnh vực quốc gia "
+                    problems.append(f"{who(proc)}: lĩnh vực trên {where} '{values['sector_name']}' ≠ lĩnh vực quốc gia "
                                     f"{sector_names} — sector differs from the national catalogue")
             elif values.get("sector_code") and values["sector_code"] not in sector_codes:
-                problems.append(f"{_who(proc)}: mã lĩnh vực trên {where} '{values['sector_code']}' ≠ {sector_codes} — "
+                problems.append(f"{who(proc)}: mã lĩnh vực trên {where} '{values['sector_code']}' ≠ {sector_codes} — "
                                 "sector differs from the national catalogue")
         if not any(v.get("name") for _, v in shown):
-            problems.append(f"{_who(proc)}: hệ thống không cho biết tên thủ tục — the target shows no name")
-    _assert_none(problems, "Thủ tục không khớp CSDL TTHC quốc gia — procedures disagree with the national catalogue")
+            problems.append(f"{who(proc)}: hệ thống không cho biết tên thủ tục — the target shows no name")
+    fail_if(problems, "Thủ tục không khớp CSDL TTHC quốc gia", "procedures disagree with the national catalogue")
 
 
 def guidance(observations: dict) -> None:
@@ -146,69 +133,21 @@ def guidance(observations: dict) -> None:
         if not measurable(proc):
             continue
         if not page.get("loaded"):
-            problems.append(f"{_who(proc)}: trang thủ tục không mở được — the procedure page did not open")
+            problems.append(f"{who(proc)}: trang thủ tục không mở được — the procedure page did not open")
         elif not guide or not guide.get("url"):
-            problems.append(f"{_who(proc)}: trang thủ tục không có hướng dẫn thực hiện trực tuyến — no guide, guide "
+            problems.append(f"{who(proc)}: trang thủ tục không có hướng dẫn thực hiện trực tuyến — no guide, guide "
                             "document or video link on the procedure page")
         elif guide.get("error") and guide.get("status") is None:
-            problems.append(f"{_who(proc)}: hướng dẫn {guide['url']} không phản hồi — the guide does not answer: {guide['error']}")
+            problems.append(f"{who(proc)}: hướng dẫn {guide['url']} không phản hồi — the guide does not answer: {guide['error']}")
         elif guide.get("status") != 200:
-            problems.append(f"{_who(proc)}: hướng dẫn {guide['url']} trả HTTP {guide.get('status')} — the guide does not load")
+            problems.append(f"{who(proc)}: hướng dẫn {guide['url']} trả HTTP {guide.get('status')} — the guide does not load")
         elif guide.get("text") is not None and not guide["text"].strip():
-            problems.append(f"{_who(proc)}: trang hướng dẫn {guide['url']} trống — the guide page is empty")
+            problems.append(f"{who(proc)}: trang hướng dẫn {guide['url']} trống — the guide page is empty")
         elif not guide.get("bytes"):
-            problems.append(f"{_who(proc)}: tài liệu hướng dẫn {guide['url']} rỗng — the guide is empty")
-    _conclude(problems, [p for p in procs if not measurable(p)],
+            problems.append(f"{who(proc)}: tài liệu hướng dẫn {guide['url']} rỗng — the guide is empty")
+    conclude(problems, [p for p in procs if not measurable(p)],
               "Thiếu hướng dẫn thực hiện dịch vụ công trực tuyến — guidance missing")
 
 
 # ------------------------------------------------------------------------- levels.*
 
-def level1_info(observations: dict) -> None:
-    """levels.level1_info"""
-    procs = sampled(observations)
-    problems = []
-    for proc in procs:
-        if proc.get("record_error"):
-            problems.append(f"{_who(proc)}: get_procedure không thành công — no record: {proc['record_error']}")
-        elif measurable(proc):
-            problems += [f"{_who(proc)}: {p}" for p in levels.level1_problems(proc)]
-    _conclude(problems, [p for p in procs if not measurable(p)],
-              "Trang thủ tục thiếu thông tin mức độ 1 (NĐ 43/2011, TT 32/2017) — level-1 information missing")
-
-
-def form_download(observations: dict) -> None:
-    """levels.form_download"""
-    procs = sampled(observations)
-    population = [(proc, form) for proc in procs for form in proc.get("forms") or []
-                  if (levels.declared(proc)[0] or 0) >= 2]
-    require(population, "biểu mẫu của thủ tục mức độ 2 trở lên (form of a level 2+ procedure)")
-    problems = []
-    for proc, form in population:
-        problem = levels.form_problem(form)
-        if problem:
-            problems.append(f"{_who(proc)}: biểu mẫu '{form.get('name')}' {form['url']}: {problem}")
-    _assert_none(problems, f"Biểu mẫu không tải được ({len(problems)}/{len(population)}) — forms that do not download")
-
-
-def declared_vs_delivered(observations: dict) -> None:
-    """levels.declared_vs_delivered"""
-    procs = sampled(observations)
-    problems = []
-    for proc in procs:
-        if not measurable(proc):
-            continue
-        level, mode = levels.declared(proc)
-        if level is None:
-            problems.append(f"{_who(proc)}: không công bố mức độ — no declared level")
-            continue
-        measured = levels.measure(proc)
-        if measured["level"] < level:
-            lacking = [label for number, label in measured["missing"] if number <= level]
-            problems.append(f"{_who(proc)}: công bố mức {level}, thực tế mức {measured['level']} — declared level {level}, "
-                            f"delivers {measured['level']}; thiếu (missing): {'; '.join(lacking)}")
-        elif mode == "toan_trinh" and measured["mode"] != "toan_trinh":
-            problems.append(f"{_who(proc)}: công bố toàn trình nhưng chỉ một phần được cung cấp trực tuyến — declared "
-                            f"fully online (NĐ 42/2022 Điều 11), delivers {measured['mode'] or 'none'}")
-    _conclude(problems, [p for p in procs if not measurable(p)],
-              "Mức độ công bố không được cung cấp thực tế — declared levels not delivered")

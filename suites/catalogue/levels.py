@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import re
 
-from suites.catalogue.text import fold
+from harness.judging import fold
 
 # element -> (record key, caption pattern over folded heading text)
 LEVEL1_ELEMENTS = {

@@ -14,10 +14,10 @@ from urllib.parse import urljoin, urlparse
 import requests
 
 from harness.api import ConfigurationError, placeholders
-from harness.scenario import now_iso
+from harness.judging import now_iso
 from suites.catalogue import levels
 from suites.catalogue.procedures import entries, level_of, mode_of, pinned_codes, sample, sample_size
-from suites.catalogue.text import clean, fold
+from harness.judging import clean, fold
 
 # The simulator a run starts accepts its default national-portal credentials (harness/nps/PROTOCOL.md §1.1).
 NPS_USER, NPS_PASSWORD = "dokiem", "dokiem-nps"

@@ -23,7 +23,7 @@ import hashlib
 import random
 import re
 
-from suites.catalogue.text import clean, fold
+from harness.judging import clean, fold
 
 ENTRY_KEYS = ("code", "name", "level", "online_mode", "agency_code", "agency_name", "sector_code",
               "sector_name", "url")

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 
 from suites.catalogue import levels
-from suites.catalogue.text import clean
+from harness.judging import clean
 
 MODE_LABELS = {"toan_trinh": "Toàn trình", "mot_phan": "Một phần", None: "—"}
 MEASURED_COLUMNS = [

@@ -4,21 +4,24 @@ are described in suites/feedback/README.md.
 from __future__ import annotations
 
 import unicodedata
+from functools import partial
 
-from harness import Inconclusive
-from suites.packets.judges import fail_if
+from harness import judging
+from harness.judging import Inconclusive
+
+fail_if = partial(judging.fail_if, more=judging.AND_MORE_SEE_OBSERVATIONS)
 
 
 def _norm(text) -> str:
     return " ".join(unicodedata.normalize("NFC", str(text or "")).split())
 
 
-def _refused(step: dict) -> bool:
+def was_refused(step: dict) -> bool:
     """The target answered, and refused (HTTP 4xx/5xx) — unlike no answer or no configuration."""
     return not step.get("ok") and isinstance(step.get("http_status"), int)
 
 
-def judge_submit(obs: dict) -> None:
+def submit(obs: dict) -> None:
     sent = obs.get("sent") or {}
     portal, api, views = obs.get("portal") or {}, obs.get("api") or {}, obs.get("views_before") or {}
     problems, undecided = [], []
@@ -32,7 +35,7 @@ def judge_submit(obs: dict) -> None:
                              f"{portal['error']}")
     elif not str(portal.get("tracking_code") or "").strip():
         problems.append("gửi phản ánh trên Cổng không nhận được mã theo dõi — the portal gave no tracking code")
-    if _refused(api):
+    if was_refused(api):
         problems.append(f"Cổng từ chối phản ánh gửi qua thao tác submit_feedback: {api.get('error')} — the portal "
                         "refused a valid complaint")
     elif not api.get("ok"):
@@ -56,13 +59,13 @@ def judge_submit(obs: dict) -> None:
         raise Inconclusive("không có phản ánh nào được gửi để tra cứu — no complaint was submitted to look up")
 
 
-def judge_answered(obs: dict) -> None:
+def answered(obs: dict) -> None:
     answer = obs.get("answer") or {}
     code = answer.get("tracking_code")
     if not code:
         raise Inconclusive(f"không có phản ánh nào để trả lời — no complaint to answer: {answer.get('error') or ''}")
     if not answer.get("ok"):
-        if _refused(answer):
+        if was_refused(answer):
             raise AssertionError(f"Cán bộ không trả lời được phản ánh {code}: {answer.get('error')} — the officer "
                                  "could not answer the complaint")
         raise Inconclusive(f"answer_feedback: {answer.get('error')}")
@@ -80,23 +83,3 @@ def judge_answered(obs: dict) -> None:
     fail_if(problems, "Câu trả lời phản ánh, kiến nghị không đến được người gửi",
             "The answer does not reach the sender")
 
-
-def judge_survey(obs: dict) -> None:
-    if obs.get("error"):
-        raise Inconclusive(f"không thử được khảo sát — the survey could not be tried: {obs['error']}")
-    before, answer, after = obs.get("before") or {}, obs.get("answer") or {}, obs.get("after") or {}
-    if not before.get("ok"):
-        raise Inconclusive(f"không đọc được kết quả khảo sát trước khi trả lời — survey results unreadable: "
-                           f"{before.get('error')}")
-    if not answer.get("ok"):
-        if _refused(answer):
-            raise AssertionError(f"Khảo sát {obs.get('survey_id')} không nhận câu trả lời: {answer.get('error')} — the "
-                                 "open survey refused an answer")
-        raise Inconclusive(f"answer_survey: {answer.get('error')}")
-    counts = before.get("response_count"), after.get("response_count")
-    if not after.get("ok") or not all(isinstance(c, int) and not isinstance(c, bool) for c in counts):
-        raise AssertionError(f"Khảo sát {obs.get('survey_id')}: số lượt trả lời không đọc được là số ({counts[0]!r} → "
-                             f"{counts[1]!r}) — the published response count is not a number")
-    if counts[1] != counts[0] + 1:
-        raise AssertionError(f"Khảo sát {obs.get('survey_id')}: số lượt trả lời {counts[0]} → {counts[1]}, phải tăng "
-                             f"đúng 1 — the response count went {counts[0]} → {counts[1]}, not up by one")

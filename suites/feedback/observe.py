@@ -3,7 +3,7 @@
 by a specialist; an answer to the open survey between two reads of its results."""
 from __future__ import annotations
 
-from suites.packets.observe import iso, now
+from harness.judging import iso, now
 
 
 def _step(result) -> dict:

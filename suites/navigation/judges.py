@@ -12,10 +12,8 @@ import re
 from collections import deque
 from urllib.parse import urlsplit
 
-from harness import Inconclusive
-from harness.outcomes import require
-from suites.catalogue.judges import _assert_none, catalogue_for_sample
-from suites.catalogue.text import fold
+from harness.judging import Inconclusive, fail_if, fold, require
+from suites.catalogue.judges import catalogue_for_sample
 from suites.navigation.crawl import key, looks_like_document, robots_parser
 
 LOGIN_PATH = re.compile(r"dang-?nhap|login|signin|sign-in|\bsso\b|xac-thuc|auth", re.I)
@@ -91,8 +89,8 @@ def three_clicks(observations: dict, max_clicks: int) -> None:
         else:
             problems.append(f"{target['code']} ({target.get('name')}) {target['url']}: quá {max_clicks} lần nhấn từ trang "
                             f"chủ, {where}")
-    _assert_none(problems, f"Dịch vụ không truy cập được trong {max_clicks} lần nhấn từ trang chủ — services more than "
-                           f"{max_clicks} clicks from the home page")
+    fail_if(problems, f"Dịch vụ không truy cập được trong {max_clicks} lần nhấn từ trang chủ",
+            f"services more than {max_clicks} clicks from the home page")
     if undecided:
         raise Inconclusive(
             f"hết ngân sách {crawl.get('budget')} trang trước khi đọc hết các trang cách trang chủ dưới {max_clicks} lần "
@@ -124,8 +122,7 @@ def crawl_pages(observations: dict, max_response_ms: float) -> None:
                             "response time")
     html = [p for p in pages if p.get("html")]
     require(html, "trang HTML (HTML page)")
-    _assert_none(problems, f"Dò {len(pages)} trang công khai thấy lỗi — the crawl of {len(pages)} public pages found "
-                           "errors")
+    fail_if(problems, f"Dò {len(pages)} trang công khai thấy lỗi", f"the crawl of {len(pages)} public pages found errors")
 
 
 def _needs_login(page: dict) -> bool:
@@ -174,5 +171,33 @@ def indexable(observations: dict) -> None:
     for title, codes in titles.items():
         if title and len(codes) > 1:
             problems.append(f"{', '.join(codes)}: cùng một tiêu đề '{title}' — the same title on several procedure pages")
-    _assert_none(problems, "Trang thủ tục khó tìm thấy qua công cụ tìm kiếm — procedure pages not findable by "
-                           "search engines")
+    fail_if(problems, "Trang thủ tục khó tìm thấy qua công cụ tìm kiếm", "procedure pages not findable by search engines")
+
+
+def journeys(obs: dict) -> None:
+    """navigation.journeys: login, find_procedure and lookup_dossier complete in Chromium with no
+    uncaught script error and no failed page load (document, script or stylesheet answering >= 400
+    or not at all). A journey that cannot be done is a configuration problem (ERROR), unless the
+    page broke with a script error or a failed load on the way (FAIL)."""
+    runs = {j["name"]: j for j in require(obs.get("journeys"), "hành trình (journeys)")}
+    lines, missing = [], []
+    for name in REQUIRED_JOURNEYS:
+        run = runs.get(name)
+        if run is None:
+            missing.append(f"{name}: chưa chạy — not run")
+            continue
+        for error in run.get("page_errors", []):
+            lines.append(f"hành trình {name}: lỗi kịch bản không bắt được — uncaught script error: {error}")
+        for load in run.get("failed_loads", []):
+            lines.append(f"hành trình {name}: tải không thành công — failed load ({load.get('type')}) {load.get('url')}: "
+                         f"{load.get('status') or load.get('error')}")
+        if run.get("skipped"):
+            missing.append(f"{name}: {run['skipped']}")
+        elif not run.get("ok"):
+            missing.append(f"{name}: {run.get('error')}")
+    fail_if(lines, "Thao tác chính gặp lỗi trên trình duyệt — main journeys broke in the browser:")
+    if missing:
+        raise Inconclusive("không hoàn thành được hành trình — journeys could not be completed: " + "; ".join(missing))
+
+
+REQUIRED_JOURNEYS = ("login", "find_procedure", "lookup_dossier")

@@ -7,7 +7,7 @@ from __future__ import annotations
 from urllib.parse import urljoin
 
 from harness.api import ConfigurationError
-from harness.scenario import now_iso
+from harness.judging import now_iso
 from suites.catalogue.observe import catalogue_summary, draw_sample, list_catalogue
 from suites.navigation import crawl
 

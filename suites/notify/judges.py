@@ -11,11 +11,14 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
+from functools import partial
 
-from harness import Inconclusive
-from suites.packets.judges import fail_if
+from harness import judging
+from harness.judging import Inconclusive
 from suites.packets.life import parse_time
 from suites.packets.records import floor_ms
+
+fail_if = partial(judging.fail_if, more=judging.AND_MORE_SEE_OBSERVATIONS)
 
 MAIL_EVENTS = ("receipt", "supplement_request", "result")
 SMS_EVENTS = ("receipt", "result")
@@ -120,11 +123,11 @@ def _judge(obs: dict, wait_s: float, channel: str, kinds: tuple[str, ...], conta
                            + " của hồ sơ trực tuyến nào nên chưa đánh giá được phần đó — the run had no such event")
 
 
-def judge_mail(obs: dict, wait_s: float) -> None:
+def mail(obs: dict, wait_s: float) -> None:
     _judge(obs, wait_s, "mail", MAIL_EVENTS, "email")
 
 
-def judge_sms(obs: dict, wait_s: float) -> None:
+def sms(obs: dict, wait_s: float) -> None:
     _judge(obs, wait_s, "sms", SMS_EVENTS, "phone")
 
 
@@ -142,7 +145,7 @@ def date_forms(value) -> list[str]:
             f"ngày {day.day} tháng {day.month} năm {day.year}"]
 
 
-def judge_apology(obs: dict, wait_s: float) -> None:
+def apology_mail(obs: dict, wait_s: float) -> None:
     probe = obs.get("apology") or {}
     if probe.get("error") or not probe.get("dossier"):
         raise Inconclusive("không lấy được hồ sơ quá hạn (fixture overdue_dossier) để thử — the overdue fixture "

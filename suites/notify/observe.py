@@ -10,9 +10,10 @@ from email.utils import getaddresses
 
 import jmespath
 
+from harness.judging import iso, now
 from suites.notify.judges import MAIL_EVENTS, SMS_EVENTS, match_events
 from suites.packets.life import applicant_contacts, parse_time, run_dossiers, status_steps
-from suites.packets.observe import iso, now, wait_until
+from suites.packets.observe import wait_until
 from suites.packets.records import floor_ms
 
 MAX_TEXT = 6000  # characters of a message kept in the observations (codes and dates are near the top)

@@ -15,8 +15,10 @@ import datetime as dt
 import hashlib
 import re
 import unicodedata
+from functools import partial
 
-from harness import Inconclusive
+from harness import judging
+from harness.judging import Inconclusive
 from harness.national import invalid_transitions, status_name
 from suites.packets.life import (creation_step, final_code, parse_time, receipt_step, resolved, run_dossiers,
                                  status_steps, true_code)
@@ -25,22 +27,10 @@ from suites.packets.records import (DOSSIER_SERVICE, LOOKUP_SERVICE, PROGRESS_SE
                                     floor_ms, floor_second, is_accepted, label, match_steps, packet_time, packets_of,
                                     progress_steps, request_of)
 
-MAX_SHOWN = 15
+fail_if = partial(judging.fail_if, more=judging.AND_MORE_SEE_OBSERVATIONS)
 
 
 # ------------------------------------------------------------------------------ plumbing
-
-def fail_if(problems: list[str], vi: str, en: str) -> None:
-    """One AssertionError listing what a tester must look at (the first MAX_SHOWN problems)."""
-    if not problems:
-        return
-    shown = problems[:MAX_SHOWN]
-    text = f"{vi} — {en}:\n" + "\n".join(f"- {p}" for p in shown)
-    if len(problems) > len(shown):
-        more = len(problems) - len(shown)
-        text += f"\n… và {more} vấn đề khác — and {more} more (xem observations.json — see observations.json)"
-    raise AssertionError(text)
-
 
 def _inconclusive(obs: dict, what_vi: str, what_en: str) -> Inconclusive:
     reason = obs.get("dossier_life_error")
@@ -78,7 +68,7 @@ def _records(obs: dict) -> list[dict]:
 
 # ------------------------------------------------------------------------------ dossier_synced
 
-def judge_dossier_synced(obs: dict) -> None:
+def dossier_synced(obs: dict) -> None:
     dossiers = life_dossiers(obs)
     records, problems = _records(obs), []
     for dossier in dossiers:
@@ -109,7 +99,7 @@ def judge_dossier_synced(obs: dict) -> None:
 PROGRESS_DETAILS = ("NguoiXuLy", "ThoiDiemXuLy", "NoiDungXuLy")
 
 
-def judge_progress_synced(obs: dict) -> None:
+def progress_synced(obs: dict) -> None:
     dossiers = timed_dossiers(obs)
     steps = [(d, s) for d in dossiers for s in progress_steps(d)]
     _need(steps, obs, "bước xử lý nào của cán bộ", "processing step by an officer")
@@ -133,7 +123,7 @@ def judge_progress_synced(obs: dict) -> None:
 
 # ------------------------------------------------------------------------------ order
 
-def judge_order(obs: dict) -> None:
+def order(obs: dict) -> None:
     records = _records(obs)
     dossiers = [d for d in life_dossiers(obs) if accepted_packets(records, d["code"], DOSSIER_SERVICE)]
     _need(dossiers, obs, "hồ sơ nào có gói tin được nhận", "dossier with accepted packets")
@@ -166,7 +156,7 @@ def judge_order(obs: dict) -> None:
 
 # ------------------------------------------------------------------------------ delay
 
-def judge_delay(obs: dict, sync_delay_s: float) -> None:
+def delay(obs: dict, sync_delay_s: float) -> None:
     records, pairs = _records(obs), []
     for dossier in life_dossiers(obs):
         code = dossier["code"]
@@ -193,7 +183,7 @@ def judge_delay(obs: dict, sync_delay_s: float) -> None:
 
 # ------------------------------------------------------------------------------ mandatory_fields
 
-def judge_mandatory_fields(obs: dict) -> None:
+def mandatory_fields(obs: dict) -> None:
     required = obs.get("required_fields") or {}
     if not required.get(DOSSIER_SERVICE) or not required.get(PROGRESS_SERVICE):
         raise Inconclusive("không đọc được danh sách trường bắt buộc từ lược đồ gói tin của phiên bản — "
@@ -217,7 +207,7 @@ def _matches(pattern: str, value) -> bool:
     return isinstance(value, str) and re.fullmatch(pattern, value) is not None
 
 
-def judge_codes(obs: dict, dossier_pattern: str, procedure_pattern: str, agency_pattern: str) -> None:
+def codes(obs: dict, dossier_pattern: str, procedure_pattern: str, agency_pattern: str) -> None:
     records = calls(_records(obs))
     _need(records, obs, "gói tin nào gửi Cổng DVC quốc gia", "call to the national portal")
     catalogue = obs.get("national_catalogue") or {}
@@ -258,7 +248,7 @@ def judge_codes(obs: dict, dossier_pattern: str, procedure_pattern: str, agency_
 
 # ------------------------------------------------------------------------------ status_codes
 
-def judge_status_codes(obs: dict) -> None:
+def status_codes(obs: dict) -> None:
     records = _records(obs)
     items = [(record, item) for service in (DOSSIER_SERVICE, PROGRESS_SERVICE)
              for record in calls(records, service) for item in data_items(record)]
@@ -290,7 +280,7 @@ def judge_status_codes(obs: dict) -> None:
 
 # ------------------------------------------------------------------------------ date_format
 
-def judge_date_format(obs: dict, sync_delay_s: float) -> None:
+def date_format(obs: dict, sync_delay_s: float) -> None:
     date_fields = set(obs.get("date_fields") or [])
     if not date_fields:
         raise Inconclusive("không đọc được các trường ngày giờ từ lược đồ gói tin — the packet schemas named no "
@@ -351,7 +341,7 @@ def judge_date_format(obs: dict, sync_delay_s: float) -> None:
 
 # ------------------------------------------------------------------------------ schema
 
-def judge_schema(obs: dict) -> None:
+def schema(obs: dict) -> None:
     records = calls(_records(obs))
     _need(records, obs, "gói tin nào gửi Cổng DVC quốc gia", "call to the national portal")
     problems = []
@@ -370,7 +360,7 @@ def judge_schema(obs: dict) -> None:
 SESSION_INVALID = "-2"
 
 
-def judge_session(obs: dict, retry_wait_s: float) -> None:
+def session(obs: dict, retry_wait_s: float) -> None:
     records = _records(obs)
     packets = calls(records)
     _need(packets, obs, "gói tin nào gửi Cổng DVC quốc gia", "call to the national portal")
@@ -417,7 +407,7 @@ def judge_session(obs: dict, retry_wait_s: float) -> None:
 
 # ------------------------------------------------------------------------------ error_handling
 
-def judge_error_handling(obs: dict, retry_wait_s: float) -> None:
+def error_handling(obs: dict, retry_wait_s: float) -> None:
     probe = obs.get("fault_probe") or {}
     if probe.get("error") or not probe.get("dossier"):
         raise Inconclusive("không thử được việc Cổng DVC quốc gia trả lỗi — the fault probe did not run: "
@@ -465,7 +455,7 @@ def judge_error_handling(obs: dict, retry_wait_s: float) -> None:
 
 # ------------------------------------------------------------------------------ is_updating
 
-def judge_is_updating(obs: dict) -> None:
+def is_updating(obs: dict) -> None:
     records = _records(obs)
     dossiers = [d for d in run_dossiers(obs) if packets_of(records, d["code"], DOSSIER_SERVICE)]
     _need(dossiers, obs, "hồ sơ nào có gói DongBoHoSoMC", "dossier with a DongBoHoSoMC")
@@ -485,7 +475,7 @@ def judge_is_updating(obs: dict) -> None:
 
 # ------------------------------------------------------------------------------ lookup
 
-def judge_lookup(obs: dict) -> None:
+def lookup(obs: dict) -> None:
     records = _records(obs)
     codes = {d["code"] for d in run_dossiers(obs) if packets_of(records, d["code"], DOSSIER_SERVICE)}
     _need(sorted(codes), obs, "hồ sơ nào được đồng bộ", "synced dossier")
@@ -535,7 +525,7 @@ def _inline_paths(node, known: set[str], path: str = "") -> list[str]:
     return [path] if hashlib.sha256(decoded).hexdigest() in known else []
 
 
-def judge_attachments_by_url(obs: dict) -> None:
+def attachments_by_url(obs: dict) -> None:
     records, downloads = _records(obs), obs.get("downloads") or []
     dossiers = run_dossiers(obs)
     _need(dossiers, obs, "hồ sơ nào tạo trong lượt chạy", "dossier created in the run")
@@ -601,7 +591,7 @@ def _amount(value) -> int | None:
     return int(text) if text.isdigit() else None
 
 
-def judge_fees(obs: dict) -> None:
+def fees(obs: dict) -> None:
     published = obs.get("published_fees") or {}
     records = _records(obs)
     dossiers = [d for d in run_dossiers(obs) if published.get(d.get("procedure_code"))]
@@ -644,7 +634,7 @@ def _same_text(a, b) -> bool:
     return bool(norm(a)) and norm(a) == norm(b)
 
 
-def judge_procedure_pull(obs: dict) -> None:
+def procedure_pull(obs: dict) -> None:
     probe = obs.get("pull_probe") or {}
     code = probe.get("procedure_code")
     if not code:

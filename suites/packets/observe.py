@@ -11,6 +11,7 @@ import json
 from pathlib import Path
 from typing import Callable
 
+from harness.judging import iso, now
 from harness.nps.catalogue import load_catalogue
 from suites.packets.life import final_code, resolved, status_steps, true_code
 from suites.packets.records import (DOSSIER_SERVICE, PROGRESS_SERVICE, PULL_SERVICE, accepted_packets, calls,
@@ -22,14 +23,6 @@ STEP_FIELDS = ("step", "operation", "role", "started", "finished", "ok", "http_s
                "portal_code", "backoffice_label", "backoffice_code")
 PROBE_FILE = b"%PDF-1.4\n%dokiem probe\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
 FAULT_MESSAGE = "dokiem: lỗi mô phỏng để thử gửi lại — simulated failure, the packet must be resent"
-
-
-def now() -> dt.datetime:
-    return dt.datetime.now().astimezone()
-
-
-def iso(moment: dt.datetime) -> str:
-    return moment.isoformat(timespec="microseconds")
 
 
 # ------------------------------------------------------------------------------ edition facts

@@ -143,7 +143,7 @@ def _load_label(obs: dict) -> str:
 
 # ------------------------------------------------------------------ the checks
 
-def judge_avg_response(obs: dict, avg_ms: float, users: int, duration_s: float) -> None:
+def avg_response(obs: dict, avg_ms: float, users: int, duration_s: float) -> None:
     """perf.avg_response: each public operation's average response time is within the edition's."""
     _require_measured(obs, users, duration_s, min(LOOP_LAG_LIMIT_MS, LOOP_LAG_SHARE * avg_ms))
     ops, unmeasured = _measured_operations(obs, PUBLIC_OPERATIONS, "công khai (public)", every_one=False)
@@ -152,7 +152,7 @@ def judge_avg_response(obs: dict, avg_ms: float, users: int, duration_s: float) 
     _conclude_measured(slow, unmeasured, f"thời gian phản hồi trung bình đạt — averages within {avg_ms:g} ms", obs, users)
 
 
-def judge_search_response(obs: dict, search_ms: float, users: int, duration_s: float) -> None:
+def search_response(obs: dict, search_ms: float, users: int, duration_s: float) -> None:
     """perf.search_response: procedure search and dossier lookup each average within the search threshold."""
     _require_measured(obs, users, duration_s, min(LOOP_LAG_LIMIT_MS, LOOP_LAG_SHARE * search_ms))
     ops, unmeasured = _measured_operations(obs, SEARCH_OPERATIONS, "tra cứu (search)", every_one=True)
@@ -161,7 +161,7 @@ def judge_search_response(obs: dict, search_ms: float, users: int, duration_s: f
     _conclude_measured(slow, unmeasured, f"tra cứu trung bình đạt — searches within {search_ms:g} ms", obs, users)
 
 
-def judge_max_response(obs: dict, max_ms: float, users: int, duration_s: float) -> None:
+def max_response(obs: dict, max_ms: float, users: int, duration_s: float) -> None:
     """perf.max_response: no request of the load took longer than the edition's maximum."""
     _require_measured(obs, users, duration_s, min(LOOP_LAG_LIMIT_MS, LOOP_LAG_SHARE * max_ms))
     ops = {op: e for op, e in (obs.get("operations") or {}).items() if e.get("requests")}
@@ -178,7 +178,7 @@ def judge_max_response(obs: dict, max_ms: float, users: int, duration_s: float) 
     _conclude(slow, f"không yêu cầu nào vượt {max_ms:g} ms — no request over {max_ms:g} ms", obs, users)
 
 
-def judge_error_rate(obs: dict, error_rate_percent: float, users: int, duration_s: float) -> None:
+def error_rate(obs: dict, error_rate_percent: float, users: int, duration_s: float) -> None:
     """perf.error_rate: failed requests (no answer, timeouts, 5xx, any unexpected status) within the rate."""
     _require_measured(obs, users, duration_s)
     ops = obs.get("operations") or {}
@@ -196,7 +196,7 @@ def judge_error_rate(obs: dict, error_rate_percent: float, users: int, duration_
     _conclude(failures, f"tỷ lệ lỗi {rate:.2f}% đạt — error rate within {error_rate_percent:g}%", obs, users)
 
 
-def judge_concurrent_users(obs: dict, users: int, duration_s: float) -> None:
+def concurrent_users(obs: dict, users: int, duration_s: float) -> None:
     """perf.concurrent_users: the edition's users held for the duration; logged-in users kept their sessions."""
     _require_measured(obs, users, duration_s)
     low = lowered(obs, users)

@@ -7,10 +7,8 @@ has that value. A query that did not answer is a failure of the search, not of t
 """
 from __future__ import annotations
 
-from harness import Inconclusive
-from harness.outcomes import require
-from suites.catalogue.judges import _assert_none, catalogue_for_sample
-from suites.catalogue.text import clean
+from harness.judging import Inconclusive, clean, fail_if, require
+from suites.catalogue.judges import catalogue_for_sample
 
 LABELS = {"nfc": "như gõ (NFC)", "khong_dau": "không dấu (no diacritics)", "nfd": "dạng NFD (decomposed)"}
 NAME_KEYS = {"agency": ("agency_code", "agency_name"), "sector": ("sector_code", "sector_name"), "level": ("level", None)}
@@ -44,7 +42,7 @@ def keyword(observations: dict) -> None:
                            f"không thấy thủ tục trong {query['count']} kết quả — the procedure is not among the results")
             if problem:
                 problems.append(f"{proc['code']} ({proc.get('name')}): {problem}")
-    _assert_none(problems, "Tra cứu theo từ khóa không tìm thấy thủ tục — keyword search misses procedures")
+    fail_if(problems, "Tra cứu theo từ khóa không tìm thấy thủ tục", "keyword search misses procedures")
 
 
 def by_filter(observations: dict, kind: str) -> None:
@@ -82,7 +80,7 @@ def by_filter(observations: dict, kind: str) -> None:
         if missing:
             problems.append(f"{label}: thiếu thủ tục lấy mẫu — misses sampled procedures {', '.join(missing)} "
                             f"({query['count']} kết quả)")
-    _assert_none(problems, f"Tra cứu theo {kind} không đúng — search by {kind} falls short")
+    fail_if(problems, f"Tra cứu theo {kind} không đúng", f"search by {kind} falls short")
     if unverifiable:
         raise Inconclusive(f"kết quả tra cứu không cho biết {kind}, không kiểm tra được — the results do not show the "
                            f"{kind}: {'; '.join(unverifiable[:5])}")

@@ -12,10 +12,10 @@ from collections import Counter
 from typing import Iterable
 
 from harness.api import ConfigurationError
-from harness.scenario import now_iso
+from harness.judging import now_iso
 from suites.catalogue.observe import catalogue_summary, draw_sample, list_catalogue
 from suites.catalogue.procedures import entries
-from suites.catalogue.text import fold, has_marks, nfc, strip_marks
+from harness.judging import fold, has_marks, nfc, strip_marks
 
 RESULT_KEYS = ("code", "name", "level", "agency_code", "agency_name", "sector_code", "sector_name")
 FILTERS = (("agency", "agency_code"), ("sector", "sector_code"), ("level", "level"))

@@ -12,7 +12,7 @@ import hashlib
 import secrets
 
 from harness.profile import ROLES
-from harness.scenario import now_iso
+from harness.judging import now_iso
 from suites.security.answers import (around_today, cookie_values, first_line, lock_signal, message_of,
                                      run_suffix, split_set_cookie)
 

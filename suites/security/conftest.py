@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from harness.scenario import now_iso
+from harness.judging import now_iso
 from suites.security import injection, sweep, tls
 from suites.security.answers import around_today, run_suffix
 from suites.security.auth import AuthProbe

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-from harness.scenario import now_iso
+from harness.judging import now_iso
 from suites.security.answers import first_line
 
 BODY_KEPT = 60_000      # a page reflecting the marker is kept whole for the judge (pages are ~10 kB)

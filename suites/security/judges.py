@@ -7,11 +7,9 @@ target is FAIL even if another probe could not be made.
 from __future__ import annotations
 
 import datetime as dt
-import ipaddress
 import re
 
-from harness import Inconclusive
-from harness.national import VIETNAM
+from harness.judging import Inconclusive, fail_if
 from harness.outcomes import require
 from suites.security import signatures, tls
 from suites.security.answers import access_outcome
@@ -24,14 +22,14 @@ GOOD_SAMESITE = ("lax", "strict")
 CLOCK_TOLERANCE_S = 300
 
 
-def _verdict(problems: list[str], unclear: list[str], what: str) -> None:
+def verdict(problems: list[str], unclear: list[str], what: str) -> None:
     """FAIL on any problem; otherwise ERROR when something could not be judged."""
-    assert not problems, f"{what}:\n- " + "\n- ".join(problems)
+    fail_if(problems, f"{what}:", first=None)
     if unclear:
         raise Inconclusive(f"{what} — không kết luận được (cannot decide):\n- " + "\n- ".join(unclear))
 
 
-def _errors(obs: dict) -> str:
+def scenario_errors(obs: dict) -> str:
     return ("; ".join(obs.get("errors") or [])) or "không rõ — unknown"
 
 
@@ -42,7 +40,7 @@ def headers(obs: dict, hsts_min_age_s: int) -> None:
     answered = [p for p in pages if p.get("status") is not None]
     unclear = [f"{p['url']}: {p.get('error') or 'no answer'}" for p in pages if p.get("status") is None]
     if not any(p.get("logged_in") for p in answered):
-        unclear.append(f"không quan sát được trang sau đăng nhập — no logged-in page observed ({_errors(obs)})")
+        unclear.append(f"không quan sát được trang sau đăng nhập — no logged-in page observed ({scenario_errors(obs)})")
     if not any(not p.get("logged_in") for p in answered):
         unclear.append("không quan sát được trang công khai — no public page observed")
     problems = []
@@ -64,7 +62,7 @@ def headers(obs: dict, hsts_min_age_s: int) -> None:
         if framing not in ("DENY", "SAMEORIGIN") and "frame-ancestors" not in csp.lower():
             problems.append(f"{where}: không hạn chế nhúng khung (X-Frame-Options hoặc CSP frame-ancestors) "
                             "— no framing restriction")
-    _verdict(problems, unclear, "Tiêu đề bảo mật HTTP chưa đạt — security headers missing or weak")
+    verdict(problems, unclear, "Tiêu đề bảo mật HTTP chưa đạt — security headers missing or weak")
 
 
 def cookies(obs: dict) -> None:
@@ -75,7 +73,7 @@ def cookies(obs: dict) -> None:
                if (c.get("answer_to_post") or SESSION_LIKE.search(c["name"])) and not deleted(c)]
     if not session:
         raise Inconclusive("không quan sát được cookie phiên nào khi đăng nhập — no session cookie observed at login "
-                           f"(API and browser); {_errors(obs)}")
+                           f"(API and browser); {scenario_errors(obs)}")
     problems = []
     for c in session:
         missing = [flag for flag, present in (("Secure", c.get("secure")), ("HttpOnly", c.get("http_only")))
@@ -85,7 +83,7 @@ def cookies(obs: dict) -> None:
         if missing:
             problems.append(f"cookie {c['name']} ({c.get('source')}, {c.get('set_by')}): thiếu — missing "
                             f"{', '.join(missing)}")
-    _verdict(problems, [], "Cookie phiên thiếu thuộc tính bảo mật — session cookie attributes missing")
+    verdict(problems, [], "Cookie phiên thiếu thuộc tính bảo mật — session cookie attributes missing")
 
 
 def https_redirect(obs: dict) -> None:
@@ -98,7 +96,7 @@ def https_redirect(obs: dict) -> None:
         elif row["outcome"] == "redirect" and not (row.get("location") or "").lower().startswith("https://"):
             problems.append(f"{row['url']}: chuyển hướng tới {row.get('location')!r}, không phải HTTPS — "
                             "redirect does not go to HTTPS")
-    _verdict(problems, [], "Truy cập HTTP không được chuyển sang HTTPS — plain HTTP not redirected to HTTPS")
+    verdict(problems, [], "Truy cập HTTP không được chuyển sang HTTPS — plain HTTP not redirected to HTTPS")
 
 
 def error_pages(obs: dict) -> None:
@@ -110,7 +108,7 @@ def error_pages(obs: dict) -> None:
         for found in signatures.disclosures(row.get("body") or "", row.get("headers") or {}):
             problems.append(f"{row['label']} — {row['method']} {row['url']} → HTTP {row['status']}: {found}")
     unclear = [f"{r['label']}: {r.get('error')}" for r in rows if r.get("status") is None]
-    _verdict(problems, unclear, "Trang lỗi để lộ thông tin kỹ thuật — error answers disclose internals")
+    verdict(problems, unclear, "Trang lỗi để lộ thông tin kỹ thuật — error answers disclose internals")
 
 
 def role_access(obs: dict) -> None:
@@ -132,7 +130,7 @@ def role_access(obs: dict) -> None:
             if control is not None and access_outcome(control.get("status")) != "allowed":
                 unclear.append(f"{row['target']}: vai trò được phép ({control['as']}) cũng không đọc được (HTTP "
                                f"{control.get('status')}) — the rightful role is refused too, so the refusal proves nothing")
-    _verdict(problems, sorted(set(unclear)), "Trang nghiệp vụ, quản trị không được bảo vệ — back-office URLs not protected")
+    verdict(problems, sorted(set(unclear)), "Trang nghiệp vụ, quản trị không được bảo vệ — back-office URLs not protected")
 
 
 # ====================================================================== tls_probe
@@ -166,10 +164,10 @@ def tls_version(obs: dict, min_version) -> None:
             elif key == minimum and row["outcome"] != "accepted":
                 problems.append(f"{where}: không chấp nhận TLS {name}, phiên bản tối thiểu phải hỗ trợ — refuses the "
                                 f"minimum version ({row['detail']})")
-    _verdict(problems, unclear, "Phiên bản TLS chưa đạt — TLS versions wrong")
+    verdict(problems, unclear, "Phiên bản TLS chưa đạt — TLS versions wrong")
 
 
-def _moment(text: str) -> dt.datetime:
+def moment(text: str) -> dt.datetime:
     moment = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
     return moment if moment.tzinfo else moment.replace(tzinfo=dt.timezone.utc)
 
@@ -197,14 +195,14 @@ def tls_certificate(obs: dict, min_days_left: float) -> None:
             problems.append(f"{where}: chứng thư không cấp cho tên {endpoint['host']} (có: "
                             f"{', '.join((cert.get('dns_names') or []) + (cert.get('ip_addresses') or [])) or 'none'}) "
                             "— certificate does not match the host name")
-        probed = _moment(cert["probed_at"])
-        days_left = (_moment(cert["not_after"]) - probed).total_seconds() / 86400
+        probed = moment(cert["probed_at"])
+        days_left = (moment(cert["not_after"]) - probed).total_seconds() / 86400
         if days_left < min_days_left:
             problems.append(f"{where}: chứng thư hết hạn {cert['not_after']}, còn {days_left:.1f} ngày < {min_days_left} "
                             f"— expires in {days_left:.1f} days, below the minimum")
-        if cert.get("not_before") and _moment(cert["not_before"]) > probed:
+        if cert.get("not_before") and moment(cert["not_before"]) > probed:
             problems.append(f"{where}: chứng thư chưa có hiệu lực (từ {cert['not_before']}) — not yet valid")
-    _verdict(problems, unclear, "Chứng thư số máy chủ chưa hợp lệ — server certificate not valid")
+    verdict(problems, unclear, "Chứng thư số máy chủ chưa hợp lệ — server certificate not valid")
 
 
 # ====================================================================== injection_probe
@@ -233,7 +231,7 @@ def xss(obs: dict) -> None:
     for channel in ("api", "page"):
         if not any(r["channel"] == channel and not r.get("error") for r in rows):
             unclear.append(f"không có phép thử {channel} nào có kết quả — no {channel} probe answered")
-    _verdict(problems, unclear, "Có lỗ hổng chèn mã kịch bản (XSS) — cross-site scripting found")
+    verdict(problems, unclear, "Có lỗ hổng chèn mã kịch bản (XSS) — cross-site scripting found")
 
 
 def sqli(obs: dict) -> None:
@@ -270,89 +268,17 @@ def sqli(obs: dict) -> None:
                 problems.append(f"{where}: HTTP {status}, {probe.get('results')} kết quả, khác truy vấn thường không khớp "
                                 f"{base.get('value')!r} (HTTP {base_status}, {base.get('results')} kết quả) — answer "
                                 "differs from an ordinary no-match query")
-    _verdict(problems, sorted(set(unclear)), "Có dấu hiệu lỗ hổng chèn mã SQL — SQL injection signs found")
+    verdict(problems, sorted(set(unclear)), "Có dấu hiệu lỗ hổng chèn mã SQL — SQL injection signs found")
 
 
 # ====================================================================== auth_probe
 
-def _normalised(message: str | None, usernames: list[str]) -> str:
-    text = message or ""
-    for name in usernames:
-        text = re.sub(re.escape(name), "<user>", text, flags=re.I)
-    return " ".join(text.split()).casefold()
 
-
-def login(obs: dict) -> None:
-    logins = obs.get("logins") or {}
-    accounts = require(logins.get("accounts") or [], "tài khoản đăng nhập (account logins)")
-    problems, unclear = [], []
-    for row in accounts:
-        if row.get("ok"):
-            continue
-        where = f"{row['role']}[{row['index']}] {row['username']}"
-        if row.get("status") is None or row["status"] >= 500:
-            unclear.append(f"{where}: {row.get('error') or 'HTTP ' + str(row.get('status'))}")
-        else:
-            problems.append(f"{where}: không đăng nhập được bằng mật khẩu đúng (HTTP {row['status']}: "
-                            f"{row.get('message')}) — the account's own credentials are refused")
-    wrong = logins.get("wrong") or []
-    if len(wrong) < 2:
-        unclear.append("chưa thử đăng nhập sai — wrong logins not observed")
-    else:
-        for row in wrong:
-            if row.get("ok"):
-                problems.append(f"{row['username']} ({row['purpose']}): mật khẩu sai vẫn đăng nhập được — a wrong "
-                                "password was accepted")
-            elif row.get("status") is None:
-                unclear.append(f"{row['username']}: {row.get('error')}")
-        names = [r["username"] for r in wrong]
-        existing, unknown = wrong[0], wrong[1]
-        if not existing.get("ok") and not unknown.get("ok") and (
-                existing.get("status") != unknown.get("status")
-                or _normalised(existing.get("message"), names) != _normalised(unknown.get("message"), names)):
-            problems.append(f"thông báo khác nhau giữa sai mật khẩu (HTTP {existing.get('status')}: "
-                            f"{existing.get('message')!r}) và tài khoản không tồn tại (HTTP {unknown.get('status')}: "
-                            f"{unknown.get('message')!r}) — the answers tell whether an account exists")
-    browser = logins.get("browser")
-    if browser is None:
-        unclear.append(f"chưa đăng nhập qua trình duyệt — browser login not observed ({_errors(obs)})")
-    elif not browser.get("ok"):
-        unclear.append(f"hành trình đăng nhập không thực hiện được — login journey failed: {browser.get('error')}")
-    _verdict(problems, unclear, "Xác thực người sử dụng chưa đạt — user authentication")
-
-
-def _refused(row: dict | None) -> bool | None:
+def was_refused(row: dict | None) -> bool | None:
     """True refused (4xx), False accepted, None cannot tell (no answer or a server error)."""
     if not row or row.get("status") is None or row["status"] >= 500:
         return None
     return not row.get("ok")
-
-
-def registration(obs: dict) -> None:
-    reg = obs.get("registration")
-    if not reg:
-        raise Inconclusive(f"chưa thử đăng ký tài khoản — registration not observed ({_errors(obs)})")
-    problems, unclear = [], []
-    first = reg["first"]
-    if _refused(first) is None:
-        unclear.append(f"đăng ký {reg['username']}: {first.get('error') or 'HTTP ' + str(first.get('status'))}")
-    elif not first["ok"]:
-        problems.append(f"không đăng ký được tài khoản mới {reg['username']} (HTTP {first['status']}: "
-                        f"{first.get('message')}) — a new account cannot be registered")
-    else:
-        after = reg.get("login_after") or {}
-        if not after.get("ok"):
-            problems.append(f"tài khoản mới {reg['username']} không đăng nhập được (HTTP {after.get('status')}: "
-                            f"{after.get('message')}) — the new account cannot log in")
-    duplicate = reg.get("duplicate") or {}
-    refused = _refused(duplicate)
-    if refused is False:
-        problems.append(f"đăng ký trùng tên {reg['username']} vẫn được chấp nhận (HTTP {duplicate.get('status')}) — "
-                        "a duplicate user name was accepted")
-    elif refused is None and first.get("ok"):
-        problems.append(f"đăng ký trùng tên gây lỗi máy chủ thay vì từ chối rõ ràng (HTTP {duplicate.get('status')}) "
-                        "— a duplicate user name gives a server error, not a clear refusal")
-    _verdict(problems, unclear, "Đăng ký tài khoản chưa đạt — account registration")
 
 
 def password_policy(obs: dict, min_length: int) -> None:
@@ -363,24 +289,24 @@ def password_policy(obs: dict, min_length: int) -> None:
         where = f"{row['kind']} ({row['length']} ký tự, {row['username']})"
         if row["kind"] == "too_short" and row["length"] >= min_length:
             unclear.append(f"{where}: không ngắn hơn {min_length} — the short attempt was not short")
-        refused = _refused(row)
+        refused = was_refused(row)
         if refused is False:
             problems.append(f"{where}: mật khẩu yếu được chấp nhận (HTTP {row['status']}) — a weak password was accepted")
         elif refused is None:
             unclear.append(f"{where}: {row.get('error') or 'HTTP ' + str(row.get('status'))}")
     first = (reg or {}).get("first") or {}
-    if _refused(first) is None:
+    if was_refused(first) is None:
         unclear.append("chưa rõ mật khẩu mạnh có được chấp nhận — the strong password's registration did not answer")
     elif not first.get("ok"):
         problems.append(f"mật khẩu mạnh ({reg.get('strong_length')} ký tự, đủ chữ, số, ký hiệu) bị từ chối (HTTP "
                         f"{first.get('status')}: {first.get('message')}) — a strong password was refused")
-    _verdict(problems, unclear, "Chính sách mật khẩu chưa đạt — password policy")
+    verdict(problems, unclear, "Chính sách mật khẩu chưa đạt — password policy")
 
 
 def session_end(obs: dict) -> None:
     probe = obs.get("logout")
     if not probe or probe.get("error"):
-        raise Inconclusive(f"chưa thử đăng xuất — logout not observed: {(probe or {}).get('error') or _errors(obs)}")
+        raise Inconclusive(f"chưa thử đăng xuất — logout not observed: {(probe or {}).get('error') or scenario_errors(obs)}")
     problems, unclear = [], []
     before, logout = probe.get("before"), probe.get("logout")
     if not logout or not logout.get("ok"):
@@ -401,13 +327,13 @@ def session_end(obs: dict) -> None:
             unclear.append(f"{what}: HTTP {after.get('status')} {after.get('error') or ''}")
     if not judged:
         unclear.append(f"phiên chưa dùng được trước khi đăng xuất — the session did not work before logout: {before}")
-    _verdict(problems, unclear, "Phiên không kết thúc khi đăng xuất — session survives logout")
+    verdict(problems, unclear, "Phiên không kết thúc khi đăng xuất — session survives logout")
 
 
 def lockout(obs: dict, attempts_allowed: int) -> None:
     probe = obs.get("lockout")
     if not probe or probe.get("error"):
-        raise Inconclusive((probe or {}).get("error") or f"chưa thử khóa tài khoản — lockout not observed ({_errors(obs)})")
+        raise Inconclusive((probe or {}).get("error") or f"chưa thử khóa tài khoản — lockout not observed ({scenario_errors(obs)})")
     control = probe.get("control") or {}
     who = probe["username"]
     if not control.get("ok"):
@@ -433,70 +359,3 @@ def lockout(obs: dict, attempts_allowed: int) -> None:
 
 # ---------------------------------------------------------------------- audit of failed logins
 
-def _entry_time(entry: dict) -> dt.datetime | None:
-    keys = [k for k in ("time", "timestamp", "created_at", "at", "datetime", "date", "thoi_gian") if k in entry]
-    keys += [k for k in entry if k not in keys]
-    for key in keys:
-        value = entry[key]
-        if isinstance(value, str) and re.match(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}", value):
-            try:
-                moment = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
-            except ValueError:
-                continue
-            return moment if moment.tzinfo else moment.replace(tzinfo=VIETNAM)
-    return None
-
-
-def _entry_address(entry: dict) -> str | None:
-    for value in entry.values():
-        if isinstance(value, str) and value.strip():
-            try:
-                return str(ipaddress.ip_address(value.strip().strip("[]")))
-            except ValueError:
-                continue
-    return None
-
-
-FAILURE_WORDS = re.compile(r"fail|thất bại|that_bai|locked|khóa|denied|invalid|sai|wrong|error", re.I)
-
-
-def _entry_failed(entry: dict) -> bool:
-    for key in ("success", "ok", "succeeded", "thanh_cong"):
-        if key in entry:
-            return entry[key] in (False, 0, "false", "False", "0", "no")
-    return any(isinstance(v, str) and FAILURE_WORDS.search(v)
-               for k, v in entry.items() if k in ("action", "event", "result", "status", "outcome", "hanh_dong"))
-
-
-def _names(entry: dict, username: str) -> bool:
-    return any(isinstance(v, str) and v.lower() == username.lower() for v in entry.values())
-
-
-def failed_logins(obs: dict) -> None:
-    audit = obs.get("audit")
-    if not audit or audit.get("error"):
-        raise Inconclusive(f"không đọc được nhật ký — audit log not read: {(audit or {}).get('error') or _errors(obs)}")
-    attempts = require(obs.get("failed_attempts") or [], "lần đăng nhập sai (failed logins)")
-    entries = [e for e in audit.get("entries") or [] if isinstance(e, dict)]
-    used: set[int] = set()
-    problems = []
-    tolerance = dt.timedelta(seconds=CLOCK_TOLERANCE_S)
-    for attempt in sorted(attempts, key=lambda a: a["started"]):
-        low, high = _moment(attempt["started"]) - tolerance, _moment(attempt["finished"]) + tolerance
-        mine = [(i, e) for i, e in enumerate(entries) if i not in used and _names(e, attempt["username"])]
-        failures = [(i, e) for i, e in mine if _entry_failed(e)]
-        timed = [(i, e) for i, e in failures if _entry_time(e) and low <= _entry_time(e) <= high]
-        complete = [(i, e) for i, e in timed if _entry_address(e)]
-        where = f"{attempt['username']} ({attempt['purpose']}, {attempt['started']})"
-        if complete:
-            used.add(complete[0][0])
-        elif timed:
-            problems.append(f"{where}: bản ghi nhật ký không có địa chỉ nguồn — the entry has no source address")
-        elif failures:
-            problems.append(f"{where}: không có bản ghi đăng nhập sai vào thời điểm này (có {len(failures)} bản ghi khác "
-                            "thời gian) — no failed-login entry at this time")
-        else:
-            problems.append(f"{where}: nhật ký không ghi lần đăng nhập sai này — the failed login is not in the audit log")
-    assert not problems, ("Nhật ký không ghi đủ các lần đăng nhập không thành công — failed logins missing from the "
-                          f"audit log ({len(entries)} bản ghi liên quan đã đọc — related entries read):\n- "
-                          + "\n- ".join(problems))

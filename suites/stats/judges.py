@@ -6,10 +6,13 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import partial
 
-from harness import Inconclusive
-from suites.packets.judges import fail_if
+from harness import judging
+from harness.judging import Inconclusive
 from suites.packets.life import created_in_run, receipt_step, resolved
+
+fail_if = partial(judging.fail_if, more=judging.AND_MORE_SEE_OBSERVATIONS)
 
 FIELDS = ("received", "resolved", "on_time", "late", "pending")
 # How Vietnamese statistics pages name the five measures (lower case, NFC): one of each must show.
@@ -33,7 +36,7 @@ def _fold(text) -> str:
 
 # ------------------------------------------------------------------------------ stats.page
 
-def judge_page(obs: dict) -> None:
+def page(obs: dict) -> None:
     page = obs.get("page") or {}
     if page.get("error") or not page.get("url"):
         raise Inconclusive("không mở được trang thống kê công khai — the public statistics page could not be opened: "
@@ -76,7 +79,7 @@ def _consistency(name: str, numbers: dict) -> list[str]:
     return problems
 
 
-def judge_json(obs: dict) -> None:
+def json(obs: dict) -> None:
     snapshot = obs.get("snapshot") or {}
     if snapshot.get("not_configured"):
         raise Inconclusive(f"thao tác get_statistics chưa được cấu hình — get_statistics is not configured: "
@@ -115,7 +118,7 @@ def expected_growth(dossiers: list[dict]) -> tuple[dict, list[str]]:
     return grown, unknown
 
 
-def judge_agree(obs: dict) -> None:
+def agree_with_dossiers(obs: dict) -> None:
     if obs.get("dossier_life_error"):
         raise Inconclusive(obs["dossier_life_error"])
     before, after = obs.get("statistics_before"), obs.get("statistics_refreshed") or obs.get("statistics_after")

@@ -180,23 +180,23 @@ def test_show_prints_vietnamese_and_english(capsys, criteria_dir):
     assert code == 2 and "XX-99" in err
 
 
-def write_suites(tmp_path: Path) -> tuple[Path, Path]:
-    suites, tests = tmp_path / "suites", tmp_path / "tests"
-    (suites / "dossier").mkdir(parents=True)
-    tests.mkdir()
-    (suites / "dossier" / "test_code.py").write_text(
-        'import pytest\n\n\n@pytest.mark.check("dossier.code_format")\ndef test_code():\n    assert True\n\n\n'
-        '@pytest.mark.check("lookup.public")\ndef test_lookup():\n    assert True\n', encoding="utf-8")
+def write_proofs(tmp_path: Path, *check_ids: str) -> Path:
+    """A tests/ folder whose one negative proof names these checks."""
+    tests = tmp_path / "tests"
+    tests.mkdir(exist_ok=True)
+    marks = ", ".join(f'"{c}"' for c in check_ids)
     (tests / "test_proof.py").write_text(
-        'import pytest\n\n\n@pytest.mark.proves("dossier.code_format", "lookup.public")\ndef test_bad():\n    pass\n',
-        encoding="utf-8")
-    return suites, tests
+        f'import pytest\n\n\n@pytest.mark.proves({marks})\ndef test_bad():\n    pass\n', encoding="utf-8")
+    return tests
+
+
+def coverage(capsys, criteria_dir: Path, tests: Path, *extra: str) -> tuple[int, str, str]:
+    return run(capsys, "criteria", "coverage", *extra, "--criteria-dir", str(criteria_dir), "--tests-dir", str(tests))
 
 
 def test_coverage_counts_implemented_and_proven(capsys, criteria_dir, tmp_path):
-    suites, tests = write_suites(tmp_path)
-    code, out, _ = run(capsys, "criteria", "coverage", "--format", "json", "--criteria-dir", str(criteria_dir),
-                       "--suites-dir", str(suites), "--tests-dir", str(tests))
+    tests = write_proofs(tmp_path, "dossier.code_format", "lookup.public")
+    code, out, _ = coverage(capsys, criteria_dir, tests, "--format", "json")
     assert code == 0
     report = json.loads(out)
     assert report["totals"] == {"criteria": 4, "informative": 1, "automated": 1, "partial": 1, "manual": 1,
@@ -207,26 +207,74 @@ def test_coverage_counts_implemented_and_proven(capsys, criteria_dir, tmp_path):
     assert report["unused_checks"] == ["orphan.check"]
 
 
-def test_coverage_without_suites_counts_nothing_as_automated(capsys, criteria_dir, tmp_path):
-    code, out, _ = run(capsys, "criteria", "coverage", "--format", "json", "--criteria-dir", str(criteria_dir),
-                       "--suites-dir", str(tmp_path / "none"), "--tests-dir", str(tmp_path / "none"))
+def test_coverage_without_proofs_counts_nothing_as_automated(capsys, criteria_dir, tmp_path):
+    code, out, _ = coverage(capsys, criteria_dir, tmp_path / "none", "--format", "json")
     assert code == 0
-    totals = json.loads(out)["totals"]
+    report = json.loads(out)
+    totals = report["totals"]
     assert totals["automated"] == 0 and totals["partial"] == 0 and totals["checks_proven"] == 0
+    assert totals["checks_implemented"] == 2  # implemented: checks.yaml names a judge that imports
+    assert report["counted_as_manual"] == ["HS-01", "HS-02"]
+
+
+def implement_and_drop_orphan(criteria_dir: Path) -> None:
+    checks = criteria_dir / "checks.yaml"
+    text = checks.read_text(encoding="utf-8")
+    text = text[:text.index("  - id: orphan.check")]
+    checks.write_text(text.replace("    scenario: load_test\n",
+                                   "    scenario: load_test\n    judge: suites.performance.judges:avg_response\n"),
+                      encoding="utf-8")
 
 
 def test_coverage_strict(capsys, criteria_dir, tmp_path):
-    suites, tests = write_suites(tmp_path)
-    args = ["criteria", "coverage", "--strict", "--criteria-dir", str(criteria_dir),
-            "--suites-dir", str(suites), "--tests-dir", str(tests)]
-    code, _, err = run(capsys, *args)
+    tests = write_proofs(tmp_path, "dossier.code_format", "lookup.public")
+    code, _, err = coverage(capsys, criteria_dir, tests, "--strict")
     assert code == 1 and "perf.avg_response" in err and "orphan.check" in err
-    # implement the missing check and drop the unused one: strict passes
-    (suites / "test_perf.py").write_text(
-        'import pytest\n\n\n@pytest.mark.check("perf.avg_response")\ndef test_avg():\n    assert True\n',
-        encoding="utf-8")
-    checks = criteria_dir / "checks.yaml"
-    text = checks.read_text(encoding="utf-8")
-    checks.write_text(text[:text.index("  - id: orphan.check")], encoding="utf-8")
-    code, _, err = run(capsys, *args)
+    # implement the missing check and drop the unused one: still not proven
+    implement_and_drop_orphan(criteria_dir)
+    code, _, err = coverage(capsys, criteria_dir, tests, "--strict")
+    assert code == 1 and "proven by no @pytest.mark.proves" in err and "perf.avg_response" in err, err
+    # its proof: strict passes
+    tests = write_proofs(tmp_path, "dossier.code_format", "lookup.public", "perf.avg_response")
+    code, _, err = coverage(capsys, criteria_dir, tests, "--strict")
     assert code == 0, err
+
+
+def test_coverage_strict_fails_when_an_automated_criterion_would_count_as_manual(capsys, criteria_dir, tmp_path):
+    """The proof of HS-01's only check is gone: HS-01 (automated) would silently count as manual."""
+    implement_and_drop_orphan(criteria_dir)
+    tests = write_proofs(tmp_path, "lookup.public", "perf.avg_response")
+    code, out, err = coverage(capsys, criteria_dir, tests, "--strict")
+    assert code == 1
+    assert "HS-01    automated  → manual" in out
+    assert "counted as manual" in err and "HS-01" in err and "dossier.code_format" in err
+
+
+def test_validate_import_checks_every_judge(capsys, criteria_dir):
+    checks = criteria_dir / "checks.yaml"
+    edit(checks, "judge: suites.lookup.judges:public_by_code", "judge: suites.lookup.judges:no_such_judge")
+    edit(checks, "judge: suites.dossier.judges:code_format", "judge: suites.nowhere.judges:code_format")
+    code, _, err = run(capsys, "criteria", "validate", "--criteria-dir", str(criteria_dir))
+    assert code == 2
+    assert_problem(err, checks, line_of(checks, "no_such_judge"), None, "lookup.public", "cannot be imported",
+                   "no_such_judge")
+    assert_problem(err, checks, line_of(checks, "suites.nowhere"), None, "dossier.code_format", "ModuleNotFoundError")
+    assert "Traceback" not in err
+
+
+def test_validate_keeps_each_judge_in_the_folder_its_prefix_names(capsys, criteria_dir):
+    checks = criteria_dir / "checks.yaml"
+    edit(checks, "judge: suites.lookup.judges:public_by_code", "judge: suites.dossier.judges:code_format")
+    code, _, err = run(capsys, "criteria", "validate", "--criteria-dir", str(criteria_dir))
+    assert code == 2
+    assert_problem(err, checks, line_of(checks, "judge: suites.dossier.judges:code_format", 2), None,
+                   "lookup.public", "suites/lookup/")
+
+
+def test_validate_refuses_an_argument_the_check_does_not_declare(capsys, criteria_dir):
+    checks = criteria_dir / "checks.yaml"
+    edit(checks, "    observes: life\n    needs: {journeys", "    observes: life\n    args: [param:dossier.code_pattern]\n    needs: {journeys")
+    code, _, err = run(capsys, "criteria", "validate", "--criteria-dir", str(criteria_dir))
+    assert code == 2
+    assert_problem(err, checks, line_of(checks, "args: [param:dossier.code_pattern]"), None, "lookup.public",
+                   "param:dossier.code_pattern")

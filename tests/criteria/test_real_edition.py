@@ -8,6 +8,7 @@ import unicodedata
 from pathlib import Path
 
 import pytest
+import yaml
 
 from harness import criteria
 
@@ -83,3 +84,21 @@ def test_every_text_is_nfc():
     for path in CRITERIA.rglob("*.yaml"):
         text = path.read_text(encoding="utf-8")
         assert unicodedata.is_normalized("NFC", text), path
+
+
+def test_coverage_strict_holds_on_the_real_edition():
+    """Every check the edition names has a judge and a negative proof, and no automated or partial
+    criterion falls back to manual (the gate a new criterion must pass)."""
+    proc = subprocess.run([sys.executable, "-m", "harness.cli", "criteria", "coverage", "--strict"],
+                          capture_output=True, text=True, cwd=REPO)
+    assert proc.returncode == 0, proc.stderr
+
+
+def test_the_foreign_expected_verdicts_list_exactly_the_edition_s_criteria(edition):
+    """tests/foreign's reviewed verdicts must follow the edition: a criterion added or removed is
+    reviewed there too (checked here, without installing django-helpdesk)."""
+    expected = REPO / "tests" / "foreign" / "django_helpdesk" / "expected-verdicts.yaml"
+    listed = set(yaml.safe_load(expected.read_text(encoding="utf-8"))["verdicts"])
+    ids = {c["id"] for c in edition.criteria}
+    assert not ids - listed, f"criteria without a reviewed verdict in {expected.name}: {sorted(ids - listed)}"
+    assert not listed - ids, f"verdicts for criteria the edition does not have: {sorted(listed - ids)}"

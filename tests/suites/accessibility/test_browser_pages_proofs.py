@@ -6,6 +6,7 @@ import pytest
 
 from harness import Inconclusive
 from suites.accessibility import axe_rules, judges
+from suites.navigation import judges as navigation_judges
 
 from .recordings import axe_rule, journey, page, recorded
 
@@ -186,14 +187,14 @@ def test_a_menu_page_that_fails_to_open_is_left_to_the_crawl(obs):
 # --------------------------------------------------------------------------- navigation.journeys
 
 def test_journeys_pass_on_the_clean_recording(obs):
-    judges.journeys(obs)
+    navigation_judges.journeys(obs)
 
 
 @pytest.mark.proves("navigation.journeys")
 def test_journeys_fail_on_an_uncaught_script_error(obs):
     journey(obs, "find_procedure")["page_errors"] = ["TypeError: Cannot read properties of undefined (reading 'x')"]
     with pytest.raises(AssertionError, match="find_procedure: .*uncaught script error: TypeError"):
-        judges.journeys(obs)
+        navigation_judges.journeys(obs)
 
 
 @pytest.mark.proves("navigation.journeys")
@@ -201,21 +202,21 @@ def test_journeys_fail_on_a_failed_page_load(obs):
     journey(obs, "lookup_dossier")["failed_loads"] = [
         {"url": "https://refportal.test/static/app.js", "status": 500, "type": "script"}]
     with pytest.raises(AssertionError, match="lookup_dossier: .*failed load \\(script\\).*500"):
-        judges.journeys(obs)
+        navigation_judges.journeys(obs)
 
 
 def test_journeys_are_error_when_one_could_not_be_run(obs):
     run = journey(obs, "lookup_dossier")
     run.update(ok=False, skipped="no dossier code to look up (profile fixture public_dossier)")
     with pytest.raises(Inconclusive, match="public_dossier"):
-        judges.journeys(obs)
+        navigation_judges.journeys(obs)
     obs["journeys"] = [j for j in obs["journeys"] if j["name"] != "login"]
     with pytest.raises(Inconclusive, match="login: chưa chạy"):
-        judges.journeys(obs)
+        navigation_judges.journeys(obs)
 
 
 def test_a_script_error_that_broke_the_journey_is_a_failure_not_an_error(obs):
     run = journey(obs, "login")
     run.update(ok=False, error="journey 'login', step 4 … failed", page_errors=["ReferenceError: dangNhap is not defined"])
     with pytest.raises(AssertionError, match="ReferenceError"):
-        judges.journeys(obs)
+        navigation_judges.journeys(obs)

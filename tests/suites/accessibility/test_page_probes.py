@@ -12,6 +12,7 @@ import pytest
 
 from harness.browser import BrowserSession, JourneyRun, context_arguments
 from suites.accessibility import axe_rules, judges, observe, probes
+from suites.navigation import judges as navigation_judges
 
 from . import fixture_pages
 from .fixture_pages import BASE
@@ -270,7 +271,7 @@ def journeys_obs(session) -> dict:
 
 def test_the_fixture_journeys_complete_without_errors(session_for):
     obs = journeys_obs(session_for(real=True))
-    judges.journeys(obs)
+    navigation_judges.journeys(obs)
     assert [j["outputs"].get("status_label", "") for j in obs["journeys"]][2].startswith("Không tìm thấy hồ sơ")
     assert "Mật-khẩu-1" not in json.dumps(obs, ensure_ascii=False)
 
@@ -278,13 +279,13 @@ def test_the_fixture_journeys_complete_without_errors(session_for):
 @pytest.mark.proves("navigation.journeys")
 def test_an_uncaught_script_error_fails_the_journeys(session_for):
     with pytest.raises(AssertionError, match="uncaught script error: .*traCuuHoSo"):
-        judges.journeys(journeys_obs(session_for("script_error", real=True)))
+        navigation_judges.journeys(journeys_obs(session_for("script_error", real=True)))
 
 
 @pytest.mark.proves("navigation.journeys")
 def test_a_stylesheet_that_does_not_load_fails_the_journeys(session_for):
     with pytest.raises(AssertionError, match="failed load \\(stylesheet\\) .*giao-dien.css: 404"):
-        judges.journeys(journeys_obs(session_for("missing_stylesheet", real=True)))
+        navigation_judges.journeys(journeys_obs(session_for("missing_stylesheet", real=True)))
 
 
 # --------------------------------------------------------------------------- the mapping against axe

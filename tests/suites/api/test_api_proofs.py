@@ -11,6 +11,7 @@ import pytest
 from harness import Inconclusive
 from suites.api import judges
 from suites.api.observe import unknown_codes
+from suites.lookup import judges as lookup_judges
 from tests.suites.recordings import parameter, recorded
 
 
@@ -36,14 +37,14 @@ def test_the_probe_codes_are_well_formed_and_the_recording_looked_them_up(good):
 
 
 def test_unknown_code_passes_on_the_clean_recording(good):
-    judges.unknown_code(good)
+    lookup_judges.unknown_code(good)
 
 
 @pytest.mark.proves("lookup.unknown_code")
 def test_unknown_code_fails_on_a_server_error(good):
     good["unknown_lookups"][0]["answer"].update(status=500, ok=False, body="Internal Server Error")
     with pytest.raises(AssertionError, match="HTTP 500"):
-        judges.unknown_code(good)
+        lookup_judges.unknown_code(good)
 
 
 @pytest.mark.proves("lookup.unknown_code")
@@ -52,26 +53,26 @@ def test_unknown_code_fails_when_a_dossier_comes_back(good):
     answer.update(status=200, ok=True, vars={"status_label": "Đang giải quyết"},
                   body='{"code": "000.00.10.H29-261120-0003", "status_label": "Đang giải quyết"}')
     with pytest.raises(AssertionError, match="answers with a dossier"):
-        judges.unknown_code(good)
+        lookup_judges.unknown_code(good)
 
 
 @pytest.mark.proves("lookup.unknown_code")
 def test_unknown_code_fails_on_an_answer_that_does_not_say_not_found(good):
     good["unknown_lookups"][0]["answer"].update(status=200, ok=True, vars={}, body="{}")
     with pytest.raises(AssertionError, match="no clear 'not found'"):
-        judges.unknown_code(good)
+        lookup_judges.unknown_code(good)
 
 
 def test_a_200_that_says_not_found_in_vietnamese_is_clear(good):
     good["unknown_lookups"][0]["answer"].update(status=200, ok=True, vars={},
                                                 body='{"thongBao": "Không tìm thấy hồ sơ"}')
-    judges.unknown_code(good)
+    lookup_judges.unknown_code(good)
 
 
 def test_unknown_code_is_an_error_when_the_codes_do_not_fit_the_editions_pattern(good):
     good["unknown_lookups"][0]["well_formed"] = False
     with pytest.raises(Inconclusive, match="cannot build one"):
-        judges.unknown_code(good)
+        lookup_judges.unknown_code(good)
 
 
 # ------------------------------------------------------------------------- api.json_utf8

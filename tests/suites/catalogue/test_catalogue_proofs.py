@@ -7,7 +7,8 @@ import pytest
 
 from harness import Inconclusive
 from suites.catalogue import judges, levels, tables
-from suites.catalogue.text import fold
+from suites.levels import judges as levels_judges
+from harness.judging import fold
 from tests.suites.recordings import parameter, recorded
 
 PATTERNS = (parameter("codes.procedure_pattern"), parameter("codes.agency_pattern"))
@@ -174,14 +175,14 @@ def _drop_fees_and_legal_basis(proc: dict) -> None:
 
 
 def test_level1_info_passes_on_the_clean_recording(good):
-    judges.level1_info(good)
+    levels_judges.level1_info(good)
 
 
 @pytest.mark.proves("levels.level1_info")
 def test_level1_info_fails_on_a_page_without_fees_and_legal_basis(good):
     _drop_fees_and_legal_basis(good["procedures"][0])
     with pytest.raises(AssertionError) as failure:
-        judges.level1_info(good)
+        levels_judges.level1_info(good)
     assert "phí, lệ phí (fees)" in str(failure.value) and "căn cứ pháp lý (legal basis)" in str(failure.value)
 
 
@@ -190,41 +191,41 @@ def test_level1_info_fails_when_the_page_does_not_show_the_records_value(good):
     proc = good["procedures"][3]
     proc["page"]["text"] = proc["page"]["text"].replace(proc["record"]["result"], "")
     with pytest.raises(AssertionError, match="does not show the record's value"):
-        judges.level1_info(good)
+        levels_judges.level1_info(good)
 
 
 @pytest.mark.proves("levels.level1_info")
 def test_level1_info_fails_when_the_record_gives_an_element_empty(good):
     good["procedures"][1]["record"]["steps"] = []
     with pytest.raises(AssertionError, match="trình tự thực hiện"):
-        judges.level1_info(good)
+        levels_judges.level1_info(good)
 
 
 # ------------------------------------------------------------------------- levels.form_download
 
 def test_form_download_passes_on_the_clean_recording(good):
-    judges.form_download(good)
+    levels_judges.form_download(good)
 
 
 @pytest.mark.proves("levels.form_download")
 def test_form_download_fails_on_a_missing_form(good):
     good["procedures"][0]["forms"][0].update(status=404, content_type="application/json", bytes=40)
     with pytest.raises(AssertionError, match="HTTP 404"):
-        judges.form_download(good)
+        levels_judges.form_download(good)
 
 
 @pytest.mark.proves("levels.form_download")
 def test_form_download_fails_on_an_html_page_instead_of_a_document(good):
     good["procedures"][2]["forms"][0].update(content_type="text/html; charset=utf-8", magic="3c21646f")
     with pytest.raises(AssertionError, match="not a document"):
-        judges.form_download(good)
+        levels_judges.form_download(good)
 
 
 @pytest.mark.proves("levels.form_download")
 def test_form_download_fails_on_an_empty_file(good):
     good["procedures"][1]["forms"][0]["bytes"] = 0
     with pytest.raises(AssertionError, match="empty file"):
-        judges.form_download(good)
+        levels_judges.form_download(good)
 
 
 def test_a_document_is_known_by_its_signature_when_its_type_is_generic(good):
@@ -239,7 +240,7 @@ def test_form_download_is_an_error_when_no_sampled_procedure_lists_a_form(good):
     for proc in good["procedures"]:
         proc["forms"] = []
     with pytest.raises(Inconclusive, match="biểu mẫu"):
-        judges.form_download(good)
+        levels_judges.form_download(good)
 
 
 # ------------------------------------------------------------------------- levels.declared_vs_delivered
@@ -249,7 +250,7 @@ def test_measured_levels_equal_the_declared_ones_on_the_clean_recording(good):
         measured = levels.measure(proc)
         assert measured["level"] == proc["listing"]["level"], (proc["code"], measured)
         assert measured["mode"] == (proc["listing"]["online_mode"] if proc["listing"]["level"] > 2 else None)
-    judges.declared_vs_delivered(good)
+    levels_judges.declared_vs_delivered(good)
 
 
 @pytest.mark.proves("levels.declared_vs_delivered")
@@ -261,21 +262,21 @@ def test_declared_level_4_without_online_payment_fails(good):
     proc["guide"]["text"] = proc["guide"]["text"].replace("thanh toán phí, lệ phí trực tuyến", "nộp phí tại quầy")
     assert not levels.features(proc)["payment"]
     with pytest.raises(AssertionError, match=r"declared level 4, delivers 3.*online payment"):
-        judges.declared_vs_delivered(good)
+        levels_judges.declared_vs_delivered(good)
 
 
 @pytest.mark.proves("levels.declared_vs_delivered")
 def test_declared_level_3_without_a_submission_entry_fails(good):
     by_level(good, 3)["submission_entry"] = None
     with pytest.raises(AssertionError, match="declared level 3, delivers 2"):
-        judges.declared_vs_delivered(good)
+        levels_judges.declared_vs_delivered(good)
 
 
 @pytest.mark.proves("levels.declared_vs_delivered")
 def test_a_submission_entry_that_answers_an_error_is_not_offered(good):
     by_level(good, 4)["submission_entry"]["status"] = 500
     with pytest.raises(AssertionError, match="online submission entry"):
-        judges.declared_vs_delivered(good)
+        levels_judges.declared_vs_delivered(good)
 
 
 @pytest.mark.proves("levels.declared_vs_delivered")
@@ -283,14 +284,14 @@ def test_forms_that_do_not_download_leave_a_procedure_at_level_1(good):
     proc = by_level(good, 2)
     proc["forms"][0]["status"] = 404
     with pytest.raises(AssertionError, match="declared level 2, delivers 1"):
-        judges.declared_vs_delivered(good)
+        levels_judges.declared_vs_delivered(good)
 
 
 def test_a_procedure_offering_more_than_it_declares_passes(good):
     proc = by_level(good, 2)
     proc["submission_entry"] = {"text": "Nộp hồ sơ trực tuyến", "href": None, "status": None}
     assert levels.measure(proc)["level"] == 3
-    judges.declared_vs_delivered(good)
+    levels_judges.declared_vs_delivered(good)
     assert tables.conclusion(proc).startswith("Cao hơn mức công bố")
 
 

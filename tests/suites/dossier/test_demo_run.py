@@ -21,19 +21,19 @@ def _scenario_checks_and_criteria():
     checks = criteria.load_checks(REPO / "criteria")
     edition = criteria.load_edition(REPO / "criteria", "cv255-2018", checks)
     mine = {cid for cid, check in checks.checks.items() if check.scenario == SCENARIO}
-    criteria = sorted(c["id"] for c in edition.criteria if mine & set(c["checks"]))
-    return mine, criteria
+    named = sorted(c["id"] for c in edition.criteria if mine & set(c["checks"]))
+    return mine, named
 
 
 @pytest.mark.slow
 def test_every_dossier_check_passes_on_the_clean_reference_portal(tmp_path):
-    mine, criteria = _scenario_checks_and_criteria()
-    assert len(mine) == 33 and criteria
+    mine, named = _scenario_checks_and_criteria()  # as many as checks.yaml gives the scenario
+    assert mine and named
     out = tmp_path / "run"
     # a clean environment: no run of another test leaks its run id, staging folder or simulator
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DOKIEM_", "PYTEST_"))}
     done = subprocess.run([sys.executable, "-m", "pytest", "suites/dossier", "--demo", "--out", str(out),
-                           "--only", ",".join(criteria), "-p", "no:cacheprovider", "--no-allure-report", "-q"],
+                           "--only", ",".join(named), "-p", "no:cacheprovider", "--no-allure-report", "-q"],
                           cwd=REPO, env=env, capture_output=True, text=True, timeout=240)
     record = out / "compliance.json"
     assert record.is_file(), done.stdout[-3000:] + done.stderr[-3000:]

@@ -14,7 +14,11 @@ import pytest
 from harness import Inconclusive, criteria
 from harness.national import add_working_days
 from suites.dossier import judges
+from suites.audit import judges as audit_judges
+from suites.dossier import judges_results
 from suites.dossier.documents import dates_in
+from suites.levels import judges as levels_judges
+from suites.lookup import judges as lookup_judges
 
 REPO = Path(__file__).resolve().parents[3]
 RECORDED = json.loads((Path(__file__).parent / "recorded" / "dossier_life.json").read_text(encoding="utf-8"))
@@ -58,34 +62,34 @@ def undecided(judge, obs, *args) -> str:
 
 @pytest.mark.proves("levels.online_submission")
 def test_online_submission(obs):
-    judges.online_submission(copy.deepcopy(obs))
+    levels_judges.online_submission(copy.deepcopy(obs))
     broken = copy.deepcopy(obs)
     step(broken, "online_full", "submit").update(ok=False, http_status=500, error="HTTP 500")
-    assert "submit" in fails(judges.online_submission, broken)
+    assert "submit" in fails(levels_judges.online_submission, broken)
     step(obs, "online_full", "submit")["vars"].pop("submitted_at")
     dossier(obs, "online_full")["times"]["submitted_at"] = None
-    assert "time of submission" in fails(judges.online_submission, obs)
+    assert "time of submission" in fails(levels_judges.online_submission, obs)
 
 
 def test_online_submission_needs_the_browser_e_form(obs):
     obs["browser"]["submit"] = {"ok": False, "code": None, "error": "JourneyError: step 2"}
-    assert "e-form" in undecided(judges.online_submission, obs)
+    assert "e-form" in undecided(levels_judges.online_submission, obs)
 
 
 @pytest.mark.proves("levels.online_payment")
 def test_online_payment(obs):
-    judges.online_payment(copy.deepcopy(obs))
+    levels_judges.online_payment(copy.deepcopy(obs))
     dossier(obs, "online_full")["payment"]["payment_after"]["status"] = "pending"
     dossier(obs, "online_full")["payment"]["payment_after"].update(paid_at=None, transaction_id=None)
-    assert "does not show the payment" in fails(judges.online_payment, obs)
+    assert "does not show the payment" in fails(levels_judges.online_payment, obs)
 
 
 @pytest.mark.proves("levels.e_result")
 def test_e_result(obs):
-    judges.e_result(copy.deepcopy(obs))
+    levels_judges.e_result(copy.deepcopy(obs))
     for row in dossier(obs, "online_full")["result_downloads"]:
         row.update(ok=False, http_status=404, size=0)
-    assert "cannot download" in fails(judges.e_result, obs)
+    assert "cannot download" in fails(levels_judges.e_result, obs)
 
 
 # ------------------------------------------------------------------------- codes
@@ -292,30 +296,30 @@ def test_stop(obs):
     (lambda p, s: s.update(portal_code=6, backoffice_code=6), "did not leave status 6"),
 ])
 def test_payment(obs, fault, says):
-    judges.payment(copy.deepcopy(obs))
+    judges_results.payment(copy.deepcopy(obs))
     fault(dossier(obs, "online_full")["payment"], step(obs, "online_full", "payment_confirmed"))
-    assert says in fails(judges.payment, obs)
+    assert says in fails(judges_results.payment, obs)
 
 
 def test_payment_without_init_fails_even_if_the_confirmation_never_came(obs):
     dossier(obs, "online_full")["payment"]["init"] = []  # the target paid elsewhere: nothing reached the platform
     step(obs, "online_full", "payment_confirmed").update(ok=False, http_status=None, error="NpsError: 404 no INIT")
-    assert "no INIT" in fails(judges.payment, obs)
+    assert "no INIT" in fails(judges_results.payment, obs)
 
 
 @pytest.mark.proves("dossier.result")
 def test_result(obs):
-    judges.result(copy.deepcopy(obs))
+    judges_results.result(copy.deepcopy(obs))
     not_returned = copy.deepcopy(obs)
     step(not_returned, "postal", "return").update(backoffice_code=9, backoffice_label="Đã có kết quả")
-    assert "status 10" in fails(judges.result, not_returned)
+    assert "status 10" in fails(judges_results.result, not_returned)
     early = copy.deepcopy(obs)
     dossier(early, "counter")["times"]["returned_at"] = "2026-11-24T08:00:00+07:00"
     step(early, "counter", "return")["vars"]["return_date"] = "2026-11-24T08:00:00+07:00"
-    assert "before the approval" in fails(judges.result, early)
+    assert "before the approval" in fails(judges_results.result, early)
     for row in dossier(obs, "online_full")["result_downloads"]:
         row.update(ok=False, http_status=403, size=0)
-    assert "cannot download" in fails(judges.result, obs)
+    assert "cannot download" in fails(judges_results.result, obs)
 
 
 @pytest.mark.proves("dossier.result_signed")
@@ -325,45 +329,45 @@ def test_result(obs):
     ({"checked_at": "2029-01-01T00:00:00+00:00"}, "outside its validity"),
 ])
 def test_result_signed(obs, fault, says):
-    judges.result_signed(copy.deepcopy(obs))
+    judges_results.result_signed(copy.deepcopy(obs))
     dossier(obs, "online_full")["signature"].update(fault)
-    assert says in fails(judges.result_signed, obs)
+    assert says in fails(judges_results.result_signed, obs)
 
 
 def test_result_signed_never_passes_what_it_cannot_verify(obs):
     dossier(obs, "online_full")["signature"].update(verified=None, detail="openssl is not installed")
-    assert "could not be verified" in undecided(judges.result_signed, obs)
+    assert "could not be verified" in undecided(judges_results.result_signed, obs)
 
 
 @pytest.mark.proves("dossier.rating")
 def test_rating(obs):
-    judges.rating(copy.deepcopy(obs))
+    judges_results.rating(copy.deepcopy(obs))
     no_rating = copy.deepcopy(obs)  # the defect: no satisfaction rating
     dossier(no_rating, "online_full")["rating"]["first"].update(ok=False, http_status=404, error="HTTP 404")
-    assert "cannot rate" in fails(judges.rating, no_rating)
+    assert "cannot rate" in fails(judges_results.rating, no_rating)
     ignored = copy.deepcopy(obs)
     dossier(ignored, "online_full")["rating"]["second"].update(ok=True, http_status=200, error=None)
-    assert "without replacing" in fails(judges.rating, ignored)
+    assert "without replacing" in fails(judges_results.rating, ignored)
     obs["browser"]["rate"]["rating_after"] = None
-    assert "in the browser is not recorded" in fails(judges.rating, obs)
+    assert "in the browser is not recorded" in fails(judges_results.rating, obs)
 
 
 # ------------------------------------------------------------------------- overdue and forms
 
 @pytest.mark.proves("dossier.overdue_flag")
 def test_overdue_flag(obs):
-    judges.overdue_flag(copy.deepcopy(obs))
+    judges_results.overdue_flag(copy.deepcopy(obs))
     unflagged = copy.deepcopy(obs)
     unflagged["overdue"]["before"]["overdue"] = False
-    assert "not flagged" in fails(judges.overdue_flag, unflagged)
+    assert "not flagged" in fails(judges_results.overdue_flag, unflagged)
     step(obs, "online_full", "process")["backoffice_overdue"] = True
-    assert "within its time limit is flagged" in fails(judges.overdue_flag, obs)
+    assert "within its time limit is flagged" in fails(judges_results.overdue_flag, obs)
 
 
 def test_overdue_without_the_fixture_is_undecided(obs):
     obs["overdue"] = {"fixture_code": None, "error": "x_overdue_dossiers answered but 'items[0].code' is empty"}
-    undecided(judges.overdue_flag, obs)
-    undecided(judges.overdue_apology, obs)
+    undecided(judges_results.overdue_flag, obs)
+    undecided(judges_results.overdue_apology, obs)
 
 
 def test_overdue_flag_in_a_read_only_run_judges_the_register(obs):
@@ -371,17 +375,17 @@ def test_overdue_flag_in_a_read_only_run_judges_the_register(obs):
     obs["register"]["items"] = [{"code": "000.00.10.H29-261120-0003", "status_label": "Đang giải quyết",
                                  "status_code": 4, "dates": [], "overdue": False,
                                  "appointment_date": "2026-12-20T17:00:00+07:00"}]
-    judges.overdue_flag(copy.deepcopy(obs))
+    judges_results.overdue_flag(copy.deepcopy(obs))
     obs["register"]["items"][0]["overdue"] = True
-    assert "within its time limit is flagged" in fails(judges.overdue_flag, obs)
+    assert "within its time limit is flagged" in fails(judges_results.overdue_flag, obs)
 
 
 @pytest.mark.proves("dossier.overdue_apology")
 def test_overdue_apology(obs):
-    judges.overdue_apology(copy.deepcopy(obs))
+    judges_results.overdue_apology(copy.deepcopy(obs))
     none = copy.deepcopy(obs)  # the defect: overdue dossiers without an apology slip
     none["overdue"]["apology"].update(ok=False, http_status=404, text="")
-    assert "no apology slip" in fails(judges.overdue_apology, none)
+    assert "no apology slip" in fails(judges_results.overdue_apology, none)
     same_date = copy.deepcopy(obs)
     slip = same_date["overdue"]["apology"]
     original = dt.date.fromisoformat(same_date["overdue"]["before"]["appointment_date"][:10])
@@ -391,36 +395,36 @@ def test_overdue_apology(obs):
         for shown in (later.strftime("%d/%m/%Y"), later.isoformat(), f"ngày {later:%d} tháng {later:%m} năm {later:%Y}"):
             slip["text"] = slip["text"].replace(shown, "")
     assert not [d for d in dates_in(slip["text"]) if d > original]
-    assert "no new appointment date" in fails(judges.overdue_apology, same_date)
+    assert "no new appointment date" in fails(judges_results.overdue_apology, same_date)
     obs["overdue"]["apology"]["text"] = obs["overdue"]["apology"]["text"].replace("Lý do:", "")
-    assert "no reason" in fails(judges.overdue_apology, obs)
+    assert "no reason" in fails(judges_results.overdue_apology, obs)
 
 
 @pytest.mark.proves("dossier.forms_tt01")
 def test_forms_tt01(obs):
-    judges.forms_tt01(copy.deepcopy(obs))
+    judges_results.forms_tt01(copy.deepcopy(obs))
     missing = copy.deepcopy(obs)
     dossier(missing, "online_full")["forms"]["5"].update(ok=False, http_status=404, text="")
-    assert "form 5" in fails(judges.forms_tt01, missing)
+    assert "form 5" in fails(judges_results.forms_tt01, missing)
     code = dossier(obs, "online_full")["code"]
     form = dossier(obs, "online_full")["forms"]["2"]
     form["text"] = form["text"].replace(code, "")
-    assert "does not name the dossier code" in fails(judges.forms_tt01, obs)
+    assert "does not name the dossier code" in fails(judges_results.forms_tt01, obs)
 
 
 @pytest.mark.proves("dossier.register")
 def test_register(obs):
-    judges.register(copy.deepcopy(obs))
+    judges_results.register(copy.deepcopy(obs))
     missing = copy.deepcopy(obs)
     missing["register"]["items"] = [i for i in missing["register"]["items"] if i["code"] != dossier(missing, "postal")["code"]]
-    assert "lacks this dossier" in fails(judges.register, missing)
+    assert "lacks this dossier" in fails(judges_results.register, missing)
     stale = copy.deepcopy(obs)
     item = next(i for i in stale["register"]["items"] if i["code"] == dossier(stale, "stopped")["code"])
     item.update(status_label="Đang giải quyết", status_code=4)
-    assert "wrong current status" in fails(judges.register, stale)
+    assert "wrong current status" in fails(judges_results.register, stale)
     item = next(i for i in obs["register"]["items"] if i["code"] == dossier(obs, "counter")["code"])
     item["dates"] = ["2026-11-25"]
-    assert "appointment date" in fails(judges.register, obs)
+    assert "appointment date" in fails(judges_results.register, obs)
 
 
 @pytest.mark.proves("dossier.attachments")
@@ -431,115 +435,115 @@ def test_register(obs):
     ({"download_status": 404, "download_sha256": None}, "cannot be downloaded"),
 ])
 def test_attachments(obs, fault, says):
-    judges.attachments(copy.deepcopy(obs))
+    judges_results.attachments(copy.deepcopy(obs))
     dossier(obs, "counter")["attachments"][0].update(fault)
-    assert says in fails(judges.attachments, obs)
+    assert says in fails(judges_results.attachments, obs)
 
 
 @pytest.mark.proves("dossier.prefill")
 def test_prefill(obs):
-    judges.prefill(copy.deepcopy(obs))
+    judges_results.prefill(copy.deepcopy(obs))
     wrong = copy.deepcopy(obs)
     wrong["browser"]["prefilled"]["phone"] = "0900000000"
-    assert "phone" in fails(judges.prefill, wrong)
+    assert "phone" in fails(judges_results.prefill, wrong)
     obs["browser"]["prefilled"]["full_name"] = ""
-    assert "full_name" in fails(judges.prefill, obs)
+    assert "full_name" in fails(judges_results.prefill, obs)
 
 
 def test_prefill_without_the_browser_is_undecided(obs):
     obs["browser"].update(login={"ok": False, "error": "JourneyError"}, prefilled={})
-    undecided(judges.prefill, obs)
+    undecided(judges_results.prefill, obs)
 
 
 @pytest.mark.proves("dossier.my_dossiers")
 def test_my_dossiers(obs):
-    judges.my_dossiers(copy.deepcopy(obs))
+    judges_results.my_dossiers(copy.deepcopy(obs))
     missing = copy.deepcopy(obs)
     refused = dossier(missing, "refused")["code"]
     mine = missing["my_dossiers"]["citizen0"]
     mine["items"] = [i for i in mine["items"] if i["code"] != refused]
-    assert "lacks a dossier" in fails(judges.my_dossiers, missing)
+    assert "lacks a dossier" in fails(judges_results.my_dossiers, missing)
     leaking = copy.deepcopy(obs)
     leaking["my_dossiers"]["citizen0"]["items"].append(
         {"code": dossier(leaking, "withdrawn")["code"], "status_label": "Đã rút hồ sơ", "status_code": 7})
-    assert "another citizen" in fails(judges.my_dossiers, leaking)
+    assert "another citizen" in fails(judges_results.my_dossiers, leaking)
     obs["my_dossiers"]["citizen0"]["items"][0].update(status_label="Mới đăng ký", status_code=1)
-    assert "wrong current status" in fails(judges.my_dossiers, obs)
+    assert "wrong current status" in fails(judges_results.my_dossiers, obs)
 
 
 @pytest.mark.proves("dossier.portal_backoffice_sync")
 def test_portal_backoffice_sync(obs):
-    judges.portal_backoffice_sync(copy.deepcopy(obs), SYNC_DELAY)
+    judges_results.portal_backoffice_sync(copy.deepcopy(obs), SYNC_DELAY)
     queue = copy.deepcopy(obs)
     dossier(queue, "online_full")["intake_queue"] = {"seen": False, "delay_s": None, "error": None}
-    assert "does not reach the back office" in fails(judges.portal_backoffice_sync, queue, SYNC_DELAY)
+    assert "does not reach the back office" in fails(judges_results.portal_backoffice_sync, queue, SYNC_DELAY)
     step(obs, "online_browser", "approve").update(portal_label="Đang giải quyết", portal_code=4, portal_delay_s=None)
-    assert "within the sync delay" in fails(judges.portal_backoffice_sync, obs, SYNC_DELAY)
+    assert "within the sync delay" in fails(judges_results.portal_backoffice_sync, obs, SYNC_DELAY)
 
 
 # ------------------------------------------------------------------------- lookup and audit
 
 @pytest.mark.proves("lookup.public_by_code")
 def test_lookup_public_by_code(obs):
-    judges.lookup_public_by_code(copy.deepcopy(obs))
+    lookup_judges.public_by_code(copy.deepcopy(obs))
     login = copy.deepcopy(obs)  # the defect: lookup needs a login
     for row in login["lookups"]:
         row.update(ok=False, http_status=401, status_label=None, status_code=None, error="HTTP 401")
-    assert "requires a login" in fails(judges.lookup_public_by_code, login)
+    assert "requires a login" in fails(lookup_judges.public_by_code, login)
     obs["lookups"][-1].update(status_label="Mới đăng ký", status_code=1)
-    assert "wrong status" in fails(judges.lookup_public_by_code, obs)
+    assert "wrong status" in fails(lookup_judges.public_by_code, obs)
 
 
 def test_lookup_without_the_browser_journey_is_undecided(obs):
     obs["browser"]["lookup"] = {"code": obs["lookups"][0]["code"], "ok": False, "error": "JourneyError: step 3"}
-    assert "lookup journey" in undecided(judges.lookup_public_by_code, obs)
+    assert "lookup journey" in undecided(lookup_judges.public_by_code, obs)
 
 
 @pytest.mark.proves("lookup.minimal_disclosure")
 def test_lookup_minimal_disclosure(obs):
-    judges.lookup_minimal_disclosure(copy.deepcopy(obs))
+    lookup_judges.minimal_disclosure(copy.deepcopy(obs))
     phone = copy.deepcopy(obs)
     row = next(r for r in phone["lookups"] if r["key"] == "counter")
     row["text"] = row["text"][:-1] + ', "phone": "0912 000 099"}'
-    assert "phone" in fails(judges.lookup_minimal_disclosure, phone)
+    assert "phone" in fails(lookup_judges.minimal_disclosure, phone)
     page = copy.deepcopy(obs)
     page["browser"]["lookup"]["page_text"] += " Địa chỉ: Số 12 đường Lê Lợi, phường Trung Tâm, thành phố An Bình"
-    assert "address" in fails(judges.lookup_minimal_disclosure, page)
+    assert "address" in fails(lookup_judges.minimal_disclosure, page)
     row = next(r for r in obs["lookups"] if r["key"] == "stopped")
     row["text"] += " dokiem-stopped-tep-1.pdf"
-    assert "file" in fails(judges.lookup_minimal_disclosure, obs)
+    assert "file" in fails(lookup_judges.minimal_disclosure, obs)
 
 
 @pytest.mark.proves("lookup.e_result")
 def test_lookup_e_result(obs):
-    judges.lookup_e_result(copy.deepcopy(obs))
+    lookup_judges.e_result(copy.deepcopy(obs))
     other = copy.deepcopy(obs)
     dossier(other, "online_full")["cross_citizen"]["download_result"].update(ok=True, http_status=200, is_pdf=True)
-    assert "another citizen can read it" in fails(judges.lookup_e_result, other)
+    assert "another citizen can read it" in fails(lookup_judges.e_result, other)
     dossier(obs, "online_full")["result_offered"] = False
-    assert "offers no electronic result" in fails(judges.lookup_e_result, obs)
+    assert "offers no electronic result" in fails(lookup_judges.e_result, obs)
 
 
 @pytest.mark.proves("audit.actions_logged")
 def test_audit_actions_logged(obs):
-    judges.audit_actions_logged(copy.deepcopy(obs))
+    audit_judges.actions_logged(copy.deepcopy(obs))
     gone = copy.deepcopy(obs)  # the defect: no audit log
     gone["audit"].update(ok=False, http_status=404, error="HTTP 404", entries=[])
-    assert "cannot be read" in fails(judges.audit_actions_logged, gone)
+    assert "cannot be read" in fails(audit_judges.actions_logged, gone)
     empty = copy.deepcopy(obs)
     empty["audit"]["entries"] = []
-    message = fails(judges.audit_actions_logged, empty)
+    message = fails(audit_judges.actions_logged, empty)
     assert "'receive'" in message and "login" in message
     obs["audit"]["entries"] = [e for e in obs["audit"]["entries"] if "dossier_approve" not in e["text"]]
-    assert "'approve'" in fails(judges.audit_actions_logged, obs)
+    assert "'approve'" in fails(audit_judges.actions_logged, obs)
 
 
 # ------------------------------------------------------------------------- nothing to judge
 
 @pytest.mark.parametrize("judge, args", [
-    (judges.online_submission, ()), (judges.online_payment, ()), (judges.e_result, ()), (judges.supplement, ()),
-    (judges.payment, ()), (judges.result_signed, ()), (judges.rating, ()), (judges.forms_tt01, ()),
-    (judges.lookup_e_result, ()), (judges.audit_actions_logged, ()), (judges.portal_backoffice_sync, (SYNC_DELAY,)),
+    (levels_judges.online_submission, ()), (levels_judges.online_payment, ()), (levels_judges.e_result, ()), (judges.supplement, ()),
+    (judges_results.payment, ()), (judges_results.result_signed, ()), (judges_results.rating, ()), (judges_results.forms_tt01, ()),
+    (lookup_judges.e_result, ()), (audit_judges.actions_logged, ()), (judges_results.portal_backoffice_sync, (SYNC_DELAY,)),
 ])
 def test_without_the_online_dossier_nothing_passes(obs, judge, args):
     dossier(obs, "online_full")["code"] = None
@@ -549,8 +553,8 @@ def test_without_the_online_dossier_nothing_passes(obs, judge, args):
 @pytest.mark.parametrize("judge, args", [
     (judges.code_format, (CODE_PATTERN, AGENCY_PATTERN)), (judges.code_unique, (CODE_PATTERN,)),
     (judges.appointment_date, (HOLIDAYS,)), (judges.status_portal, ()), (judges.status_backoffice, ()),
-    (judges.transitions, ()), (judges.history, ()), (judges.result, ()), (judges.register, ()),
-    (judges.attachments, ()), (judges.my_dossiers, ()),
+    (judges.transitions, ()), (judges.history, ()), (judges_results.result, ()), (judges_results.register, ()),
+    (judges_results.attachments, ()), (judges_results.my_dossiers, ()),
 ])
 def test_without_any_dossier_nothing_passes(obs, judge, args):
     obs["dossiers"] = []

@@ -10,6 +10,7 @@ import pytest
 
 from harness import Inconclusive
 from suites.feedback import judges
+from suites.survey import judges as survey_judges
 
 HERE = Path(__file__).parent / "recorded"
 _FEEDBACK = json.loads((HERE / "feedback_flow.json").read_text(encoding="utf-8"))
@@ -31,14 +32,14 @@ def survey() -> dict:
 @pytest.mark.proves("feedback.submit")
 def test_submit_fails_when_the_portal_has_no_feedback_form(feedback):
     """refportal's "no feedback form" defect: the page answers 404 and so does the API."""
-    judges.judge_submit(copy.deepcopy(feedback))
+    judges.submit(copy.deepcopy(feedback))
     page = feedback["portal"]["documents"][0][0]
     feedback["portal"] = {"tracking_code": None, "documents": [[page, 404]],
                           "error": "JourneyError: journey 'submit_feedback', step 2 (fill label='Tiêu đề') failed"}
     feedback["api"] = {"ok": False, "http_status": 404, "error": "submit_feedback: HTTP 404", "tracking_code": None}
     feedback["views_before"] = {}
     with pytest.raises(AssertionError) as caught:
-        judges.judge_submit(feedback)
+        judges.submit(feedback)
     assert "HTTP 404" in str(caught.value)
 
 
@@ -47,58 +48,58 @@ def test_submit_fails_when_the_lookup_does_not_show_the_complaint(feedback):
     code = next(iter(feedback["views_before"]))
     feedback["views_before"][code].update(content="", status_label="")
     with pytest.raises(AssertionError, match="nội dung đã gửi"):
-        judges.judge_submit(feedback)
+        judges.submit(feedback)
 
 
 def test_submit_is_inconclusive_when_only_the_journey_misfits(feedback):
     feedback["portal"] = {"tracking_code": None, "documents": [["https://x/phan-anh", 200]],
                           "error": "JourneyError: step 2 failed"}
     with pytest.raises(Inconclusive, match="submit_feedback"):
-        judges.judge_submit(feedback)
+        judges.submit(feedback)
 
 
 # ------------------------------------------------------------------------------ feedback.answered
 
 @pytest.mark.proves("feedback.answered")
 def test_answered_fails_when_the_status_does_not_change(feedback):
-    judges.judge_answered(copy.deepcopy(feedback))
+    judges.answered(copy.deepcopy(feedback))
     code = feedback["answer"]["tracking_code"]
     feedback["view_after"]["status_label"] = feedback["views_before"][code]["status_label"]
     with pytest.raises(AssertionError, match="did not change"):
-        judges.judge_answered(feedback)
+        judges.answered(feedback)
 
 
 @pytest.mark.proves("feedback.answered")
 def test_answered_fails_when_the_sender_cannot_see_the_answer(feedback):
     feedback["view_after"]["answer"] = None
     with pytest.raises(AssertionError, match="not visible"):
-        judges.judge_answered(feedback)
+        judges.answered(feedback)
 
 
 @pytest.mark.proves("feedback.answered")
 def test_answered_fails_when_the_officer_is_refused(feedback):
     feedback["answer"].update(ok=False, http_status=500, error="answer_feedback: HTTP 500")
     with pytest.raises(AssertionError, match="HTTP 500"):
-        judges.judge_answered(feedback)
+        judges.answered(feedback)
 
 
 # ------------------------------------------------------------------------------ survey.answer
 
 @pytest.mark.proves("survey.answer")
 def test_survey_fails_when_the_count_does_not_rise_by_one(survey):
-    judges.judge_survey(copy.deepcopy(survey))
+    survey_judges.answer(copy.deepcopy(survey))
     survey["after"]["response_count"] = survey["before"]["response_count"]
     with pytest.raises(AssertionError, match="not up by one"):
-        judges.judge_survey(survey)
+        survey_judges.answer(survey)
 
 
 @pytest.mark.proves("survey.answer")
 def test_survey_fails_when_the_answer_is_refused(survey):
     survey["answer"] = {"ok": False, "http_status": 422, "error": "answer_survey: HTTP 422"}
     with pytest.raises(AssertionError, match="refused an answer"):
-        judges.judge_survey(survey)
+        survey_judges.answer(survey)
 
 
 def test_survey_is_inconclusive_without_an_open_survey(survey):
     with pytest.raises(Inconclusive):
-        judges.judge_survey({"error": "OperationError: fixture 'open_survey' is empty"})
+        survey_judges.answer({"error": "OperationError: fixture 'open_survey' is empty"})

@@ -47,9 +47,9 @@ def test_the_recording_has_every_event_kind(obs):
 
 @pytest.mark.proves("notify.mail")
 def test_mail_fails_when_no_mail_is_sent(obs):
-    judges.judge_mail(copy.deepcopy(obs), WAIT)
+    judges.mail(copy.deepcopy(obs), WAIT)
     obs["messages"] = [m for m in obs["messages"] if m["kind"] != "mail"]
-    fails = pytest.raises(AssertionError, judges.judge_mail, obs, WAIT)
+    fails = pytest.raises(AssertionError, judges.mail, obs, WAIT)
     assert "không nhận được thư" in str(fails.value)
 
 
@@ -60,7 +60,7 @@ def test_mail_fails_when_the_supplement_request_is_not_mailed(obs):
     assert drop
     obs["messages"] = [m for m in obs["messages"] if m["seq"] not in drop]
     with pytest.raises(AssertionError, match="yêu cầu bổ sung"):
-        judges.judge_mail(obs, WAIT)
+        judges.mail(obs, WAIT)
 
 
 @pytest.mark.proves("notify.mail")
@@ -69,7 +69,7 @@ def test_mail_fails_when_the_result_mail_is_late(obs):
     for message in messages(obs, "mail", code, "đã có kết quả") + messages(obs, "mail", code, "đã trả kết quả"):
         later(message, WAIT + 5)
     with pytest.raises(AssertionError, match="quá 30 s"):
-        judges.judge_mail(obs, WAIT)
+        judges.mail(obs, WAIT)
 
 
 @pytest.mark.proves("notify.mail")
@@ -78,31 +78,31 @@ def test_mail_fails_when_it_goes_to_another_address(obs):
         if message["kind"] == "mail":
             message["to"] = ["someone.else@mail.anbinh.test"]
     with pytest.raises(AssertionError):
-        judges.judge_mail(obs, WAIT)
+        judges.mail(obs, WAIT)
 
 
 def test_mail_is_inconclusive_when_the_profile_does_not_know_the_address(obs):
     for dossier in obs["dossiers"]:
         dossier["contacts"]["email"] = None
     with pytest.raises(Inconclusive, match="known.email"):
-        judges.judge_mail(obs, WAIT)
+        judges.mail(obs, WAIT)
 
 
 def test_mail_is_inconclusive_when_no_supplement_was_requested(obs):
     for dossier in obs["dossiers"]:
         dossier["events"] = [e for e in dossier["events"] if e["kind"] != "supplement_request"]
     with pytest.raises(Inconclusive, match="yêu cầu bổ sung"):
-        judges.judge_mail(obs, WAIT)
+        judges.mail(obs, WAIT)
 
 
 # ------------------------------------------------------------------------------ notify.sms
 
 @pytest.mark.proves("notify.sms")
 def test_sms_fails_when_no_sms_is_sent(obs):
-    judges.judge_sms(copy.deepcopy(obs), WAIT)
+    judges.sms(copy.deepcopy(obs), WAIT)
     obs["messages"] = [m for m in obs["messages"] if m["kind"] != "sms"]
     with pytest.raises(AssertionError, match="tin nhắn"):
-        judges.judge_sms(obs, WAIT)
+        judges.sms(obs, WAIT)
 
 
 @pytest.mark.proves("notify.sms")
@@ -111,14 +111,14 @@ def test_sms_fails_when_the_result_sms_does_not_name_the_dossier(obs):
     for message in messages(obs, "sms", code, "ket qua"):
         message["text"] = message["text"].replace(code, "hồ sơ của Quý vị")
     with pytest.raises(AssertionError, match="có kết quả"):
-        judges.judge_sms(obs, WAIT)
+        judges.sms(obs, WAIT)
 
 
 def test_sms_numbers_match_in_international_form(obs):
     for message in obs["messages"]:
         if message["kind"] == "sms":
             message["to"] = ["+84 " + message["to"][0][1:]]
-    judges.judge_sms(obs, WAIT)
+    judges.sms(obs, WAIT)
 
 
 # ------------------------------------------------------------------------------ notify.apology_mail
@@ -149,10 +149,10 @@ def apology() -> dict:
 
 @pytest.mark.proves("notify.apology_mail")
 def test_apology_fails_when_nothing_reaches_the_applicant(apology):
-    judges.judge_apology(copy.deepcopy(apology), WAIT)
+    judges.apology_mail(copy.deepcopy(apology), WAIT)
     apology["apology_messages"] = []
     with pytest.raises(AssertionError, match="không nhận được thư điện tử hay tin nhắn xin lỗi"):
-        judges.judge_apology(apology, WAIT)
+        judges.apology_mail(apology, WAIT)
 
 
 @pytest.mark.proves("notify.apology_mail")
@@ -160,7 +160,7 @@ def test_apology_fails_when_it_arrives_after_the_wait(apology):
     for message in apology["apology_messages"]:
         later(message, WAIT + 1)
     with pytest.raises(AssertionError, match="trong 30 s"):
-        judges.judge_apology(apology, WAIT)
+        judges.apology_mail(apology, WAIT)
 
 
 @pytest.mark.proves("notify.apology_mail")
@@ -168,12 +168,12 @@ def test_apology_fails_without_the_new_appointment_date(apology):
     for message in apology["apology_messages"]:
         message["text"] = message["text"].replace("04/12/2026", "sớm nhất có thể")
     with pytest.raises(AssertionError, match="04/12/2026"):
-        judges.judge_apology(apology, WAIT)
+        judges.apology_mail(apology, WAIT)
 
 
 def test_apology_by_sms_alone_is_enough(apology):
     apology["apology_messages"] = [m for m in apology["apology_messages"] if m["kind"] == "sms"]
-    judges.judge_apology(apology, WAIT)
+    judges.apology_mail(apology, WAIT)
 
 
 def test_apology_passes_on_the_recording(obs):
@@ -185,4 +185,4 @@ def test_apology_is_inconclusive_without_the_overdue_fixture(obs):
     obs["apology"] = {"dossier": None, "error": "ConfigurationError: the profile declares no fixture 'overdue_dossier'",
                       "run_started": obs["apology"]["run_started"]}
     with pytest.raises(Inconclusive, match="overdue_dossier"):
-        judges.judge_apology(obs, WAIT)
+        judges.apology_mail(obs, WAIT)

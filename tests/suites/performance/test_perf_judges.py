@@ -21,23 +21,23 @@ def good():
 
 
 def avg(obs):
-    judges.judge_avg_response(obs, AVG_MS, USERS, DURATION_S)
+    judges.avg_response(obs, AVG_MS, USERS, DURATION_S)
 
 
 def max_response(obs):
-    judges.judge_max_response(obs, MAX_MS, USERS, DURATION_S)
+    judges.max_response(obs, MAX_MS, USERS, DURATION_S)
 
 
 def error_rate(obs):
-    judges.judge_error_rate(obs, ERROR_PERCENT, USERS, DURATION_S)
+    judges.error_rate(obs, ERROR_PERCENT, USERS, DURATION_S)
 
 
 def concurrent(obs):
-    judges.judge_concurrent_users(obs, USERS, DURATION_S)
+    judges.concurrent_users(obs, USERS, DURATION_S)
 
 
 def search(obs):
-    judges.judge_search_response(obs, SEARCH_MS, USERS, DURATION_S)
+    judges.search_response(obs, SEARCH_MS, USERS, DURATION_S)
 
 
 ALL = [avg, max_response, error_rate, concurrent, search]

@@ -57,11 +57,11 @@ def load_test(tmp_path, target, adjust=None, params=PARAMS, **load):
 
 def judge_all(obs):
     users, duration = PARAMS["perf.concurrent_users"], PARAMS["perf.duration_s"]
-    judges.judge_avg_response(obs, AVG_MS, users, duration)
-    judges.judge_max_response(obs, MAX_MS, users, duration)
-    judges.judge_error_rate(obs, ERROR_PERCENT, users, duration)
-    judges.judge_concurrent_users(obs, users, duration)
-    judges.judge_search_response(obs, SEARCH_MS, users, duration)
+    judges.avg_response(obs, AVG_MS, users, duration)
+    judges.max_response(obs, MAX_MS, users, duration)
+    judges.error_rate(obs, ERROR_PERCENT, users, duration)
+    judges.concurrent_users(obs, users, duration)
+    judges.search_response(obs, SEARCH_MS, users, duration)
 
 
 def test_clean_target_with_local_workers_and_submissions_passes(tmp_path, target):
@@ -91,14 +91,14 @@ def test_slow_search_failing_lookups_and_refused_logins_fail_and_stay_bounded(tm
     users, duration = params["perf.concurrent_users"], params["perf.duration_s"]
     assert obs["operations"]["search_procedures"]["avg_ms"] >= 2500, "searches in flight at the stop were measured"
     with pytest.raises(AssertionError, match="search_procedures: trung bình"):
-        judges.judge_search_response(obs, SEARCH_MS, users, duration)
+        judges.search_response(obs, SEARCH_MS, users, duration)
     with pytest.raises(AssertionError, match="search_procedures"):
-        judges.judge_avg_response(obs, AVG_MS, users, duration)
+        judges.avg_response(obs, AVG_MS, users, duration)
     with pytest.raises(AssertionError, match=r"lookup_dossier CatchResponseError\('\[http\] HTTP 500'\)"):
-        judges.judge_error_rate(obs, ERROR_PERCENT, users, duration)
+        judges.error_rate(obs, ERROR_PERCENT, users, duration)
     with pytest.raises(AssertionError, match="1 of 1 logins failed under load"):
-        judges.judge_concurrent_users(obs, users, duration)
-    judges.judge_max_response(obs, MAX_MS, users, duration)  # 2.5 s searches stay under the 10 s maximum
+        judges.concurrent_users(obs, users, duration)
+    judges.max_response(obs, MAX_MS, users, duration)  # 2.5 s searches stay under the 10 s maximum
 
 
 def test_locust_past_its_hard_stop_is_killed_and_nothing_is_judged(tmp_path, target):

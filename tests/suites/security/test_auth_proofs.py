@@ -7,6 +7,8 @@ import pytest
 from harness import Inconclusive
 from suites.security import judges
 from suites.security.answers import lock_signal, parse_set_cookie, split_set_cookie
+from suites.access import judges as access_judges
+from suites.audit import judges as audit_judges
 
 from .recordings import first, recorded
 
@@ -19,12 +21,12 @@ def auth():
 
 
 def test_every_auth_check_passes_on_the_clean_recording(auth):
-    judges.login(auth)
-    judges.registration(auth)
+    access_judges.login(auth)
+    access_judges.registration(auth)
     judges.password_policy(auth, MIN_LENGTH)
     judges.session_end(auth)
     judges.lockout(auth, ATTEMPTS)
-    judges.failed_logins(auth)
+    audit_judges.failed_logins(auth)
 
 
 # --- access.login -----------------------------------------------------------------------------
@@ -32,33 +34,33 @@ def test_every_auth_check_passes_on_the_clean_recording(auth):
 def test_login_fails_when_an_account_cannot_log_in(auth):
     first(auth["logins"]["accounts"], username="motcua1").update(ok=False, status=401, message="sai mật khẩu")
     with pytest.raises(AssertionError, match="motcua1: .*credentials are refused"):
-        judges.login(auth)
+        access_judges.login(auth)
 
 
 @pytest.mark.proves("access.login")
 def test_login_fails_when_the_answers_tell_whether_an_account_exists(auth):
     auth["logins"]["wrong"][1]["message"] = "Tài khoản không tồn tại — no such account"
     with pytest.raises(AssertionError, match="tell whether an account exists"):
-        judges.login(auth)
+        access_judges.login(auth)
 
 
 @pytest.mark.proves("access.login")
 def test_login_fails_when_a_wrong_password_is_accepted(auth):
     auth["logins"]["wrong"][0].update(ok=True, status=200)
     with pytest.raises(AssertionError, match="wrong password was accepted"):
-        judges.login(auth)
+        access_judges.login(auth)
 
 
 def test_the_user_name_in_a_message_does_not_count_as_a_difference(auth):
     for row in auth["logins"]["wrong"]:
         row["message"] = f"Sai thông tin đăng nhập cho {row['username']}"
-    judges.login(auth)
+    access_judges.login(auth)
 
 
 def test_a_failed_login_journey_is_error_not_fail(auth):
     auth["logins"]["browser"].update(ok=False, error="journey 'login', step 2 failed")
     with pytest.raises(Inconclusive, match="login journey failed"):
-        judges.login(auth)
+        access_judges.login(auth)
 
 
 # --- access.registration ----------------------------------------------------------------------
@@ -66,21 +68,21 @@ def test_a_failed_login_journey_is_error_not_fail(auth):
 def test_registration_fails_when_a_duplicate_name_is_accepted(auth):
     auth["registration"]["duplicate"].update(ok=True, status=201)
     with pytest.raises(AssertionError, match="duplicate user name was accepted"):
-        judges.registration(auth)
+        access_judges.registration(auth)
 
 
 @pytest.mark.proves("access.registration")
 def test_registration_fails_when_the_new_account_cannot_log_in(auth):
     auth["registration"]["login_after"].update(ok=False, status=401)
     with pytest.raises(AssertionError, match="new account cannot log in"):
-        judges.registration(auth)
+        access_judges.registration(auth)
 
 
 @pytest.mark.proves("access.registration")
 def test_registration_fails_when_nobody_can_register(auth):
     auth["registration"]["first"].update(ok=False, status=403, message="Chức năng đăng ký đã tắt")
     with pytest.raises(AssertionError, match="cannot be registered"):
-        judges.registration(auth)
+        access_judges.registration(auth)
 
 
 # --- security.password_policy -----------------------------------------------------------------
@@ -159,7 +161,7 @@ def test_lock_signals(status, message, locked):
 def test_failed_logins_fail_when_the_log_has_no_failures(auth):
     auth["audit"]["entries"] = [e for e in auth["audit"]["entries"] if e["success"]]
     with pytest.raises(AssertionError, match="not in the audit log"):
-        judges.failed_logins(auth)
+        audit_judges.failed_logins(auth)
 
 
 @pytest.mark.proves("audit.failed_logins")
@@ -167,7 +169,7 @@ def test_failed_logins_fail_when_the_unknown_account_is_not_logged(auth):
     unknown = auth["logins"]["wrong"][1]["username"]
     auth["audit"]["entries"] = [e for e in auth["audit"]["entries"] if e["user"] != unknown]
     with pytest.raises(AssertionError, match=f"{unknown} .*not in the audit log"):
-        judges.failed_logins(auth)
+        audit_judges.failed_logins(auth)
 
 
 @pytest.mark.proves("audit.failed_logins")
@@ -175,7 +177,7 @@ def test_failed_logins_fail_without_the_source_address(auth):
     for entry in auth["audit"]["entries"]:
         entry["ip"] = None
     with pytest.raises(AssertionError, match="no source address"):
-        judges.failed_logins(auth)
+        audit_judges.failed_logins(auth)
 
 
 @pytest.mark.proves("audit.failed_logins")
@@ -184,7 +186,7 @@ def test_failed_logins_fail_when_the_entries_are_from_another_time(auth):
         moment = dt.datetime.fromisoformat(entry["time"]) - dt.timedelta(hours=3)
         entry["time"] = moment.isoformat()
     with pytest.raises(AssertionError, match="no failed-login entry at this time"):
-        judges.failed_logins(auth)
+        audit_judges.failed_logins(auth)
 
 
 # --- helpers ----------------------------------------------------------------------------------

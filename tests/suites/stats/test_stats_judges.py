@@ -24,10 +24,10 @@ def obs() -> dict:
 
 @pytest.mark.proves("stats.page")
 def test_page_fails_without_the_late_measure(obs):
-    judges.judge_page(copy.deepcopy(obs))
+    judges.page(copy.deepcopy(obs))
     obs["page"]["labels"] = [label for label in obs["page"]["labels"] if label != "Trễ hạn"]
     with pytest.raises(AssertionError, match="trễ hạn"):
-        judges.judge_page(obs)
+        judges.page(obs)
 
 
 @pytest.mark.proves("stats.page")
@@ -37,7 +37,7 @@ def test_page_fails_without_figures_breakdown_or_period(obs):
     obs["page"]["labels"] = [label for label in obs["page"]["labels"]
                              if "cơ quan" not in label.lower() and "lĩnh vực" not in label.lower()]
     with pytest.raises(AssertionError) as caught:
-        judges.judge_page(obs)
+        judges.page(obs)
     message = str(caught.value)
     assert "ô số liệu" in message and "cơ quan hay lĩnh vực" in message and "chọn kỳ" in message
 
@@ -45,37 +45,37 @@ def test_page_fails_without_figures_breakdown_or_period(obs):
 def test_page_is_inconclusive_when_no_page_was_found(obs):
     obs["page"] = {"url": None, "error": "TimeoutError: locator get_by_role('link', name=/thống kê/i)"}
     with pytest.raises(Inconclusive, match="x_statistics_page"):
-        judges.judge_page(obs)
+        judges.page(obs)
 
 
 # ------------------------------------------------------------------------------ stats.json
 
 @pytest.mark.proves("stats.json")
 def test_json_fails_when_resolved_is_not_on_time_plus_late(obs):
-    judges.judge_json(copy.deepcopy(obs))
+    judges.json(copy.deepcopy(obs))
     obs["snapshot"]["values"]["late"] += 1
     with pytest.raises(AssertionError, match="resolved is not on time"):
-        judges.judge_json(obs)
+        judges.json(obs)
 
 
 @pytest.mark.proves("stats.json")
 def test_json_fails_when_counts_are_text(obs):
     obs["snapshot"]["values"]["received"] = str(obs["snapshot"]["values"]["received"])
     with pytest.raises(AssertionError, match="không phải số nguyên"):
-        judges.judge_json(obs)
+        judges.json(obs)
 
 
 @pytest.mark.proves("stats.json")
 def test_json_fails_when_received_is_below_resolved(obs):
     obs["statistics_after"]["received"] = obs["statistics_after"]["resolved"] - 1
     with pytest.raises(AssertionError, match="received is less than resolved"):
-        judges.judge_json(obs)
+        judges.json(obs)
 
 
 def test_json_is_inconclusive_when_not_configured(obs):
     obs["snapshot"] = {"ok": False, "not_configured": True, "error": "not in the profile"}
     with pytest.raises(Inconclusive):
-        judges.judge_json(obs)
+        judges.json(obs)
 
 
 # ------------------------------------------------------------------------------ stats.agree_with_dossiers
@@ -83,17 +83,17 @@ def test_json_is_inconclusive_when_not_configured(obs):
 @pytest.mark.proves("stats.agree_with_dossiers")
 @pytest.mark.parametrize("field, change", [("received", 1), ("received", -1), ("resolved", 1)])
 def test_agree_fails_when_the_counts_disagree_with_the_run(obs, field, change):
-    judges.judge_agree(copy.deepcopy(obs))
+    judges.agree_with_dossiers(copy.deepcopy(obs))
     obs["statistics_after"][field] += change
     with pytest.raises(AssertionError, match="grew by"):
-        judges.judge_agree(obs)
+        judges.agree_with_dossiers(obs)
 
 
 def test_agree_uses_the_refreshed_snapshot_when_there_is_one(obs):
     refreshed = dict(obs["statistics_after"])
     obs["statistics_after"]["received"] -= 1  # not refreshed yet when dossier_life ended
     obs["statistics_refreshed"] = refreshed
-    judges.judge_agree(obs)
+    judges.agree_with_dossiers(obs)
 
 
 def test_agree_counts_the_run(obs):
@@ -108,4 +108,4 @@ def test_agree_counts_the_run(obs):
 def test_agree_is_inconclusive_when_it_cannot_compare(obs, change):
     obs.update(change)
     with pytest.raises(Inconclusive):
-        judges.judge_agree(obs)
+        judges.agree_with_dossiers(obs)
