@@ -20,15 +20,23 @@ import unicodedata
 
 from harness import Inconclusive
 from harness.national import VIETNAM
-from harness.outcomes import require
 
-__all__ = ["Inconclusive", "require", "fail_if", "FIRST", "AND_MORE", "AND_MORE_SEE_OBSERVATIONS", "nfc", "clean", "squeeze", "comparable", "strip_marks",
-           "fold", "has_marks", "now", "iso", "now_iso"]
+__all__ = ["Inconclusive", "require", "fail_if", "FIRST", "AND_MORE", "AND_MORE_SEE_OBSERVATIONS",
+           "nfc", "clean", "squeeze", "comparable", "strip_marks", "fold", "has_marks", "now", "iso", "now_iso"]
 
 FIRST = 15  # problems named in one message; the rest are counted
 # the line that counts the problems left out of a message
 AND_MORE = "… và {n} vấn đề khác — and {n} more"
 AND_MORE_SEE_OBSERVATIONS = AND_MORE + " (xem observations.json — see observations.json)"
+
+
+# ------------------------------------------------------------------------- deciding
+
+def require(population, what: str):
+    """Checks judge over a non-empty population: nothing observed means the check cannot decide."""
+    if not population:
+        raise Inconclusive(f"không quan sát được {what} nào — no {what} observed: nothing to judge")
+    return population
 
 
 # ------------------------------------------------------------------------- failing with a list

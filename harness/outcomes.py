@@ -17,13 +17,6 @@ SEVERITY = {"failed": 3, "error": 2, "skipped": 1, "passed": 0}
 MAX_REASON = 4000
 
 
-def require(population, what: str):
-    """Checks judge over a non-empty population: nothing observed means the check cannot decide."""
-    if not population:
-        raise Inconclusive(f"không quan sát được {what} nào — no {what} observed: nothing to judge")
-    return population
-
-
 def classify(report, excinfo) -> tuple[str, str]:
     """(outcome, reason) of one pytest report phase."""
     if report.passed:

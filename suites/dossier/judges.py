@@ -5,7 +5,7 @@ naming the dossier and the step; `Inconclusive` (ERROR) when what it needs was n
 returns quietly when the target did what the check asks. Rules of thumb used throughout:
 - a step the target answered with an HTTP error is the target's failure (FAIL); a step that could
   not be taken at all (no session, operation not configured, no answer) is Inconclusive;
-- every judge works over a non-empty population (harness.outcomes.require).
+- every judge works over a non-empty population (harness.judging.require).
 """
 from __future__ import annotations
 

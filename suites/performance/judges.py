@@ -11,7 +11,7 @@ edition's load was not tried. perf.concurrent_users is always ERROR then.
 """
 from __future__ import annotations
 
-from harness import Inconclusive
+from harness.judging import Inconclusive
 
 PUBLIC_OPERATIONS = ("list_procedures", "get_procedure", "search_procedures", "lookup_dossier", "submit_dossier")
 SEARCH_OPERATIONS = ("search_procedures", "lookup_dossier")

@@ -9,8 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from harness.judging import Inconclusive, fail_if
-from harness.outcomes import require
+from harness.judging import Inconclusive, fail_if, require
 from suites.security import signatures, tls
 from suites.security.answers import access_outcome
 

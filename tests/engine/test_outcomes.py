@@ -5,7 +5,8 @@ import json
 
 import pytest
 
-from harness.outcomes import CheckOutcomes, require
+from harness.judging import require
+from harness.outcomes import CheckOutcomes
 from harness import Inconclusive
 
 CLASSIFYING_CONFTEST = '''
@@ -28,7 +29,7 @@ def pytest_sessionfinish(session):
 SUITE = '''
 import pytest
 from harness import Inconclusive
-from harness.outcomes import require
+from harness.judging import require
 
 @pytest.fixture
 def broken_scenario():

@@ -6,7 +6,8 @@ import dataclasses
 import pytest
 
 from harness import scoring
-from harness.outcomes import CheckOutcomes, require
+from harness.judging import require
+from harness.outcomes import CheckOutcomes
 from harness import Inconclusive
 
 from reportkit import ALL_CHECKS, attestations, judge, passing, results

@@ -1,6 +1,6 @@
 """End to end: suites/dossier against the bundled refportal (--demo) in a subprocess. Every check of
 the dossier_life scenario passes on the clean reference portal — the "passes where it should" side
-of the proofs in test_judges.py."""
+of the proofs in test_dossier_proofs.py."""
 from __future__ import annotations
 
 import json

@@ -82,7 +82,7 @@ def test_clean_target_with_local_workers_and_submissions_passes(tmp_path, target
 def test_slow_search_failing_lookups_and_refused_logins_fail_and_stay_bounded(tmp_path, target):
     target.faults.slow_search_s = 2.5
     target.faults.lookup_status = 500
-    target.password = "another password"  # every login is refused (sessions lost mid-run: test_perf_judges)
+    target.password = "another password"  # every login is refused (sessions lost mid-run: test_perf_proofs)
     # 5 s, not 2: a user who picks the 2.5 s search is held by it, and in 2 s about one run in 35 (a rough simulation)
     # had no user look a dossier up (which operation a user sends next is random); 5 s makes that rare
     params = {**PARAMS, "perf.duration_s": 5}

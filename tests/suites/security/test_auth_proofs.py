@@ -5,10 +5,10 @@ import datetime as dt
 import pytest
 
 from harness import Inconclusive
-from suites.security import judges
-from suites.security.answers import lock_signal, parse_set_cookie, split_set_cookie
 from suites.access import judges as access_judges
 from suites.audit import judges as audit_judges
+from suites.security import judges
+from suites.security.answers import lock_signal, parse_set_cookie, split_set_cookie
 
 from .recordings import first, recorded
 

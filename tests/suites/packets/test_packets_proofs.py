@@ -15,7 +15,7 @@ import pytest
 
 from harness import Inconclusive
 from harness.nps.validation import PacketValidator
-from suites.packets import judges
+from suites.packets import judges, judges_protocol
 
 RECORDED = Path(__file__).parent / "recorded" / "packet_log.json"
 PACKETS_DIR = Path(__file__).resolve().parents[3] / "criteria" / "cv255-2018" / "packets"
@@ -227,13 +227,13 @@ def test_date_format_fails_when_the_due_date_is_before_receipt(obs):
 @pytest.mark.proves("packets.schema")
 def test_schema_fails_on_what_the_simulator_finds_invalid(obs):
     """The whole chain: the simulator's validator judges a broken packet, the judge reports it."""
-    judges.schema(copy.deepcopy(obs))
+    judges_protocol.schema(copy.deepcopy(obs))
     validator = PacketValidator(PACKETS_DIR)
     record, item = packets(obs, "DongBoHoSoMC", code(obs, "refused"))[0]
     item["KenhThucHien"] = 2                # a number where the protocol wants a string
     item["TaiLieuNop"] = {"TepDinhKemId": "1"}  # an object where an array is defined
     record["validation"] = validator.validate("DongBoHoSoMC", record["request"])
-    message = fails(judges.schema, obs, match=f"gói #{record['seq']} DongBoHoSoMC")
+    message = fails(judges_protocol.schema, obs, match=f"gói #{record['seq']} DongBoHoSoMC")
     assert "KenhThucHien" in message and "TaiLieuNop" in message
 
 
@@ -246,21 +246,21 @@ def test_schema_fails_on_text_not_in_nfc(obs):
     record, item = packets(obs, "DongBoHoSoMC", code(obs, "refused"))[0]
     item["TenLinhVuc"] = unicodedata.normalize("NFD", item["TenLinhVuc"])
     record["validation"] = nfc_problems(record["request"])
-    fails(judges.schema, obs, match="nfc")
+    fails(judges_protocol.schema, obs, match="nfc")
 
 
 # ------------------------------------------------------------------------------ session
 
 @pytest.mark.proves("packets.session")
 def test_session_fails_when_the_target_never_authenticates_again(obs):
-    judges.session(copy.deepcopy(obs), RETRY_WAIT)
+    judges_protocol.session(copy.deepcopy(obs), RETRY_WAIT)
     after = obs["expiry_probe"]["expired_after_seq"]
     drop(obs, [r for r in obs["records"] if r["kind"] == "auth" and r["seq"] > after])
     for record in obs["records"]:
         if record["kind"] == "packet" and record["seq"] > after:
             record["request"]["session"] = "phien-0"
             record["response"] = {"error_code": "-2", "message": "session không hợp lệ"}
-    fails(judges.session, obs, RETRY_WAIT, match="không lấy phiên mới")
+    fails(judges_protocol.session, obs, RETRY_WAIT, match="không lấy phiên mới")
 
 
 @pytest.mark.proves("packets.session")
@@ -269,7 +269,7 @@ def test_session_fails_on_calls_without_a_session_or_unit(obs):
     record["request"]["session"] = ""
     other = next(r for r in obs["records"] if r["service"] == "CapNhatTienDoHoSoMC")
     del other["request"]["madonvi"]
-    message = fails(judges.session, obs, RETRY_WAIT)
+    message = fails(judges_protocol.session, obs, RETRY_WAIT)
     assert "thiếu session" in message and "thiếu madonvi" in message
 
 
@@ -277,7 +277,7 @@ def test_session_fails_on_calls_without_a_session_or_unit(obs):
 def test_session_fails_when_calls_come_before_any_authentication(obs):
     first_auth = min(r["seq"] for r in obs["records"] if r["kind"] == "auth")
     drop(obs, [r for r in obs["records"] if r["seq"] == first_auth])
-    fails(judges.session, obs, RETRY_WAIT, match="/dvcqg/auth")
+    fails(judges_protocol.session, obs, RETRY_WAIT, match="/dvcqg/auth")
 
 
 def test_session_accepts_a_stale_session_that_is_refused_then_renewed(obs):
@@ -288,13 +288,13 @@ def test_session_accepts_a_stale_session_that_is_refused_then_renewed(obs):
                                        "mahoso": code(obs, "online_full")},
                            "response": {"error_code": "-2", "message": "session không hợp lệ"},
                            "validation": [], "http_status": 200, "fault": None})
-    judges.session(obs, RETRY_WAIT)
+    judges_protocol.session(obs, RETRY_WAIT)
 
 
 def test_session_is_inconclusive_without_the_expiry_probe(obs):
     obs["expiry_probe"] = {"error": "submit_dossier: HTTP 500"}
     with pytest.raises(Inconclusive, match="HTTP 500"):
-        judges.session(obs, RETRY_WAIT)
+        judges_protocol.session(obs, RETRY_WAIT)
 
 
 # ------------------------------------------------------------------------------ error_handling
@@ -305,12 +305,12 @@ def fault_dossier(obs: dict) -> str:
 
 @pytest.mark.proves("packets.error_handling")
 def test_error_handling_fails_when_a_refused_packet_is_never_resent(obs):
-    judges.error_handling(copy.deepcopy(obs), RETRY_WAIT)
+    judges_protocol.error_handling(copy.deepcopy(obs), RETRY_WAIT)
     dossier = fault_dossier(obs)
     refused = next(r for r, _ in packets(obs, "DongBoHoSoMC", dossier) if r["fault"])
     drop(obs, [r for r in obs["records"] if r["seq"] > refused["seq"]
                and any(i.get("MaHoSo") == dossier for i in r["request"].get("data") or [])])
-    fails(judges.error_handling, obs, RETRY_WAIT, match="không được gửi lại")
+    fails(judges_protocol.error_handling, obs, RETRY_WAIT, match="không được gửi lại")
 
 
 @pytest.mark.proves("packets.error_handling")
@@ -323,7 +323,7 @@ def test_error_handling_fails_when_the_refused_packet_is_dropped_and_a_later_ste
                if not r["fault"] and r["seq"] > refused["seq"]
                and i.get("TrangThaiHoSo") == refused["request"]["data"][0]["TrangThaiHoSo"]]
     drop(obs, resends[:1])
-    fails(judges.error_handling, obs, RETRY_WAIT, match="the refused packet was dropped")
+    fails(judges_protocol.error_handling, obs, RETRY_WAIT, match="the refused packet was dropped")
 
 
 @pytest.mark.proves("packets.error_handling")
@@ -331,7 +331,7 @@ def test_error_handling_fails_when_resent_out_of_order(obs):
     dossier = fault_dossier(obs)
     accepted = [r for r, _ in packets(obs, "DongBoHoSoMC", dossier) if not r["fault"]]
     accepted[0]["seq"], accepted[-1]["seq"] = accepted[-1]["seq"], accepted[0]["seq"]
-    message = fails(judges.error_handling, obs, RETRY_WAIT)
+    message = fails(judges_protocol.error_handling, obs, RETRY_WAIT)
     assert "7 → 1" in message and "trạng thái thật là 7" in message
 
 
@@ -341,14 +341,14 @@ def test_error_handling_fails_when_resent_after_the_retry_wait(obs):
     for record, _ in packets(obs, "DongBoHoSoMC", dossier):
         if not record["fault"]:
             shift(record, RETRY_WAIT + 10)
-    fails(judges.error_handling, obs, RETRY_WAIT, match="quá 120 s")
+    fails(judges_protocol.error_handling, obs, RETRY_WAIT, match="quá 120 s")
 
 
 def test_error_handling_is_inconclusive_when_the_error_hit_another_dossier(obs):
     for record in obs["records"]:
         record["fault"] = None
     with pytest.raises(Inconclusive, match="một lời gọi khác"):
-        judges.error_handling(obs, RETRY_WAIT)
+        judges_protocol.error_handling(obs, RETRY_WAIT)
 
 
 # ------------------------------------------------------------------------------ is_updating
@@ -356,10 +356,10 @@ def test_error_handling_is_inconclusive_when_the_error_hit_another_dossier(obs):
 @pytest.mark.proves("packets.is_updating")
 @pytest.mark.parametrize("which, value", [(0, "True"), (-1, "False")])
 def test_is_updating_fails_on_a_wrong_flag(obs, which, value):
-    judges.is_updating(copy.deepcopy(obs))
+    judges_protocol.is_updating(copy.deepcopy(obs))
     record, _ = packets(obs, "DongBoHoSoMC", code(obs, "online_full"))[which]
     record["request"]["isUpdating"] = value
-    fails(judges.is_updating, obs, match="isUpdating")
+    fails(judges_protocol.is_updating, obs, match="isUpdating")
 
 
 @pytest.mark.proves("packets.is_updating")
@@ -369,16 +369,16 @@ def test_is_updating_wants_false_again_after_a_refused_first_sync(obs):
     resend = [r for r, _ in packets(obs, "DongBoHoSoMC", dossier) if not r["fault"]][0]
     assert resend["request"]["isUpdating"] == "False"
     resend["request"]["isUpdating"] = "True"
-    fails(judges.is_updating, obs, match=dossier)
+    fails(judges_protocol.is_updating, obs, match=dossier)
 
 
 # ------------------------------------------------------------------------------ lookup
 
 @pytest.mark.proves("packets.lookup")
 def test_lookup_fails_without_any_tracuuhoso(obs):
-    judges.lookup(copy.deepcopy(obs))
+    judges_protocol.lookup(copy.deepcopy(obs))
     drop(obs, [r for r in obs["records"] if r["service"] == "TraCuuHoSo"])
-    fails(judges.lookup, obs, match="TraCuuHoSo")
+    fails(judges_protocol.lookup, obs, match="TraCuuHoSo")
 
 
 @pytest.mark.proves("packets.lookup")
@@ -386,27 +386,27 @@ def test_lookup_fails_when_the_answer_is_not_used(obs):
     full = code(obs, "online_full")
     lookup = next(r for r in obs["records"] if r["service"] == "TraCuuHoSo" and r["request"]["mahoso"] == full)
     lookup["response"]["result"] = [{"MaHoSo": full, "TrangThaiHoSo": "1"}]  # the portal says it holds it
-    fails(judges.lookup, obs, match="isUpdating 'False'")
+    fails(judges_protocol.lookup, obs, match="isUpdating 'False'")
 
 
 # ------------------------------------------------------------------------------ attachments_by_url
 
 @pytest.mark.proves("packets.attachments_by_url")
 def test_attachments_fail_when_content_is_inline(obs):
-    judges.attachments_by_url(copy.deepcopy(obs))
+    judges_protocol.attachments_by_url(copy.deepcopy(obs))
     content = b"%PDF-1.4 inline file content of the dossier"
     dossier = next(d for d in obs["dossiers"] if d["key"] == "refused")
     dossier["known_sha256"].append(hashlib.sha256(content).hexdigest())
     _, item = packets(obs, "DongBoHoSoMC", dossier["code"])[-1]
     item["TaiLieuNop"][0]["NoiDungTep"] = base64.b64encode(content).decode()
-    fails(judges.attachments_by_url, obs, match="TaiLieuNop[0].NoiDungTep")
+    fails(judges_protocol.attachments_by_url, obs, match="TaiLieuNop[0].NoiDungTep")
 
 
 @pytest.mark.proves("packets.attachments_by_url")
 def test_attachments_fail_when_the_link_is_a_data_uri(obs):
     _, item = packets(obs, "DongBoHoSoMC", code(obs, "withdrawn"))[-1]
     item["TaiLieuNop"][0]["DuongDanTaiTepTin"] = "data:application/pdf;base64,JVBERi0xLjQKJWRva2llbQ=="
-    fails(judges.attachments_by_url, obs, match="không phải đường dẫn tải tệp")
+    fails(judges_protocol.attachments_by_url, obs, match="không phải đường dẫn tải tệp")
 
 
 @pytest.mark.proves("packets.attachments_by_url")
@@ -416,46 +416,46 @@ def test_attachments_fail_when_the_url_does_not_serve_the_file(obs, change, wher
     full = code(obs, "online_full")
     download = next(d for d in obs["downloads"] if d["dossier"] == full and "/ket-qua/" in d["url"])
     download.update(change)
-    fails(judges.attachments_by_url, obs, match=where)
+    fails(judges_protocol.attachments_by_url, obs, match=where)
 
 
 # ------------------------------------------------------------------------------ fees
 
 @pytest.mark.proves("packets.fees")
 def test_fees_fail_when_the_amount_differs_from_the_published_fee(obs):
-    judges.fees(copy.deepcopy(obs))
+    judges_protocol.fees(copy.deepcopy(obs))
     _, item = packets(obs, "DongBoHoSoMC", code(obs, "online_full"))[-1]
     item["DanhSachLePhi"][0]["Gia"] = "150000"
-    fails(judges.fees, obs, match="150000")
+    fails(judges_protocol.fees, obs, match="150000")
 
 
 @pytest.mark.proves("packets.fees")
 def test_fees_fail_when_the_packet_lists_no_fees(obs):
     _, item = packets(obs, "DongBoHoSoMC", code(obs, "counter"))[-1]
     del item["DanhSachLePhi"]
-    fails(judges.fees, obs, match="không có DanhSachLePhi")
+    fails(judges_protocol.fees, obs, match="không có DanhSachLePhi")
 
 
 # ------------------------------------------------------------------------------ procedure_pull
 
 @pytest.mark.proves("packets.procedure_pull")
 def test_procedure_pull_fails_when_laythutuc_is_never_called(obs):
-    judges.procedure_pull(copy.deepcopy(obs))
+    judges_protocol.procedure_pull(copy.deepcopy(obs))
     drop(obs, [r for r in obs["records"] if r["service"] == "LayThuTuc"])
-    fails(judges.procedure_pull, obs, match="LayThuTuc")
+    fails(judges_protocol.procedure_pull, obs, match="LayThuTuc")
 
 
 @pytest.mark.proves("packets.procedure_pull")
 def test_procedure_pull_fails_when_the_catalogue_shows_other_data(obs):
     obs["pull_probe"]["procedure"].update(name="Đăng ký khai tử", sector_code="H29-LLTP", sector_name="Lý lịch tư pháp")
-    message = fails(judges.procedure_pull, obs)
+    message = fails(judges_protocol.procedure_pull, obs)
     assert "tên thủ tục" in message and "lĩnh vực" in message
 
 
 # ------------------------------------------------------------------------------ without dossier_life
 
 @pytest.mark.parametrize("judge", [judges.dossier_synced, judges.order, judges.progress_synced,
-                                   lambda obs: judges.delay(obs, SYNC_DELAY), judges.attachments_by_url])
+                                   lambda obs: judges.delay(obs, SYNC_DELAY), judges_protocol.attachments_by_url])
 def test_the_probes_alone_do_not_show_a_dossier_life(obs, judge):
     """Without dossier_life only the probes' registered-then-withdrawn dossiers remain: ERROR, not PASS."""
     obs["dossiers"] = [d for d in obs["dossiers"] if d["origin"] == "probe"]
@@ -464,9 +464,9 @@ def test_the_probes_alone_do_not_show_a_dossier_life(obs, judge):
         judge(obs)
 
 
-@pytest.mark.parametrize("judge", [judges.mandatory_fields, judges.is_updating, judges.lookup,
-                                   lambda obs: judges.session(obs, RETRY_WAIT),
-                                   lambda obs: judges.error_handling(obs, RETRY_WAIT), judges.fees])
+@pytest.mark.parametrize("judge", [judges.mandatory_fields, judges_protocol.is_updating, judges_protocol.lookup,
+                                   lambda obs: judges_protocol.session(obs, RETRY_WAIT),
+                                   lambda obs: judges_protocol.error_handling(obs, RETRY_WAIT), judges_protocol.fees])
 def test_what_the_probes_show_is_judged_without_dossier_life(obs, judge):
     obs["dossiers"] = [d for d in obs["dossiers"] if d["origin"] == "probe"]
     judge(obs)
@@ -475,4 +475,4 @@ def test_what_the_probes_show_is_judged_without_dossier_life(obs, judge):
 def test_an_expiry_probe_that_ran_first_is_still_a_probe(obs):
     """expired_after_seq is 0 when the probe ran before any record (no dossier_life): it ran all the same."""
     obs["expiry_probe"]["expired_after_seq"] = 0
-    judges.session(obs, RETRY_WAIT)
+    judges_protocol.session(obs, RETRY_WAIT)

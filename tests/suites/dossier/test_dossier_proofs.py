@@ -13,9 +13,8 @@ import pytest
 
 from harness import Inconclusive, criteria
 from harness.national import add_working_days
-from suites.dossier import judges
 from suites.audit import judges as audit_judges
-from suites.dossier import judges_results
+from suites.dossier import judges, judges_results
 from suites.dossier.documents import dates_in
 from suites.levels import judges as levels_judges
 from suites.lookup import judges as lookup_judges
