@@ -125,7 +125,7 @@ def test_adding_a_criterion_with_one_check_and_its_proof(copy_of_repo):
     append(root / "criteria" / "cv255-2018" / "04-cong-dvc.yaml", CRITERION_YAML)
     append(root / "criteria" / "checks.yaml", CHECK_YAML)
     append(root / "suites" / "dossier" / "judges.py", JUDGE)
-    proof = root / "tests" / "suites" / "dossier" / "test_appointment_after_receipt.py"
+    proof = root / "tests" / "suites" / "dossier" / "test_appointment_proofs.py"
     proof.write_text(PROOF, encoding="utf-8")
 
     validated = dokiem(root, "validate")
