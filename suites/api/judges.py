@@ -13,9 +13,6 @@ from harness.judging import Inconclusive, fail_if, require
 PARAMETER = re.compile(r"\$\{[^}]+\}|\{[^}]+\}")
 
 
-# ------------------------------------------------------------------------- lookup.unknown_code
-
-
 # ------------------------------------------------------------------------- api.json_utf8
 
 def _non_nfc(value, path: str = "$") -> str | None:

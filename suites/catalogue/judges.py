@@ -71,7 +71,7 @@ def published(observations: dict) -> None:
             problems.append(f"{who(proc)}: trang chi tiết trả HTTP {page.get('status')} — the detail page "
                             f"{page.get('final_url') or page.get('url')} does not open")
     conclude(problems, [p for p in procs if not measurable(p)],
-              f"Danh mục {len(entries)} thủ tục có mục không đạt — catalogue entries fall short")
+             f"Danh mục {len(entries)} thủ tục có mục không đạt — catalogue entries fall short")
 
 
 def national_codes(observations: dict, procedure_pattern: str, agency_pattern: str) -> None:
@@ -146,8 +146,4 @@ def guidance(observations: dict) -> None:
         elif not guide.get("bytes"):
             problems.append(f"{who(proc)}: tài liệu hướng dẫn {guide['url']} rỗng — the guide is empty")
     conclude(problems, [p for p in procs if not measurable(p)],
-              "Thiếu hướng dẫn thực hiện dịch vụ công trực tuyến — guidance missing")
-
-
-# ------------------------------------------------------------------------- levels.*
-
+             "Thiếu hướng dẫn thực hiện dịch vụ công trực tuyến — guidance missing")

@@ -74,9 +74,6 @@ def _any_packets(obs: dict) -> bool:
     return any(d.get("packets") for d in obs.get("dossiers") or [])
 
 
-# ------------------------------------------------------------------------- levels
-
-
 # ------------------------------------------------------------------------- codes
 
 def code_format(obs: dict, pattern: str, agency_pattern: str) -> None:
@@ -412,19 +409,3 @@ def withdraw(obs: dict) -> None:
 
 def stop(obs: dict) -> None:
     _final_stays(dossier(obs, "stopped"), "stop", 8, "dừng xử lý", "stopping", reason=True)
-
-
-# ------------------------------------------------------------------------- payment, result, rating
-
-
-# ------------------------------------------------------------------------- overdue and forms
-
-
-# ------------------------------------------------------------------------- files, forms, lists
-
-
-# ------------------------------------------------------------------------- lookup
-
-
-# ------------------------------------------------------------------------- audit
-

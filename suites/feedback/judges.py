@@ -82,4 +82,3 @@ def answered(obs: dict) -> None:
                         "status did not change to answered")
     fail_if(problems, "Câu trả lời phản ánh, kiến nghị không đến được người gửi",
             "The answer does not reach the sender")
-

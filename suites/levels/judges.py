@@ -22,7 +22,7 @@ def level1_info(observations: dict) -> None:
         elif measurable(proc):
             problems += [f"{who(proc)}: {p}" for p in levels.level1_problems(proc)]
     conclude(problems, [p for p in procs if not measurable(p)],
-              "Trang thủ tục thiếu thông tin mức độ 1 (NĐ 43/2011, TT 32/2017) — level-1 information missing")
+             "Trang thủ tục thiếu thông tin mức độ 1 (NĐ 43/2011, TT 32/2017) — level-1 information missing")
 
 
 def form_download(observations: dict) -> None:
@@ -59,7 +59,7 @@ def declared_vs_delivered(observations: dict) -> None:
             problems.append(f"{who(proc)}: công bố toàn trình nhưng chỉ một phần được cung cấp trực tuyến — declared "
                             f"fully online (NĐ 42/2022 Điều 11), delivers {measured['mode'] or 'none'}")
     conclude(problems, [p for p in procs if not measurable(p)],
-              "Mức độ công bố không được cung cấp thực tế — declared levels not delivered")
+             "Mức độ công bố không được cung cấp thực tế — declared levels not delivered")
 
 
 def online_submission(obs: dict) -> None:
@@ -75,7 +75,7 @@ def online_submission(obs: dict) -> None:
     when = submit["vars"].get("submitted_at") or (d.get("times") or {}).get("submitted_at")
     if parse_time(when) is None:
         problems.append(f"hồ sơ {d['code']}: không có thời điểm nộp — the portal shows no time of submission ({when!r})")
-    fail_if(problems)
+    fail_if(problems, first=None)
     browser = (obs.get("browser") or {}).get("submit") or {}
     if not browser.get("ok"):
         raise Inconclusive("nộp hồ sơ qua biểu mẫu điện tử trên trình duyệt không thực hiện được — the e-form submission "
@@ -100,13 +100,13 @@ def online_payment(obs: dict) -> None:
                         "after the platform's confirmation the dossier still waits for payment")
     after = (d.get("payment") or {}).get("payment_after")
     if after is None and not returns(obs, "payment"):
-        fail_if(problems)
+        fail_if(problems, first=None)
         raise Inconclusive("get_dossier của hồ sơ mục tiêu không trả về 'payment' — the profile's get_dossier returns "
                            "no 'payment': the recorded payment cannot be seen")
     if not paid(after):
         problems.append(f"hồ sơ {d['code']}: không ghi nhận khoản đã thanh toán — the dossier does not show the payment "
                         f"({after!r})")
-    fail_if(problems)
+    fail_if(problems, first=None)
 
 
 def e_result(obs: dict) -> None:

@@ -32,7 +32,7 @@ def public_by_code(obs: dict) -> None:
     if browser and browser.get("ok") and browser.get("status_code") != browser.get("expected_code"):
         problems.append(f"tra cứu trên trình duyệt hồ sơ {browser['code']}: hiển thị '{browser.get('status_label')}', cần "
                         f"{status_name(browser.get('expected_code'))} — the lookup page shows the wrong status")
-    fail_if(problems)
+    fail_if(problems, first=None)
     if unsure:
         raise Inconclusive("; ".join(unsure))
     if not browser or not browser.get("ok"):
@@ -78,7 +78,7 @@ def minimal_disclosure(obs: dict) -> None:
         if leaks:
             problems.append(f"tra cứu công khai hồ sơ {code} ({where}) lộ thông tin cá nhân: {', '.join(leaks)} — the anonymous "
                             "lookup discloses personal data")
-    fail_if(problems)
+    fail_if(problems, first=None)
 
 
 def e_result(obs: dict) -> None:
@@ -94,14 +94,14 @@ def e_result(obs: dict) -> None:
                         f"({[r.get('http_status') for r in downloads]})")
     other = d.get("cross_citizen") or {}
     if other.get("error") or other.get("download_result") is None:
-        fail_if(problems)
+        fail_if(problems, first=None)
         raise Inconclusive(f"không thử được bằng công dân thứ hai — no second citizen to try with: {other.get('error')}")
     for operation in ("download_result", "get_dossier"):
         tried = other.get(operation) or {}
         if tried.get("ok") or tried.get("is_pdf") or tried.get("names_applicant"):
             problems.append(f"công dân {other.get('username')} xem được {'kết quả' if operation == 'download_result' else 'hồ sơ'} "
                             f"{d['code']} của người khác (HTTP {tried.get('http_status')}) — another citizen can read it")
-    fail_if(problems)
+    fail_if(problems, first=None)
 
 
 NOT_FOUND_WORDS = re.compile(r"khong tim thay|khong ton tai|khong co ho so|not found|no such|unknown|does not exist")

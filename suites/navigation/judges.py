@@ -174,6 +174,9 @@ def indexable(observations: dict) -> None:
     fail_if(problems, "Trang thủ tục khó tìm thấy qua công cụ tìm kiếm", "procedure pages not findable by search engines")
 
 
+REQUIRED_JOURNEYS = ("login", "find_procedure", "lookup_dossier")
+
+
 def journeys(obs: dict) -> None:
     """navigation.journeys: login, find_procedure and lookup_dossier complete in Chromium with no
     uncaught script error and no failed page load (document, script or stylesheet answering >= 400
@@ -195,9 +198,7 @@ def journeys(obs: dict) -> None:
             missing.append(f"{name}: {run['skipped']}")
         elif not run.get("ok"):
             missing.append(f"{name}: {run.get('error')}")
-    fail_if(lines, "Thao tác chính gặp lỗi trên trình duyệt — main journeys broke in the browser:")
+    fail_if(lines, "Thao tác chính gặp lỗi trên trình duyệt — main journeys broke in the browser:", first=25,
+            more="- … và {n} mục khác — and {n} more")
     if missing:
         raise Inconclusive("không hoàn thành được hành trình — journeys could not be completed: " + "; ".join(missing))
-
-
-REQUIRED_JOURNEYS = ("login", "find_procedure", "lookup_dossier")

@@ -354,7 +354,3 @@ def lockout(obs: dict, attempts_allowed: int) -> None:
     elif after.get("status") is None:
         raise Inconclusive(f"lần đăng nhập sau cùng không có phản hồi — the final attempt got no answer: {after.get('error')}")
     assert not problems, "Không khóa tài khoản sau nhiều lần đăng nhập sai — no lockout:\n- " + "\n- ".join(problems)
-
-
-# ---------------------------------------------------------------------- audit of failed logins
-
