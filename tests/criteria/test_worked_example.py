@@ -78,7 +78,7 @@ import pytest
 from harness import Inconclusive
 from suites.dossier import judges
 
-RECORDED = json.loads((Path(__file__).parent / "recorded" / "observations.json").read_text(encoding="utf-8"))
+RECORDED = json.loads((Path(__file__).parent / "recorded" / "dossier_life.json").read_text(encoding="utf-8"))
 
 
 def test_passes_on_the_clean_recording():

@@ -177,7 +177,7 @@ def test_apology_by_sms_alone_is_enough(apology):
 
 
 def test_apology_passes_on_the_recording(obs):
-    judges.judge_apology(obs, WAIT)
+    judges.apology_mail(obs, WAIT)
 
 
 def test_apology_is_inconclusive_without_the_overdue_fixture(obs):
