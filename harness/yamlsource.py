@@ -4,10 +4,17 @@ Criteria, profiles and attestations are edited by people. A message like
 `criteria/cv255-2018/03-mcdt.yaml:41:5: MC-07: 'weight' must be a number ≥ 0` lets them fix the
 file without reading code. PyYAML keeps positions on its node tree; we walk that tree once beside
 the constructed data and index the positions by path.
+
+Every input file passes here, so the defences against hostile or broken files live here once:
+a size cap, a nesting cap, a cap on aliases and on what they expand to (a ten-line "billion
+laughs" file would otherwise take gigabytes), no control characters, no non-finite numbers and
+no impossible dates — each refused as a Problem with its position, never a traceback.
 """
 from __future__ import annotations
 
+import math
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -15,6 +22,13 @@ from typing import Any
 import yaml
 
 Path_ = tuple  # a path into the data: keys and list indexes
+
+MAX_FILE_BYTES = 4 * 1024 * 1024  # the largest input shipped (checks.yaml) is under 100 kB
+MAX_DEPTH = 64                    # nesting of mappings and lists; real inputs stay under 12
+MAX_ALIASES = 1_000               # *alias references in one file
+MAX_NODES = 500_000               # values once every alias is expanded (what validation walks)
+# C0 controls but tab, line feed and carriage return; DEL and the C1 controls
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 
 @dataclass(frozen=True)
@@ -79,20 +93,124 @@ class SourceFile:
         return Problem(self.name, line, column, subject, message)
 
 
+class _Refused(yaml.MarkedYAMLError):
+    """Well-formed YAML that an input may not hold (too deep, too many aliases, a bad value)."""
+
+    def __init__(self, message: str, mark):
+        super().__init__(None, None, message, mark)
+
+
+class _Loader(yaml.SafeLoader):
+    """PyYAML's safe loader with caps: nesting depth and alias count are checked while composing
+    (the scanner is quadratic in flow nesting, so it is stopped early too), and every value that
+    cannot be built (an impossible date, an integer of 5,000 digits, a non-finite float) becomes a
+    positioned error instead of a ValueError."""
+
+    def __init__(self, stream):
+        super().__init__(stream)
+        self._depth = 0
+        self._aliases = 0
+
+    def _too_deep(self, mark) -> yaml.MarkedYAMLError:
+        return _Refused(
+            f"nesting deeper than {MAX_DEPTH} levels — lồng nhau quá {MAX_DEPTH} cấp; flatten the file",
+            mark)
+
+    def fetch_flow_sequence_start(self):
+        if self.flow_level >= MAX_DEPTH:
+            raise self._too_deep(self.get_mark())
+        super().fetch_flow_sequence_start()
+
+    def fetch_flow_mapping_start(self):
+        if self.flow_level >= MAX_DEPTH:
+            raise self._too_deep(self.get_mark())
+        super().fetch_flow_mapping_start()
+
+    def compose_node(self, parent, index):
+        event = self.peek_event()
+        if isinstance(event, yaml.AliasEvent):
+            self._aliases += 1
+            if self._aliases > MAX_ALIASES:
+                raise _Refused(
+                    f"more than {MAX_ALIASES} aliases — quá nhiều bí danh (*alias); write the values out",
+                    event.start_mark)
+        self._depth += 1
+        try:
+            if self._depth > MAX_DEPTH:
+                raise self._too_deep(event.start_mark)
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
+
+    def construct_object(self, node, deep=False):
+        try:
+            return super().construct_object(node, deep)
+        except (ValueError, OverflowError, TypeError) as exc:
+            raise _Refused(
+                f"impossible value '{str(node.value)[:40]}' ({exc}) — giá trị không hợp lệ", node.start_mark) from None
+
+    def construct_yaml_float(self, node):
+        value = super().construct_yaml_float(node)
+        if not math.isfinite(value):
+            raise _Refused(
+                f"'{node.value}' is not a finite number — số phải hữu hạn (.inf and .nan are refused)",
+                node.start_mark)
+        return value
+
+
+_Loader.add_constructor("tag:yaml.org,2002:float", _Loader.construct_yaml_float)
+
+
+def _expanded_size(node: yaml.Node, name: str) -> None:
+    """Refuse a document whose aliases expand beyond MAX_NODES values, or refer to themselves
+    (validation and indexing walk the expanded tree). Shared nodes are sized once."""
+    sizes: dict[int, int] = {}
+    open_: set[int] = set()
+
+    def size(n: yaml.Node) -> int:
+        key = id(n)
+        if key in sizes:
+            return sizes[key]
+        if key in open_:
+            raise InputError([Problem(name, n.start_mark.line + 1, n.start_mark.column + 1, "",
+                                      "an alias refers to its own anchor — bí danh tự tham chiếu; write the value out")])
+        open_.add(key)
+        children = ([c for pair in n.value for c in pair] if isinstance(n, yaml.MappingNode)
+                    else list(n.value) if isinstance(n, yaml.SequenceNode) else [])
+        total = 1 + sum(size(c) for c in children)
+        open_.discard(key)
+        if total > MAX_NODES:
+            raise InputError([Problem(name, n.start_mark.line + 1, n.start_mark.column + 1, "",
+                                      f"aliases expand to more than {MAX_NODES:,} values — bí danh (*alias) bung "
+                                      "ra quá nhiều giá trị; write the values out")])
+        sizes[key] = total
+        return total
+
+    size(node)
+
+
 def _index(node: yaml.Node, path: Path_, source: SourceFile, problems: list[Problem]) -> None:
     source.value_marks[path] = (node.start_mark.line + 1, node.start_mark.column + 1)
+    if isinstance(node, yaml.ScalarNode) and CONTROL.search(node.value):
+        char = CONTROL.search(node.value).group()
+        problems.append(Problem(source.name, node.start_mark.line + 1, node.start_mark.column + 1, "",
+                                f"control character U+{ord(char):04X} in a value — ký tự điều khiển trong giá trị; "
+                                "remove it"))
     if isinstance(node, yaml.MappingNode):
         seen: set[Any] = set()
         for key_node, value_node in node.value:
             key = key_node.value
             if isinstance(key_node, yaml.ScalarNode) and key_node.tag.endswith(":int"):
                 key = int(key)
-            child = path + (key,)
-            if key in seen:
+            if isinstance(key_node, yaml.ScalarNode) and CONTROL.search(key_node.value):
+                problems.append(Problem(source.name, key_node.start_mark.line + 1, key_node.start_mark.column + 1, "",
+                                        "control character in a key — ký tự điều khiển trong khóa; remove it"))
+            child = path + (key,) if isinstance(key, (str, int)) else path + (str(key),)
+            if child[-1] in seen:
                 problems.append(Problem(source.name, key_node.start_mark.line + 1,
                                         key_node.start_mark.column + 1, "",
                                         f"duplicate key '{key}' — khóa '{key}' bị lặp"))
-            seen.add(key)
+            seen.add(child[-1])
             source.key_marks[child] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
             _index(value_node, child, source, problems)
     elif isinstance(node, yaml.SequenceNode):
@@ -100,25 +218,64 @@ def _index(node: yaml.Node, path: Path_, source: SourceFile, problems: list[Prob
             _index(item, path + (i,), source, problems)
 
 
+def _read(path: Path, name: str) -> str:
+    def refuse(message: str) -> InputError:
+        return InputError([Problem(name, 1, 1, "", message)])
+
+    try:
+        if path.is_dir():
+            raise refuse("is a folder, not a file — đây là thư mục, không phải tệp; give the path of the YAML file")
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise refuse(f"file of {size:,} bytes, over the {MAX_FILE_BYTES:,}-byte limit — tệp quá lớn; "
+                         "an input file is a few kilobytes")
+        with open(path, "rb") as stream:
+            raw = stream.read(MAX_FILE_BYTES + 1)  # a device or FIFO may not say its size
+        if len(raw) > MAX_FILE_BYTES:
+            raise refuse(f"file over the {MAX_FILE_BYTES:,}-byte limit — tệp quá lớn")
+        return raw.decode("utf-8")
+    except FileNotFoundError:
+        raise refuse("file not found — không tìm thấy tệp") from None
+    except UnicodeDecodeError as exc:
+        raise refuse(f"not UTF-8 ({exc.reason}) — tệp phải mã hóa UTF-8") from None
+    except OSError as exc:
+        raise refuse(f"cannot be read ({exc.strerror or exc}) — không đọc được tệp") from None
+
+
+def _position(text: str, offset: int) -> tuple[int, int]:
+    before = text[:offset]
+    return before.count("\n") + 1, offset - (before.rfind("\n") + 1) + 1
+
+
 def load_yaml(path: Path) -> SourceFile:
-    """Parse a YAML file; raise InputError naming file, line and column on any syntax problem."""
+    """Parse a YAML file; raise InputError naming file, line and column on any problem with it."""
     path = Path(path)
     name = display_path(path)
+    text = _read(path, name)
+    loader = None
     try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise InputError([Problem(name, 1, 1, "", "file not found — không tìm thấy tệp")]) from None
-    except UnicodeDecodeError as exc:
-        raise InputError([Problem(name, 1, 1, "", f"not UTF-8 ({exc.reason}) — tệp phải mã hóa UTF-8")]) from None
-    try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
+        loader = _Loader(text)
+        node = loader.get_single_node()
+        if node is not None:
+            _expanded_size(node, name)
+        data = loader.construct_document(node) if node is not None else None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         detail = " ".join(str(part) for part in (exc.context, exc.problem) if part)
+        if not isinstance(exc, _Refused):
+            detail = f"YAML syntax error: {detail} — lỗi cú pháp YAML"
+        raise InputError([Problem(name, line, column, "", detail)]) from None
+    except yaml.reader.ReaderError as exc:  # a control or non-printable character in the text
+        line, column = _position(text, exc.position)
         raise InputError([Problem(name, line, column, "",
-                                  f"YAML syntax error: {detail} — lỗi cú pháp YAML")]) from None
+                                  f"character U+{exc.character if isinstance(exc.character, int) else ord(exc.character):04X} "
+                                  "is not allowed — ký tự không được phép (control characters); remove it")]) from None
+    except RecursionError:
+        raise InputError([Problem(name, 1, 1, "", "nesting too deep — lồng nhau quá sâu")]) from None
+    finally:
+        if loader is not None:
+            loader.dispose()
     source = SourceFile(path, data)
     problems: list[Problem] = []
     if node is not None:

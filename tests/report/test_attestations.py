@@ -139,7 +139,8 @@ def test_target_id_is_compared_when_both_name_one(tmp_path, edition):
 
 def test_an_impossible_date_is_bad_input(tmp_path, edition):
     path = write(tmp_path, VALID.replace("date: 2026-03-02", "date: 2026-02-30", 1))
-    assert any("attestations.yaml:1:1" in p for p in problems(path, edition))
+    line = next(n for n, text in enumerate(path.read_text(encoding="utf-8").splitlines(), 1) if "2026-02-30" in text)
+    assert any(f"attestations.yaml:{line}:" in p and "2026-02-30" in p for p in problems(path, edition))
 
 
 def test_a_missing_file_is_bad_input(tmp_path, edition):
