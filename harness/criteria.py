@@ -397,6 +397,11 @@ def load_edition(criteria_dir: Path, edition_id: str | None = None,
                                                           f"unknown parameter '{name}': edition '{edition_id}' "
                                                           "does not define it — tham số không có trong "
                                                           f"{edition_id}/{EDITION_FILE}"))
+    if criteria and not any(c["weight"] > 0 for c in criteria if not c["informative"]):
+        # every score would be 0/0: the record could never say anything
+        problems.append(meta_source.problem(("sections",), edition_id,
+                                            "every criterion has weight 0 — mọi tiêu chí đều có trọng số 0; "
+                                            "give the scored criteria their weights"))
     if problems:
         raise InputError(problems)
     packets = folder / "packets"

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from harness import criteria
+from harness.profile_hazards import profile_hazards
 from harness.yamlsource import InputError, Problem, SourceFile, load_yaml
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -217,6 +218,7 @@ def load_profile(path: Path, edition: criteria.Edition, checks: criteria.CheckRe
     problems += criteria.nfc_problems(source, _subject)
     if not problems:
         problems += _meaning_problems(source, edition, checks, check_files)
+        problems += profile_hazards(source, edition)
     if problems:
         raise InputError(problems)
     return Profile(path.resolve(), source.data, hashlib.sha256(path.read_bytes()).hexdigest(), source)

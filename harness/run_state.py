@@ -135,10 +135,10 @@ class RunState:
             self.started.strftime("%Y%m%d-%H%M%S") + "-" + uuid.uuid4().hex[:6])
         out = self.config.getoption("out")
         self.out_dir = Path(out).resolve() if out else REPO_ROOT / "reports" / self.run_id
-        if self.out_dir.exists() and any(self.out_dir.iterdir()):
+        if self.out_dir.exists() and (not self.out_dir.is_dir() or any(self.out_dir.iterdir())):
             _exit(EXIT_BAD_INPUT, [str(Problem(str(self.out_dir), 1, 1, "--out",
-                                               "output folder exists and is not empty — thư mục kết quả đã có "
-                                               "dữ liệu; choose another --out"))])
+                                               "output folder exists and is not empty (or is a file) — thư mục "
+                                               "kết quả đã có dữ liệu; choose another --out"))])
         # everything is written here first and moved into place at the end: no half-written report
         self.staging = self.out_dir.parent / f".{self.out_dir.name}.partial-{self.run_id}"
         self.staging.mkdir(parents=True, exist_ok=True)

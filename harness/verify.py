@@ -14,6 +14,7 @@ when DIR or its manifest does not exist.
 from __future__ import annotations
 
 import hashlib
+import os
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -30,9 +31,24 @@ def file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
+def _walk(folder: Path) -> tuple[list[str], list[str]]:
+    """Regular files under the folder (but the manifest), and symbolic links, which are never
+    followed: a link could make a file outside the run folder pass for part of the record."""
+    files, links = [], []
+    for root, dirs, names in os.walk(folder, followlinks=False):
+        here = Path(root)
+        for name in dirs + names:
+            path = here / name
+            rel = path.relative_to(folder).as_posix()
+            if path.is_symlink():
+                links.append(rel)
+            elif name in names and path.is_file() and rel != MANIFEST:
+                files.append(rel)
+    return sorted(files), sorted(links)
+
+
 def _files(folder: Path) -> list[str]:
-    return sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*")
-                  if p.is_file() and p.relative_to(folder).as_posix() != MANIFEST)
+    return _walk(folder)[0]
 
 
 def write_manifest(folder: Path) -> Path:
@@ -51,10 +67,11 @@ class Verification:
     changed: list[str] = field(default_factory=list)
     added: list[str] = field(default_factory=list)
     missing: list[str] = field(default_factory=list)
+    links: list[str] = field(default_factory=list)  # symbolic links: not followed, never part of a record
 
     @property
     def ok(self) -> bool:
-        return not (self.changed or self.added or self.missing)
+        return not (self.changed or self.added or self.missing or self.links)
 
 
 class ManifestMissing(Exception):
@@ -67,7 +84,7 @@ def verify_folder(folder: Path) -> Verification:
     path = folder / MANIFEST
     if not folder.is_dir():
         raise ManifestMissing(f"{folder}: không có thư mục này — no such folder")
-    if not path.is_file():
+    if path.is_symlink() or not path.is_file():
         raise ManifestMissing(f"{path}: không có tệp kê khai — no manifest in this folder")
     result = Verification()
     raw = path.read_bytes()
@@ -91,7 +108,7 @@ def verify_folder(folder: Path) -> Verification:
         listed[rel] = digest
     if not manifest_ok:
         result.changed.append(MANIFEST)
-    present = _files(folder)
+    present, result.links = _walk(folder)
     for rel in present:
         if rel not in listed:
             result.added.append(rel)
@@ -113,10 +130,11 @@ def command(folder: Path) -> int:
         print(f"OK {result.files} files — {result.files} tệp khớp tệp kê khai (every file matches {MANIFEST})")
         return 0
     for label, paths in (("đã thay đổi — changed", result.changed), ("thêm vào — added", result.added),
-                         ("bị mất — missing", result.missing)):
+                         ("bị mất — missing", result.missing),
+                         ("liên kết tượng trưng, không theo — symbolic link, not followed", result.links)):
         for rel in paths:
             print(f"{label}: {rel}")
-    total = len(result.changed) + len(result.added) + len(result.missing)
+    total = len(result.changed) + len(result.added) + len(result.missing) + len(result.links)
     print(f"dokiem verify: {total} tệp không khớp — {total} file(s) do not match {MANIFEST}; "
           "this folder is not the record that was written", file=sys.stderr)
     return 1
