@@ -19,10 +19,12 @@ from typing import Any
 
 import jmespath
 import requests
+from requests.adapters import HTTPAdapter
 
 from harness import Inconclusive
 from harness.evidence import Exchange, Redactor, Transcript
 from harness.profile import Account, Profile
+from harness.safety import Withheld, method_effect, operation_effect, refusal
 
 PLACEHOLDER = re.compile(r"\$\{([a-zA-Z_][a-zA-Z0-9_.]*)(?:\|([a-z_0-9]+))?\}")
 CONNECT_RETRIES = 2
@@ -126,6 +128,7 @@ class RateLimiter:
         self.interval = max(workers, 1) / per_second
         self._next = 0.0
         self._lock = threading.Lock()
+        self._waited = threading.local()
 
     def wait(self) -> None:
         with self._lock:
@@ -134,9 +137,35 @@ class RateLimiter:
             self._next = max(now, self._next) + self.interval
         if delay > 0:
             time.sleep(delay)
+            self._waited.total = self.waited() + delay
+
+    def waited(self) -> float:
+        """Seconds this thread has spent waiting its turn: taken out of measured response times."""
+        return getattr(self._waited, "total", 0.0)
 
 
 _LIMITERS: dict[int, RateLimiter] = {}
+
+
+class PoliteAdapter(HTTPAdapter):
+    """Every request that goes on the wire waits its turn, redirects and connection retries
+    included (requests follows redirects inside one call, past any limiter outside the adapter)."""
+
+    def __init__(self, limiter: RateLimiter):
+        super().__init__()
+        self.limiter = limiter
+
+    def send(self, request, **kwargs):
+        self.limiter.wait()
+        return super().send(request, **kwargs)
+
+
+def polite_session(limiter: RateLimiter) -> requests.Session:
+    session = requests.Session()
+    adapter = PoliteAdapter(limiter)
+    session.mount("http://", adapter)
+    session.mount("https://", adapter)
+    return session
 
 
 def limiter_for(profile: Profile) -> RateLimiter:
@@ -236,11 +265,11 @@ class TargetClient:
         self.account = account
         self.redactor = redactor
         self.transcript = transcript or Transcript(redactor)
-        self.http = requests.Session()
+        self.limiter = limiter_for(profile)
+        self.http = polite_session(self.limiter)
         self.http.verify = profile.verify_tls
         self.http.headers["User-Agent"] = USER_AGENT
         self.timeout = float(profile.limits["request_timeout_s"])
-        self.limiter = limiter_for(profile)
         self.token: str | None = None
         self.logged_in = False
 
@@ -324,6 +353,8 @@ class TargetClient:
             raise ConfigurationError(
                 f"operation '{operation}' is not configured in the profile — thao tác '{operation}' chưa được "
                 f"khai báo trong operations của {self.profile.path.name}")
+        self._refuse_unsafe(operation_effect(self.profile, operation), f"operation '{operation}'",
+                            spec.get("method", "?"), spec.get("path", ""))
         if self.account is not None and not _anonymous and not spec.get("anonymous"):
             self.login()
         variables = {**self.profile.test_data, **inputs}
@@ -361,10 +392,19 @@ class TargetClient:
 
     def request(self, method: str, url: str, **kwargs) -> requests.Response | None:
         """A raw request through this session (probes of arbitrary URLs); None when nothing answered."""
+        self._refuse_unsafe(method_effect(method), f"probe {method} {url}", method, url, probe=True)
         if self.account is not None:
             self.login()
         response, _error, _elapsed = self._send(method, url, **kwargs)
         return response
+
+    def _refuse_unsafe(self, effect: str, what: str, method: str, url: str, probe: bool = False) -> None:
+        """Production safety (harness.safety): refuse before sending, and keep the refusal as evidence."""
+        reason = refusal(self.profile, effect, what, probe)
+        if reason:
+            self.transcript.record(Exchange(str(method), str(url), {}, "", None, {}, "", 0.0,
+                                            f"KHÔNG GỬI — NOT SENT: {reason}"))
+            raise Withheld(reason)
 
     # ---------------------------------------------------------------- internals
     def _send(self, method: str, url: str, anonymous: bool = False, **kwargs):
@@ -376,16 +416,16 @@ class TargetClient:
         error = ""
         response = None
         started = time.monotonic()
-        for attempt in range(CONNECT_RETRIES + 1):
-            self.limiter.wait()
-            started = time.monotonic()
+        for attempt in range(CONNECT_RETRIES + 1):  # the adapter waits for the rate limit
+            started, waited = time.monotonic(), self.limiter.waited()
             try:
                 if anonymous:
                     # no session headers or cookies: a fresh request outside the session
                     headers = {k: v for k, v in self.http.headers.items()
                                if k.lower() not in ("authorization", "cookie")}
                     headers.update(kwargs.pop("headers", None) or {})
-                    response = requests.request(method, url, headers=headers, **kwargs)
+                    with polite_session(self.limiter) as fresh:
+                        response = fresh.request(method, url, headers=headers, **kwargs)
                 else:
                     # verify given per request: requests lets REQUESTS_CA_BUNDLE / CURL_CA_BUNDLE
                     # from the environment override a session's own verify (the profile's CA file)
@@ -403,7 +443,7 @@ class TargetClient:
             except requests.RequestException as exc:
                 error = f"{type(exc).__name__}: {exc}"
                 break
-        elapsed = (time.monotonic() - started) * 1000
+        elapsed = max(0.0, time.monotonic() - started - (self.limiter.waited() - waited)) * 1000
         self._record(method, url, kwargs, response, elapsed, error)
         return response, error, elapsed
 

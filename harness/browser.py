@@ -19,6 +19,8 @@ from typing import Any
 import yaml
 
 from harness.api import ConfigurationError, render
+from harness.browser_guard import guard_context
+from harness.safety import Withheld
 from harness.chromium import find_chromium, launch_args
 
 DEFAULT_JOURNEYS = Path(__file__).with_name("default_journeys.yaml")
@@ -118,9 +120,10 @@ def _files(value: Any) -> list[dict]:
 class JourneyRun:
     """Runs journeys in one page; remembers whether a secret was typed (no trace is kept then)."""
 
-    def __init__(self, page, profile, timeout_ms: int | None = None):
+    def __init__(self, page, profile, timeout_ms: int | None = None, guard=None):
         self.page = page
         self.profile = profile
+        self.guard = guard  # harness.browser_guard.RequestGuard: a refused request withholds the journey
         self.timeout_ms = timeout_ms or int(profile.limits["step_timeout_ms"])
         self.typed_secret = False
         self.log: list[str] = []
@@ -146,9 +149,15 @@ class JourneyRun:
             try:
                 self._step(kind, spec, {**values, **out}, out)
                 self.log.append(f"{name} #{number} {_describe(kind, spec)}: ok")
+                if self.guard is not None:
+                    self.guard.check()
+            except Withheld:
+                raise
             except JourneyError as exc:
                 raise JourneyError(str(exc), {**out, **exc.read}) from None
             except Exception as exc:  # Playwright timeouts and errors: the journey does not fit the page
+                if self.guard is not None:
+                    self.guard.check()  # a step that failed because a write was refused is withheld
                 self.log.append(f"{name} #{number} {_describe(kind, spec)}: {type(exc).__name__}")
                 if optional:
                     continue
@@ -235,9 +244,10 @@ class BrowserSession:
             args["storage_state"] = str(storage_state)
         self.context = browser.new_context(**args)
         self.context.set_default_timeout(int(profile.limits["step_timeout_ms"]))
+        self.guard = guard_context(self.context, profile)
         self.context.tracing.start(screenshots=True, snapshots=True)
         self.page = self.context.new_page()
-        self.journeys = JourneyRun(self.page, profile)
+        self.journeys = JourneyRun(self.page, profile, guard=self.guard)
         self.console_errors: list[str] = []
         self.page.on("pageerror", lambda exc: self.console_errors.append(str(exc)))
 
@@ -252,6 +262,8 @@ class BrowserSession:
 
     def close(self, failed: bool = False) -> None:
         self.screenshot("failure" if failed else "end")
+        if self.guard.refused:
+            self.evidence.write_text("refused-requests.txt", "\n".join(self.guard.refused))
         try:
             if self.journeys.typed_secret:
                 self.context.tracing.stop()  # a typed secret could show in the trace's snapshots: keep none

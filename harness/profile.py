@@ -55,6 +55,7 @@ class Profile:
     sha256: str
     source: SourceFile | None = None
     overrides: dict = field(default_factory=dict)  # values a --demo run sets (base URLs, CA file)
+    effects: dict = field(default_factory=dict)  # operation -> read | create | change (criteria/checks.yaml)
 
     # ---------------------------------------------------------------- identity
     @property
@@ -221,7 +222,9 @@ def load_profile(path: Path, edition: criteria.Edition, checks: criteria.CheckRe
         problems += profile_hazards(source, edition)
     if problems:
         raise InputError(problems)
-    return Profile(path.resolve(), source.data, hashlib.sha256(path.read_bytes()).hexdigest(), source)
+    effects = {name: entry["effect"] for name, entry in checks.operations.items() if "effect" in entry}
+    return Profile(path.resolve(), source.data, hashlib.sha256(path.read_bytes()).hexdigest(), source,
+                   effects=effects)
 
 
 def _meaning_problems(source: SourceFile, edition: criteria.Edition, checks: criteria.CheckRegistry,

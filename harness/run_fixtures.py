@@ -75,8 +75,10 @@ def api(request):
 def journey(request, page):
     """`journey(name, **variables)` -> the variables the profile's journey read, in this test's page."""
     from harness.browser import JourneyRun
+    from harness.browser_guard import guard_context
 
-    return JourneyRun(page, _state(request).profile).run
+    profile = _state(request).profile
+    return JourneyRun(page, profile, guard=guard_context(page.context, profile)).run
 
 
 @pytest.fixture

@@ -15,3 +15,12 @@ def browser_type_launch_args(browser_type_launch_args):
 @pytest.fixture(scope="session")
 def browser_context_args(browser_context_args):
     return context_arguments(browser_context_args)
+
+
+@pytest.fixture
+def context(context, dokiem):
+    """pytest-playwright's context, behind dokiem's request guard (production safety, rate limit)."""
+    from harness.browser_guard import guard_context
+
+    guard_context(context, dokiem.profile)
+    return context

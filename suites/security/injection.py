@@ -164,7 +164,7 @@ def _journey_inputs(surface: str, group: list[dict], email: str, run_id: str) ->
 def _one_page_probe(session, fetch, profile, surface, journey, steps, group, variables, dialogs, JourneyRun):
     before = len(dialogs)
     base = {"surface": surface, "journey": journey, "started": now_iso()}
-    runner = JourneyRun(session.page, profile)
+    runner = JourneyRun(session.page, profile, guard=getattr(session, "guard", None))
     try:
         runner.run_steps(journey, steps, **variables)
         session.page.wait_for_load_state("load", timeout=runner.timeout_ms)
