@@ -70,12 +70,28 @@ def _no_answer(error) -> str:
     return f"[no-answer] không có phản hồi — no answer: {name}"
 
 
+_NEXT_SLOT = [0.0]
+
+
+def polite() -> None:
+    """limits.requests_per_second binds the whole load test: this process sends at most one
+    request per PLAN["request_interval_s"], whatever its users' think time. Users are greenlets
+    of one process, so the slot is taken without a lock; the wait is not part of any timing."""
+    interval = PLAN.get("request_interval_s") or 0.0
+    now = time.monotonic()
+    slot = max(now, _NEXT_SLOT[0])
+    _NEXT_SLOT[0] = slot + interval
+    if slot > now:
+        gevent.sleep(slot - now)
+
+
 def send(user, operation: str, request: dict, validate=None) -> bool:
     """Send one planned request under the operation's name; True when it succeeded.
 
     Failure messages start with a tag the harness counts: [http] wrong status, [session] a
     logged-in request refused (401/403), [timeout], [no-answer], [answer] unusable answer.
     """
+    polite()
     kwargs = {"name": operation, "catch_response": True, "timeout": PLAN["request_timeout_s"],
               "allow_redirects": True, "headers": dict(request.get("headers") or {}),
               "verify": VERIFY}  # per request: REQUESTS_CA_BUNDLE would replace a session's own CA

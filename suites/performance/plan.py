@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import math
+import os
 import pprint
 import re
 from dataclasses import asdict, dataclass
@@ -117,6 +118,18 @@ def settings_for(profile, parameter, allowed_flags) -> tuple[LoadSettings, list[
                         submit), notes
 
 
+def request_interval_s(profile, settings: LoadSettings) -> float:
+    """Spacing between two requests of one Locust process, so that the whole load test keeps to
+    limits.requests_per_second: the rate is shared by the run's xdist workers (as the API clients
+    share it) and then by the Locust processes (local, or the remote workers a master expects)."""
+    xdist = int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "1") or 1)
+    if settings.master:
+        senders = int(settings.master["expect_workers"])
+    else:
+        senders = (os.cpu_count() or 1) if settings.processes == -1 else max(settings.processes, 1)
+    return round(senders * max(xdist, 1) / float(profile.limits["requests_per_second"]), 6)
+
+
 def usable_citizens(profile) -> list:
     """Citizen accounts free for general use that can open an API session."""
     return [a for a in profile.accounts("citizen") if a.reserved_for is None and (a.password_env or a.token_env)]
@@ -189,6 +202,7 @@ def build_plan(profile, settings: LoadSettings, samples: dict, run_id: str, subm
     tls = {"verify": bool(verify), "ca_pem": Path(verify).read_text(encoding="ascii") if isinstance(verify, str) else None}
     return {"run_id": run_id, "host": profile.base_url("api"), "user_agent": USER_AGENT + " load test",
             "tls": tls, "wait_s": list(settings.wait_s), "request_timeout_s": settings.request_timeout_s,
+            "request_interval_s": request_interval_s(profile, settings),
             "public_mix": public_mix, "citizen": citizen}
 
 

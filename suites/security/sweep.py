@@ -10,7 +10,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 import requests
 
-from harness.api import USER_AGENT
+from harness.api import USER_AGENT, limiter_for
 from suites.security.answers import parse_set_cookie, split_set_cookie
 
 BODY_KEPT = 8000   # characters of an error answer kept for the judge and the evidence
@@ -113,6 +113,7 @@ def http_probes(profile, timeout: float) -> list[dict]:
         url = http_counterpart(base)
         row = {"base": name, "url": url, "outcome": None, "status": None, "location": None, "error": None}
         try:
+            limiter_for(profile).wait()  # the profile's rate limit binds every sender
             response = requests.get(url, timeout=timeout, allow_redirects=False,
                                     headers={"User-Agent": USER_AGENT})
         except requests.RequestException as exc:
