@@ -22,6 +22,7 @@ import requests
 from requests.adapters import HTTPAdapter
 
 from harness import Inconclusive
+from harness import target_secrets
 from harness.evidence import Exchange, Redactor, Transcript
 from harness.profile import Account, Profile
 from harness.safety import Withheld, method_effect, operation_effect, refusal
@@ -448,6 +449,8 @@ class TargetClient:
         return response, error, elapsed
 
     def _record(self, method, url, kwargs, response, elapsed, error) -> None:
+        if response is not None:  # cookies and anti-forgery tokens the target set are secrets too
+            self.redactor.add(*target_secrets.from_requests(response))
         request_headers = dict(response.request.headers) if response is not None else dict(kwargs.get("headers") or {})
         body = ""
         if response is not None and response.request.body is not None:

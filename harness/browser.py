@@ -19,6 +19,7 @@ from typing import Any
 import yaml
 
 from harness.api import ConfigurationError, render
+from harness import target_secrets
 from harness.browser_guard import guard_context
 from harness.safety import Withheld
 from harness.chromium import find_chromium, launch_args
@@ -250,6 +251,14 @@ class BrowserSession:
         self.journeys = JourneyRun(self.page, profile, guard=self.guard)
         self.console_errors: list[str] = []
         self.page.on("pageerror", lambda exc: self.console_errors.append(str(exc)))
+        # cookies and anti-forgery tokens the target sets are secrets: registered before anything is written
+        self.redactor = getattr(getattr(evidence, "store", None), "redactor", None)
+        if self.redactor is not None:
+            self.context.on("response", self._register_secrets)
+
+    def _register_secrets(self, response) -> None:
+        headers = [(k, line) for k, v in response.headers.items() for line in str(v).split("\n")]
+        self.redactor.add(*target_secrets.in_response(headers, None))
 
     def journey(self, name: str, /, **variables) -> dict:
         return self.journeys.run(name, **variables)
@@ -264,6 +273,12 @@ class BrowserSession:
         self.screenshot("failure" if failed else "end")
         if self.guard.refused:
             self.evidence.write_text("refused-requests.txt", "\n".join(self.guard.refused))
+        if self.redactor is not None:
+            try:
+                self.redactor.add(*target_secrets.in_cookies(self.context.cookies()),
+                                  *target_secrets.in_html(self.page.content()))
+            except Exception:  # a closed or crashed page: what was registered so far stays
+                pass
         try:
             if self.journeys.typed_secret:
                 self.context.tracing.stop()  # a typed secret could show in the trace's snapshots: keep none

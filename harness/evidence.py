@@ -40,11 +40,15 @@ def is_secret_key(key: str) -> bool:
 @dataclass
 class Redactor:
     secrets: set[str] = field(default_factory=set)
+    journal: Path | None = None  # where a worker hands what it registers to the controller (target_secrets)
 
     def add(self, *values: str | None) -> None:
-        for value in values:
-            if value and len(value) >= MIN_SECRET_LENGTH:
-                self.secrets.add(value)
+        new = [v for v in values if v and len(v) >= MIN_SECRET_LENGTH and v not in self.secrets]
+        self.secrets.update(new)
+        if new and self.journal is not None:
+            from harness.target_secrets import append
+
+            append(self.journal, new)
 
     def text(self, value: str) -> str:
         # longest first, so a secret that contains another is masked whole

@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pytest
 
-from harness import __version__, criteria, selection
+from harness import __version__, criteria, selection, target_secrets
 from harness.evidence import EvidenceStore, Redactor
 from harness.opener import open_record
 from harness.outcomes import CheckOutcomes
@@ -105,6 +105,7 @@ class RunState:
                 state._discard_staging()
                 raise
         state.evidence = EvidenceStore(state.staging, state.redactor)
+        target_secrets.attach_journal(state.redactor, state.staging / RUN_FILES / "secrets.jsonl")
         return state
 
     def _load_inputs(self) -> None:
@@ -315,6 +316,8 @@ class RunState:
         from harness import report, scoring
 
         finished = dt.datetime.now(dt.timezone.utc)
+        self.redactor.journal = None  # what the workers registered joins the final sweep
+        self.redactor.add(*target_secrets.read_journal(self.staging / RUN_FILES / "secrets.jsonl"))
         log = getattr(self, "simulator_log", None)
         if log is not None and log.is_file() and log.stat().st_size:
             # everything the target sent to the simulator, redacted like all evidence (DESIGN §6)

@@ -7,7 +7,9 @@ Redactor.data: keys are never used to mask values (our own keys such as `pass_ru
 UUIDs, Allure attachment names — are kept whole (they can hold a run of 12 digits that the
 citizen-ID rule would mask, breaking a hash or a file name).
 `sweep` is the safety net after writing: no file, and no member of a zip archive (Playwright
-traces), may still hold a secret the run registered.
+traces), may still hold a secret the run registered (cookie and anti-forgery values the target
+set included: harness.target_secrets) or a 12-digit citizen ID — also files that nothing of
+dokiem wrote itself, such as allure-pytest's results in allure-raw/.
 """
 from __future__ import annotations
 
@@ -19,7 +21,9 @@ import zipfile
 from pathlib import Path
 from typing import Any
 
-from harness.evidence import Redactor
+from harness.evidence import MASK, Redactor
+
+CITIZEN_MASK = "[CCCD/CMND ĐÃ CHE]"
 
 IDENTIFIER = re.compile(r"[0-9a-fA-F]{64}"
                         r"|[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"
@@ -39,6 +43,21 @@ def scrub(redactor: Redactor, value: Any) -> Any:
     if isinstance(value, (list, tuple)):
         return [scrub(redactor, v) for v in value]
     return value
+
+
+# A citizen ID standing on its own: not a run of digits inside a hash, a UUID or a file name
+# (a letter, digit, '.', '-' or '_' beside it), which masking would break.
+LONE_CITIZEN_ID = re.compile(r"(?<![0-9A-Za-z.\-_])\d{12}(?![0-9A-Za-z_])")
+
+
+CODE_SUFFIXES = {".js", ".mjs", ".cjs", ".css", ".map", ".wasm"}  # the Allure viewer's own code: numbers there are code
+
+
+def sweep_text(text: str, redactor: Redactor, citizen_ids: bool = True) -> str:
+    """Registered secrets (longest first) and lone citizen IDs masked; identifiers kept whole."""
+    for secret in sorted(redactor.secrets, key=len, reverse=True):
+        text = text.replace(secret, MASK)
+    return LONE_CITIZEN_ID.sub(CITIZEN_MASK, text) if citizen_ids else text
 
 
 def _secrets(redactor: Redactor) -> list[bytes]:
@@ -94,48 +113,53 @@ def _sweep_zip(path: Path, redactor: Redactor) -> list[str]:
     secrets = _secrets(redactor)
     with zipfile.ZipFile(path) as archive:
         members = [(info, archive.read(info)) for info in archive.infolist()]
-    if not any(secret in data for _, data in members for secret in secrets):
+    changed, warnings, kept = False, [], []
+    for info, data in members:
+        text = _decode(data)
+        if text is None:
+            if any(secret in data for secret in secrets):  # binary holding a secret: dropped
+                warnings.append(f"{path.name}:{info.filename}: bỏ phần chứa bí mật — member dropped, "
+                                "it held a secret")
+                changed = True
+                continue
+        else:
+            cleaned = sweep_text(text, redactor, citizen_ids=Path(info.filename).suffix.lower() not in CODE_SUFFIXES)
+            if cleaned != text:
+                data, changed = cleaned.encode("utf-8"), True
+        kept.append((info, data))
+    if not changed:
         return []
-    warnings = []
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for info, data in members:
-            if any(secret in data for secret in secrets):
-                cleaned = redacted_bytes(data, redactor)
-                if cleaned is None or any(secret in cleaned for secret in secrets):
-                    warnings.append(f"{path.name}:{info.filename}: bỏ phần chứa bí mật — member dropped, "
-                                    "it held a secret")
-                    continue
-                data = cleaned
+        for info, data in kept:
             archive.writestr(info, data)
     path.write_bytes(buffer.getvalue())
     return warnings
 
 
 def sweep(root: Path, redactor: Redactor) -> list[str]:
-    """Remove every registered secret left in files under root (zip members too); returns warnings.
-
-    Text files are redacted in place; a binary file holding a secret is deleted (it cannot be
-    redacted), with a warning naming it.
-    """
+    """Mask every registered secret and lone citizen ID left in files under root (zip members
+    too); returns warnings. Text files are redacted in place; a binary file holding a secret is
+    deleted (it cannot be redacted), with a warning naming it."""
     secrets = _secrets(redactor)
-    if not secrets:
-        return []
     warnings = []
-    for path in sorted(p for p in Path(root).rglob("*") if p.is_file()):
+    for path in sorted(p for p in Path(root).rglob("*") if p.is_file() and not p.is_symlink()):
         data = path.read_bytes()
         if _is_zip(path):
             warnings += _sweep_zip(path, redactor)
             continue
-        if not any(secret in data for secret in secrets):
+        held_secret = any(secret in data for secret in secrets)
+        text = _decode(data)
+        if text is None:
+            if held_secret:
+                path.unlink()
+                warnings.append(f"{path.relative_to(root).as_posix()}: đã xóa, tệp nhị phân chứa bí mật — deleted: "
+                                "a binary file held a secret")
             continue
-        cleaned = redacted_bytes(data, redactor)
-        if cleaned is None:
-            path.unlink()
-            warnings.append(f"{path.relative_to(root).as_posix()}: đã xóa, tệp nhị phân chứa bí mật — deleted: "
-                            "a binary file held a secret")
-        else:
-            path.write_bytes(cleaned)
-            warnings.append(f"{path.relative_to(root).as_posix()}: đã che bí mật còn sót — a secret left in "
-                            "this file was masked")
+        cleaned = sweep_text(text, redactor, citizen_ids=path.suffix.lower() not in CODE_SUFFIXES)
+        if cleaned != text:
+            path.write_bytes(cleaned.encode("utf-8"))
+            if held_secret:
+                warnings.append(f"{path.relative_to(root).as_posix()}: đã che bí mật còn sót — a secret left in "
+                                "this file was masked")
     return warnings
