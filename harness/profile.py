@@ -219,7 +219,7 @@ def load_profile(path: Path, edition: criteria.Edition, checks: criteria.CheckRe
     problems += criteria.nfc_problems(source, _subject)
     if not problems:
         problems += _meaning_problems(source, edition, checks, check_files)
-        problems += profile_hazards(source, edition)
+        problems += profile_hazards(source, edition, checks.operations)
     if problems:
         raise InputError(problems)
     effects = {name: entry["effect"] for name, entry in checks.operations.items() if "effect" in entry}

@@ -5,7 +5,9 @@
   sent through `session.header` / `session.header_value` as `${session}`);
 - an authorisation dated on a day that does not exist (the schema only checks the pattern);
 - a load test whose think time asks for more than `limits.requests_per_second` allows: `users`
-  users each waiting `wait_s[0]` seconds send up to users / wait_s[0] requests a second.
+  users each waiting `wait_s[0]` seconds send up to users / wait_s[0] requests a second;
+- a read operation of the vocabulary mapped onto DELETE, PUT or PATCH (production safety trusts
+  the vocabulary's effect).
 
 Each problem names file:line:column and what to do; `load_profile` raises them with the others.
 """
@@ -95,5 +97,23 @@ def load_bound_problems(source: SourceFile, edition) -> list[Problem]:
                            f"[{floor:g}, …] or raise limits.requests_per_second (with the operator's agreement)")]
 
 
-def profile_hazards(source: SourceFile, edition) -> list[Problem]:
-    return header_problems(source) + authorisation_problems(source) + load_bound_problems(source, edition)
+WRITE_METHODS = {"DELETE", "PUT", "PATCH"}
+
+
+def effect_problems(source: SourceFile, vocabulary: dict) -> list[Problem]:
+    """A read operation of the vocabulary mapped onto a method that writes: on production it
+    would be sent as a read (POST is allowed: searches and logins are often posted)."""
+    problems = []
+    for name, spec in (source.data.get("operations") or {}).items():
+        effect = (vocabulary.get(name) or {}).get("effect")
+        method = str((spec or {}).get("method", "")).upper()
+        if effect == "read" and method in WRITE_METHODS:
+            problems.append(source.problem(("operations", name, "method"), f"operations.{name}",
+                                           f"'{name}' only reads (criteria/checks.yaml) but is mapped to {method} — "
+                                           "thao tác chỉ đọc lại dùng phương thức ghi; map it to GET or POST"))
+    return problems
+
+
+def profile_hazards(source: SourceFile, edition, vocabulary: dict | None = None) -> list[Problem]:
+    return (header_problems(source) + authorisation_problems(source) + load_bound_problems(source, edition)
+            + effect_problems(source, vocabulary or {}))

@@ -86,6 +86,7 @@ PROFILE_ONLY = {
         "environment: production\nauthorisation: {by: Sở TT&TT, date: \"2026-02-30\", reference: CV 1/STTTT, "
         "allows: [mutates]}\n"),
     "wait-zero-low-rate": _replace("  requests_per_second: 200\n", "  requests_per_second: 2\n"),
+    "read-operation-that-deletes": _replace("  get_procedure:\n    method: GET\n", "  get_procedure:\n    method: DELETE\n"),
     "rate-inf": _replace("  requests_per_second: 200\n", "  requests_per_second: .inf\n"),
 }
 
@@ -179,6 +180,14 @@ def test_bad_profile(case, tmp_path, capsys):
     out, err = capsys.readouterr()
     assert_refused(code, out + err, "target.yaml")
     assert _files(tmp_path) == before
+
+
+def test_a_read_mapped_to_delete_is_named(tmp_path, capsys):
+    profile = _profile_base(tmp_path)
+    PROFILE_ONLY["read-operation-that-deletes"](profile)
+    code = main(["profile", "check", str(profile)])
+    out = "".join(capsys.readouterr())
+    assert code == 2 and "'get_procedure' only reads" in out and "DELETE" in out
 
 
 def test_wait_zero_names_what_to_do(tmp_path, capsys):
