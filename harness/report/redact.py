@@ -50,6 +50,7 @@ def scrub(redactor: Redactor, value: Any) -> Any:
 LONE_CITIZEN_ID = re.compile(r"(?<![0-9A-Za-z.\-_])\d{12}(?![0-9A-Za-z_])")
 
 
+LONE_CITIZEN_ID_BYTES = re.compile(LONE_CITIZEN_ID.pattern.encode("ascii"))
 CODE_SUFFIXES = {".js", ".mjs", ".cjs", ".css", ".map", ".wasm"}  # the Allure viewer's own code: numbers there are code
 
 
@@ -58,6 +59,14 @@ def sweep_text(text: str, redactor: Redactor, citizen_ids: bool = True) -> str:
     for secret in sorted(redactor.secrets, key=len, reverse=True):
         text = text.replace(secret, MASK)
     return LONE_CITIZEN_ID.sub(CITIZEN_MASK, text) if citizen_ids else text
+
+
+def _needs_sweep(data: bytes, secrets: list[bytes], citizen_ids: bool) -> bool:
+    """A cheap look at the bytes first: most files and trace members hold nothing to mask."""
+    if any(secret in data for secret in secrets):
+        return True
+    # citizen IDs are looked for in text only: screenshots and fonts (a NUL byte early on) are skipped
+    return citizen_ids and b"\x00" not in data[:8192] and bool(LONE_CITIZEN_ID_BYTES.search(data))
 
 
 def _secrets(redactor: Redactor) -> list[bytes]:
@@ -115,6 +124,10 @@ def _sweep_zip(path: Path, redactor: Redactor) -> list[str]:
         members = [(info, archive.read(info)) for info in archive.infolist()]
     changed, warnings, kept = False, [], []
     for info, data in members:
+        citizen_ids = Path(info.filename).suffix.lower() not in CODE_SUFFIXES
+        if not _needs_sweep(data, secrets, citizen_ids):
+            kept.append((info, data))
+            continue
         text = _decode(data)
         if text is None:
             if any(secret in data for secret in secrets):  # binary holding a secret: dropped
@@ -123,7 +136,7 @@ def _sweep_zip(path: Path, redactor: Redactor) -> list[str]:
                 changed = True
                 continue
         else:
-            cleaned = sweep_text(text, redactor, citizen_ids=Path(info.filename).suffix.lower() not in CODE_SUFFIXES)
+            cleaned = sweep_text(text, redactor, citizen_ids)
             if cleaned != text:
                 data, changed = cleaned.encode("utf-8"), True
         kept.append((info, data))
@@ -148,6 +161,9 @@ def sweep(root: Path, redactor: Redactor) -> list[str]:
         if _is_zip(path):
             warnings += _sweep_zip(path, redactor)
             continue
+        citizen_ids = path.suffix.lower() not in CODE_SUFFIXES
+        if not _needs_sweep(data, secrets, citizen_ids):
+            continue
         held_secret = any(secret in data for secret in secrets)
         text = _decode(data)
         if text is None:
@@ -156,7 +172,7 @@ def sweep(root: Path, redactor: Redactor) -> list[str]:
                 warnings.append(f"{path.relative_to(root).as_posix()}: đã xóa, tệp nhị phân chứa bí mật — deleted: "
                                 "a binary file held a secret")
             continue
-        cleaned = sweep_text(text, redactor, citizen_ids=path.suffix.lower() not in CODE_SUFFIXES)
+        cleaned = sweep_text(text, redactor, citizen_ids)
         if cleaned != text:
             path.write_bytes(cleaned.encode("utf-8"))
             if held_secret:
