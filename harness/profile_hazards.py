@@ -107,9 +107,14 @@ def effect_problems(source: SourceFile, vocabulary: dict) -> list[Problem]:
     for name, spec in (source.data.get("operations") or {}).items():
         effect = (vocabulary.get(name) or {}).get("effect")
         method = str((spec or {}).get("method", "")).upper()
-        if effect == "read" and method in WRITE_METHODS:
+        declared = (spec or {}).get("effect")
+        if effect and declared and declared != effect:
+            problems.append(source.problem(("operations", name, "effect"), f"operations.{name}",
+                                           f"'{name}' is '{effect}' in criteria/checks.yaml; a profile cannot make it "
+                                           f"'{declared}' — tác động của thao tác do từ vựng quy định; remove 'effect'"))
+        if (effect or declared) == "read" and method in WRITE_METHODS:
             problems.append(source.problem(("operations", name, "method"), f"operations.{name}",
-                                           f"'{name}' only reads (criteria/checks.yaml) but is mapped to {method} — "
+                                           f"'{name}' only reads but is mapped to {method} — "
                                            "thao tác chỉ đọc lại dùng phương thức ghi; map it to GET or POST"))
     return problems
 

@@ -3,8 +3,8 @@
 A check's flags decide whether it runs; but a scenario, a profile fixture (counter intake to get a
 public dossier), a probe or a browser journey may still call something that writes. So every
 request is judged before it leaves: an operation of the vocabulary by its `effect` in
-criteria/checks.yaml (read, create, change), an extra `x_` operation and a raw probe by its HTTP
-method (only GET, HEAD and OPTIONS read; any other method, a malformed one included, counts as a
+criteria/checks.yaml (read, create, change), an extra `x_` operation by the `effect` the profile
+gives it or else its HTTP method, and a raw probe by its HTTP method (only GET, HEAD and OPTIONS read; any other method, a malformed one included, counts as a
 change). On `environment: production`, a non-read operation needs the `mutates` authorisation; a
 non-read probe needs `mutates` or `intrusive` (the written permission to probe). What is refused
 is not sent: it is recorded in the evidence and the check is ERROR (withheld), never FAIL.
@@ -30,7 +30,8 @@ def operation_effect(profile, operation: str) -> str:
     effect = (getattr(profile, "effects", None) or {}).get(operation)
     if effect:
         return effect
-    return method_effect((profile.operations.get(operation) or {}).get("method", "GET"))
+    spec = profile.operations.get(operation) or {}
+    return spec.get("effect") or method_effect(spec.get("method", "GET"))
 
 
 def refusal(profile, effect: str, what: str, probe: bool = False) -> str | None:

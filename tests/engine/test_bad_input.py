@@ -87,6 +87,8 @@ PROFILE_ONLY = {
         "allows: [mutates]}\n"),
     "wait-zero-low-rate": _replace("  requests_per_second: 200\n", "  requests_per_second: 2\n"),
     "read-operation-that-deletes": _replace("  get_procedure:\n    method: GET\n", "  get_procedure:\n    method: DELETE\n"),
+    "vocabulary-effect-overridden": _replace("  get_procedure:\n    method: GET\n",
+                                             "  get_procedure:\n    method: GET\n    effect: change\n"),
     "rate-inf": _replace("  requests_per_second: 200\n", "  requests_per_second: .inf\n"),
 }
 

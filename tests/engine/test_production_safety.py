@@ -45,6 +45,7 @@ operations:
                    returns: {dossier_code: code}}
   x_cleanup: {method: DELETE, path: /api/thing, returns: {}}
   x_report: {method: GET, path: /api/report, returns: {}}
+  x_search: {method: POST, path: /api/search, effect: read, returns: {}}
 fixtures:
   public_dossier: {operation: counter_intake, as: receiving_officer, with: {procedure_code: "1.001"}, take: code}
 status_labels: {Mới: 1}
@@ -141,6 +142,8 @@ def test_reads_and_extra_reads_are_sent(make, server):
     assert client.call("lookup_dossier", dossier_code="X").ok
     assert client.call("x_report").ok
     assert server.count("GET") == 2
+    assert client.call("x_search").ok  # an extra operation the profile declares a read: posted
+    assert server.count("POST", "/api/search") == 1
 
 
 def test_an_extra_operation_is_judged_by_its_method(make, server):
