@@ -142,7 +142,16 @@ class RunState:
                                                "kết quả đã có dữ liệu; choose another --out"))])
         # everything is written here first and moved into place at the end: no half-written report
         self.staging = self.out_dir.parent / f".{self.out_dir.name}.partial-{self.run_id}"
-        self.staging.mkdir(parents=True, exist_ok=True)
+        history = self.config.getoption("history")
+        if history and Path(history).exists() and not Path(history).is_dir():
+            _exit(EXIT_BAD_INPUT, [str(Problem(str(history), 1, 1, "--history",
+                                               "is a file, not a folder — --history phải là thư mục"))])
+        try:
+            self.staging.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            _exit(EXIT_BAD_INPUT, [str(Problem(str(self.out_dir), 1, 1, "--out",
+                                               f"cannot be created ({exc.strerror}) — không tạo được thư mục kết quả; "
+                                               "choose another --out"))])
         os.environ[ENV_RUN_ID] = self.run_id
         os.environ[ENV_STAGING] = str(self.staging)
 

@@ -225,19 +225,27 @@ def test_bad_attestations(case, tmp_path):
     assert not out.exists() and not list(tmp_path.glob(".out.partial-*"))
 
 
-@pytest.mark.parametrize("case", ["target-is-folder", "attestations-is-folder", "out-is-a-file", "target-missing"])
+@pytest.mark.parametrize("case", ["target-is-folder", "attestations-is-folder", "out-is-a-file", "target-missing",
+                                  "out-under-a-file", "history-is-a-file", "only-unknown-criterion"])
 def test_bad_command_line(case, tmp_path):
-    out, folder = tmp_path / "out", tmp_path / "inputs"
+    out, folder, blocker = tmp_path / "out", tmp_path / "inputs", tmp_path / "blocker"
     folder.mkdir()
+    blocker.write_text("a file", encoding="utf-8")
     argv = {"target-is-folder": ["--target", str(folder)],
             "attestations-is-folder": ["--demo", "--attestations", str(folder)],
             "out-is-a-file": ["--demo"],
-            "target-missing": ["--target", str(tmp_path / "nowhere.yaml")]}[case]
+            "target-missing": ["--target", str(tmp_path / "nowhere.yaml")],
+            "out-under-a-file": ["--demo"],
+            "history-is-a-file": ["--demo", "--history", str(blocker)],
+            "only-unknown-criterion": ["--demo", "--only", "XX-99\x07"]}[case]
     if case == "out-is-a-file":
         out.write_text("not a folder", encoding="utf-8")
+    if case == "out-under-a-file":
+        out = blocker / "out"
     code, output = _dokiem_run(tmp_path, *argv, "--out", str(out))
     name = {"target-is-folder": "inputs", "attestations-is-folder": "inputs", "out-is-a-file": "out",
-            "target-missing": "nowhere.yaml"}[case]
+            "target-missing": "nowhere.yaml", "out-under-a-file": "out", "history-is-a-file": "blocker",
+            "only-unknown-criterion": "--only"}[case]
     assert_refused(code, output, name)
     assert (out.is_file() if case == "out-is-a-file" else not out.exists())
-    assert not list(tmp_path.glob(".out.partial-*"))
+    assert not list(tmp_path.glob(".out.partial-*")) and blocker.read_text(encoding="utf-8") == "a file"
