@@ -85,6 +85,12 @@ def polite() -> None:
         gevent.sleep(slot - now)
 
 
+def owe(hops: int) -> None:
+    """Redirect hops were requests too: the process's next request waits for them as well (a wait
+    inside a measured request would add dokiem's own pause to the target's response time)."""
+    _NEXT_SLOT[0] = max(_NEXT_SLOT[0], time.monotonic()) + hops * (PLAN.get("request_interval_s") or 0.0)
+
+
 def send(user, operation: str, request: dict, validate=None) -> bool:
     """Send one planned request under the operation's name; True when it succeeded.
 
@@ -119,6 +125,7 @@ def send(user, operation: str, request: dict, validate=None) -> bool:
             response.failure(problem)
         else:
             response.success()
+        owe(len(getattr(response, "history", None) or []))
     return problem is None
 
 
