@@ -5,6 +5,10 @@ Locust ran to its end, the locustfile raised nothing, no profile or environment 
 warning, event loops on time, and the edition's users held for the whole duration. If not, the
 check is ERROR (Inconclusive), never PASS or FAIL: the figures say nothing about the target.
 
+Timings are of served answers only (stats.py), and an operation is timed only when at least
+perf.min_success_percent of its requests were served: a target that refuses, errs or answers
+nonsense fast is not fast, so a timing check is then ERROR (perf.error_rate judges the failures).
+
 When the profile caps the users below the edition's (limits.max_users), the load is run at the
 cap: a threshold missed even at that lower load is a FAIL; a threshold met is ERROR, since the
 edition's load was not tried. perf.concurrent_users is always ERROR then.
@@ -100,11 +104,30 @@ def _conclude(failures: list[str], passed: str, obs: dict, users: int) -> None:
         raise Inconclusive(f"{passed}, nhưng chưa thử ở mức tải của phiên bản — but not at the edition's load: {low}")
 
 
-def _measured_operations(obs: dict, wanted: tuple[str, ...], what: str, every_one: bool
-                         ) -> tuple[dict[str, dict], list[str]]:
-    """The wanted operations the users sent with at least one request measured, and why each of the
-    others is not: a planned operation without a completed request, or (every_one: the check needs
-    all of them) one left out of the load."""
+def success_percent(entry: dict) -> float:
+    """Share of an operation's requests that were served (an answer of the promised shape)."""
+    requests = entry.get("requests") or 0
+    successes = entry.get("successes", requests - (entry.get("failures") or 0))
+    return 100.0 * successes / requests if requests else 0.0
+
+
+def _unserved(obs: dict, op: str, entry: dict, min_success_percent: float) -> str | None:
+    """Why `op`'s timings cannot be judged: too few of its requests were served (None: enough)."""
+    share = success_percent(entry)
+    if share >= min_success_percent:
+        return None
+    worst = sorted((r for r in obs.get("failures") or [] if r["operation"] == op), key=lambda r: -r["count"])
+    why = f" ({worst[0]['error']} ×{worst[0]['count']})" if worst else ""
+    return (f"{op}: chỉ {share:.0f}% yêu cầu được phục vụ < {min_success_percent:g}% — only {share:.0f}% of "
+            f"{entry['requests']} requests were served{why}; thời gian của câu trả lời lỗi không được tính — the "
+            "time of a failed answer says nothing of the target's speed")
+
+
+def _measured_operations(obs: dict, wanted: tuple[str, ...], what: str, every_one: bool,
+                         min_success_percent: float) -> tuple[dict[str, dict], list[str]]:
+    """The wanted operations the users sent with enough of their requests served, and why each of
+    the others is not measured: a planned operation without a completed request, one mostly
+    failed, or (every_one: the check needs all of them) one left out of the load."""
     planned = set((obs.get("mix") or {}).get("public") or {}) | set((obs.get("mix") or {}).get("citizen") or {})
     if not planned & set(wanted):
         raise Inconclusive(f"không có thao tác {what} nào trong tải — no {what} operation was part of the load "
@@ -117,6 +140,8 @@ def _measured_operations(obs: dict, wanted: tuple[str, ...], what: str, every_on
                 unmeasured.append(f"{op} không được đo dưới tải — {op} not measured under load; notes: {_notes(obs)}")
         elif not entry or not entry.get("requests"):
             unmeasured.append(f"{op}: không có yêu cầu nào hoàn tất dưới tải — no {op} request completed under load")
+        elif _unserved(obs, op, entry, min_success_percent):
+            unmeasured.append(_unserved(obs, op, entry, min_success_percent))
         else:
             measured[op] = entry
     return measured, unmeasured
@@ -143,30 +168,33 @@ def _load_label(obs: dict) -> str:
 
 # ------------------------------------------------------------------ the checks
 
-def avg_response(obs: dict, avg_ms: float, users: int, duration_s: float) -> None:
+def avg_response(obs: dict, avg_ms: float, users: int, duration_s: float, min_success_percent: float) -> None:
     """perf.avg_response: each public operation's average response time is within the edition's."""
     _require_measured(obs, users, duration_s, min(LOOP_LAG_LIMIT_MS, LOOP_LAG_SHARE * avg_ms))
-    ops, unmeasured = _measured_operations(obs, PUBLIC_OPERATIONS, "công khai (public)", every_one=False)
+    ops, unmeasured = _measured_operations(obs, PUBLIC_OPERATIONS, "công khai (public)", every_one=False,
+                                           min_success_percent=min_success_percent)
     slow = [f"{op}: trung bình {e['avg_ms']:.0f} ms > {avg_ms:g} ms (average over {e['requests']} requests) — "
             f"{_load_label(obs)}" for op, e in ops.items() if e["avg_ms"] > avg_ms]
     _conclude_measured(slow, unmeasured, f"thời gian phản hồi trung bình đạt — averages within {avg_ms:g} ms", obs, users)
 
 
-def search_response(obs: dict, search_ms: float, users: int, duration_s: float) -> None:
+def search_response(obs: dict, search_ms: float, users: int, duration_s: float, min_success_percent: float) -> None:
     """perf.search_response: procedure search and dossier lookup each average within the search threshold."""
     _require_measured(obs, users, duration_s, min(LOOP_LAG_LIMIT_MS, LOOP_LAG_SHARE * search_ms))
-    ops, unmeasured = _measured_operations(obs, SEARCH_OPERATIONS, "tra cứu (search)", every_one=True)
+    ops, unmeasured = _measured_operations(obs, SEARCH_OPERATIONS, "tra cứu (search)", every_one=True,
+                                           min_success_percent=min_success_percent)
     slow = [f"{op}: trung bình {e['avg_ms']:.0f} ms > {search_ms:g} ms (average over {e['requests']} requests) — "
             f"{_load_label(obs)}" for op, e in ops.items() if e["avg_ms"] > search_ms]
     _conclude_measured(slow, unmeasured, f"tra cứu trung bình đạt — searches within {search_ms:g} ms", obs, users)
 
 
-def max_response(obs: dict, max_ms: float, users: int, duration_s: float) -> None:
-    """perf.max_response: no request of the load took longer than the edition's maximum."""
+def max_response(obs: dict, max_ms: float, users: int, duration_s: float, min_success_percent: float) -> None:
+    """perf.max_response: no served answer of the load took longer than the edition's maximum."""
     _require_measured(obs, users, duration_s, min(LOOP_LAG_LIMIT_MS, LOOP_LAG_SHARE * max_ms))
     ops = {op: e for op, e in (obs.get("operations") or {}).items() if e.get("requests")}
     if not ops:
         raise Inconclusive("không có yêu cầu nào hoàn tất dưới tải — no request completed under load")
+    unmeasured = [why for op, e in ops.items() if (why := _unserved(obs, op, e, min_success_percent))]
     slow = [f"{op}: chậm nhất {e['max_ms']:.0f} ms > {max_ms:g} ms (slowest of {e['requests']} requests) — "
             f"{_load_label(obs)}" for op, e in ops.items() if (e.get("max_ms") or 0) > max_ms]
     timeout_ms = obs["settings"]["request_timeout_s"] * 1000
@@ -175,7 +203,8 @@ def max_response(obs: dict, max_ms: float, users: int, duration_s: float) -> Non
         raise Inconclusive(f"{cut} yêu cầu bị cắt sau {timeout_ms / 1000:g} s (limits.request_timeout_s), trước ngưỡng "
                            f"{max_ms:g} ms — {cut} requests were cut by the profile's timeout before the maximum: "
                            "their duration is unknown")
-    _conclude(slow, f"không yêu cầu nào vượt {max_ms:g} ms — no request over {max_ms:g} ms", obs, users)
+    _conclude_measured(slow, unmeasured, f"không yêu cầu nào vượt {max_ms:g} ms — no request over {max_ms:g} ms",
+                       obs, users)
 
 
 def error_rate(obs: dict, error_rate_percent: float, users: int, duration_s: float) -> None:
@@ -196,8 +225,9 @@ def error_rate(obs: dict, error_rate_percent: float, users: int, duration_s: flo
     _conclude(failures, f"tỷ lệ lỗi {rate:.2f}% đạt — error rate within {error_rate_percent:g}%", obs, users)
 
 
-def concurrent_users(obs: dict, users: int, duration_s: float) -> None:
-    """perf.concurrent_users: the edition's users held for the duration; logged-in users kept their sessions."""
+def concurrent_users(obs: dict, users: int, duration_s: float, min_success_percent: float) -> None:
+    """perf.concurrent_users: the edition's users held for the duration, served, and logged-in users
+    kept their sessions."""
     _require_measured(obs, users, duration_s)
     low = lowered(obs, users)
     if low:
@@ -220,4 +250,8 @@ def concurrent_users(obs: dict, users: int, duration_s: float) -> None:
     if not problems and SESSION_PROBE in citizen and not (ops.get(SESSION_PROBE) or {}).get("requests"):
         raise Inconclusive(f"{SESSION_PROBE}: người dùng đăng nhập chưa gửi yêu cầu nào — logged-in users sent no "
                            "request in their session, so it was not exercised")
+    unserved = [why for op, e in ops.items() if e.get("requests") and (why := _unserved(obs, op, e, min_success_percent))]
+    if not problems and unserved:
+        raise Inconclusive("người dùng được giữ nhưng không được phục vụ — the users were held but not served: "
+                           + "; ".join(unserved[:MAX_LISTED]))
     _conclude([f"{p} — {_load_label(obs)}" for p in problems], "", obs, users)

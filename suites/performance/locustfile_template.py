@@ -12,6 +12,12 @@ Each simulated user waits PLAN["wait_s"] between requests and sends one request 
 time, chosen by weight. Logged-in users (CitizenUser) log in once, when they start. Every request
 carries PLAN["request_timeout_s"]. The master (or the single process) writes what the harness
 needs to judge whether the load was really generated into the file named by DOKIEM_LOAD_REPORT.
+
+Only a served answer is a success: the expected status, and the answer the operation promises
+(request["answer"]: JSON when the profile maps its values with JMESPath, each mapped value present
+and of its shape). A failed, refused or unusable answer is reported under the operation's name
+with FAILED_SUFFIX, so its response time never joins the timings of served answers. Every request
+is bounded by one wall-clock deadline (the request timeout), not only per read.
 """
 from __future__ import annotations
 
@@ -30,6 +36,7 @@ from locust.runners import MasterRunner, WorkerRunner
 PLAN: dict = {}  # dokiem:plan — the generator replaces this line with the run's plan
 
 REPORT_ENV = "DOKIEM_LOAD_REPORT"
+FAILED_SUFFIX = " (failed)"  # stats.py merges "<operation> (failed)" back into the operation
 PASSWORD_MARK = "<<dokiem:password>>"
 SAMPLE_INTERVAL_S = 0.25
 
@@ -91,6 +98,60 @@ def owe(hops: int) -> None:
     _NEXT_SLOT[0] = max(_NEXT_SLOT[0], time.monotonic()) + hops * (PLAN.get("request_interval_s") or 0.0)
 
 
+SHAPES = {"list": list, "object": dict}
+
+
+def _shape_problem(name: str, value, shape: str):
+    if value is None or value == "" or value == {}:
+        return f"thiếu '{name}' — '{name}' missing from the answer"
+    wanted = SHAPES.get(shape)
+    if wanted is not None and not isinstance(value, wanted):
+        return f"'{name}' không phải {shape} — '{name}' is not a {shape} ({type(value).__name__})"
+    return None
+
+
+def answer_problem(response, answer) -> str | None:
+    """Why the answer is not the one the operation promises (None: it is). `answer`:
+    {"json": True when a value is read with JMESPath, "returns": {name: [expression, shape]}}."""
+    if answer is None:
+        return None  # the login: its own validation reads the session
+    if not response.content.strip():
+        return "câu trả lời rỗng — empty answer"
+    data = None
+    if answer.get("json"):
+        ctype = response.headers.get("Content-Type", "")
+        if "json" not in ctype.lower():
+            return f"không phải JSON — not JSON (Content-Type: {ctype or 'none'})"
+        try:
+            data = response.json()
+        except ValueError:
+            return "JSON không đọc được — unreadable JSON"
+    elif "json" in response.headers.get("Content-Type", "").lower() and response.content.strip() in (b"{}", b"[]", b"null"):
+        return "câu trả lời JSON rỗng — an empty JSON answer"
+    for name, (expression, shape) in (answer.get("returns") or {}).items():
+        if expression.startswith("$header:"):
+            value, shape = response.headers.get(expression.split(":", 1)[1]), "text"
+        elif expression in ("$body", "$text"):
+            value, shape = response.content, "text"
+        elif expression.startswith("$"):
+            continue  # $status, $url: nothing to ask of them
+        else:
+            import jmespath
+
+            value = jmespath.search(expression, data)
+        problem = _shape_problem(name, value, shape)
+        if problem:
+            return problem
+    return None
+
+
+def _deadline_failure(operation: str, method: str, started: float) -> None:
+    events.request.fire(request_type=method, name=operation + FAILED_SUFFIX,
+                        response_time=(time.perf_counter() - started) * 1000, response_length=0,
+                        exception=Exception(f"[timeout] không xong trong {PLAN['request_timeout_s']} s — no whole "
+                                            "answer within the request's deadline"), context={})
+
+
 def send(user, operation: str, request: dict, validate=None) -> bool:
     """Send one planned request under the operation's name; True when it succeeded.
 
@@ -109,7 +170,15 @@ def send(user, operation: str, request: dict, validate=None) -> bool:
     if request.get("files"):
         kwargs["files"] = [(f["field"], (f["name"], base64.b64decode(f["content_b64"]), f["content_type"]))
                            for f in request["files"]]
-    with user.client.request(request["method"], request["url"], **kwargs) as response:
+    started = time.perf_counter()
+    try:
+        # the timeout above is per read: a target that drips its answer is cut here, as a whole
+        with gevent.Timeout(PLAN["request_timeout_s"]):
+            context = user.client.request(request["method"], request["url"], **kwargs)
+    except gevent.Timeout:
+        _deadline_failure(operation, request["method"], started)
+        return False
+    with context as response:
         status = response.status_code or 0
         if not status:
             problem = _no_answer(response.error)
@@ -119,9 +188,10 @@ def send(user, operation: str, request: dict, validate=None) -> bool:
             else:
                 problem = f"[http] HTTP {status}"
         else:
-            problem = validate(response) if validate else None
+            problem = answer_problem(response, request.get("answer")) or (validate(response) if validate else None)
             problem = f"[answer] {problem}" if problem else None
         if problem:
+            response.request_meta["name"] = operation + FAILED_SUFFIX  # kept apart from served answers' timings
             response.failure(problem)
         else:
             response.success()
@@ -152,7 +222,7 @@ def _extract(expression: str, response):
 
 def config_failure(name: str, message: str) -> None:
     """A problem of the profile or the worker's environment, not of the target: counted apart."""
-    events.request.fire(request_type="CONFIG", name=name, response_time=0, response_length=0,
+    events.request.fire(request_type="CONFIG", name=name + FAILED_SUFFIX, response_time=0, response_length=0,
                         exception=Exception(f"[config] {message}"), context={})
 
 

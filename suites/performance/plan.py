@@ -35,6 +35,11 @@ HARD_STOP_MARGIN_S = 15            # past ramp + duration + stop timeout, the Lo
 PUBLIC_MIX = (("list_procedures", 1), ("get_procedure", 3), ("search_procedures", 3), ("lookup_dossier", 3))
 SESSION_PROBE = ("list_my_dossiers", 10)  # needs the session: half of what a logged-in citizen sends
 SUBMIT = ("submit_dossier", 5)          # a fifth of what a logged-in citizen sends, when enabled
+# What each operation of the load promises (criteria/checks.yaml `returns`) and the shape of each
+# value: an answer counts as served only when every value the profile maps is there, in its shape
+ANSWER_SHAPES = {"list_procedures": {"procedures": "list"}, "get_procedure": {"procedure": "object"},
+                 "search_procedures": {"procedures": "list"}, "lookup_dossier": {"status_label": "text"},
+                 "list_my_dossiers": {"dossiers": "list"}, "submit_dossier": {"dossier_code": "text"}}
 
 
 @dataclass
@@ -141,12 +146,26 @@ def render_request(profile, operation: str, **inputs) -> dict:
     """One concrete request of an operation, as the locustfile sends it (no session in it)."""
     spec = profile.operations[operation]
     request = render_operation(profile, operation, {**profile.test_data, **inputs})
-    request.update(method=spec["method"], expect=spec.get("expect"), anonymous=bool(spec.get("anonymous")))
+    request.update(method=spec["method"], expect=spec.get("expect"), anonymous=bool(spec.get("anonymous")),
+                   answer=expected_answer(spec, operation))
     if "files" in request:
         request["files"] = [{"field": field, "name": name, "content_type": content_type,
                              "content_b64": base64.b64encode(content).decode("ascii")}
                             for field, name, content, content_type in request["files"]]
     return request
+
+
+def expected_answer(spec: dict, operation: str) -> dict | None:
+    """What the locustfile asks of a served answer: the values the operation promises that the
+    profile maps ({name: [expression, shape]}), and JSON when one is read with JMESPath. With none
+    mapped, a non-empty answer is all that can be asked. None for the login (its session is read)."""
+    if operation not in ANSWER_SHAPES:
+        return None
+    mapped = spec.get("returns") or {}
+    returns = {name: [mapped[name], shape] for name, shape in ANSWER_SHAPES.get(operation, {}).items()
+               if name in mapped}
+    return {"json": any(not str(expression).startswith("$") for expression, _ in returns.values()),
+            "returns": returns}
 
 
 def _login_plan(profile, settings: LoadSettings) -> dict | None:

@@ -2,7 +2,9 @@
 locustfile writes) turned into the load test's observations. Pure functions over text.
 
 Response times are Locust's own: from just before the request is sent until the whole answer
-is read, in milliseconds, failed requests included (as Locust counts them).
+is read, in milliseconds. They are of served answers only: the locustfile reports a failed,
+refused or unusable answer as "<operation> (failed)", counted here in the operation's requests
+and failures but never in its times (a refused connection is not a fast response).
 """
 from __future__ import annotations
 
@@ -11,6 +13,7 @@ import io
 import json
 import re
 
+FAILED_SUFFIX = " (failed)"  # the locustfile's name for an operation's failed requests
 TAG = re.compile(r"\[(http|session|timeout|no-answer|answer|config)\]")
 
 
@@ -28,24 +31,32 @@ def _percentile(histogram: dict, total: int, share: float) -> float | None:
 
 
 def operations(stats_json: str) -> dict[str, dict]:
-    """Per request name (the operation): requests, failures, average, median, 95th percentile, max (ms)."""
+    """Per operation: requests, failures, successes, and the times of its served answers: average,
+    median, 95th percentile, max (ms; None when none was served)."""
     rows = json.loads(stats_json) if stats_json.strip() else []
     result: dict[str, dict] = {}
     for row in rows:
         total = int(row.get("num_requests", 0))
-        entry = result.setdefault(row["name"], {"requests": 0, "failures": 0, "_time": 0.0, "max_ms": None,
-                                                "_histogram": {}, "last_request_at": None})
+        failed_row = row["name"].endswith(FAILED_SUFFIX)
+        name = row["name"][:-len(FAILED_SUFFIX)] if failed_row else row["name"]
+        entry = result.setdefault(name, {"requests": 0, "failures": 0, "successes": 0, "_time": 0.0, "_timed": 0,
+                                         "max_ms": None, "_histogram": {}, "last_request_at": None})
         entry["requests"] += total
-        entry["failures"] += int(row.get("num_failures", 0))
+        failures = total if failed_row else int(row.get("num_failures", 0))
+        entry["failures"] += failures
+        entry["successes"] += total - failures
+        if row.get("last_request_timestamp"):
+            entry["last_request_at"] = max(entry["last_request_at"] or 0.0, float(row["last_request_timestamp"]))
+        if failed_row:
+            continue
         entry["_time"] += float(row.get("total_response_time", 0.0))
+        entry["_timed"] += total
         if total:
             entry["max_ms"] = max(entry["max_ms"] or 0.0, float(row.get("max_response_time") or 0.0))
         for key, count in (row.get("response_times") or {}).items():
             entry["_histogram"][key] = entry["_histogram"].get(key, 0) + int(count)
-        if row.get("last_request_timestamp"):
-            entry["last_request_at"] = max(entry["last_request_at"] or 0.0, float(row["last_request_timestamp"]))
     for entry in result.values():
-        total = entry["requests"]
+        total = entry.pop("_timed")  # timed answers (an unsuffixed failure of an older locustfile included)
         entry["avg_ms"] = round(entry.pop("_time") / total, 1) if total else None
         histogram = entry.pop("_histogram")
         entry["max_ms"] = round(entry["max_ms"], 1) if entry["max_ms"] is not None else None
@@ -62,7 +73,8 @@ def failures(failures_csv: str) -> list[dict]:
     for row in csv.DictReader(io.StringIO(failures_csv)):
         error = row.get("Error", "")
         tag = TAG.search(error)
-        rows.append({"operation": row.get("Name", ""), "method": row.get("Method", ""),
+        name = row.get("Name", "")
+        rows.append({"operation": name[:-len(FAILED_SUFFIX)] if name.endswith(FAILED_SUFFIX) else name, "method": row.get("Method", ""),
                      "kind": tag.group(1) if tag else "other", "error": error[:300],
                      "count": int(row.get("Occurrences") or 0)})
     return rows

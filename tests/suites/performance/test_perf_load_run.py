@@ -20,6 +20,10 @@ PARAMS = {"perf.concurrent_users": 6, "perf.duration_s": 2}
 # thresholds wide enough that a busy machine's event-loop lateness (5 % of them) does not make the
 # clean run ERROR; the slow search (2.5 s) is still over the search and average thresholds
 AVG_MS, MAX_MS, ERROR_PERCENT, SEARCH_MS = 2000, 10000, 1, 2000
+SERVED = 95  # perf.min_success_percent
+# what a busy machine may do to the generator (never to the target): the judges then say the load
+# was not generated or measured, which is ERROR, never FAIL
+BUSY_GENERATOR = ("the generator held", "event loop ran late", "Locust's CPU warning", "the full load lasted")
 ALLOWED = ["mutates", "intrusive", "load"]
 
 
@@ -55,20 +59,44 @@ def load_test(tmp_path, target, adjust=None, params=PARAMS, **load):
     return obs, run
 
 
+def judges_of(params=PARAMS):
+    users, duration = params["perf.concurrent_users"], params["perf.duration_s"]
+    return {"avg": lambda obs: judges.avg_response(obs, AVG_MS, users, duration, min_success_percent=SERVED),
+            "max": lambda obs: judges.max_response(obs, MAX_MS, users, duration, min_success_percent=SERVED),
+            "error_rate": lambda obs: judges.error_rate(obs, ERROR_PERCENT, users, duration),
+            "concurrent": lambda obs: judges.concurrent_users(obs, users, duration, min_success_percent=SERVED),
+            "search": lambda obs: judges.search_response(obs, SEARCH_MS, users, duration,
+                                                               min_success_percent=SERVED)}
+
+
 def judge_all(obs):
-    users, duration = PARAMS["perf.concurrent_users"], PARAMS["perf.duration_s"]
-    judges.avg_response(obs, AVG_MS, users, duration)
-    judges.max_response(obs, MAX_MS, users, duration)
-    judges.error_rate(obs, ERROR_PERCENT, users, duration)
-    judges.concurrent_users(obs, users, duration)
-    judges.search_response(obs, SEARCH_MS, users, duration)
+    for judge in judges_of().values():
+        judge(obs)
+
+
+def too_busy(obs, params=PARAMS) -> bool:
+    """True when the generator could not hold the load on a busy machine (users not held, a late
+    event loop, a CPU warning) — then every judge is ERROR saying so; any other measurement
+    problem fails the test. What the tests prove is the verdicts, not how fast this machine is."""
+    problems = judges.measurement_problems(obs, params["perf.concurrent_users"], params["perf.duration_s"])
+    assert not [p for p in problems if not any(busy in p for busy in BUSY_GENERATOR)], problems
+    for judge in judges_of(params).values() if problems else ():
+        with pytest.raises(Inconclusive, match="could not be generated or measured"):
+            judge(obs)
+    return bool(problems)
+
+
+def passes_unless_the_machine_was_too_busy(obs) -> None:
+    """A clean target is never failed: every judge passes, or all are ERROR on a busy machine."""
+    if not too_busy(obs):
+        judge_all(obs)
 
 
 def test_clean_target_with_local_workers_and_submissions_passes(tmp_path, target):
     obs, run = load_test(tmp_path, target, processes=2, logged_in_users=2, submit=True, wait_s=[0.05, 0.1])
     assert run.exit_code == 0 and not run.killed, run.text("log")
     assert "--processes" in run.argv
-    judge_all(obs)
+    passes_unless_the_machine_was_too_busy(obs)
     gen = obs["generator"]
     assert gen["users_by_class"] == {"PublicVisitor": 4, "CitizenUser": 2}
     assert len(gen["loop_lag"]) == 2, "each local worker reports how late its event loop ran"
@@ -88,17 +116,23 @@ def test_slow_search_failing_lookups_and_refused_logins_fail_and_stay_bounded(tm
     params = {**PARAMS, "perf.duration_s": 5}
     obs, run = load_test(tmp_path, target, params=params, logged_in_users=1, wait_s=[0.05, 0.1])
     assert not run.killed and run.wall_s < obs["settings"]["hard_stop_s"]
+    assert target.counts.get("lookup", 0) > 0 and obs["operations"]["lookup_dossier"]["successes"] == 0
+    if too_busy(obs, params):
+        return  # the verdicts below need a measured load; a busy machine made them all ERROR, as asserted
     users, duration = params["perf.concurrent_users"], params["perf.duration_s"]
     assert obs["operations"]["search_procedures"]["avg_ms"] >= 2500, "searches in flight at the stop were measured"
     with pytest.raises(AssertionError, match="search_procedures: trung bình"):
-        judges.search_response(obs, SEARCH_MS, users, duration)
+        judges.search_response(obs, SEARCH_MS, users, duration, min_success_percent=SERVED)
     with pytest.raises(AssertionError, match="search_procedures"):
-        judges.avg_response(obs, AVG_MS, users, duration)
+        judges.avg_response(obs, AVG_MS, users, duration, min_success_percent=SERVED)
     with pytest.raises(AssertionError, match=r"lookup_dossier CatchResponseError\('\[http\] HTTP 500'\)"):
         judges.error_rate(obs, ERROR_PERCENT, users, duration)
     with pytest.raises(AssertionError, match="1 of 1 logins failed under load"):
-        judges.concurrent_users(obs, users, duration)
-    judges.max_response(obs, MAX_MS, users, duration)  # 2.5 s searches stay under the 10 s maximum
+        judges.concurrent_users(obs, users, duration, min_success_percent=SERVED)
+    # 2.5 s searches stay under the 10 s maximum, but no lookup was served: its times say nothing
+    with pytest.raises(Inconclusive, match=r"lookup_dossier: chỉ 0% yêu cầu được phục vụ"):
+        judges.max_response(obs, MAX_MS, users, duration, min_success_percent=SERVED)
+    assert obs["operations"]["lookup_dossier"]["avg_ms"] is None, "failed lookups are not timed"
 
 
 def test_locust_past_its_hard_stop_is_killed_and_nothing_is_judged(tmp_path, target):

@@ -125,6 +125,16 @@ def test_the_template_load_example_is_valid_once_uncommented(tmp_path, edition_a
 SAMPLES = {"procedure_codes": [PROCEDURES[0]["code"]], "search_keywords": ["giấy phép"], "lookup_codes": [DOSSIER]}
 
 
+def citizen_login_unchecked(the_plan) -> bool:
+    return all(account["login"]["answer"] is None for account in the_plan["citizen"]["accounts"])
+
+
+def test_an_operation_mapping_none_of_its_values_asks_only_for_a_non_empty_answer():
+    assert plan.expected_answer({"method": "GET", "path": "/p"}, "get_procedure") == {"json": False, "returns": {}}
+    assert plan.expected_answer({"method": "GET", "path": "/p", "returns": {"procedures": "$header:X-Items"}},
+                                "list_procedures") == {"json": False, "returns": {"procedures": ["$header:X-Items", "list"]}}
+
+
 def test_plan_renders_the_profile_operations_and_keeps_passwords_out(tmp_path, monkeypatch):
     monkeypatch.setenv("DOKIEM_TEST_LOAD_PW", "Sup3r-secret!")
     profile = fake(tmp_path, logged_in_users=2)
@@ -136,7 +146,9 @@ def test_plan_renders_the_profile_operations_and_keeps_passwords_out(tmp_path, m
     assert search["params"] == {"q": "giấy phép"}, "optional inputs the scenario does not give are left out"
     assert by_op["lookup_dossier"]["requests"][0] == {
         "method": "GET", "url": f"https://127.0.0.1:9/api/lookup/{DOSSIER}", "expect": None, "anonymous": True,
-        "headers": {}}
+        "headers": {}, "answer": {"json": True, "returns": {"status_label": ["status_label", "text"]}}}
+    assert by_op["get_procedure"]["requests"][0]["answer"] == {"json": True, "returns": {"procedure": ["@", "object"]}}
+    assert citizen_login_unchecked(the_plan), "the login's answer is read by the locustfile's own session code"
     citizen = the_plan["citizen"]
     assert citizen["users"] == 2 and citizen["token"] == "token" and citizen["header_value"] == "Bearer ${session}"
     assert citizen["accounts"][0]["login"]["json"] == {"username": "congdan.a", "password": plan.PASSWORD_MARK}
