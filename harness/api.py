@@ -19,10 +19,8 @@ from typing import Any
 
 import jmespath
 import requests
-from requests.adapters import HTTPAdapter
 
-from harness import Inconclusive
-from harness import target_secrets
+from harness import Inconclusive, deadlines, target_secrets
 from harness.evidence import Exchange, Redactor, Transcript
 from harness.profile import Account, Profile
 from harness.safety import Withheld, method_effect, operation_effect, refusal
@@ -148,7 +146,7 @@ class RateLimiter:
 _LIMITERS: dict[int, RateLimiter] = {}
 
 
-class PoliteAdapter(HTTPAdapter):
+class PoliteAdapter(deadlines.DeadlineAdapter):
     """Every request that goes on the wire waits its turn, redirects and connection retries
     included (requests follows redirects inside one call, past any limiter outside the adapter)."""
 
@@ -267,10 +265,11 @@ class TargetClient:
         self.redactor = redactor
         self.transcript = transcript or Transcript(redactor)
         self.limiter = limiter_for(profile)
-        self.http = polite_session(self.limiter)
+        self.http = polite_session(self.limiter)  # waits its turn (PoliteAdapter) and can be cut at a deadline
         self.http.verify = profile.verify_tls
         self.http.headers["User-Agent"] = USER_AGENT
-        self.timeout = float(profile.limits["request_timeout_s"])
+        self.timeout = float(profile.limits["request_timeout_s"])  # the whole exchange's, not per read
+        self.max_bytes = int(float(profile.limits["max_response_mb"]) * deadlines.MEGABYTE)
         self.token: str | None = None
         self.logged_in = False
 
@@ -410,6 +409,7 @@ class TargetClient:
     # ---------------------------------------------------------------- internals
     def _send(self, method: str, url: str, anonymous: bool = False, **kwargs):
         kwargs.setdefault("timeout", self.timeout)
+        deadline = kwargs["timeout"] if isinstance(kwargs["timeout"], (int, float)) else self.timeout
         kwargs.setdefault("allow_redirects", True)
         # per request: requests lets REQUESTS_CA_BUNDLE / CURL_CA_BUNDLE override a Session's own
         # verify (psf/requests#3829), which would drop the profile's CA file
@@ -426,11 +426,13 @@ class TargetClient:
                                if k.lower() not in ("authorization", "cookie")}
                     headers.update(kwargs.pop("headers", None) or {})
                     with polite_session(self.limiter) as fresh:
-                        response = fresh.request(method, url, headers=headers, **kwargs)
+                        response = deadlines.request(fresh, method, url, headers=headers, deadline_s=deadline,
+                                                     max_bytes=self.max_bytes, **kwargs)
                 else:
                     # verify given per request: requests lets REQUESTS_CA_BUNDLE / CURL_CA_BUNDLE
                     # from the environment override a session's own verify (the profile's CA file)
-                    response = self.http.request(method, url, **{"verify": self.http.verify, **kwargs})
+                    response = deadlines.request(self.http, method, url, deadline_s=deadline, max_bytes=self.max_bytes,
+                                                 **{"verify": self.http.verify, **kwargs})
                 error = ""
                 break
             except requests.ConnectionError as exc:
@@ -439,7 +441,7 @@ class TargetClient:
                     break
                 time.sleep(0.5 * (attempt + 1))
             except requests.Timeout as exc:
-                error = f"timeout after {self.timeout:.0f} s: {exc}"
+                error = f"timeout after {deadline:g} s: {exc}"
                 break
             except requests.RequestException as exc:
                 error = f"{type(exc).__name__}: {exc}"

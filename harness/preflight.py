@@ -14,18 +14,20 @@ from __future__ import annotations
 
 import datetime as dt
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 import requests
 
-from harness.api import TargetClient
+from harness import deadlines
+from harness.api import USER_AGENT, TargetClient
 from harness.browser import default_journeys
 from harness.criteria import CheckRegistry
 from harness.evidence import Redactor
 from harness.profile import ROLES, Profile
 
-REACH_DEADLINE_S = 20.0   # with the 30 s promise of DESIGN §2: abort well before it
-REACH_TIMEOUT_S = 5.0
+REACH_DEADLINE_S = 20.0   # one deadline for every probe together: a dead target aborts well within 30 s
+REACH_TIMEOUT_S = 5.0     # one attempt's whole exchange
 VIETNAM = dt.timezone(dt.timedelta(hours=7))
 
 
@@ -90,32 +92,37 @@ def _in_window(window: str, now: dt.datetime) -> bool:
 
 
 def check_reachable(profile: Profile, deadline_s: float | None = None) -> tuple[list[str], list[str]]:
-    """(unreachable, problems) for the profile's base URLs, retrying until the deadline."""
+    """(unreachable, problems) for the profile's base URLs: probed all at once, each retried until
+    it answers or the one deadline passes (no probe runs past it, whatever the target does)."""
     deadline_s = REACH_DEADLINE_S if deadline_s is None else deadline_s
-    unreachable, problems = [], []
-    started = time.monotonic()
-    for name, url in sorted(set((k, v) for k, v in profile.base_urls().items())):
-        last_error = ""
-        while True:
-            try:
-                requests.get(url, timeout=REACH_TIMEOUT_S, verify=profile.verify_tls, allow_redirects=False)
-                last_error = ""
-                break
-            except requests.exceptions.SSLError as exc:
-                problems.append(
-                    f"base_urls.{name}: {url}: the certificate cannot be verified ({_short(exc)}) — không xác thực "
-                    "được chứng thư; set tls.ca_file to the CA that issued it, or tls.verify: false to go on "
-                    "(the TLS checks still judge the certificate)")
-                break
-            except requests.RequestException as exc:
-                last_error = _short(exc)
-            if time.monotonic() - started > deadline_s:
-                break
-            time.sleep(1.0)
-        if last_error:
-            unreachable.append(f"base_urls.{name}: {url} does not answer ({last_error}) — hệ thống không phản hồi; "
-                               "check that it is running and reachable from this machine")
-    return unreachable, problems
+    ends_at = time.monotonic() + deadline_s
+    urls = sorted(set(profile.base_urls().items()))
+    with ThreadPoolExecutor(max_workers=max(len(urls), 1), thread_name_prefix="dokiem-reach") as pool:
+        results = list(pool.map(lambda item: _probe(profile, item[0], item[1], ends_at), urls))
+    return [u for u, _ in results if u], [p for _, p in results if p]
+
+
+def _probe(profile: Profile, name: str, url: str, ends_at: float) -> tuple[str | None, str | None]:
+    """(unreachable, problem) of one base URL, retried until it answers or `ends_at`."""
+    max_bytes = int(float(profile.limits["max_response_mb"]) * deadlines.MEGABYTE)
+    last_error = "deadline"
+    while (remaining := ends_at - time.monotonic()) > 0.05:
+        try:
+            deadlines.request(None, "GET", url, deadline_s=min(REACH_TIMEOUT_S, remaining), max_bytes=max_bytes,
+                              verify=profile.verify_tls, allow_redirects=False,
+                              headers={"User-Agent": USER_AGENT})
+            return None, None
+        except requests.exceptions.SSLError as exc:
+            return None, (f"base_urls.{name}: {url}: the certificate cannot be verified ({_short(exc)}) — không xác "
+                          "thực được chứng thư; set tls.ca_file to the CA that issued it, or tls.verify: false to go "
+                          "on (the TLS checks still judge the certificate)")
+        except deadlines.AnswerTooLarge:
+            return None, None  # it answers; what it answers is for the checks
+        except requests.RequestException as exc:
+            last_error = _short(exc)
+        time.sleep(min(1.0, max(ends_at - time.monotonic(), 0)))
+    return (f"base_urls.{name}: {url} does not answer ({last_error}) — hệ thống không phản hồi; check that it is "
+            "running and reachable from this machine"), None
 
 
 def _short(exc: Exception) -> str:

@@ -182,7 +182,7 @@ class Profile:
 
     @property
     def limits(self) -> dict:
-        return {"requests_per_second": 20, "request_timeout_s": 30, "step_timeout_ms": 10000,
+        return {"requests_per_second": 20, "request_timeout_s": 30, "step_timeout_ms": 10000, "max_response_mb": 20,
                 **(self.data.get("limits") or {})}
 
     @property
