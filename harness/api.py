@@ -20,7 +20,7 @@ from typing import Any
 import jmespath
 import requests
 
-from harness import Inconclusive, deadlines, target_secrets
+from harness import Inconclusive, breaker, deadlines, target_secrets
 from harness.evidence import Exchange, Redactor, Transcript
 from harness.profile import Account, Profile
 from harness.safety import Withheld, method_effect, operation_effect, refusal
@@ -416,6 +416,7 @@ class TargetClient:
         kwargs.setdefault("verify", self.http.verify)
         error = ""
         response = None
+        refused = False
         started = time.monotonic()
         for attempt in range(CONNECT_RETRIES + 1):  # the adapter waits for the rate limit
             started, waited = time.monotonic(), self.limiter.waited()
@@ -424,10 +425,11 @@ class TargetClient:
                     # no session headers or cookies: a fresh request outside the session
                     headers = {k: v for k, v in self.http.headers.items()
                                if k.lower() not in ("authorization", "cookie")}
-                    headers.update(kwargs.pop("headers", None) or {})
+                    headers.update(kwargs.get("headers") or {})  # get, not pop: a retry sends them again
+                    rest = {k: v for k, v in kwargs.items() if k != "headers"}
                     with polite_session(self.limiter) as fresh:
                         response = deadlines.request(fresh, method, url, headers=headers, deadline_s=deadline,
-                                                     max_bytes=self.max_bytes, **kwargs)
+                                                     max_bytes=self.max_bytes, **rest)
                 else:
                     # verify given per request: requests lets REQUESTS_CA_BUNDLE / CURL_CA_BUNDLE
                     # from the environment override a session's own verify (the profile's CA file)
@@ -437,6 +439,7 @@ class TargetClient:
                 break
             except requests.ConnectionError as exc:
                 error = f"{type(exc).__name__}: {exc}"
+                refused = not isinstance(exc, requests.exceptions.SSLError) and "Read timed out" not in error
                 if "Read timed out" in error or attempt == CONNECT_RETRIES:
                     break
                 time.sleep(0.5 * (attempt + 1))
@@ -447,6 +450,7 @@ class TargetClient:
                 error = f"{type(exc).__name__}: {exc}"
                 break
         elapsed = max(0.0, time.monotonic() - started - (self.limiter.waited() - waited)) * 1000
+        breaker.note(url, connected=response is not None or not refused)
         self._record(method, url, kwargs, response, elapsed, error)
         return response, error, elapsed
 

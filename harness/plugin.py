@@ -49,9 +49,12 @@ def pytest_configure(config):
     )
     if not is_active(config):
         return
+    from harness import aborting
     from harness.run_state import RunState
 
+    aborting.before_open(config)  # SIGINT/SIGTERM end the run cleanly from here on (exit 3)
     config._dokiem = RunState.open(config)  # may end the session with exit 2 or 3
+    aborting.after_open(config._dokiem)  # the circuit breaker; a dead run's folders removed
     if not getattr(config.option, "allure_report_dir", None):
         # allure-pytest's own per-test results, kept beside the per-criterion ones (DESIGN §6)
         config.option.allure_report_dir = str(config._dokiem.staging / "allure-raw")
@@ -65,6 +68,9 @@ def pytest_unconfigure(config):
     state = getattr(config, "_dokiem", None)
     if state is not None:
         state.close()
+    from harness import aborting
+
+    aborting.after_close(config)
 
 
 def pytest_collect_file(file_path, parent):
@@ -138,11 +144,14 @@ def pytest_sessionfinish(session, exitstatus):
     state = getattr(session.config, "_dokiem", None)
     if state is None or state.is_worker:
         return
-    if exitstatus == pytest.ExitCode.INTERRUPTED:
+    from harness import aborting
+
+    if exitstatus == pytest.ExitCode.INTERRUPTED or aborting.stop_watching(state):
         state._discard_staging()  # an interrupted run writes no report, rather than half of one
         session.exitstatus = 3
         return
-    session.exitstatus = state.finish(session)
+    with aborting.discarding_on_abort(state):
+        session.exitstatus = state.finish(session)
 
 
 def pytest_terminal_summary(terminalreporter, exitstatus, config):

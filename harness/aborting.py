@@ -1,0 +1,84 @@
+"""How a run is aborted and cleaned up: the plugin's hooks call these (harness/plugin.py).
+
+- before the run state opens: SIGINT and SIGTERM handled (harness/signals.py), controller only;
+- once open: the circuit breaker watches the target and the services (harness/breaker.py), and
+  the folders of dead runs are removed (harness/leftovers.py), this run's marked as its own;
+- when the checks are over: the breaker stops; an aborted run writes no record (exit 3);
+- after the services are stopped and the temporary folders removed: the reason is printed and
+  the previous signal handlers are back.
+"""
+from __future__ import annotations
+
+import contextlib
+import subprocess
+import sys
+import time
+
+import pytest
+
+from harness import breaker, leftovers, signals
+from harness.run_state import RUN_FILES
+
+STOP_GRACE_S = 2.0  # an aborted run's services get this long to stop by themselves
+
+
+def _controller(config) -> bool:
+    return not hasattr(config, "workerinput")
+
+
+def before_open(config) -> None:
+    if _controller(config):
+        signals.install()
+
+
+def after_open(state) -> None:
+    if state.is_worker:
+        return
+    removed = leftovers.clean(state.out_dir.parent)
+    leftovers.mark(state.staging, mark_in=state.staging / RUN_FILES)
+    for folder in state.temp_dirs:
+        leftovers.mark(folder)
+    for folder in removed:
+        print(f"[dokiem] đã xóa thư mục của một lượt chạy đã dừng đột ngột — removed a dead run's leftover "
+              f"folder: {folder}", file=sys.stderr)
+    breaker.watch(state.profile, state.services)
+
+
+def stop_watching(state) -> bool:
+    """The checks are over: stop the breaker. True when the run was aborted (write no record);
+    the services are then stopped at once, not gracefully (an aborted run has 10 s to end)."""
+    breaker.stop()
+    if signals.aborted():
+        stop_now(state.services)
+    return signals.aborted()
+
+
+def stop_now(services, grace_s: float = STOP_GRACE_S) -> None:
+    """SIGTERM to every service together, SIGKILL to those still running after `grace_s`."""
+    running = [s.popen for s in services if s.popen.poll() is None]
+    for popen in running:
+        popen.terminate()
+    ends = time.monotonic() + grace_s
+    for popen in running:
+        try:
+            popen.wait(timeout=max(ends - time.monotonic(), 0.01))
+        except subprocess.TimeoutExpired:
+            popen.kill()
+            popen.wait(timeout=5)
+
+
+@contextlib.contextmanager
+def discarding_on_abort(state):
+    """An abort while the record is written: no record rather than half of one."""
+    try:
+        yield
+    except pytest.exit.Exception:
+        state._discard_staging()
+        raise
+
+
+def after_close(config) -> None:
+    if _controller(config):
+        breaker.stop()
+        signals.report()
+        signals.uninstall()

@@ -1,0 +1,122 @@
+"""The circuit breaker: a run stops when the target or a service dokiem started stops answering.
+
+A run that goes on against a dead target writes verdicts on nothing. While the checks run, a
+watcher thread of the controller
+- polls the services dokiem started (simulator, refportal): one that exits trips the breaker;
+- probes the target's base URLs every PROBE_INTERVAL_S: any HTTP answer, whatever its status,
+  is alive; no answer within the profile's request deadline, or no connection, is a failure;
+  FAILURES_TO_TRIP failures in a row trip it;
+and the API clients of this process report every exchange (`note`): FAILURES_TO_TRIP
+exchanges in a row that could not connect trip it at once, without waiting for the probe.
+
+Tripping aborts the run through harness/signals.py: exit 3, no record, the reason on stderr.
+Under xdist the watcher runs in the controller only; the workers' API clients do not report.
+"""
+from __future__ import annotations
+
+import threading
+import time
+
+from harness import deadlines, signals
+
+PROBE_INTERVAL_S = 5.0
+SERVICE_POLL_S = 0.5
+FAILURES_TO_TRIP = 3
+PROBE_MAX_BYTES = 1024 * 1024
+
+
+class Breaker:
+    def __init__(self, urls: list[str], verify, deadline_s: float, services: list, trip=signals.abort,
+                 interval_s: float = PROBE_INTERVAL_S, failures_to_trip: int = FAILURES_TO_TRIP):
+        self.urls, self.verify, self.deadline_s = sorted(set(urls)), verify, deadline_s
+        self.services, self.trip = list(services), trip
+        self.interval_s, self.failures_to_trip = interval_s, failures_to_trip
+        self.failures = 0            # probes in a row without an answer
+        self.refused = 0             # API exchanges in a row that could not connect
+        self.reason: str | None = None
+        self._stop = threading.Event()
+        self._lock = threading.Lock()
+        self._thread = threading.Thread(target=self._watch, name="dokiem-breaker", daemon=True)
+
+    # ---------------------------------------------------------------- the watcher
+    def start(self) -> "Breaker":
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._stop.set()
+
+    def _watch(self) -> None:
+        next_probe = time.monotonic() + self.interval_s
+        while not self._stop.wait(SERVICE_POLL_S):
+            for service in self.services:
+                code = service.popen.poll()
+                if code is not None:
+                    return self._trip(f"dịch vụ {service.name} do dokiem khởi động đã dừng (mã {code}) — the "
+                                      f"{service.name} service dokiem started has died (exit code {code})")
+            if self.urls and time.monotonic() >= next_probe:
+                self.probe()
+                next_probe = time.monotonic() + self.interval_s
+            if self.reason:
+                return
+
+    def probe(self) -> None:
+        """One round of probes: a failure when none of the base URLs answers."""
+        errors = []
+        for url in self.urls:
+            try:
+                deadlines.request(None, "GET", url, deadline_s=self.deadline_s, max_bytes=PROBE_MAX_BYTES,
+                                  verify=self.verify, allow_redirects=False)
+                self.failures = 0
+                return
+            except deadlines.AnswerTooLarge:
+                self.failures = 0
+                return
+            except Exception as exc:  # any failure to get an answer: the target is not answering
+                errors.append(f"{url}: {type(exc).__name__}")
+        self.failures += 1
+        if self.failures >= self.failures_to_trip:
+            self._trip(f"hệ thống không phản hồi {self.failures} lần kiểm tra liên tiếp (mỗi lần tối đa "
+                       f"{self.deadline_s:g} s) — the target stopped answering: {self.failures} health probes in "
+                       f"a row got no answer ({'; '.join(errors)})")
+
+    # ---------------------------------------------------------------- what the API clients saw
+    def note(self, url: str, connected: bool) -> None:
+        if not any(url.startswith(base) for base in self.urls):
+            return  # a probe of another address (a closed port may be what a check expects)
+        with self._lock:
+            self.refused = 0 if connected else self.refused + 1
+            refused = self.refused
+        if refused >= self.failures_to_trip:
+            self._trip(f"{refused} yêu cầu liên tiếp không kết nối được tới hệ thống — {refused} requests in a "
+                       "row could not connect to the target")
+
+    def _trip(self, reason: str) -> None:
+        if self.reason is None and not self._stop.is_set():
+            self.reason = reason
+            self._stop.set()
+            self.trip(reason)
+
+
+_CURRENT: list[Breaker] = []
+
+
+def watch(profile, services: list) -> Breaker:
+    """Start watching the run's target (its base URLs) and the services dokiem started."""
+    stop()
+    breaker = Breaker(list(profile.base_urls().values()), profile.verify_tls,
+                      float(profile.limits["request_timeout_s"]), services).start()
+    _CURRENT.append(breaker)
+    return breaker
+
+
+def stop() -> None:
+    """Stop watching (the checks are over: the record is being written)."""
+    while _CURRENT:
+        _CURRENT.pop().stop()
+
+
+def note(url: str, connected: bool) -> None:
+    """An API exchange of this process to `url` reached the target (True) or could not connect (False)."""
+    if _CURRENT:
+        _CURRENT[-1].note(url, connected)
