@@ -6,7 +6,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.dokiem
 
-.PHONY: run test setup python browser node clean
+.PHONY: run test test-under-load setup python browser node clean
 
 # make reports any failure as its own exit 2: dokiem's exit code (0 certified · 1 not certified ·
 # 2 bad input · 3 unreachable · 4 manual pending) is printed and kept. CI calls $(BIN)/dokiem directly.
@@ -21,6 +21,17 @@ PYTEST_WORKERS ?= 2
 test: setup
 	@rc=0; $(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist loadfile $(PYTEST_ARGS) || rc=$$?; \
 	echo $$rc > $(STAMP)-pytest-exit; exit $$rc
+
+# The suite next to a CPU hog (tests/hostile/cpu_hog.py, HOG_CORES busy cores), RUNS times in a
+# row: timing-sensitive tests show up as failures here. Stops at the first failing run.
+HOG_CORES ?= 2
+RUNS ?= 3
+
+test-under-load: setup
+	@$(BIN)/python -m tests.hostile.cpu_hog --cores $(HOG_CORES) --max-s 7200 & hog=$$!; rc=0; \
+	for i in $$(seq $(RUNS)); do echo "test-under-load: run $$i/$(RUNS) next to $(HOG_CORES) busy cores"; \
+	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist loadfile $(PYTEST_ARGS) || { rc=$$?; break; }; done; \
+	kill $$hog; exit $$rc
 
 setup: python browser node
 
