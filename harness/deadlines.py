@@ -174,7 +174,7 @@ def request(http: requests.Session | None, method: str, url: str, *, deadline_s:
 
 def _read_capped(response: requests.Response, max_bytes: int, exchange: Exchange) -> None:
     declared = response.headers.get("Content-Length", "")
-    if declared.isdigit() and int(declared) > max_bytes:
+    if declared.isdigit() and int(declared) > max_bytes and response.request.method != "HEAD":
         response.close()
         raise AnswerTooLarge(_too_large(max_bytes, f"{int(declared)} bytes declared"))
     body = bytearray()

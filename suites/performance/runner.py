@@ -19,6 +19,8 @@ from pathlib import Path
 
 REPORT_ENV = "DOKIEM_LOAD_REPORT"  # the locustfile writes its generator report there
 PREFIX = "locust"
+WORKER_REPORT_WAIT_ENV = "LOCUST_WAIT_FOR_WORKERS_REPORT_AFTER_RAMP_UP"
+WORKER_REPORT_WAIT_S = 10
 
 
 @dataclass
@@ -59,7 +61,11 @@ def run_locust(locustfile: Path, folder: Path, settings, host: str) -> LocustRun
     """Run Locust to its end, or kill it (and its workers) at the hard stop."""
     folder.mkdir(parents=True, exist_ok=True)
     argv = locust_argv(locustfile, folder, settings, host)
-    env = {**os.environ, REPORT_ENV: str(folder / "generator.json"), "PYTHONUNBUFFERED": "1"}
+    # A master declares "all users spawned" once its workers report them, or after this many
+    # seconds (Locust's default: 1) without their reports: on a busy machine the reports come later,
+    # and the generator report would then count 0 users held and no logged-in user started
+    env = {WORKER_REPORT_WAIT_ENV: str(WORKER_REPORT_WAIT_S), **os.environ, REPORT_ENV: str(folder / "generator.json"),
+           "PYTHONUNBUFFERED": "1"}
     started = time.monotonic()
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     killed = False

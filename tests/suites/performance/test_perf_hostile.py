@@ -83,4 +83,6 @@ def test_no_perf_check_passes_on_a_target_that_serves_nothing(tmp_path, monkeypa
     assert not any(served.get(op) for op in plan.ANSWER_SHAPES if op != "get_procedure"), served
     result = verdicts(obs)
     assert not [check for check, verdict in result.items() if verdict == "PASS"], result
-    assert result["perf.error_rate"].startswith("FAIL"), "every unserved answer is an error"
+    if not judges.measurement_problems(obs, PARAMS["perf.concurrent_users"], PARAMS["perf.duration_s"]):
+        assert result["perf.error_rate"].startswith("FAIL"), "every unserved answer is an error"
+    # else a busy machine did not hold the load: every check is ERROR saying so, which is no PASS either
