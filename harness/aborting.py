@@ -10,9 +10,12 @@
 from __future__ import annotations
 
 import contextlib
+import os
 import subprocess
 import sys
+import tempfile
 import time
+from pathlib import Path
 
 import pytest
 
@@ -41,7 +44,22 @@ def after_open(state) -> None:
     for folder in removed:
         print(f"[dokiem] đã xóa thư mục của một lượt chạy đã dừng đột ngột — removed a dead run's leftover "
               f"folder: {folder}", file=sys.stderr)
+    _private_temp(state)
     breaker.watch(state.profile, state.services)
+
+
+_TMPDIR: list = []
+
+
+def _private_temp(state) -> None:
+    """Processes started from here on (Chromium, Locust, xdist workers) keep their temporary files
+    in a folder of this run: a Chromium killed by Ctrl-C leaves its shared-memory files there, and
+    the folder goes with the run (or with the next run, if this one is killed outright)."""
+    folder = Path(tempfile.mkdtemp(prefix="dokiem-browser-"))
+    leftovers.mark(folder)
+    state.temp_dirs.append(folder)
+    _TMPDIR.append(os.environ.get("TMPDIR"))
+    os.environ["TMPDIR"] = str(folder)
 
 
 def stop_watching(state) -> bool:
@@ -82,3 +100,9 @@ def after_close(config) -> None:
         breaker.stop()
         signals.report()
         signals.uninstall()
+    while _TMPDIR:
+        previous = _TMPDIR.pop()
+        if previous is None:
+            os.environ.pop("TMPDIR", None)
+        else:
+            os.environ["TMPDIR"] = previous

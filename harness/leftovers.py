@@ -2,7 +2,7 @@
 
 A run killed outright (SIGKILL, a power cut) cannot clean up: its staging folder and its temporary
 folders (the simulator's log, refportal's state with its CA and signing keys, the load test's
-locustfile) stay. Each run marks the folders it owns with its process id and start time; the next
+locustfile, the browser's temporary files) stay. Each run marks the folders it owns with its process id and start time; the next
 run removes the marked folders whose owner is no longer running (a live run's are left alone).
 """
 from __future__ import annotations
@@ -14,7 +14,7 @@ import tempfile
 from pathlib import Path
 
 MARK = "dokiem-owner.json"
-TEMP_PATTERNS = ("dokiem-nps-*", "dokiem-refportal-*", "dokiem-load-*")
+TEMP_PATTERNS = ("dokiem-nps-*", "dokiem-refportal-*", "dokiem-load-*", "dokiem-browser-*")
 STAGING_PATTERN = ".*.partial-*"
 
 

@@ -1,7 +1,8 @@
 """A run that is interrupted or whose services die ends cleanly: exit 3, no record, no process or
 folder left behind. Real `dokiem run --demo` subprocesses in their own process group, real
 signals (SIGINT to the group as a terminal's Ctrl-C sends it, SIGTERM to dokiem as CI sends it),
-refportal killed mid-run. Each waits for refportal to be up and the load test to be under way.
+refportal killed mid-run. Each waits for refportal to be up and the load test's Locust (or
+Chromium, for a browser check) to be running.
 
 Bounds: the clean-up must end within ABORT_BOUND_S of the signal. The promise is 10 s; the
 bound leaves a busy machine room (it never needs minutes: without the handling, the run went on
@@ -23,13 +24,18 @@ pytestmark = pytest.mark.slow
 
 ABORT_BOUND_S = 20
 STARTUP_S = 240
-ARGS = ["--demo", "--only", "PERF-02", "--no-allure-report"]
+LOAD_TEST = "PERF-02"   # the load test: Locust runs in its own process group
+BROWSER = "NFR-06"      # the accessibility scan: Playwright's driver and Chromium
 
 
-def start(tmp_path) -> DokiemRun:
-    run = DokiemRun(ARGS + ["--out", str(tmp_path / "run")], tmp_path)
+def start(tmp_path, only: str = LOAD_TEST, running: str = "-m locust") -> DokiemRun:
+    """A demo run of `only`, once a process whose command line holds `running` is under it."""
+    run = DokiemRun(["--demo", "--only", only, "--no-allure-report", "--out", str(tmp_path / "run")], tmp_path)
     run.wait_for("cổng tham chiếu (refportal, demo)", STARTUP_S)
-    time.sleep(8)  # into the checks: the load test's sampling or Locust itself
+    ends = time.monotonic() + STARTUP_S
+    while not any(running in command_line(pid) for pid in descendants(run.process.pid)):
+        assert run.process.poll() is None and time.monotonic() < ends, f"no {running!r}:\n{run.output[-3000:]}"
+        time.sleep(0.2)
     return run
 
 
@@ -43,8 +49,8 @@ def assert_clean(run: DokiemRun, tmp_path, processes: set[int]) -> None:
     assert not list(run.tmp.iterdir()), f"temporary folders left: {list(run.tmp.iterdir())}"
 
 
-def interrupt(tmp_path, send) -> None:
-    run = start(tmp_path)
+def interrupt(tmp_path, send, **started) -> None:
+    run = start(tmp_path, **started)
     try:
         processes = descendants(run.process.pid) | {run.process.pid}
         assert any("refportal" in command_line(pid) for pid in processes), "refportal runs under dokiem"
@@ -64,6 +70,10 @@ def test_ctrl_c_to_the_process_group_ends_the_run_cleanly(tmp_path):
 
 def test_sigterm_ends_the_run_cleanly(tmp_path):
     interrupt(tmp_path, lambda pid: os.kill(pid, signal.SIGTERM))
+
+
+def test_ctrl_c_during_a_browser_check_closes_chromium(tmp_path):
+    interrupt(tmp_path, lambda pid: os.killpg(pid, signal.SIGINT), only=BROWSER, running="chromium")
 
 
 def test_refportal_dying_mid_run_aborts_it_with_no_verdict(tmp_path):
