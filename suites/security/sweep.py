@@ -10,6 +10,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 import requests
 
+from harness import deadlines
 from harness.api import USER_AGENT, limiter_for
 from suites.security.answers import parse_set_cookie, split_set_cookie
 
@@ -114,8 +115,12 @@ def http_probes(profile, timeout: float) -> list[dict]:
         row = {"base": name, "url": url, "outcome": None, "status": None, "location": None, "error": None}
         try:
             limiter_for(profile).wait()  # the profile's rate limit binds every sender
-            response = requests.get(url, timeout=timeout, allow_redirects=False,
-                                    headers={"User-Agent": USER_AGENT})
+            response = deadlines.request(None, "GET", url, deadline_s=timeout, allow_redirects=False,
+                                         max_bytes=int(profile.limits["max_response_mb"] * deadlines.MEGABYTE),
+                                         headers={"User-Agent": USER_AGENT})
+        except deadlines.AnswerTooLarge:
+            rows.append({**row, "outcome": "content", "error": "answer over limits.max_response_mb"})
+            continue
         except requests.RequestException as exc:
             # connection refused or closed: nothing is served over plain HTTP
             rows.append({**row, "outcome": "refused", "error": f"{type(exc).__name__}: {str(exc)[:200]}"})

@@ -118,3 +118,25 @@ def preflight_checks():
 
     from .test_profile import CRITERIA
     return criteria.load_checks(CRITERIA)
+
+
+class _Bases:
+    """What the security sweep's plain-HTTP probe reads of a profile."""
+
+    def __init__(self, urls: dict, max_mb: float = 1):
+        self.urls, self.limits = urls, {"max_response_mb": max_mb}
+
+    def base_url(self, name):
+        return self.urls[name]
+
+
+def test_the_security_sweep_plain_http_probe_is_bounded_too():
+    from suites.security.sweep import http_probes
+
+    with servers.BlackHoleServer() as hole, servers.HugeServer() as huge, servers.EchoServer() as echo:
+        started = time.monotonic()
+        rows = http_probes(_Bases({"portal": hole.url, "api": huge.url, "backoffice": echo.url}), DEADLINE_S)
+        elapsed = time.monotonic() - started
+    outcomes = {row["base"]: row["outcome"] for row in rows}
+    assert outcomes == {"portal": "refused", "api": "content", "backoffice": "content"}, rows
+    assert elapsed < BOUND_S and huge.sent < 50 * deadlines.MEGABYTE
