@@ -124,7 +124,7 @@ class _Bases:
     """What the security sweep's plain-HTTP probe reads of a profile."""
 
     def __init__(self, urls: dict, max_mb: float = 1):
-        self.urls, self.limits = urls, {"max_response_mb": max_mb}
+        self.urls, self.limits = urls, {"max_response_mb": max_mb, "requests_per_second": 20}
 
     def base_url(self, name):
         return self.urls[name]
