@@ -51,8 +51,9 @@ class Evidence:
 
 def fixture_profile() -> SimpleNamespace:
     account = SimpleNamespace(username="congdan1", password="Mật-khẩu-1", password_env="PW")
-    return SimpleNamespace(journeys=JOURNEYS, test_data={}, limits={"step_timeout_ms": TIMEOUT},
-                           base_url=lambda which="portal": BASE, account=lambda role, index=0: account)
+    return SimpleNamespace(journeys=JOURNEYS, test_data={}, limits={"step_timeout_ms": TIMEOUT, "requests_per_second": 50},
+                           base_url=lambda which="portal": BASE, base_urls=lambda: {"portal": BASE},
+                           environment="staging", authorisation={}, account=lambda role, index=0: account)
 
 
 class LightSession:
