@@ -130,6 +130,9 @@ def build_parser() -> argparse.ArgumentParser:
                                     add_help=False)
     serve.add_argument("serve_args", nargs=argparse.REMAINDER)
 
+    from harness.campaign.command import add_parser as add_campaign_parser
+
+    add_campaign_parser(commands)
     return parser
 
 
@@ -196,6 +199,10 @@ def _main(argv: list[str] | None = None) -> int:
         from harness.preflight import profile_check_command
 
         return profile_check_command(args)
+    if args.command == "campaign":
+        from harness.campaign.command import dispatch
+
+        return dispatch(args, parser)
     parser.print_help()
     return 2
 
