@@ -119,7 +119,9 @@ def load_campaign(path: Path, criteria_dir: Path | None = None) -> Campaign:
         raise InputError(problems)
     targets, problems = _targets(source, criteria_dir)
     if problems:
-        raise InputError(problems)
+        # a mistake in `defaults` would otherwise be reported once per target
+        unique = {(p.file, p.line, p.column, p.message): p for p in problems}
+        raise InputError(list(unique.values()))
     engine = source.data.get("engine")
     return Campaign(Path(path).resolve(), source.data["name"], targets,
                     Engine(engine["broker"], (source.path.parent / engine["shared_dir"]).resolve(),
