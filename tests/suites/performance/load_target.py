@@ -91,11 +91,13 @@ class LoadTarget(ThreadingHTTPServer):
         self.password = password
         self.faults = Faults()
         self.counts: dict[str, int] = {}
+        self.arrivals: list[float] = []  # time.monotonic() of every request: the rate the target saw
         self._lock = threading.Lock()
 
     def count(self, what: str) -> None:
         with self._lock:
             self.counts[what] = self.counts.get(what, 0) + 1
+            self.arrivals.append(time.monotonic())
 
     @property
     def url(self) -> str:

@@ -40,8 +40,9 @@ def target(tmp_path, monkeypatch):
     server.server_close()
 
 
-def load_test(tmp_path, target, adjust=None, params=PARAMS, **load):
+def load_test(tmp_path, target, adjust=None, params=PARAMS, limits=None, **load):
     profile = Profile(tmp_path / "target.yaml", profile_data(target.url, **load), "0")
+    profile.data["limits"].update(limits or {})
     settings, notes = plan.settings_for(profile, params.__getitem__, ALLOWED)
     if adjust:
         adjust(settings)
@@ -143,3 +144,50 @@ def test_locust_past_its_hard_stop_is_killed_and_nothing_is_judged(tmp_path, tar
     assert run.killed and run.wall_s < 15
     with pytest.raises(Inconclusive, match="outlived its hard stop"):
         judge_all(obs)
+
+
+def test_a_master_and_two_tcp_workers_hold_the_rate_limit_together_and_merge_their_figures(tmp_path, target):
+    """load.master: Locust's master on 127.0.0.1 and two `locust --worker` processes joining it over TCP,
+    as workers on other machines would (they download the locustfile with `-f -`). The profile's
+    requests_per_second binds all of them together; the master's figures are the workers' merged."""
+    import os
+    import signal
+    import socket
+    import subprocess
+    import sys
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    rate, users, duration = 10, 6, 4
+    workers = [subprocess.Popen([sys.executable, "-m", "locust", "--worker", "--master-host", "127.0.0.1",
+                                 "--master-port", str(port), "-f", "-"], cwd=tmp_path, start_new_session=True,
+                                stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT) for _ in range(2)]
+    try:
+        master = {"expect_workers": 2, "bind_host": "127.0.0.1", "bind_port": port, "wait_for_workers_s": 60}
+        params = {"perf.concurrent_users": users, "perf.duration_s": duration}
+
+        # the profile's limit, far below what 6 users waiting 0.05-0.1 s would send (about 80/s)
+        obs, run = load_test(tmp_path, target, params=params, limits={"requests_per_second": rate}, master=master,
+                             logged_in_users=2, wait_s=[0.05, 0.1])
+    finally:
+        for worker in workers:
+            if worker.poll() is None:
+                os.killpg(worker.pid, signal.SIGTERM)
+            worker.wait(timeout=30)
+    assert run.exit_code == 0 and not run.killed, run.text("log")
+    assert "--master" in run.argv and "--master-bind-host" in run.argv
+    gen = obs["generator"]
+    assert gen["workers"] == 2 and sorted(lag["source"] for lag in gen["loop_lag"]) == ["worker 0", "worker 1"]
+    assert gen["users_by_class"] == {"PublicVisitor": 4, "CitizenUser": 2}, "the users of both workers, counted once"
+    sent = sum(op["requests"] for op in obs["operations"].values())
+    assert sent == sum(target.counts.values()), "the master's figures are every request the target got, merged"
+    # what the target saw, in every 3-s window: each of the 2 worker processes sends at most one request
+    # per 2/rate s (plan.request_interval_s), so at most rate*3 + 2 for the windows' edges; the bound
+    # allows a request more per user; unpaced, six users waiting 0.05-0.1 s would have sent about 240
+    window = 3.0
+    arrivals = sorted(target.arrivals)
+    busiest = max(sum(1 for t in arrivals[i:] if t < start + window) for i, start in enumerate(arrivals))
+    assert busiest <= rate * window + users + 2, f"{busiest} requests within {window} s: over {rate}/s"
+    assert sent >= rate * duration / 2, "the load was generated"
+    judges.concurrent_users(obs, users, duration)
