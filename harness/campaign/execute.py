@@ -41,7 +41,7 @@ def run_target(target: Target, out: Path, history: Path | None = None, worker: s
     worker = worker or f"local@{socket.gethostname()}"
     outcome = {"target": target.id, "attempt": attempt, "worker": worker, "out": str(out), "started": now_iso(),
                "finished": None, "exit_code": None, "status": "error", "reason": "", "wall_s": 0.0,
-               "max_rss_mb": None}
+               "max_rss_mb": None, "cpu_s": None}
     if not target.window_open():
         outcome.update(finished=now_iso(), reason=(
             f"ngoài khung giờ được phép {target.allowed_hours} (Asia/Ho_Chi_Minh) của hồ sơ mục tiêu, không chạy — "
@@ -77,7 +77,8 @@ def run_target(target: Target, out: Path, history: Path | None = None, worker: s
             _stop(process)
     code = process.returncode
     outcome.update(finished=now_iso(), exit_code=code, wall_s=round(time.monotonic() - started, 1),
-                   max_rss_mb=round(usage.ru_maxrss / 1024, 1), log=str(log))
+                   max_rss_mb=round(usage.ru_maxrss / 1024, 1), cpu_s=round(usage.ru_utime + usage.ru_stime, 1),
+                   log=str(log))
     record = out / "compliance.json"
     if timed_out.is_set():
         outcome["reason"] = (f"quá thời gian {target.timeout_min:g} phút, đã dừng — stopped after "

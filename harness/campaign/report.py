@@ -82,7 +82,7 @@ def build(campaign, campaign_id: str, outcomes: dict[str, dict], engine: dict, s
                "status": "OK" if record else "ERROR", "reason": outcome.get("reason") or "",
                "unreachable": bool(outcome.get("unreachable")), "exit_code": outcome.get("exit_code"),
                "worker": outcome.get("worker"), "attempts": outcome.get("attempts") or [_attempt(outcome)],
-               "wall_s": outcome.get("wall_s"), "max_rss_mb": outcome.get("max_rss_mb"),
+               "wall_s": outcome.get("wall_s"), "max_rss_mb": outcome.get("max_rss_mb"), "cpu_s": outcome.get("cpu_s"),
                "record_link": _link(Path(outcome["out"]) / "compliance.html", out_dir) if record else None,
                "record": record}
         if record:
