@@ -100,7 +100,7 @@ def main() -> int:
     cli = [sys.executable, "-m", "harness.cli"]
     print(f"uptime: {os.getloadavg()}; {args.targets} targets, --parallel {args.parallel}; folder {work}")
     fleet = RefportalFleet(work / "fleet")
-    figures: dict[str, dict] = {}
+    figures: dict = {"work": work}
     try:
         targets = [(name, fleet.target(name, (name,)), defects[name].must_fail) for name in chosen]
         env = fleet.environ()
@@ -109,7 +109,7 @@ def main() -> int:
                         "--out", str(work / f"plain-{n}")], env, work / f"plain-{n}.log") for n in (1, 2)]
         figures["plain"] = plain
         solo = timed([*cli, "campaign", "run", str(campaign_yaml(work / "solo.yaml", [first])), "--parallel", "1",
-                      "--out", str(work / "solo")], env, work / "solo.log")
+                      "--out", str(work / "solo-local")], env, work / "solo.log")
         figures["solo-local"] = solo
         whole = timed([*cli, "campaign", "run", str(campaign_yaml(work / "all.yaml", targets)), "--parallel",
                        str(args.parallel), "--out", str(work / "all")], env, work / "all.log")
@@ -137,10 +137,10 @@ def celery(work: Path, env: dict, cli: list[str], first, targets) -> dict:
         workers.start("w1", heartbeat_s=2)
         workers.start("w2", heartbeat_s=2)
         engine = f"engine: {{broker: '{broker}', shared_dir: {work / 'shared'}, heartbeat_s: 2}}\n"
-        solo = timed([*cli, "campaign", "run", str(campaign_yaml(work / "solo-c.yaml", [first], engine))], env,
-                     work / "solo-c.log")
-        whole = timed([*cli, "campaign", "run", str(campaign_yaml(work / "all-c.yaml", targets, engine))], env,
-                      work / "all-c.log")
+        solo = timed([*cli, "campaign", "run", str(campaign_yaml(work / "solo-c.yaml", [first], engine)), "--out",
+                      str(work / "solo-celery")], env, work / "solo-c.log")
+        whole = timed([*cli, "campaign", "run", str(campaign_yaml(work / "all-c.yaml", targets, engine)), "--out",
+                       str(work / "all-celery")], env, work / "all-c.log")
         worker_mb = [peak_rss_mb(p.pid) for p in workers.processes.values()]
         return {"solo-celery": solo, "all-celery": {**whole, "worker_mb": worker_mb}}
     finally:
@@ -158,10 +158,14 @@ def print_figures(figures: dict, rows: list[dict], defects: dict, args) -> None:
           f"peak RSS {max(p['tree_mb'] for p in plain)} MB")
     for kind in ("local", "celery"):
         solo = figures.get(f"solo-{kind}")
-        if solo:
-            print(f"engine overhead per target ({kind}): campaign of target 1 alone {solo['wall_s']} s − plain "
-                  f"{mean:.1f} s = {solo['wall_s'] - mean:+.1f} s (± {spread:.1f} s run-to-run); campaign process "
-                  f"peak {solo['self_mb']} MB")
+        if not solo:
+            continue
+        doc = json.loads((figures["work"] / f"solo-{kind}" / "campaign.json").read_text(encoding="utf-8"))
+        engine_s, run = doc["campaign"]["engine"]["wall_s"], doc["targets"][0]
+        print(f"engine overhead per target ({kind}): `dokiem campaign run` of target 1 alone {solo['wall_s']} s = "
+              f"start-up, validating the campaign and its profiles, the report {solo['wall_s'] - engine_s:.1f} s + "
+              f"sending, taking and following the run {engine_s - run['wall_s']:.1f} s + the run itself "
+              f"{run['wall_s']} s (CPU {run['cpu_s']} s); campaign process peak {solo['self_mb']} MB")
     whole = figures["all-local"]
     runs = sum(r["wall_s"] or 0 for r in rows)
     print(f"\ncampaign of {len(rows)} targets, local pool --parallel {args.parallel}: wall {whole['wall_s']} s "

@@ -47,6 +47,9 @@ def summarise_record(out: Path) -> dict | None:
                     for c in selected if c["verdict"] in FAILING],
         "errors": [c["id"] for c in selected if c["verdict"] == "ERROR"],
         "verdicts": {c["id"]: c["verdict"] for c in doc["criteria"]},
+        "selected": [c["id"] for c in selected],
+        "target": {k: (doc.get("target") or {}).get(k) for k in ("id", "vendor", "system")},
+        "demo": bool(doc["run"].get("demo")),
         "counts": doc["summary"]["verdicts"],
     }
 
@@ -61,13 +64,19 @@ def change_since(previous: dict | None, row: dict) -> dict:
     if previous["status"] == "ERROR":
         return {"kind": "improved", "criteria": [], "was": "ERROR"}
     old, new = previous["record"], row["record"]
-    result = compare({"verdicts": old["verdicts"], "edition": old["edition"], "run_id": old["run_id"], "path": ""},
-                     {"verdicts": new["verdicts"], "edition": new["edition"], "run_id": new["run_id"], "path": ""})
+    result = compare(_as_loaded(old), _as_loaded(new))
     lost_certificate = old["certified"] and not new["certified"]
     rose = any((c["drop"] or 0) < 0 for c in result["changes"])
     kind = "regression" if result["regressions"] or lost_certificate else "improved" if rose else "same"
     return {"kind": kind, "criteria": result["changes"], "lost_certificate": lost_certificate,
             "was": "certified" if old["certified"] else "not certified"}
+
+
+def _as_loaded(record: dict) -> dict:
+    """A kept record summary in the shape `dokiem diff` compares (criteria both runs selected)."""
+    return {"verdicts": record["verdicts"], "edition": record["edition"], "run_id": record["run_id"], "path": "",
+            "selected": set(record.get("selected") or record["verdicts"]), "titles": {},
+            "target": record.get("target") or {}, "demo": record.get("demo", False)}
 
 
 def build(campaign, campaign_id: str, outcomes: dict[str, dict], engine: dict, started: str, finished: str,

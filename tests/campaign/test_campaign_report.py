@@ -23,7 +23,8 @@ def record(folder: Path, verdicts: dict[str, str], certified: bool = False) -> P
         mine = [c for c in criteria if c["section"] == key]
         percents[key] = round(100 * sum(c["verdict"] == "PASS" for c in mine) / len(mine), 2) if mine else None
     overall = round(100 * sum(v == "PASS" for v in verdicts.values()) / len(verdicts), 2)
-    doc = {"run": {"id": f"run-{folder.name}", "partial": False}, "edition": {"id": "cv255-2018", "sections": SECTIONS},
+    doc = {"run": {"id": f"run-{folder.name}", "partial": False, "demo": False},
+           "target": {"id": "t", "vendor": "Công ty A", "system": "Cổng DVC"}, "edition": {"id": "cv255-2018", "sections": SECTIONS},
            "certification": {"certified": certified}, "exit_code": 0 if certified else 1,
            "scores": {"sections": [{"key": k, "percent": p} for k, p in percents.items()],
                       "overall": {"percent": overall, "grade": "Tốt" if overall >= 90 else None}},
