@@ -7,6 +7,8 @@ import json
 from pathlib import Path
 from xml.etree import ElementTree as ET
 
+import pytest
+
 from harness.campaign import report
 from harness.campaign.spec import Campaign, Target
 
@@ -16,11 +18,12 @@ SECTIONS = [{"key": 3, "title_vi": "Hệ thống MCĐT", "title_en": "One-stop s
 
 def record(folder: Path, verdicts: dict[str, str], certified: bool = False) -> Path:
     """A compliance.json holding what the campaign reads (criteria MC-* in section 3, SEC-* in 6)."""
-    criteria = [{"id": cid, "section": 3 if cid.startswith("MC") else 6, "verdict": v, "selected": True,
-                 "title_vi": f"tiêu chí {cid}"} for cid, v in verdicts.items()]
+    not_selected = {cid: "NOT_RUN" for cid in ("MC-03", "SEC-05") if cid not in verdicts}
+    criteria = [{"id": cid, "section": 3 if cid.startswith("MC") else 6, "verdict": v, "selected": cid in verdicts,
+                 "title_vi": f"tiêu chí {cid}"} for cid, v in {**verdicts, **not_selected}.items()]
     percents = {}
     for key in (3, 6):
-        mine = [c for c in criteria if c["section"] == key]
+        mine = [c for c in criteria if c["section"] == key and c["selected"]]
         percents[key] = round(100 * sum(c["verdict"] == "PASS" for c in mine) / len(mine), 2) if mine else None
     overall = round(100 * sum(v == "PASS" for v in verdicts.values()) / len(verdicts), 2)
     doc = {"run": {"id": f"run-{folder.name}", "partial": False, "demo": False},
@@ -117,3 +120,32 @@ def test_holding_every_verdict_exits_0_and_a_target_that_goes_down_is_a_regressi
     doc3, _ = build(tmp_path, "c3", down, doc2)
     assert doc3["exit_code"] == 3 and doc3["targets"][0]["change"] == {"kind": "regression", "criteria": [],
                                                                        "was": "OK"}
+
+
+def test_criteria_only_one_campaign_ran_are_not_compared(tmp_path):
+    """Last night SEC-05 alone, tonight MC-03 alone: nothing was lost, nothing is a regression."""
+    first = {"an-binh": done(record(tmp_path / "c1" / "an-binh", {"SEC-05": "PASS"}))}
+    doc, _ = build(tmp_path, "c1", first)
+    second = {"an-binh": done(record(tmp_path / "c2" / "an-binh", {"MC-03": "FAIL"}))}
+    doc2, _ = build(tmp_path, "c2", second, doc)
+    assert doc2["exit_code"] == 0 and doc2["targets"][0]["change"]["kind"] == "same"
+    assert doc2["targets"][0]["record"]["selected"] == ["MC-03"]
+
+
+@pytest.mark.browser
+def test_the_html_report_has_no_accessibility_violation(tmp_path, browser):
+    import axe_playwright_python
+
+    runs = tmp_path / "c1" / "targets"
+    outcomes = {"an-binh": done(record(runs / "an-binh", {"MC-03": "PASS", "SEC-05": "FAIL"})),
+                "bac-son": {"status": "error", "out": None, "exit_code": 3, "reason": "không phản hồi — unreachable"}}
+    doc, out = build(tmp_path, "c1", outcomes)
+    report.write(doc, out, None)
+    page = browser.new_page()
+    page.goto((out / "campaign.html").as_uri())
+    assert page.get_by_role("link", name="FAIL · 0.0 %").get_attribute("href") == \
+        "targets/an-binh/compliance.html#h-section-6"
+    page.add_script_tag(path=str(Path(axe_playwright_python.__file__).parent / "axe.min.js"))
+    found = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
+    page.close()
+    assert [(v["id"], [n["html"][:120] for n in v["nodes"][:3]]) for v in found["violations"]] == []
