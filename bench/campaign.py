@@ -134,8 +134,8 @@ def celery(work: Path, env: dict, cli: list[str], first, targets) -> dict:
     broker = f"redis://127.0.0.1:{port}/0"
     workers = Workers(broker, work, env)
     try:
-        workers.start("w1", heartbeat_s=2)
-        workers.start("w2", heartbeat_s=2)
+        workers.start("w1")
+        workers.start("w2")
         engine = f"engine: {{broker: '{broker}', shared_dir: {work / 'shared'}, heartbeat_s: 2}}\n"
         solo = timed([*cli, "campaign", "run", str(campaign_yaml(work / "solo-c.yaml", [first], engine)), "--out",
                       str(work / "solo-celery")], env, work / "solo-c.log")

@@ -36,15 +36,13 @@ def add_parser(commands) -> None:
     worker.add_argument("--broker", metavar="URL", required=True, help="Redis URL, e.g. redis://host:6379/0")
     worker.add_argument("--concurrency", metavar="N", type=int, default=1, help="runs at a time (default 1)")
     worker.add_argument("--name", help="worker name (default dokiem-<pid>@<host>)")
-    worker.add_argument("--heartbeat", metavar="S", type=float, default=10.0,
-                        help="seconds between heartbeats of a running target (must match the campaign's engine)")
 
 
 def dispatch(args, parser: argparse.ArgumentParser) -> int:
     if args.campaign_command == "worker":
         from harness.campaign.distributed import worker_main
 
-        return worker_main(args.broker, args.concurrency, args.name, args.heartbeat)
+        return worker_main(args.broker, args.concurrency, args.name)
     if args.campaign_command != "run":
         parser.parse_args(["campaign", "--help"])
     try:

@@ -30,6 +30,9 @@ QUEUE = "dokiem-campaign"
 TASK = "dokiem.campaign.run_target"
 MAX_ATTEMPTS = 2  # a target whose worker died is retried once
 CLOSED_TTL_S = 7 * 24 * 3600
+# a message held by a worker that died before claiming it comes back after this; a copy of a message
+# whose run is still going (redelivered after it too) finds the attempt claimed and is dropped
+VISIBILITY_TIMEOUT_S = 300
 
 
 class EngineError(Exception):
@@ -64,7 +67,7 @@ def system_lock(system_key: str) -> str:
     return f"dokiem:system:{system_key}"
 
 
-def make_app(broker: str, heartbeat_s: float = 10.0):
+def make_app(broker: str):
     from celery import Celery
 
     app = Celery("dokiem-campaign", broker=broker)
@@ -72,8 +75,7 @@ def make_app(broker: str, heartbeat_s: float = 10.0):
         task_acks_late=True, task_reject_on_worker_lost=True, worker_prefetch_multiplier=1,
         task_default_queue=QUEUE, task_serializer="json", accept_content=["json"], task_ignore_result=True,
         broker_connection_retry_on_startup=True, worker_hijack_root_logger=False,
-        # a message held by a dead worker comes back after this; a duplicate of a running attempt is dropped
-        broker_transport_options={"visibility_timeout": max(300, int(heartbeat_s * 30))},
+        broker_transport_options={"visibility_timeout": VISIBILITY_TIMEOUT_S},
     )
     app.task(name=TASK, bind=True)(_run_target_task)
     return app
@@ -135,7 +137,7 @@ def run_distributed(targets, runs_dir: Path, history: Path | None, campaign_id: 
     """Send every target, follow them to the end (retrying a lost one once); target id -> outcome."""
     import redis
 
-    app = make_app(broker, heartbeat_s)
+    app = make_app(broker)
     client = redis.Redis.from_url(broker, socket_connect_timeout=5)
     try:
         client.ping()
@@ -231,9 +233,10 @@ def _wait_for_workers(app, wait_s: float) -> list[str]:
                               "`dokiem campaign worker --broker URL`")
 
 
-def worker_main(broker: str, concurrency: int = 1, name: str | None = None, heartbeat_s: float = 10.0) -> int:
-    """`dokiem campaign worker`: a Celery worker taking targets from the campaign queue."""
-    app = make_app(broker, heartbeat_s)
+def worker_main(broker: str, concurrency: int = 1, name: str | None = None) -> int:
+    """`dokiem campaign worker`: a Celery worker taking targets from the campaign queue (the
+    heartbeat interval comes with each task, from the campaign's engine.heartbeat_s)."""
+    app = make_app(broker)
     name = name or f"dokiem-{os.getpid()}@{socket.gethostname()}"
     app.worker_main(["worker", "--loglevel", "INFO", "--concurrency", str(concurrency), "--hostname", name,
                      "--queues", QUEUE, "--without-gossip", "--without-mingle"])

@@ -65,11 +65,11 @@ class Workers:
         self.broker, self.folder, self.env = broker, folder, env
         self.processes: dict[str, subprocess.Popen] = {}
 
-    def start(self, name: str, heartbeat_s: float = 1.0) -> None:
+    def start(self, name: str) -> None:
         log = open(self.folder / f"worker-{name}.log", "wb")
         self.processes[name] = subprocess.Popen(
             [sys.executable, "-m", "harness.cli", "campaign", "worker", "--broker", self.broker, "--name",
-             f"{name}@test", "--heartbeat", str(heartbeat_s)],
+             f"{name}@test"],
             stdout=log, stderr=subprocess.STDOUT, env=self.env, cwd=str(REPO), start_new_session=True)
 
     def kill(self, name: str) -> None:

@@ -121,3 +121,17 @@ def test_celery_workers_share_the_campaign_and_a_killed_worker_loses_nothing(tmp
     assert "worker lost mid-run" in output
     assert not list(shared.rglob(".*.partial-*")), "the lost attempt left no half-written run"
     assert not list(client.scan_iter("dokiem:campaign:*:claim:*")), "the campaign's bookkeeping is gone from Redis"
+    assert running_with(str(shared)) == [], "the killed worker's run stopped with it (PR_SET_PDEATHSIG)"
+
+
+def running_with(text: str) -> list[str]:
+    """Command lines of live processes that mention `text`."""
+    found = []
+    for proc in Path("/proc").iterdir():
+        try:
+            cmdline = (proc / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+        except OSError:
+            continue
+        if proc.name.isdigit() and text in cmdline:
+            found.append(cmdline)
+    return found
