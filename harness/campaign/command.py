@@ -47,6 +47,9 @@ def dispatch(args, parser: argparse.ArgumentParser) -> int:
         parser.parse_args(["campaign", "--help"])
     try:
         return run(args)
+    except KeyboardInterrupt:  # the local pool has stopped its runs; Celery workers finish theirs
+        print("dokiem campaign: dừng theo yêu cầu, không có báo cáo — interrupted, no report written", file=sys.stderr)
+        return 3
     except InputError as exc:
         for problem in exc.problems:
             print(problem, file=sys.stderr)
@@ -122,5 +125,6 @@ def _without_password(url: str) -> str:
 
     parts = urlsplit(url)
     if parts.password:
-        parts = parts._replace(netloc=f"{parts.username or ''}:***@{parts.hostname}:{parts.port}")
+        host = parts.netloc.rsplit("@", 1)[1]
+        parts = parts._replace(netloc=f"{parts.username or ''}:***@{host}")
     return urlunsplit(parts)

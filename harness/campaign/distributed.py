@@ -126,7 +126,8 @@ def _run_target_task(task, campaign_id: str, message: dict, attempt: int, runs_d
         stop.set()
         if lock.owned():
             lock.release()
-    client.hsetnx(keys.results, target.id, json.dumps(outcome, ensure_ascii=False))
+    if not client.exists(keys.closed):  # a campaign that ended without this result has reported it lost
+        client.hsetnx(keys.results, target.id, json.dumps(outcome, ensure_ascii=False))
     client.delete(keys.alive(target.id, attempt))
     return outcome["status"]
 
