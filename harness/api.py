@@ -21,7 +21,7 @@ import jmespath
 import requests
 
 from harness import Inconclusive, breaker, deadlines, target_secrets
-from harness.evidence import Exchange, Redactor, Transcript
+from harness.evidence import Exchange, Redactor, Transcript, is_binary
 from harness.profile import Account, Profile
 from harness.safety import Withheld, method_effect, operation_effect, refusal
 
@@ -458,21 +458,25 @@ class TargetClient:
         if response is not None:  # cookies and anti-forgery tokens the target set are secrets too
             self.redactor.add(*target_secrets.from_requests(response))
         request_headers = dict(response.request.headers) if response is not None else dict(kwargs.get("headers") or {})
-        body = ""
+        body, request_content = "", None
         if response is not None and response.request.body is not None:
             raw = response.request.body
-            body = raw if isinstance(raw, str) else (
-                raw.decode("utf-8", errors="replace") if len(raw) < MAX_BODY_IN_TRANSCRIPT else f"<{len(raw)} bytes>")
             if kwargs.get("files"):
                 body = f"<multipart: {len(raw)} bytes; fields {sorted((kwargs.get('data') or {}).keys())}>"
-        response_body = ""
+            elif isinstance(raw, str):
+                body = raw
+            elif is_binary(raw, request_headers.get("Content-Type", "")):
+                request_content = raw  # stored as a file of its own, never pasted (Transcript.render)
+            else:
+                body = raw.decode("utf-8", errors="replace") if len(raw) < MAX_BODY_IN_TRANSCRIPT else f"<{len(raw)} bytes>"
+        response_body, response_content = "", None
         if response is not None:
             ctype = response.headers.get("Content-Type", "")
-            if any(t in ctype for t in ("json", "text", "html", "xml")) or not ctype:
-                response_body = response.text[:MAX_BODY_IN_TRANSCRIPT]
+            if is_binary(response.content, ctype):
+                response_content = response.content
             else:
-                response_body = f"<{len(response.content)} bytes, {ctype}>"
+                response_body = response.text[:MAX_BODY_IN_TRANSCRIPT]
         self.transcript.record(Exchange(method, response.url if response is not None else url, request_headers,
                                         body, response.status_code if response is not None else None,
                                         dict(response.headers) if response is not None else {},
-                                        response_body, elapsed, error))
+                                        response_body, elapsed, error, request_content, response_content))

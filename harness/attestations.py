@@ -93,6 +93,7 @@ class Attestations:
     target: dict
     attestations: dict[str, Attestation] = field(default_factory=dict)
     waivers: dict[str, Waiver] = field(default_factory=dict)
+    record: dict = field(default_factory=dict)   # the biên bản's heading and signatories (schema: record)
 
     def attestation(self, criterion_id: str) -> Attestation | None:
         return self.attestations.get(criterion_id)
@@ -202,7 +203,8 @@ def load_attestations(path, edition, target: dict, today: dt.date | None = None)
     if problems:
         raise InputError(problems)
     bound = {k: str(v) for k, v in data["target"].items()}
-    return Attestations(path, _sha256(path), data["edition"], bound, attestations, waivers)
+    return Attestations(path, _sha256(path), data["edition"], bound, attestations, waivers,
+                        dict(data.get("record") or {}))
 
 
 def _binding_problems(source: SourceFile, edition, target: dict) -> list[Problem]:

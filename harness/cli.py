@@ -81,6 +81,9 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--criteria-dir", type=Path, help="criteria folder (default: the repository's criteria/)")
     run.add_argument("--no-allure-report", action="store_true",
                      help="write allure-results but skip building the Allure HTML report (quicker re-runs)")
+    run.add_argument("--pdf", action=argparse.BooleanOptionalAction, default=None,
+                     help="print the record and its annex to compliance.pdf and compliance-annex.pdf "
+                          "(default: on when Chromium is there)")
     run.add_argument("--open", action="store_true",
                      help="open the compliance record in the desktop's browser at the end (where there is one)")
     run.add_argument("--junit-xml", metavar="FILE", type=Path,
@@ -97,9 +100,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--edition")
     _add_criteria_dir(p)
 
-    verify = commands.add_parser("verify", help="check a run folder against its manifest.sha256 "
-                                                "(exit 1 naming every changed, added or missing file)")
-    verify.add_argument("dir", metavar="DIR", type=Path, help="a run's output folder")
+    from harness import signing
+
+    signing.add_commands(commands)
 
     diff = commands.add_parser("diff", help="criteria whose verdict changed between two runs, worst first "
                                             "(exit 1 when a PASS was lost)")
@@ -174,9 +177,13 @@ def _main(argv: list[str] | None = None) -> int:
 
         return run(args)
     if args.command == "verify":
-        from harness.verify import command as verify
+        from harness.signing import verify_command
 
-        return verify(args.dir)
+        return verify_command(args)
+    if args.command == "sign":
+        from harness.signing import sign_command
+
+        return sign_command(args)
     if args.command == "diff":
         from harness.diff import command as diff
         from harness.yamlsource import InputError

@@ -24,6 +24,7 @@ SECRET_WORDS = {"password", "passwd", "pass", "pwd", "matkhau", "secret", "token
                 "refreshtoken", "idtoken"}
 DESCRIPTIVE_WORDS = {"length", "count", "policy", "end", "ended", "expired", "expiry", "problems", "rule", "rules",
                      "attempts", "valid", "ok", "status", "required", "min", "max", "type", "name", "label", "field"}
+MAX_STORED_BODY = 5_000_000  # a larger binary body is named by its hash only, not kept
 MIN_SECRET_LENGTH = 4  # shorter values would mask innocent text everywhere
 
 
@@ -138,6 +139,28 @@ class Exchange:
     response_body: str
     elapsed_ms: float
     note: str = ""
+    request_content: bytes | None = None   # binary bodies, kept whole: render() stores them as files
+    response_content: bytes | None = None
+
+
+def is_binary(data: bytes, content_type: str = "") -> bool:
+    """Whether a body is not text: a non-text content type, or bytes that are not UTF-8."""
+    kind = content_type.split(";")[0].strip().lower()
+    if kind and any(t in kind for t in ("json", "text", "html", "xml", "x-www-form-urlencoded")):
+        return False
+    if kind and not kind.startswith("multipart/"):
+        return True
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return True
+    return b"\x00" in data
+
+
+def _extension(content_type: str) -> str:
+    import mimetypes
+
+    return mimetypes.guess_extension(content_type.split(";")[0].strip().lower() or "") or ".bin"
 
 
 class Transcript:
@@ -150,7 +173,9 @@ class Transcript:
     def record(self, exchange: Exchange) -> None:
         self.exchanges.append(exchange)
 
-    def render(self) -> str:
+    def render(self, attach=None) -> str:
+        """The exchanges as Markdown. Binary bodies are never pasted: with `attach(name, data) -> path`
+        each is stored as a file of its own and the step names its size, type, SHA-256 and file."""
         r = self.redactor
         parts = []
         for n, x in enumerate(self.exchanges, 1):
@@ -158,8 +183,24 @@ class Transcript:
             resp_headers = "\n".join(f"{k}: {v}" for k, v in r.headers(x.response_headers).items())
             ctype_req = next((v for k, v in x.request_headers.items() if k.lower() == "content-type"), "")
             ctype_resp = next((v for k, v in x.response_headers.items() if k.lower() == "content-type"), "")
+            request = (_stored(x.request_content, ctype_req, f"step-{n:02d}-request", attach)
+                       if x.request_content is not None else r.body(x.request_body, ctype_req))
+            response = (_stored(x.response_content, ctype_resp, f"step-{n:02d}-response", attach)
+                        if x.response_content is not None else r.body(x.response_body, ctype_resp))
             parts.append(
                 f"### {n}. {x.method} {r.text(x.url)}  →  {x.status}  ({x.elapsed_ms:.0f} ms){'  ' + x.note if x.note else ''}\n"
-                f"{req_headers}\n\n{r.body(x.request_body, ctype_req)}\n\n--- response ---\n{resp_headers}\n\n"
-                f"{r.body(x.response_body, ctype_resp)}\n")
+                f"{req_headers}\n\n{request}\n\n--- response ---\n{resp_headers}\n\n"
+                f"{response}\n")
         return "\n".join(parts)
+
+
+def _stored(data: bytes, content_type: str, name: str, attach) -> str:
+    """The line a transcript shows for a binary body, after storing the body (when it can)."""
+    import hashlib
+
+    kind = content_type.split(";")[0].strip() or "application/octet-stream"
+    line = f"<nội dung nhị phân — binary body: {len(data)} bytes, {kind}, sha256 {hashlib.sha256(data).hexdigest()}"
+    if attach is None or len(data) > MAX_STORED_BODY:
+        return line + ">"
+    path = attach(name + _extension(kind), data)
+    return f"{line}> → [{Path(path).name}]({Path(path).name})"

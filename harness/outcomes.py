@@ -33,10 +33,12 @@ def classify(report, excinfo) -> tuple[str, str]:
     return "error", reason[:MAX_REASON]
 
 
-def attach(report, check_ids: list[str], outcome: str, reason: str) -> None:
-    """Store the classification on the report; xdist carries user_properties to the controller."""
+def attach(report, check_ids: list[str], outcome: str, reason: str, measured: list[dict] | None = None) -> None:
+    """Store the classification (and what the judge measured, harness.measured) on the report;
+    xdist carries user_properties to the controller."""
     report.user_properties.append(
-        (USER_PROPERTY, json.dumps({"checks": check_ids, "outcome": outcome, "reason": reason[:MAX_REASON]})))
+        (USER_PROPERTY, json.dumps({"checks": check_ids, "outcome": outcome, "reason": reason[:MAX_REASON],
+                                    "measured": measured or []}, default=str)))
 
 
 def _iso(epoch: float) -> str:
@@ -57,7 +59,8 @@ class CheckOutcomes:
     tests: dict[str, dict[str, dict]] = field(default_factory=dict)  # check -> nodeid -> test row
 
     def record(self, check_ids: list[str], nodeid: str, outcome: str, reason: str, duration: float,
-               start: float | None = None, stop: float | None = None) -> None:
+               start: float | None = None, stop: float | None = None,
+               measured: list[dict] | None = None) -> None:
         """One phase of one test; `start`/`stop` are pytest's epoch seconds for the phase, when known:
         the test's row keeps the first start and the last stop (setup to teardown, ISO 8601 UTC)."""
         for check_id in check_ids:
@@ -68,6 +71,8 @@ class CheckOutcomes:
                 moment = _iso(start)
                 row["start"] = min(row.get("start") or moment, moment)
                 row["stop"] = max(row.get("stop") or moment, _iso(stop or start))
+            if measured:
+                row.setdefault("measured", []).extend(measured)
             if SEVERITY[outcome] > SEVERITY[row["outcome"]] or (outcome == "skipped" and row["outcome"] == "passed"):
                 row["outcome"], row["reason"] = outcome, reason
 

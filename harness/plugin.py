@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import pytest
 
-from harness import outcomes
+from harness import measured, outcomes
 
 RUN_OPTIONS = ("target", "demo")
 
@@ -29,6 +29,9 @@ def pytest_addoption(parser):
     group.addoption("--criteria-dir", metavar="DIR", help="criteria folder (default: the repository's criteria/)")
     group.addoption("--no-allure-report", action="store_true",
                     help="write allure-results but do not build the Allure HTML report (quicker re-runs)")
+    group.addoption("--pdf", action="store_true", default=None, help="print compliance.pdf and its annex "
+                    "(default: when Chromium is there)")
+    group.addoption("--no-pdf", action="store_false", dest="pdf", help="do not print the PDF record")
     group.addoption("--open", action="store_true", dest="open_record",
                     help="open compliance.html in the desktop's browser at the end (where there is one)")
     group.addoption("--criteria-junit-xml", metavar="FILE", help="JUnit XML for CI, one test case per criterion")
@@ -101,9 +104,10 @@ def pytest_runtest_makereport(item, call):
     check_ids = [mark.args[0] for mark in item.iter_markers("check") if mark.args]
     if not check_ids:
         return
+    noted = measured.take()  # what the judge measured in this phase (a setup phase notes nothing)
     if report.when == "call" or report.outcome != "passed":
         outcome, reason = outcomes.classify(report, call.excinfo)
-        outcomes.attach(report, check_ids, outcome, reason)
+        outcomes.attach(report, check_ids, outcome, reason, noted)
 
 
 def pytest_runtest_logreport(report):
@@ -113,7 +117,8 @@ def pytest_runtest_logreport(report):
     if data is None or state is None or state.is_worker:
         return
     state.outcomes.record(data["checks"], report.nodeid, data["outcome"], data["reason"],
-                          getattr(report, "duration", 0.0), getattr(report, "start", None), getattr(report, "stop", None))
+                          getattr(report, "duration", 0.0), getattr(report, "start", None), getattr(report, "stop", None),
+                          data.get("measured"))
     state.progress(report, data)
 
 

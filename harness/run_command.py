@@ -39,6 +39,8 @@ def pytest_arguments(args) -> list[str]:
         argv.append("--no-allure-report")
     if getattr(args, "open", False):
         argv.append("--open")
+    if getattr(args, "pdf", None) is not None:
+        argv.append("--pdf" if args.pdf else "--no-pdf")
     if args.workers and args.workers > 1:
         argv += ["-n", str(args.workers), "--dist", "loadgroup"]
     return argv

@@ -354,7 +354,8 @@ class RunState:
         history = self.config.getoption("history")
         warnings = report.write_run(self.staging, record, self.redactor,
                                     history_dir=Path(history) if history else None,
-                                    build_allure=not self.config.getoption("no_allure_report"))
+                                    build_allure=not self.config.getoption("no_allure_report"),
+                                    pdf=report.wants_pdf(self.config.getoption("pdf", None)))
         report.finalize(self.staging, self.out_dir)
         self._summary = finish_outputs(self.out_dir, warnings, self.config.getoption("criteria_junit_xml"),
                                        self.config.getoption("summary_md"))

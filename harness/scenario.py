@@ -78,7 +78,8 @@ class Scenario:
         for n, client in enumerate(self.clients, 1):
             if client.transcript.exchanges:
                 who = client.account.username if client.account else "anonymous"
-                self.evidence.write_text(f"transcript-{n:02d}-{who}.md", client.transcript.render())
+                self.evidence.write_text(f"transcript-{n:02d}-{who}.md", client.transcript.render(
+                    attach=lambda name, data, n=n: self.evidence.write_bytes(f"transcript-{n:02d}-{name}", data)))
         if self.notes:
             self.evidence.write_text("notes.txt", "\n".join(self.notes))
 

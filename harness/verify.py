@@ -31,6 +31,12 @@ def file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
+EVIDENCE_MANIFEST = "evidence.sha256"
+SIGNATURE = MANIFEST + ".p7s"   # dokiem sign: detached CMS signature of the manifest, outside it
+# The record and its annex print the SHA-256 of evidence.sha256, so evidence.sha256 cannot list them
+RECORD_FILES = ("compliance.html", "compliance-annex.html", "compliance.pdf", "compliance-annex.pdf")
+
+
 def _walk(folder: Path) -> tuple[list[str], list[str]]:
     """Regular files under the folder (but the manifest), and symbolic links, which are never
     followed: a link could make a file outside the run folder pass for part of the record."""
@@ -47,16 +53,18 @@ def _walk(folder: Path) -> tuple[list[str], list[str]]:
     return sorted(files), sorted(links)
 
 
-def _files(folder: Path) -> list[str]:
-    return _walk(folder)[0]
+def _files(folder: Path, skip: tuple[str, ...] = ()) -> list[str]:
+    return [rel for rel in _walk(folder)[0] if rel not in (SIGNATURE, *skip)]
 
 
-def write_manifest(folder: Path) -> Path:
-    """Write <folder>/manifest.sha256 over every other file in it; return its path."""
+def write_manifest(folder: Path, name: str = MANIFEST) -> Path:
+    """Write <folder>/manifest.sha256 over every other file in it; return its path. With
+    name=EVIDENCE_MANIFEST: evidence.sha256 over every file but the record documents."""
     folder = Path(folder)
-    body = "".join(f"{file_sha256(folder / rel)}  {rel}\n" for rel in _files(folder))
+    skip = (EVIDENCE_MANIFEST, *RECORD_FILES) if name == EVIDENCE_MANIFEST else ()
+    body = "".join(f"{file_sha256(folder / rel)}  {rel}\n" for rel in _files(folder, skip))
     seal = hashlib.sha256(body.encode("utf-8")).hexdigest()
-    path = folder / MANIFEST
+    path = folder / name
     path.write_text(f"{body}{SELF_TAG}{seal}\n", encoding="utf-8", newline="\n")
     return path
 
@@ -109,6 +117,7 @@ def verify_folder(folder: Path) -> Verification:
     if not manifest_ok:
         result.changed.append(MANIFEST)
     present, result.links = _walk(folder)
+    present = [rel for rel in present if rel != SIGNATURE]  # the signature signs the manifest, outside it
     for rel in present:
         if rel not in listed:
             result.added.append(rel)

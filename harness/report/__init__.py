@@ -7,6 +7,9 @@ The output folder:
 
     compliance.json          the record, valid against criteria/schema/result.schema.json
     compliance.html          the Vietnamese record (biên bản đánh giá, đo kiểm), from compliance.json
+    compliance-annex.html    its annex (phụ lục): each criterion in detail, its deciding and full evidence
+    compliance.pdf, compliance-annex.pdf   both printed by Chromium (with pdf=True)
+    evidence.sha256          SHA-256 of every file but the four above; the record prints its hash
     evidence/<check>/…       written during the run by harness.evidence (already redacted)
     attestations/            the attestations file and the attested evidence, copied (redacted)
     tables/<name>.csv        the suites' measurement tables
@@ -35,11 +38,14 @@ from pathlib import Path
 
 from harness.evidence import Redactor
 from harness.report import allure, document, html
+from harness.report.pdf import print_pdfs
 from harness.report.redact import copy_redacted, scrub, sweep
-from harness.verify import write_manifest
+from harness.verify import EVIDENCE_MANIFEST, file_sha256, write_manifest
 
 COMPLIANCE_JSON = "compliance.json"
 COMPLIANCE_HTML = "compliance.html"
+COMPLIANCE_PDF = "compliance.pdf"
+ANNEX_PDF = "compliance-annex.pdf"
 
 
 @dataclass
@@ -136,13 +142,14 @@ def _keep_raw_results(staging: Path, raw_dir: Path | None, redactor: Redactor) -
 
 
 def write_run(staging_dir: Path, record: RunRecord, redactor: Redactor,
-              history_dir: Path | None = None, build_allure: bool = True) -> list[str]:
+              history_dir: Path | None = None, build_allure: bool = True, pdf: bool = False) -> list[str]:
     """Write compliance.json, compliance.html, tables, Allure results and report into staging_dir.
 
     Returns warnings to print (Allure not built, a file that could not be redacted). Raises
     document.ReportBug when compliance.json would not match its schema (a harness bug).
     With history_dir, Allure 3 keeps its history there (allure-history.jsonl: trends across
-    nightly runs) and compliance.json is copied to history_dir/runs/<run_id>.json.
+    nightly runs) and compliance.json is copied to history_dir/runs/<run_id>.json. With pdf, the
+    record and its annex are printed to compliance.pdf and compliance-annex.pdf (report.pdf).
     """
     staging = Path(staging_dir)
     staging.mkdir(parents=True, exist_ok=True)
@@ -165,13 +172,32 @@ def write_run(staging_dir: Path, record: RunRecord, redactor: Redactor,
     if problem:
         warnings.append(problem)
 
-    (staging / COMPLIANCE_HTML).write_text(html.render(doc, allure_report=problem is None), encoding="utf-8")
+    warnings += sweep(staging, redactor)
+    decided = html.deciding_evidence(doc, staging)  # writes the transcripts' HTML twins it links to
+    (staging / html.ANNEX_HTML).write_text(html.render_annex(doc, decided), encoding="utf-8")
+    evidence_hash = file_sha256(write_manifest(staging, EVIDENCE_MANIFEST))
+    (staging / COMPLIANCE_HTML).write_text(
+        html.render(doc, allure_report=problem is None, evidence_hash=evidence_hash), encoding="utf-8")
+    if pdf:
+        pdf_problem = print_pdfs(record.run_id, [(staging / COMPLIANCE_HTML, staging / COMPLIANCE_PDF),
+                                             (staging / html.ANNEX_HTML, staging / ANNEX_PDF)])
+        if pdf_problem:
+            warnings.append(pdf_problem)
     if history_dir is not None:
         runs = Path(history_dir) / "runs"
         runs.mkdir(parents=True, exist_ok=True)
         (runs / f"{_safe_name(record.run_id, 'run')}.json").write_text(text + "\n", encoding="utf-8")
     warnings += sweep(staging, redactor)
     return warnings
+
+
+def wants_pdf(option: bool | None) -> bool:
+    """--pdf / --no-pdf as given; by default, print when there is a Chromium to print with."""
+    if option is not None:
+        return option
+    from harness.report import pdf
+
+    return pdf.available()
 
 
 def finalize(staging_dir: Path, out_dir: Path) -> None:

@@ -45,13 +45,27 @@ def _check_titles(edition) -> dict[str, dict]:
         checks = criteria.load_checks(edition.folder.parent)
     except Exception:  # titles are a courtesy; the edition was validated when the run began
         return {}
-    return {cid: {"title_vi": c.data.get("title_vi"), "title_en": c.data.get("title_en")}
-            for cid, c in checks.checks.items()}
+    return {cid: {"title_vi": c.data.get("title_vi"), "title_en": c.data.get("title_en"),
+                  "parameters": c.parameters} for cid, c in checks.checks.items()}
+
+
+def _parameters(names, edition, lowered: dict) -> list[dict]:
+    """The edition parameters a criterion's checks used, with the value the run used (a profile's
+    lowering applied) and the edition's own value beside a lowered one."""
+    rows = []
+    for name in sorted(set(names)):
+        meta = edition.parameters.get(name) or {}
+        low = (lowered or {}).get(name)
+        rows.append({"name": name, "value": low["profile"] if low else meta.get("value"),
+                     "edition_value": low["edition"] if low else None, "unit": meta.get("unit"),
+                     "title_vi": meta.get("title_vi"), "assumed": bool(meta.get("assumed"))})
+    return rows
 
 
 def _check_entry(result, titles: dict, existing) -> dict:
     entry = result.to_dict()
-    entry.update(titles.get(result.check_id, {"title_vi": None, "title_en": None}))
+    entry.update({k: v for k, v in titles.get(result.check_id, {"title_vi": None, "title_en": None}).items()
+                  if k != "parameters"})
     entry["evidence"] = [p for p in entry["evidence"] if existing(p)]
     return entry
 
@@ -78,11 +92,13 @@ def build(record, copies: dict, tables: list[dict], redactor, out_dir: Path) -> 
     for criterion in edition.criteria:
         result = card.criteria[criterion["id"]]
         checks = [_check_entry(c, titles, existing) for c in result.checks]
+        used = [p for c in result.checks for p in titles.get(c.check_id, {}).get("parameters", [])]
         criteria.append({
             **{k: criterion.get(k) for k in ("id", "section", "title_vi", "title_en", "requirement",
                                              "requirement_en", "applies_to", "basis", "provenance", "mandatory",
                                              "weight", "informative", "method", "pass_rule", "optional_feature")},
             "evidence_required": criterion.get("evidence"),
+            "parameters": _parameters(used, edition, record.target.get("lowered_parameters")),
             "verdict": result.verdict, "verdict_label": VERDICT_LABELS[result.verdict], "reason": result.reason,
             "selected": result.selected, "scored": result.scored,
             "verdict_before_waiver": result.verdict_before_waiver,
@@ -111,6 +127,7 @@ def build(record, copies: dict, tables: list[dict], redactor, out_dir: Path) -> 
             "sections": [{k: s.get(k) for k in ("key", "prefix", "title_vi", "title_en", "provenance")}
                          for s in edition.sections],
         },
+        "record": _record_form(attestations),
         "attestations_file": ({"path": attestations.to_dict()["path"], "sha256": attestations.sha256,
                                "copy": "attestations/attestations.yaml"} if attestations is not None else None),
         "summary": {
@@ -130,6 +147,14 @@ def build(record, copies: dict, tables: list[dict], redactor, out_dir: Path) -> 
     doc = scrub(redactor, json.loads(json.dumps(raw, ensure_ascii=False, default=str)))
     validate(doc, schema_path(edition))
     return doc
+
+
+def _record_form(attestations) -> dict:
+    """The heading and signatories of the biên bản, from the attestations file's `record` block."""
+    form = dict(getattr(attestations, "record", None) or {})
+    form.setdefault("testing_unit_representatives", [])
+    form.setdefault("vendor_representatives", [])
+    return form
 
 
 def _target(target: dict) -> dict:

@@ -7,7 +7,12 @@ never by colour alone. tests/report/test_html.py opens it in Chromium and runs a
 """
 from __future__ import annotations
 
+import datetime as dt
+from pathlib import Path
+
 from jinja2 import Environment, PackageLoader, select_autoescape
+
+from harness.report.deciding import deciding
 
 from harness.scoring import VERDICT_LABELS, VERDICTS
 from harness.selection import SAFETY_FLAGS
@@ -37,21 +42,67 @@ def _pct(value) -> str:
     return "—" if value is None else f"{_num(round(float(value), 2))} %"
 
 
+VN_TIME = "Asia/Ho_Chi_Minh"
+
+
+def _vn(value) -> dt.datetime:
+    """An ISO time of compliance.json (UTC) in Vietnam time; Vietnam keeps UTC+07:00 all year."""
+    moment = dt.datetime.fromisoformat(str(value))
+    try:
+        from zoneinfo import ZoneInfo
+
+        zone = ZoneInfo(VN_TIME)
+    except Exception:  # no tz database on this machine
+        zone = dt.timezone(dt.timedelta(hours=7))
+    return moment.astimezone(zone)
+
+
+def _vn_time(value) -> str:
+    return _vn(value).strftime("%H:%M:%S ngày %d/%m/%Y") + " (giờ Việt Nam, UTC+07:00)"
+
+
+def _vn_date(value) -> str:
+    """"ngày 06 tháng 12 năm 2026", as a Vietnamese administrative document writes its date."""
+    moment = _vn(value)
+    return f"ngày {moment.day:02d} tháng {moment.month:02d} năm {moment.year}"
+
+
 def _environment() -> Environment:
     env = Environment(loader=PackageLoader("harness.report", "templates"),
                       autoescape=select_autoescape(["html", "j2"]),
                       trim_blocks=True, lstrip_blocks=True)
     env.filters["num"] = _num
     env.filters["pct"] = _pct
+    env.filters["vn_time"] = _vn_time
+    env.filters["vn_date"] = _vn_date
     return env
 
 
-def render(doc: dict, allure_report: bool = False) -> str:
-    """The HTML record of a compliance document (already redacted and validated).
+def _context(doc: dict, **extra) -> dict:
+    return dict(doc=doc, verdicts=VERDICTS, labels=VERDICT_LABELS, symbols=SYMBOLS, outcome_labels=OUTCOME_LABELS,
+                provenance_labels=PROVENANCE_LABELS, statuses=STATUS_LABELS, safety_flags=SAFETY_FLAGS,
+                flag_labels=FLAG_LABELS, annex=ANNEX_HTML, **extra)
 
-    allure_report: whether allure-report/index.html was built (the footer links to it only then).
+
+ANNEX_HTML = "compliance-annex.html"
+
+
+def deciding_evidence(doc: dict, out_dir: Path) -> dict[str, dict]:
+    """check id -> its deciding evidence (report.deciding); writes the transcripts' HTML twins."""
+    return {k["id"]: deciding(k, Path(out_dir)) for c in doc["criteria"] for k in c["checks"]}
+
+
+def render(doc: dict, allure_report: bool = False, evidence_hash: str | None = None) -> str:
+    """The HTML record (biên bản) of a compliance document (already redacted and validated).
+
+    allure_report: whether allure-report/index.html was built (the footer links to it only then);
+    evidence_hash: SHA-256 of evidence.sha256, printed so no one copies it by hand.
     """
     template = _environment().get_template("compliance.html.j2")
-    return template.render(doc=doc, allure_report=allure_report, verdicts=VERDICTS, labels=VERDICT_LABELS,
-                           symbols=SYMBOLS, outcome_labels=OUTCOME_LABELS, provenance_labels=PROVENANCE_LABELS,
-                           statuses=STATUS_LABELS, safety_flags=SAFETY_FLAGS, flag_labels=FLAG_LABELS)
+    return template.render(**_context(doc, allure_report=allure_report, evidence_hash=evidence_hash))
+
+
+def render_annex(doc: dict, decided: dict[str, dict]) -> str:
+    """The annex (phụ lục): every criterion in detail with its deciding and full evidence."""
+    template = _environment().get_template("annex.html.j2")
+    return template.render(**_context(doc, decided=decided))
