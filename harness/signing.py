@@ -192,15 +192,20 @@ def verify_signatures(folder: Path, ca_bundle: Path | None = None) -> SignatureC
     from pyhanko.pdf_utils.reader import PdfFileReader
     from pyhanko.sign.validation import async_validate_detached_cms, validate_pdf_signature
 
+    from pyhanko.sign.validation.settings import KeyUsageConstraints
+
     folder, result = Path(folder), SignatureCheck()
     context = _context(ca_bundle)
+    # a signing certificate carries digitalSignature or nonRepudiation (either is enough)
+    usage = KeyUsageConstraints(key_usage={"digital_signature", "non_repudiation"}, match_all_key_usages=False)
     p7s = folder / manifest.SIGNATURE
     if p7s.is_file():
         result.signed = True
         try:
             signed = cms.ContentInfo.load(p7s.read_bytes())["content"]
             status = asyncio.run(async_validate_detached_cms((folder / manifest.MANIFEST).read_bytes(), signed,
-                                                             signer_validation_context=context))
+                                                             signer_validation_context=context,
+                                                             key_usage_settings=usage))
         except Exception as exc:  # a damaged signature file: not a harness fault, a failed check
             result.problems.append(f"{manifest.SIGNATURE}: không đọc được chữ ký — unreadable signature ({exc})")
         else:
@@ -217,7 +222,7 @@ def verify_signatures(folder: Path, ca_bundle: Path | None = None) -> SignatureC
                 continue
             for embedded in signatures:
                 result.signed = True
-                status = validate_pdf_signature(embedded, context)
+                status = validate_pdf_signature(embedded, context, key_usage_settings=usage)
                 _judge(status, name, ca_bundle, result)
                 if status.intact and status.coverage.name != "ENTIRE_FILE":
                     result.problems.append(f"{name}: có nội dung thêm sau khi ký — content was added after "

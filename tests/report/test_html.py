@@ -46,8 +46,22 @@ def _full_run(tmp: Path, demo: bool) -> Path:
     date: 2026-03-02
     expiry: 2027-03-02
     evidence: [{{path: ev.png, sha256: {digest}}}]""" for cid, result in zip(manual, ("pass", "fail")))
+    first = sorted(chosen.checks)[3]  # failed (OUTCOMES): a screenshot and a transcript with a binary body
+    store.write_bytes(first, "screen.png", b"\x89PNG fake")
+    store.write_bytes(first, "transcript-01-step-01-response.pdf", b"%PDF-1.4 fake")
+    store.write_text(first, "transcript-01-anonymous.md", "### 1. GET https://t.example/ho-so/tai-ve  →  200  (3 ms)\n\n"
+                     "--- response ---\n\n<binary> → [transcript-01-step-01-response.pdf](transcript-01-step-01-response.pdf)\n")
+    results[first].evidence += [f"evidence/{first}/screen.png", f"evidence/{first}/transcript-01-anonymous.md",
+                                f"evidence/{first}/transcript-01-step-01-response.pdf"]
+    results[first].reason = "GET /ho-so/tai-ve trả về biểu mẫu sai"
     (tmp / "att.yaml").write_text(f"""edition: cv255-2018
 target: {{vendor: "{TARGET['vendor']}", system: "{TARGET['system']}", version: "{TARGET['version']}"}}
+record:
+  number: 07/2026/BB-ĐK
+  place: Hà Nội
+  testing_unit: Trung tâm Đo kiểm A
+  testing_unit_representatives: [{{name: Nguyễn Văn An, title: Kiểm thử viên}}]
+  vendor_representatives: [{{name: Lê Thị Cúc, title: Giám đốc dự án}}]
 attestations:{entries}
 waivers:
   - {{criterion: {failing}, reason: Đang nâng cấp — upgrade under way, by: Trần Thị Bình, date: 2026-03-01,
@@ -61,7 +75,7 @@ waivers:
                           "rows": [["/", 210], ["/tra-cuu-ho-so", 340]], "csv": "perf.csv"}],
                  review_items=[{"criterion": "NFR-12", "check": None, "text_vi": "Kiểm tra độ tương phản",
                                 "text_en": "Check the contrast", "evidence": []}])
-    report.write_run(staging, run, Redactor())
+    report.write_run(staging, run, Redactor(), pdf=True)
     report.finalize(staging, tmp / "out")
     return tmp / "out"
 
@@ -73,14 +87,19 @@ def chromium_browser(browser):
 
 
 @pytest.fixture(scope="module", params=[False, True], ids=["record", "demo"])
-def opened(request, chromium_browser, tmp_path_factory):
+def run_out(request, tmp_path_factory):
     with pytest.MonkeyPatch.context() as mp:
         mp.setattr(allure, "allure_command", lambda: None)  # the Allure build has its own test
-        out = _full_run(tmp_path_factory.mktemp("html"), demo=request.param)
+        return _full_run(tmp_path_factory.mktemp("html"), demo=request.param), request.param
+
+
+@pytest.fixture(scope="module")
+def opened(run_out, chromium_browser):
+    out, demo = run_out
     page = chromium_browser.new_page()
     page.goto((out / "compliance.html").as_uri())
     doc = json.loads((out / "compliance.json").read_text(encoding="utf-8"))
-    yield page, doc, request.param
+    yield page, doc, demo
     page.close()
 
 
@@ -118,7 +137,10 @@ def test_scores_and_certification_read_as_in_compliance_json(opened):
     assert counts == doc["summary"]["verdicts"]
     pending = page.eval_on_selector_all("tr[data-pending]", "rows => rows.map(r => r.dataset.pending)")
     assert pending == [c["id"] for c in doc["criteria"] if c["verdict"] == "MANUAL_PENDING"]
-    assert page.locator("#waivers tbody tr").count() == 1 and page.locator("#attestations tbody tr").count() == 2
+    assert page.locator("#waivers tbody tr").count() == 1
+    assert page.eval_on_selector_all("#open-criteria li", "items => items.map(i => i.dataset.open)") == [
+        c["id"] for c in doc["criteria"] if c["selected"] and c["verdict"] in ("FAIL", "ATTESTED_FAIL", "ERROR",
+                                                                            "MANUAL_PENDING")]
     assert page.inner_text("#run-id") == doc["run"]["id"]
     assert "dokiem verify" in page.inner_text("#h-integrity + p")
 
@@ -133,15 +155,89 @@ def test_a_demo_is_marked_and_has_no_signature_block(opened):
         size = page.eval_on_selector("#demo-banner", "e => parseFloat(getComputedStyle(e).fontSize)")
         assert size >= 24
     else:
-        assert "Người đo kiểm" in page.inner_text("#signature-block")
-        assert "Đại diện đơn vị" in page.inner_text("#signature-block")
+        block = page.inner_text("#signature-block")
+        assert "ĐẠI DIỆN ĐƠN VỊ ĐO KIỂM" in block and "ĐẠI DIỆN ĐƠN VỊ CUNG CẤP" in block
+        assert "Nguyễn Văn An" in block and "Kiểm thử viên" in block and "Lê Thị Cúc" in block
 
 
-def test_evidence_links_are_relative_and_resolve(opened):
-    page, doc, _ = opened
-    hrefs = page.eval_on_selector_all("a.evidence", "links => links.map(a => a.getAttribute('href'))")
-    assert hrefs and all(not h.startswith(("/", "http", "file:")) for h in hrefs)
-    assert set(hrefs) >= {p for c in doc["criteria"] for p in c["evidence"]}
+def test_the_record_has_the_form_of_a_bien_ban_in_vietnam_time(opened):
+    page, doc, demo = opened
+    head = page.inner_text("#form-head")
+    assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in head and "Độc lập - Tự do - Hạnh phúc" in head
+    assert page.inner_text("#record-number") == "07/2026/BB-ĐK" and "TRUNG TÂM ĐO KIỂM A" in head
+    # finished 08:07:03 UTC is 15:07:03 in Hà Nội
+    assert page.inner_text("#place-date") == "Hà Nội, ngày 10 tháng 03 năm 2026"
+    assert "15:07:03 ngày 10/03/2026" in page.inner_text("#h-basis ~ p") and "08:07" not in page.inner_text("main")
+    assert "Nguyễn Văn An" in page.inner_text("#members") and "Lê Thị Cúc" in page.inner_text("#members")
+
+
+def _targets(browser, out: Path, start: str) -> list[tuple[str, str]]:
+    """(page, href) of every link and image of `start` and of the pages it links to inside the run."""
+    seen, todo, found = set(), [start], []
+    page = browser.new_page()
+    while todo:
+        rel = todo.pop()
+        if rel in seen:
+            continue
+        seen.add(rel)
+        page.goto((out / rel).as_uri())
+        hrefs = page.eval_on_selector_all("a[href], img[src]", "es => es.map(e => e.getAttribute('href') || e.getAttribute('src'))")
+        for href in hrefs:
+            found.append((rel, href))
+            target = href.split("#")[0]
+            if target.endswith(".html") and not href.startswith(("http", "/", "file:")):
+                todo.append((Path(rel).parent / target).as_posix())
+    page.close()
+    return found
+
+
+def test_every_link_resolves_inside_the_run_folder(run_out, chromium_browser):
+    out, _ = run_out
+    links = _targets(chromium_browser, out, "compliance.html")
+    assert len({h for _, h in links}) > 100
+    broken = []
+    page = chromium_browser.new_page()
+    for rel, href in links:
+        path, _, anchor = href.partition("#")
+        target = ((out / rel).parent / path).resolve() if path else (out / rel).resolve()
+        if href.startswith(("http:", "https:", "/", "file:")) or out.resolve() not in target.parents or not target.is_file():
+            broken.append((rel, href))
+        elif anchor and target.suffix == ".html":
+            page.goto(target.as_uri())
+            if page.locator(f"[id='{anchor}']").count() != 1:
+                broken.append((rel, href))
+    page.close()
+    assert broken == []
+    hrefs = {h for _, h in links}
+    assert "built-in method" not in (out / "compliance.html").read_text(encoding="utf-8")
+    assert any(h.startswith("attestations/") for h in hrefs)  # attested evidence is linked, not a dict method
+    annex = {h for r, h in links if r == "compliance-annex.html"}
+    doc = json.loads((out / "compliance.json").read_text(encoding="utf-8"))
+    assert annex >= {p for c in doc["criteria"] for p in c["evidence"]}  # the full evidence list
+    # the failing check's deciding evidence: the transcript step its reason names, and its screenshot inline
+    assert any(h.endswith("transcript-01-anonymous.html#step-1") for h in annex)
+    assert any(r == "compliance-annex.html" and h.endswith("screen.png") for r, h in links)
+
+
+def test_the_pdf_record_is_a4_numbered_and_short(run_out):
+    import pypdf
+
+    out, demo = run_out
+    doc = json.loads((out / "compliance.json").read_text(encoding="utf-8"))
+    record = pypdf.PdfReader(out / "compliance.pdf")
+    # this run fails or errs on nearly half its criteria, each listed with its reason; the demo run
+    # (mostly passing) prints to 8 pages, the issue's bar being 10
+    assert 1 < len(record.pages) <= 12
+    box = record.pages[0].mediabox
+    assert (round(float(box.width)), round(float(box.height))) == (595, 842)  # A4 in points
+    text = "\n".join(p.extract_text() for p in record.pages)
+    assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in text and doc["run"]["id"] in text
+    assert f"Trang 1/{len(record.pages)}" in text
+    evidence_hash = hashlib.sha256((out / "evidence.sha256").read_bytes()).hexdigest()
+    assert evidence_hash in text.replace("\n", "")
+    assert ("ĐẠI DIỆN ĐƠN VỊ ĐO KIỂM" in text) is (not demo)
+    annex = pypdf.PdfReader(out / "compliance-annex.pdf")
+    assert "PHỤ LỤC" in annex.pages[0].extract_text()
 
 
 def test_axe_core_finds_no_violation(opened):
