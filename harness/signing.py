@@ -19,10 +19,14 @@ from __future__ import annotations
 import asyncio
 import os
 import sys
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from harness import verify as manifest
+
+# pyHanko imports cryptography's DSA, which warns on import; a tester has no use for that warning
+warnings.filterwarnings("ignore", message="DSA is deprecated")
 
 PDF_FIELD = "dokiem-nguoi-do-kiem"
 SIGNED_PDFS = ("compliance.pdf",)
@@ -234,11 +238,18 @@ def verify_signatures(folder: Path, ca_bundle: Path | None = None) -> SignatureC
 
 
 def evidence_hash_problem(folder: Path) -> str | None:
-    """The record prints the SHA-256 of evidence.sha256: they must agree."""
+    """The record prints the SHA-256 of evidence.sha256: they must agree, and its files must match it."""
     folder = Path(folder)
     listed, record = folder / manifest.EVIDENCE_MANIFEST, folder / "compliance.html"
     if not (listed.is_file() and record.is_file()):
         return None
+    for line in listed.read_text(encoding="utf-8", errors="replace").splitlines():
+        expected, sep, rel = line.partition("  ")
+        if line.startswith("#") or not sep:
+            continue
+        if not (folder / rel).is_file() or manifest.file_sha256(folder / rel) != expected:
+            return (f"{manifest.EVIDENCE_MANIFEST}: {rel} không khớp — does not match the list the record's hash "
+                    "covers")
     digest = manifest.file_sha256(listed)
     if f'id="evidence-hash">{digest}<' not in record.read_text(encoding="utf-8", errors="replace"):
         return (f"compliance.html: mã băm in trên biên bản khác SHA-256 của {manifest.EVIDENCE_MANIFEST} "

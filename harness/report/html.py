@@ -11,6 +11,7 @@ import datetime as dt
 from pathlib import Path
 
 from jinja2 import Environment, PackageLoader, select_autoescape
+from markupsafe import Markup, escape
 
 from harness.report.deciding import deciding
 
@@ -67,6 +68,19 @@ def _vn_date(value) -> str:
     return f"ngày {moment.day:02d} tháng {moment.month:02d} năm {moment.year}"
 
 
+def _bilingual(text) -> Markup:
+    """"Vietnamese — English" with the English in its own italic span (lang="en"), never mixed in."""
+    vi, sep, en = str(text).partition(" — ")
+    if not sep:
+        return escape(text)
+    return Markup(f'{escape(vi)} <span class="en" lang="en">— {escape(en)}</span>')
+
+
+def _vi(text) -> str:
+    """The Vietnamese half of a "Vietnamese — English" text (the compact record table)."""
+    return str(text).partition(" — ")[0]
+
+
 def _environment() -> Environment:
     env = Environment(loader=PackageLoader("harness.report", "templates"),
                       autoescape=select_autoescape(["html", "j2"]),
@@ -75,6 +89,8 @@ def _environment() -> Environment:
     env.filters["pct"] = _pct
     env.filters["vn_time"] = _vn_time
     env.filters["vn_date"] = _vn_date
+    env.filters["bilingual"] = _bilingual
+    env.filters["vi"] = _vi
     return env
 
 

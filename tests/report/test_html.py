@@ -185,7 +185,10 @@ def _targets(browser, out: Path, start: str) -> list[tuple[str, str]]:
         for href in hrefs:
             found.append((rel, href))
             target = href.split("#")[0]
-            if target.endswith(".html") and not href.startswith(("http", "/", "file:")):
+            # the record, its annex and the transcripts' HTML twins (captured pages of the target keep
+            # the target's own links)
+            if (target.endswith(".html") and not href.startswith(("http", "/", "file:"))
+                    and (target.startswith("compliance") or Path(target).name.startswith("transcript-"))):
                 todo.append((Path(rel).parent / target).as_posix())
     page.close()
     return found
