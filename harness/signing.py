@@ -53,6 +53,15 @@ def add_commands(commands) -> None:
     sign.add_argument("--pkcs11-lib", metavar="LIB", help="the token's PKCS#11 module (.so/.dll)")
 
 
+def _in_thread(function, *args):
+    """Run pyHanko in a thread of its own: it drives its own asyncio loop, which cannot start where
+    a loop is already running (a caller using Playwright's sync API, for one)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(function, *args).result()
+
+
 # ------------------------------------------------------------------ keys
 
 def _secret(var: str) -> bytes | None:
@@ -135,7 +144,7 @@ def sign_folder(folder: Path, signer) -> list[str]:
 def sign_command(args) -> int:
     try:
         signer = load_signer(args.key, args.password_env, args.pkcs11_lib)
-        done = sign_folder(args.dir, signer)
+        done = _in_thread(sign_folder, args.dir, signer)
     except SigningError as exc:
         print(f"dokiem sign: {exc}", file=sys.stderr)
         return 2
@@ -263,7 +272,7 @@ def verify_command(args) -> int:
     if code == 2:
         return 2
     try:
-        result = verify_signatures(args.dir, getattr(args, "ca_bundle", None))
+        result = _in_thread(verify_signatures, args.dir, getattr(args, "ca_bundle", None))
     except SigningError as exc:
         print(f"dokiem verify: {exc}", file=sys.stderr)
         return 2

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import unicodedata
 from pathlib import Path
 
 import axe_playwright_python
@@ -232,15 +233,19 @@ def test_the_pdf_record_is_a4_numbered_and_short(run_out):
     # (mostly passing) prints to 8 pages, the bar being 10
     assert 1 < len(record.pages) <= 12
     box = record.pages[0].mediabox
-    assert (round(float(box.width)), round(float(box.height))) == (595, 842)  # A4 in points
-    text = "\n".join(p.extract_text() for p in record.pages)
-    assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in text and doc["run"]["id"] in text
-    assert f"Trang 1/{len(record.pages)}" in text
-    evidence_hash = hashlib.sha256((out / "evidence.sha256").read_bytes()).hexdigest()
-    assert evidence_hash in text.replace("\n", "")
-    assert ("ĐẠI DIỆN ĐƠN VỊ ĐO KIỂM" in text) is (not demo)
+    assert abs(float(box.width) - 595.3) < 2 and abs(float(box.height) - 841.9) < 2  # A4 in points
+    # pypdf splits some accented glyphs with spaces: compare with whitespace removed, NFC
+    text = unicodedata.normalize("NFC", "".join("".join(p.extract_text() for p in record.pages).split()))
+
+    def shown(phrase: str) -> bool:
+        return "".join(phrase.split()) in text
+
+    assert shown("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM") and shown(doc["run"]["id"])
+    assert shown(f"Trang 1/{len(record.pages)}") and shown(f"Trang {len(record.pages)}/{len(record.pages)}")
+    assert shown(hashlib.sha256((out / "evidence.sha256").read_bytes()).hexdigest())
+    assert shown("ĐẠI DIỆN ĐƠN VỊ ĐO KIỂM") is (not demo)
     annex = pypdf.PdfReader(out / "compliance-annex.pdf")
-    assert "PHỤ LỤC" in annex.pages[0].extract_text()
+    assert "PHỤLỤC" in unicodedata.normalize("NFC", "".join(annex.pages[0].extract_text().split()))
 
 
 def test_axe_core_finds_no_violation(opened):
