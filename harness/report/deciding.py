@@ -13,6 +13,8 @@ import re
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from harness.evidence import folder_name
+
 STEP = re.compile(r"^### (\d+)\. (\S+) (\S+)  →  (.*)$", re.M)
 MAX_OWN = 3
 SCREENSHOT = (".png", ".jpg", ".jpeg")
@@ -65,7 +67,7 @@ def _step_named(out_dir: Path, transcripts: list[str], reason: str) -> tuple[str
 def deciding(check: dict, out_dir: Path) -> dict:
     """{"links": [{"href", "label"}], "screenshot": path or None} for one check of compliance.json."""
     evidence = check.get("evidence") or []
-    folder = "evidence/" + re.sub(r"[^A-Za-z0-9._-]+", "_", check["id"]).strip("_") + "/"
+    folder = f"evidence/{folder_name(check['id'])}/"
     own = [p for p in evidence if p.startswith(folder) and not p.endswith(SCREENSHOT)]
     transcripts = [p for p in evidence if Path(p).name.startswith("transcript-") and p.endswith(".md")]
     links = [{"href": p, "label": Path(p).name} for p in own[:MAX_OWN]]

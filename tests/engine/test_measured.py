@@ -39,7 +39,7 @@ def test_measured_values_travel_with_the_outcome():
     outcomes.attach(Report, ["perf.avg_response"], "passed", "", noted)
     data = outcomes.read(Report)
     table = outcomes.CheckOutcomes()
-    table.record(data["checks"], "t::a", data["outcome"], data["reason"], 0.1, data["measured"])
+    table.record(data["checks"], "t::a", data["outcome"], data["reason"], 0.1, measured=data["measured"])
     _, _, rows = table.aggregate("perf.avg_response")
     assert rows[0]["measured"] == noted
 
