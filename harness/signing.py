@@ -78,7 +78,10 @@ def load_signer(key: str, password_env: str, pkcs11_lib: str | None = None):
     path = Path(key)
     if not path.is_file():
         raise SigningError(f"{key}: không có tệp khóa — no such key file (a PKCS#12 .p12/.pfx or pkcs11:…)")
-    signer = signers.SimpleSigner.load_pkcs12(str(path), passphrase=_secret(password_env))
+    try:
+        signer = signers.SimpleSigner.load_pkcs12(str(path), passphrase=_secret(password_env))
+    except (ValueError, TypeError):  # not PKCS#12 at all
+        signer = None
     if signer is None:
         raise SigningError(f"{key}: không mở được tệp PKCS#12 — cannot open the PKCS#12 file (wrong password in "
                            f"${password_env}?)")
@@ -169,6 +172,8 @@ def _context(ca_bundle: Path | None):
         return None
     from asn1crypto import pem, x509
 
+    if not Path(ca_bundle).is_file():
+        raise SigningError(f"{ca_bundle}: không có tệp CA — no such CA bundle (PEM)")
     roots = [x509.Certificate.load(der) for _, _, der in pem.unarmor(Path(ca_bundle).read_bytes(), multiple=True)]
     if not roots:
         raise SigningError(f"{ca_bundle}: không có chứng thư CA nào (PEM) — no CA certificate in this file")

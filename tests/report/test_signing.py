@@ -97,5 +97,8 @@ def test_bad_keys_and_folders_are_exit_2(tmp_path, monkeypatch, capsys):
     monkeypatch.setenv("RIGHT_PASSWORD", "right")
     assert main(["sign", str(folder), "--key", str(key), "--password-env", "RIGHT_PASSWORD"]) == 2
     assert not (folder / verify.SIGNATURE).exists()
+    (tmp_path / "junk.p12").write_bytes(b"not a key")
+    assert main(["sign", str(folder), "--key", str(tmp_path / "junk.p12")]) == 2
+    assert main(["verify", str(folder), "--ca-bundle", str(tmp_path / "none.pem")]) == 2
     err = capsys.readouterr().err
     assert "Traceback" not in err and "dokiem sign:" in err
