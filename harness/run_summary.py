@@ -33,6 +33,8 @@ def final_lines(doc: dict, out_dir: Path, warnings: list[str]) -> list[str]:
     lines.append(f"{PREFIX} {summary_md.headline(doc)}")
     lines.append(f"{PREFIX} báo cáo (reports): {out_dir}")
     lines.append(f"{PREFIX} biên bản (record): {out_dir / 'compliance.html'}")
+    if (out_dir / "compliance.pdf").exists():
+        lines.append(f"{PREFIX} biên bản PDF (to sign: dokiem sign): {out_dir / 'compliance.pdf'}")
     allure = out_dir / "allure-report" / "index.html"
     if allure.exists():
         lines.append(f"{PREFIX} Allure: {allure}")

@@ -70,6 +70,8 @@ def deciding(check: dict, out_dir: Path) -> dict:
     folder = f"evidence/{folder_name(check['id'])}/"
     own = [p for p in evidence if p.startswith(folder) and not p.endswith(SCREENSHOT)]
     transcripts = [p for p in evidence if Path(p).name.startswith("transcript-") and p.endswith(".md")]
+    # without files of its own, what its scenario observed (the judge's input) decides
+    own = own or [p for p in evidence if Path(p).name == "observations.json"]
     links = [{"href": p, "label": Path(p).name} for p in own[:MAX_OWN]]
     failing = check.get("outcome") in ("failed", "error")
     if transcripts and (failing or not links):
