@@ -148,7 +148,7 @@ class Lane:
             out = self.work / f"out-{label}"
             shutil.rmtree(out, ignore_errors=True)
             argv = [sys.executable, "-m", "harness.cli", "run", "--target", str(profile_path), "--out", str(out),
-                    "--no-allure-report"]
+                    "--no-allure-report", "--no-pdf"]  # the matrix reads compliance.json only
             if only:
                 argv += ["--only", ",".join(only)]
             env = {k: v for k, v in os.environ.items() if not k.startswith("DOKIEM_")}
