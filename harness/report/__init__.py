@@ -172,9 +172,10 @@ def write_run(staging_dir: Path, record: RunRecord, redactor: Redactor,
     if problem:
         warnings.append(problem)
 
-    warnings += sweep(staging, redactor)
     decided = html.deciding_evidence(doc, staging)  # writes the transcripts' HTML twins it links to
     (staging / html.ANNEX_HTML).write_text(html.render_annex(doc, decided), encoding="utf-8")
+    # swept now, so the last sweep below cannot change a file evidence.sha256 lists
+    warnings += sweep(staging, redactor)
     evidence_hash = file_sha256(write_manifest(staging, EVIDENCE_MANIFEST))
     (staging / COMPLIANCE_HTML).write_text(
         html.render(doc, allure_report=problem is None, evidence_hash=evidence_hash), encoding="utf-8")
