@@ -18,12 +18,12 @@ def test_vietnamese_figures():
 def test_a_perf_judge_notes_each_figure_against_its_threshold():
     obs = json.loads(RECORDED.read_text(encoding="utf-8"))
     measured.take()
-    judges.avg_response(obs, 2000, 20, 15)
+    judges.avg_response(obs, 2000, 20, 15, 95)
     noted = measured.take()
     assert noted and all(n["ok"] and " ≤ 2 000 ms; " in n["text"] and "yêu cầu" in n["text"] for n in noted)
     obs["operations"]["list_procedures"]["avg_ms"] = 2500.0
     try:
-        judges.avg_response(obs, 2000, 20, 15)
+        judges.avg_response(obs, 2000, 20, 15, 95)
     except AssertionError:
         pass
     slow = [n for n in measured.take() if n["text"].startswith("list_procedures")]
