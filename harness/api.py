@@ -8,7 +8,6 @@ that reached the target is never repeated: it may have changed data).
 """
 from __future__ import annotations
 
-import base64
 import json
 import os
 import re
@@ -23,98 +22,18 @@ import requests
 from harness import Inconclusive, breaker, deadlines, target_secrets
 from harness.evidence import Exchange, Redactor, Transcript, is_binary
 from harness.profile import Account, Profile
+# templates live in harness/profile_values.py; these names stay importable from here
+from harness.profile_values import PLACEHOLDER, ConfigurationError, placeholders, render  # noqa: F401
+from harness.profile_values import lookup as _lookup
 from harness.safety import Withheld, method_effect, operation_effect, refusal
 
-PLACEHOLDER = re.compile(r"\$\{([a-zA-Z_][a-zA-Z0-9_.]*)(?:\|([a-z_0-9]+))?\}")
 CONNECT_RETRIES = 2
 MAX_BODY_IN_TRANSCRIPT = 20_000
 USER_AGENT = "dokiem/0 (conformance harness)"  # headers are latin-1: no Vietnamese here
 
 
-class ConfigurationError(Inconclusive):
-    """The profile does not let the harness do what a check needs: ERROR, naming what to fix."""
-
-
 class OperationError(Inconclusive):
     """An operation the scenario depends on did not succeed, so nothing can be judged from it."""
-
-
-# ------------------------------------------------------------------------- templates
-
-def _lookup(variables: dict, dotted: str) -> Any:
-    value: Any = variables
-    for part in dotted.split("."):
-        if isinstance(value, dict) and part in value:
-            value = value[part]
-        else:
-            raise KeyError(dotted)
-    return value
-
-
-def _files_b64(files: Any) -> list[dict]:
-    return [{"name": f["name"], "content_base64": base64.b64encode(f["content"]).decode("ascii"),
-             "content_type": f.get("content_type", "application/octet-stream"),
-             **({"component_code": f["component_code"]} if f.get("component_code") else {})}
-            for f in files or []]
-
-
-FILTERS = {
-    "json": lambda v: json.dumps(v, ensure_ascii=False),
-    "files_b64": _files_b64,       # a list of files {name, content} as JSON-friendly base64
-    "str": lambda v: "" if v is None else str(v),
-}
-
-
-def _value(match: re.Match, variables: dict, missing_ok: bool) -> Any:
-    try:
-        value = _lookup(variables, match.group(1))
-    except KeyError:
-        if missing_ok:
-            return None
-        raise
-    name = match.group(2)
-    if name:
-        if name not in FILTERS:
-            raise ConfigurationError(f"unknown template filter '|{name}' — bộ lọc không hợp lệ "
-                                     f"(known: {', '.join(sorted(FILTERS))})")
-        value = FILTERS[name](value)
-    return value
-
-
-def render(template: Any, variables: dict, missing_ok: bool = False) -> Any:
-    """Fill ${name} placeholders; a string that is exactly one placeholder keeps the value's type.
-
-    `${name|json}` JSON-encodes, `${files|files_b64}` turns files into base64 objects. A missing
-    variable raises KeyError, or gives None with missing_ok (optional query parameters).
-    """
-    if isinstance(template, dict):
-        return {k: render(v, variables, missing_ok) for k, v in template.items()}
-    if isinstance(template, list):
-        return [render(v, variables, missing_ok) for v in template]
-    if not isinstance(template, str):
-        return template
-    whole = PLACEHOLDER.fullmatch(template)
-    if whole:
-        return _value(whole, variables, missing_ok)
-
-    def one(match: re.Match) -> str:
-        value = _value(match, variables, missing_ok)
-        if isinstance(value, (dict, list)):
-            return json.dumps(value, ensure_ascii=False)
-        return "" if value is None else str(value)
-
-    return PLACEHOLDER.sub(one, template)
-
-
-def placeholders(template: Any) -> set[str]:
-    """Names of the variables a template needs."""
-    if isinstance(template, dict):
-        return set().union(*(placeholders(v) for v in template.values())) if template else set()
-    if isinstance(template, list):
-        return set().union(*(placeholders(v) for v in template)) if template else set()
-    if isinstance(template, str):
-        return {m.group(1).split(".")[0] for m in PLACEHOLDER.finditer(template)}
-    return set()
 
 
 # ------------------------------------------------------------------------- rate limit
@@ -223,36 +142,14 @@ def extract(expression: str, response: requests.Response | None, data: Any) -> A
 
 # ------------------------------------------------------------------------- the client
 
-def render_operation(profile, operation: str, variables: dict) -> dict:
+def render_operation(profile, operation: str, variables: dict, role: str | None = None) -> dict:
     """The concrete request of a profile operation: url, headers and the requests keyword arguments
     (params, json, data; files as (field, name, content, content_type) tuples). The API client sends
-    it; the load test's plan serialises it for the locustfile."""
-    spec = profile.operations[operation]
-    try:
-        path = render(spec["path"], variables)
-        url = path if re.match(r"^https?://", path) else profile.base_url(spec.get("base", "api")) + "/" + path.lstrip("/")
-        request: dict[str, Any] = {"url": url,
-                                   "headers": {k: render(v, variables) for k, v in (spec.get("headers") or {}).items()}}
-        if spec.get("query"):
-            query = render(spec["query"], variables, missing_ok=True)
-            request["params"] = {k: v for k, v in query.items() if v not in (None, "")}
-        if "json" in spec:
-            request["json"] = render(spec["json"], variables)
-        if spec.get("form"):
-            request["data"] = render(spec["form"], variables)
-        multipart = spec.get("multipart")
-        if multipart:
-            fields = render(multipart.get("fields") or {}, variables)
-            request["data"] = {k: (json.dumps(v, ensure_ascii=False) if isinstance(v, (dict, list)) else v)
-                               for k, v in fields.items() if v is not None}
-            request["files"] = [(field, item["name"], item["content"], item.get("content_type", "application/octet-stream"))
-                                for field, var in (multipart.get("files") or {}).items()
-                                for item in _lookup(variables, var) or []]
-    except KeyError as missing:
-        raise ConfigurationError(
-            f"operation '{operation}' needs the variable {missing} which the scenario did not give — "
-            f"thao tác '{operation}' cần biến {missing}; check the profile's template") from None
-    return request
+    it; the load test's plan serialises it for the locustfile. A multi-step operation gives its first step."""
+    from harness import profile_steps
+
+    spec = profile_steps.for_role(operation, profile.operations[operation], role)
+    return profile_steps.render_request(profile, operation, (spec.get("steps") or [spec])[0], variables)
 
 
 class TargetClient:
@@ -281,7 +178,7 @@ class TargetClient:
     def login(self) -> "TargetClient":
         """Open the account's API session: a token from the environment, HTTP Basic, or the login operation."""
         account = self.account
-        if account is None or self.logged_in:
+        if account is None or self.logged_in or account.anonymous:
             return self
         session = self.profile.session
         scheme = session.get("scheme", "bearer")
@@ -355,9 +252,16 @@ class TargetClient:
                 f"khai báo trong operations của {self.profile.path.name}")
         self._refuse_unsafe(operation_effect(self.profile, operation), f"operation '{operation}'",
                             spec.get("method", "?"), spec.get("path", ""))
-        if self.account is not None and not _anonymous and not spec.get("anonymous"):
+        from harness import profile_steps  # roles, steps, captures and pages (the profile language)
+
+        spec = profile_steps.for_role(operation, spec, self.role)
+        if profile_steps.acting_client(self, spec) is not self:
+            return profile_steps.acting_client(self, spec).call(operation, _anonymous, **inputs)
+        if self.account is not None and not _anonymous and not profile_steps.is_anonymous(spec):
             self.login()
         variables = {**self.profile.test_data, **inputs}
+        if profile_steps.needs_engine(spec):
+            return profile_steps.run(self, operation, spec, variables, _anonymous or profile_steps.is_anonymous(spec))
         rendered = render_operation(self.profile, operation, variables)
         url = rendered.pop("url")
         files = rendered.pop("files", None)

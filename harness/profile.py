@@ -34,6 +34,7 @@ class Account:
     storage_state: Path | None = None
     reserved_for: str | None = None
     known: dict[str, str] = field(default_factory=dict)
+    anonymous: bool = False  # the role acts without an account (citizens of a portal with no login)
 
     @property
     def password(self) -> str | None:
@@ -45,7 +46,7 @@ class Account:
 
     @property
     def label(self) -> str:
-        return f"{self.role}[{self.index}] {self.username}"
+        return f"{self.role}[{self.index}] {self.username or 'anonymous'}"
 
 
 @dataclass
@@ -114,9 +115,9 @@ class Profile:
 
     def accounts(self, role: str) -> list[Account]:
         rows = (self.data.get("accounts") or {}).get(role) or []
-        return [Account(role, i, row["username"], row.get("password_env"), row.get("token_env"),
+        return [Account(role, i, row.get("username"), row.get("password_env"), row.get("token_env"),
                         (self.path.parent / row["storage_state"]) if row.get("storage_state") else None,
-                        row.get("reserved_for"), dict(row.get("known") or {}))
+                        row.get("reserved_for"), dict(row.get("known") or {}), bool(row.get("anonymous")))
                 for i, row in enumerate(rows)]
 
     def account(self, role: str, index: int = 0, reserved_for: str | None = None) -> Account | None:
@@ -148,21 +149,47 @@ class Profile:
         return self.data.get("journeys") or {}
 
     @property
-    def status_labels(self) -> dict[str, int]:
+    def status_labels(self) -> dict[str, int | list[int]]:
         return dict(self.data["status_labels"])
 
-    def status_code(self, label: str | None) -> int | None:
-        """National code 1-10 of a vendor label (exact, then whitespace/case-insensitive), or None."""
+    def status_codes(self, label: str | None) -> list[int]:
+        """National codes 1-10 a vendor label stands for (exact, then whitespace/case-insensitive);
+        a vendor state may stand for several national codes."""
         if label is None:
-            return None
+            return []
         labels = self.status_labels
-        if label in labels:
-            return labels[label]
-        wanted = " ".join(str(label).split()).casefold()
-        for known, code in labels.items():
-            if " ".join(known.split()).casefold() == wanted:
-                return code
-        return None
+        found = labels.get(label)
+        if found is None:
+            wanted = " ".join(str(label).split()).casefold()
+            found = next((code for known, code in labels.items() if " ".join(known.split()).casefold() == wanted), None)
+        if found is None:
+            return []
+        return list(found) if isinstance(found, list) else [found]
+
+    def status_code(self, label: str | None, expected: int | None = None) -> int | None:
+        """National code of a vendor label, or None. A label that stands for several codes reads as
+        `expected` when it is one of them (the step just taken), else as the first."""
+        codes = self.status_codes(label)
+        if not codes:
+            return None
+        return expected if expected in codes else codes[0]
+
+    @property
+    def status_model(self) -> dict:
+        return self.data.get("status_model") or {}
+
+    def step_absent(self, step: str) -> bool:
+        """A national step the target does not have: the dossier's life goes on past it."""
+        return step in (self.status_model.get("steps_absent") or [])
+
+    def implicit_step(self, step: str) -> str | None:
+        """When a step the target takes by itself happens (`implicit: {receive: on_submit}`), else None."""
+        return (self.status_model.get("implicit") or {}).get(step)
+
+    @property
+    def timezone(self) -> str:
+        """The target's time zone (IANA name): naive times it gives or takes are in it."""
+        return self.data.get("timezone") or "Asia/Ho_Chi_Minh"
 
     @property
     def fixtures(self) -> dict[str, Any]:
@@ -255,7 +282,7 @@ def _meaning_problems(source: SourceFile, edition: criteria.Edition, checks: cri
                 f"chưa khai báo thao tác đăng nhập '{login}' trong operations")
     for role, rows in (data.get("accounts") or {}).items():
         for i, row in enumerate(rows):
-            if not (row.get("password_env") or row.get("token_env") or row.get("storage_state")):
+            if not (row.get("password_env") or row.get("token_env") or row.get("storage_state") or row.get("anonymous")):
                 problem(("accounts", role, i),
                         "an account needs password_env, token_env or storage_state — tài khoản cần "
                         "password_env, token_env hoặc storage_state (secrets never go in the profile)", prefer_key=False)
