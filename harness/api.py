@@ -262,7 +262,7 @@ class TargetClient:
         variables = {**self.profile.test_data, **inputs}
         if profile_steps.needs_engine(spec):
             return profile_steps.run(self, operation, spec, variables, _anonymous or profile_steps.is_anonymous(spec))
-        rendered = render_operation(self.profile, operation, variables)
+        rendered = render_operation(self.profile, operation, variables, self.role)
         url = rendered.pop("url")
         files = rendered.pop("files", None)
         if files is not None:

@@ -16,6 +16,7 @@ from typing import Any
 
 from harness import criteria
 from harness.profile_hazards import profile_hazards
+from harness.profile_language import language_problems
 from harness.yamlsource import InputError, Problem, SourceFile, load_yaml
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -321,6 +322,8 @@ def _meaning_problems(source: SourceFile, edition: criteria.Edition, checks: cri
             problem(("parameters", name),
                     f"'{name}' may only be lowered (edition value {meta['value']} {meta.get('unit', '')}) — "
                     "chỉ được giảm, không được tăng", prefer_key=False)
+    for path, message in language_problems(data):
+        problem(path, message)
     for i, label in enumerate(data.get("status_labels") or {}):
         if not str(label).strip():
             problem(("status_labels", label), "empty status label — nhãn trạng thái rỗng")
