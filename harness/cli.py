@@ -93,12 +93,11 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--keep-traces", choices=("failing", "all"), default="failing",
                      help="Playwright traces to keep: only those of failing or erroring checks (default) or all")
 
-    profile = commands.add_parser("profile", help="check a target profile")
+    profile = commands.add_parser("profile", help="write a profile skeleton or check a target profile")
     profile_commands = profile.add_subparsers(dest="profile_command", metavar="SUBCOMMAND")
-    p = profile_commands.add_parser("check", help="validate the profile and run the pre-flight against the target")
-    p.add_argument("profile", type=Path)
-    p.add_argument("--edition")
-    _add_criteria_dir(p)
+    from harness.profile_commands import add_parsers as add_profile_parsers
+
+    add_profile_parsers(profile_commands, _add_criteria_dir)
 
     from harness import signing
 
@@ -201,11 +200,11 @@ def _main(argv: list[str] | None = None) -> int:
             parser.parse_args(["attest", "--help"])
         return dispatch(args)
     if args.command == "profile":
-        if args.profile_command != "check":
+        if args.profile_command not in ("check", "init"):
             parser.parse_args(["profile", "--help"])
-        from harness.preflight import profile_check_command
+        from harness.profile_commands import dispatch as profile_dispatch
 
-        return profile_check_command(args)
+        return profile_dispatch(args)
     if args.command == "campaign":
         from harness.campaign.command import dispatch
 

@@ -171,29 +171,3 @@ def run_preflight(profile: Profile, checks: CheckRegistry, check_ids, redactor: 
                                        f"không đăng nhập được: {exc}")
     return result
 
-
-def profile_check_command(args) -> int:
-    """`dokiem profile check PROFILE`: validate and pre-flight; one line per problem with what to do."""
-    from harness import criteria
-    from harness.profile import load_profile
-    from harness.yamlsource import InputError
-
-    try:
-        checks = criteria.load_checks(args.criteria_dir)
-        edition = criteria.load_edition(args.criteria_dir, args.edition, checks)
-        profile = load_profile(args.profile, edition, checks, args.criteria_dir)
-    except InputError as exc:
-        for problem in exc.problems:
-            print(problem)
-        print(f"dokiem profile check: {len(exc.problems)} lỗi — problem(s); hồ sơ không hợp lệ (invalid profile)")
-        return 2
-    result = run_preflight(profile, checks, sorted(edition.check_ids()), Redactor())
-    name = args.profile
-    lines = result.unreachable + result.problems + result.warnings
-    for line in lines:
-        print(f"{name}: {line}")
-    if not lines:
-        print(f"{name}: OK — hồ sơ hợp lệ, hệ thống phản hồi, tài khoản đăng nhập được, mọi thao tác và hành trình "
-              f"của {edition.id} đã khai báo (valid, reachable, accounts log in, everything configured)")
-        return 0
-    return result.exit_code or 2
