@@ -18,6 +18,7 @@ import yaml
 from harness.national import STATUS_NAMES
 
 REVIEW = "to review — cần rà soát"
+PROPOSE_AT = 0.4  # half the operation's words found, less a little for every other word
 METHODS = ("get", "post", "put", "patch", "delete")
 # the vocabulary's verbs that read (a GET) — every other operation changes something (POST, PUT, PATCH)
 READ_VERBS = ("get", "list", "lookup", "search", "download", "print")
@@ -100,10 +101,12 @@ def _score(name: str, meta: dict, row: dict) -> float:
     if bool(_identifier_inputs(inputs, name)) != bool(row["params"]):
         return 0.0
     wanted = [t for t in (_singular(w) for w in name.split("_")) if t not in ("get", "list")]
-    found = sum(1 for t in wanted if SYNONYMS.get(t, {t}) & row["tokens"])
+    # the verb weighs double: "lookup" tells /lookup/{code} from /dossiers/{code}/result
+    weights = [2 if n == 0 and t == _singular(verb) else 1 for n, t in enumerate(wanted)]
+    found = sum(w for t, w in zip(wanted, weights) if SYNONYMS.get(t, {t}) & row["tokens"])
     if not wanted or not found:
         return 0.0
-    score = found / len(wanted)
+    score = found / sum(weights)
     if verb == "get" and SYNONYMS["get"] & row["tokens"]:
         score += 0.25  # "detail", "read", "view": the one item rather than something about it
     score -= 0.01 * len(row["tokens"] - set().union(*(SYNONYMS.get(t, {t}) for t in wanted)))
@@ -118,7 +121,7 @@ def propose(name: str, meta: dict, rows: list[dict]) -> dict | None:
     """The best-looking API operation for a vocabulary operation, as a profile mapping; None if none."""
     inputs = list(meta.get("inputs") or [])
     scored = sorted(((_score(name, meta, r), i) for i, r in enumerate(rows)), reverse=True)
-    if not scored or scored[0][0] < 0.5:
+    if not scored or scored[0][0] < PROPOSE_AT:
         return None
     row = rows[scored[0][1]]
     ids = _identifier_inputs(inputs, name)
@@ -189,8 +192,14 @@ def skeleton(checks, edition, openapi: dict | None = None) -> str:
         "accounts:                       # password_env names an environment variable; anonymous: true for a role "
         "without accounts",
     ]
+    # accounts log in through the login operation: until it is mapped they stay commented out (a
+    # profile whose accounts cannot log in is invalid; one without accounts is only incomplete)
+    has_login = bool(rows) and propose("login", checks.operations.get("login") or {}, rows) is not None
+    if not has_login:
+        out[-1] = out[-1].replace("accounts:", "accounts: {}", 1) + " (uncomment once login is mapped)"
     for role in checks.roles:
-        out += [f"  {role}:", f"    - {{username: thu.{role}, password_env: PW_{role.upper()}}}"]
+        lead = "  " if has_login else "  # "
+        out += [f"{lead}{role}:", f"{lead}  - {{username: thu.{role}, password_env: PW_{role.upper()}}}"]
     out += ["", 'session: {login_operation: login, token: session, header: Authorization, header_value: "Bearer ${session}"}',
             ""]
     lines, proposed = [], 0
