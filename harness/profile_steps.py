@@ -66,6 +66,27 @@ def acting_client(client, spec: dict):
     return cache[role]
 
 
+def requests_of(name: str, spec: dict) -> list[tuple[str, dict]]:
+    """Every request an operation may send, each with a label: its steps, in each of its variants
+    (what an API description must document)."""
+    specs = [(name, spec)] if not spec.get("variants") else [
+        (f"{name} [{role}]", for_role(name, spec, role)) for role in spec["variants"]]
+    out = []
+    for label, one in specs:
+        steps = one.get("steps")
+        if steps:
+            out += [(f"{label} (step {n})", step) for n, step in enumerate(steps, start=1)]
+        elif "path" in one:
+            out.append((label, one))
+    return out
+
+
+def first_request(profile, operation: str, role: str | None = None) -> dict:
+    """The request an operation starts with (for the role): what a load test or a probe sends."""
+    spec = for_role(operation, profile.operations[operation], role or "default")
+    return (spec.get("steps") or [spec])[0]
+
+
 def is_anonymous(spec: dict) -> bool:
     return bool(spec.get("anonymous")) or spec.get("as") == ANONYMOUS
 

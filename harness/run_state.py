@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pytest
 
-from harness import __version__, criteria, selection, target_secrets
+from harness import __version__, criteria, demo_style, selection, target_secrets
 from harness.evidence import EvidenceStore, Redactor
 from harness.opener import open_record
 from harness.outcomes import CheckOutcomes
@@ -116,7 +116,7 @@ class RunState:
         self.selection = selection.select(self.edition, self.config.getoption("only"),
                                           self.config.getoption("section"))
         target = self.config.getoption("target")
-        profile_path = DEMO_PROFILE if self.demo else Path(target)
+        profile_path = demo_style.profile(DEMO_PROFILE) if self.demo else Path(target)
         self.profile = load_profile(profile_path, self.edition, self.checks, self.criteria_dir,
                                     check_files=not self.demo)
         overrides = os.environ.get(ENV_OVERRIDES)
@@ -238,7 +238,8 @@ class RunState:
         smtp = os.environ[ENV_NPS_SMTP]
         argv = [sys.executable, "-m", "refportal", "--host", "127.0.0.1", "--port", "0",
                 "--state-dir", str(state_dir), "--db", str(state_dir / "refportal.sqlite3"),
-                "--national-portal", self.nps_url, "--smtp", smtp, "--sms-gateway", self.nps_url + "/sms"]
+                "--national-portal", self.nps_url, "--smtp", smtp, "--sms-gateway", self.nps_url + "/sms",
+                *demo_style.refportal_args()]
         try:
             portal = start_ready_process("refportal", argv, timeout=60,
                                          env={"REFPORTAL_PASSWORDS": json.dumps(passwords)}, cwd=str(REPO_ROOT))

@@ -39,6 +39,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
                    help="phút khóa sau 5 lần đăng nhập sai — lockout after 5 failed logins, minutes (default 15)")
     p.add_argument("--defects", default="", metavar="A,B",
                    help="bật lỗi cố ý (refportal/defects.yaml) — switch these defects on at start")
+    p.add_argument("--style", default="", metavar="A,B",
+                   help="kiểu triển khai của nhà cung cấp (refportal/styles.py), không phải lỗi — vendor styles: "
+                        "legitimate alternative implementations, e.g. stepwise")
     p.add_argument("--test-control", action="store_true",
                    help="mở /_test/defects và /_test/clock, chỉ nhận từ loopback — enable the test-control "
                         "endpoints (loopback peers only)")
@@ -61,8 +64,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         p.error("--sync-retry-s and --lockout-minutes must be positive")
     if not -36500 <= args.clock_offset <= 36500:
         p.error("--clock-offset: số ngày trong khoảng ±36500 — days within ±36500")
-    from refportal import defects
+    from refportal import defects, styles
 
+    try:
+        args.style = styles.check_names(args.style.split(","))
+    except styles.UnknownStyle as exc:
+        p.error(f"--style: {exc}")
     try:
         args.defects = defects.check_names(args.defects.split(","))
     except defects.UnknownDefect as exc:

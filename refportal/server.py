@@ -12,7 +12,7 @@ import sys
 
 import uvicorn
 
-from refportal import clock, db, defects, pki, population, seed_dossiers, seeding
+from refportal import clock, db, defects, pki, population, seed_dossiers, seeding, styles
 from refportal.context import Context, Portal, Settings
 from refportal.notify import Notifier
 from refportal.sync import NationalPortalClient, SyncWorker
@@ -31,6 +31,7 @@ def build_context(args: argparse.Namespace) -> Context:
     # the clock and the defects first: the seed's dossiers are dated by the (shifted) clock
     clock.set_offset_days(args.clock_offset)
     defects.set_active(args.defects)
+    styles.set_active(getattr(args, "style", []))
     conn = db.initialise(db_path)
     try:
         seeding.seed(conn)
@@ -113,7 +114,7 @@ def run(args: argparse.Namespace) -> int:
         ready = {"event": "ready", "url": url, "ca_file": str(settings.state_dir / "ca.pem") if settings.https else None,
                  "pid": os.getpid(), "db": str(settings.db_path), "accounts": accounts,
                  "national_portal": settings.national_portal, "public_url": settings.public_url,
-                 "test_control": settings.test_control, "defects": defects.active(),
+                 "test_control": settings.test_control, "defects": defects.active(), "styles": styles.active(),
                  "clock_offset_days": clock.offset_days()}
         print(json.dumps(ready, ensure_ascii=False), flush=True)
         print(banner(url, settings), flush=True)
@@ -149,6 +150,8 @@ def banner(url: str, settings: Settings) -> str:
             lines.append(f"    {acc['role']:<18} {acc['username']:<14} {acc['password']}")
     except seeding.SeedError:
         lines.append("    (xem refportal/seed/accounts.yaml)")
+    if styles.active():
+        lines.append(f"  Kiểu triển khai (vendor styles): {', '.join(styles.active())}")
     if defects.active():
         lines.append(f"  LỖI CỐ Ý đang bật (defects on): {', '.join(defects.active())}")
     if settings.test_control:

@@ -9,7 +9,7 @@ from datetime import date
 from fastapi import APIRouter, Body, Depends, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, Response
 
-from refportal import apology, defects, dossiers, population, status
+from refportal import apology, defects, dossiers, population, status, styles
 from refportal.accounts import OFFICER_ROLES, User
 from refportal.api.models import (ApologyBody, AssignBody, IntakeBody, MessageBody, NoteBody, PaymentRequestBody,
                                   RateBody, ReasonBody, ReturnBody)
@@ -88,6 +88,8 @@ router.add_api_route("/dossiers/postal", _intake("post"), methods=["POST"], stat
 def register(date_from: str | None = None, date_to: str | None = None, overdue: bool | None = None,
              status_label: str | None = None, channel: str | None = None,
              user: User = Depends(api_role(*OFFICERS)), conn: sqlite3.Connection = Depends(get_conn)):
+    if styles.on("stepwise"):  # that back office lists its register page by page (refportal/api/stepwise.py)
+        raise ApiError(404, "Không tìm thấy — not found")
     code = None
     if status_label:
         code = status.code_of_label(status_label.strip())
@@ -142,6 +144,8 @@ def _json_step(step_name: str, model, summary: str, optional: bool = True):
     annotations at definition time."""
     def take(code: str, request: Request, body: model = Body(None) if optional else Body(...),  # type: ignore[valid-type]
              user: User = Depends(api_user), conn: sqlite3.Connection = Depends(get_conn)):
+        if styles.on("stepwise") and step_name != "withdraw":  # officers move dossiers by internal id there
+            raise ApiError(404, "Không tìm thấy — not found")
         values = body.model_dump() if body is not None else {}
         dossier = dossiers.take_step(conn, ctx_of(request), user, code, step_name, reason=values.get("reason"),
                                      note=values.get("note"), amount=values.get("amount"), ip=client_ip(request),

@@ -51,8 +51,10 @@ def unknown_codes(agency_code: str | None, today: dt.date) -> list[str]:
 
 def profile_operations(profile) -> list[dict]:
     """Every operation the profile maps onto the target's API, as the API description must show it."""
+    from harness.profile_steps import requests_of  # steps and per-role variants: every request sent
+
     out = []
-    for name, spec in sorted(profile.operations.items()):
+    for name, spec in [one for op, whole in sorted(profile.operations.items()) for one in requests_of(op, whole)]:
         path = str(spec.get("path", ""))
         if re.match(r"^https?://", path):
             base_path, path_only = "", urlsplit(path).path

@@ -144,7 +144,9 @@ def usable_citizens(profile) -> list:
 
 def render_request(profile, operation: str, **inputs) -> dict:
     """One concrete request of an operation, as the locustfile sends it (no session in it)."""
-    spec = profile.operations[operation]
+    from harness.profile_steps import first_request  # a multi-step operation's first request
+
+    spec = first_request(profile, operation)
     request = render_operation(profile, operation, {**profile.test_data, **inputs})
     request.update(method=spec["method"], expect=spec.get("expect"), anonymous=bool(spec.get("anonymous")),
                    answer=expected_answer(spec, operation))
