@@ -30,7 +30,9 @@ class StubScenario:
         allowed = [] if environment == "production" else ["mutates", "intrusive", "load"]
         self.profile = SimpleNamespace(
             allowed_flags=lambda: allowed, test_data={"online_procedure": "1.001233.000.00.00.H29"},
-            status_labels={"Đang giải quyết": 4}, status_code=lambda label: 4 if label == "Đang giải quyết" else None,
+            status_labels={"Đang giải quyết": 4},
+            status_code=lambda label, expected=None: 4 if label == "Đang giải quyết" else None,
+            step_absent=lambda step: False, implicit_step=lambda step: None,
             operations={name: {"returns": {}} for name in READING | {"submit_dossier", "receive_dossier"}},
             features_absent=set(), account=lambda role, index=0: None, holidays=[], ca_file=None)
 
