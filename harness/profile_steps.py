@@ -83,7 +83,11 @@ def requests_of(name: str, spec: dict) -> list[tuple[str, dict]]:
 
 def first_request(profile, operation: str, role: str | None = None) -> dict:
     """The request an operation starts with (for the role): what a load test or a probe sends."""
-    spec = for_role(operation, profile.operations[operation], role or "default")
+    spec = profile.operations[operation]
+    variants = spec.get("variants")
+    if variants:
+        chosen = variants.get(role or "default") or variants.get("default") or next(iter(variants.values()))
+        spec = {**{k: v for k, v in spec.items() if k != "variants"}, **chosen}
     return (spec.get("steps") or [spec])[0]
 
 

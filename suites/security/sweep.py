@@ -146,8 +146,11 @@ def error_probes(client, profile, marker: str) -> list[dict]:
         probes.append((f"{name}: đường dẫn không tồn tại — unknown path", "GET", f"{base}/dokiem-{marker}-khong-ton-tai", {}))
     portal = profile.base_url("portal")
     probes.append(("portal: mã hóa URL sai — malformed percent-encoding", "GET", f"{portal}/dokiem%ff%fe{marker}", {}))
+    from harness.profile_steps import first_request  # a multi-step operation: its first request
+
     login = profile.operations.get(profile.session["login_operation"])
     if login:
+        login = first_request(profile, profile.session["login_operation"])
         login_url = _operation_url(profile, login)
         probes.append(("login: JSON hỏng — malformed JSON", login["method"], login_url,
                        {"data": '{"username": "dokiem' + marker, "headers": {"Content-Type": "application/json"}}))
@@ -155,7 +158,7 @@ def error_probes(client, profile, marker: str) -> list[dict]:
                        login_url, {}))
     if "get_procedure" in profile.operations:
         probes.append(("get_procedure: mã lạ — odd procedure code", "GET",
-                       _operation_url(profile, profile.operations["get_procedure"],
+                       _operation_url(profile, first_request(profile, "get_procedure"),
                                       procedure_code=f"dokiem'\"{marker}"), {}))
     rows = []
     for label, method, url, kwargs in probes:

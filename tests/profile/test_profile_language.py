@@ -200,3 +200,15 @@ def test_mistakes_in_the_language_are_named_with_their_place(tmp_path, registry,
     text = "\n".join(str(p) for p in caught.value.problems)
     assert fragment in text, text
     assert "workflow.yaml:" in text
+
+
+def test_every_request_of_steps_and_variants_is_listed_and_the_first_is_what_probes_send(profile):
+    from harness.profile_steps import first_request, requests_of
+
+    receive = requests_of("receive_dossier", profile.operations["receive_dossier"])
+    assert [label for label, _ in receive] == [f"receive_dossier (step {n})" for n in range(1, 5)]
+    assert [spec["path"] for _, spec in requests_of("get_dossier", profile.operations["get_dossier"])] == \
+        ["/list/all", "/bo/dossiers/42"]
+    assert first_request(profile, "receive_dossier")["path"] == "/bo/dossiers"
+    assert first_request(profile, "get_dossier", "receiving_officer")["path"] == "/bo/dossiers/42"
+    assert first_request(profile, "get_dossier")["path"] == "/list/all"  # no default: the first variant
