@@ -117,3 +117,21 @@ def test_check_a_complete_profile_of_a_live_target_and_an_unreachable_one(tmp_pa
     monkeypatch.setattr("harness.preflight.REACH_DEADLINE_S", 0.5)
     code, lines, _ = run(capsys, "profile", "check", str(path))
     assert code == 3 and "unreachable" in lines[-1]
+
+
+def test_features_absent_is_the_editions_list(tmp_path, capsys, vocabulary):
+    """features_absent accepts exactly the optional features the edition names; init lists them."""
+    edition = criteria.load_edition(CRITERIA, None, vocabulary)
+    features = sorted({c.get("optional_feature") for c in edition.criteria} - {None})
+    assert features  # the edition has optional features
+    path = tmp_path / "tinh-nang.yaml"
+    main(["profile", "init", str(path)])
+    text = path.read_text(encoding="utf-8")
+    assert f"optional features of {edition.id}: {', '.join(features)}" in text
+    path.write_text(text.replace("features_absent: []", f"features_absent: {json.dumps(features)}"), encoding="utf-8")
+    capsys.readouterr()
+    code, lines, _ = run(capsys, "profile", "check", str(path), "--offline")
+    assert code == 0, lines
+    path.write_text(text.replace("features_absent: []", 'features_absent: ["teleportation"]'), encoding="utf-8")
+    code, lines, _ = run(capsys, "profile", "check", str(path), "--offline")
+    assert code == 2 and any("unknown optional feature 'teleportation'" in line for line in lines)
