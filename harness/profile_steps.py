@@ -189,7 +189,7 @@ def run(client, operation: str, spec: dict, variables: dict, anonymous: bool):
 def _once(client, operation: str, spec: dict, variables: dict, anonymous: bool):
     steps = spec.get("steps") or [{k: spec[k] for k in REQUEST_KEYS if k in spec}]
     variables = dict(variables)
-    answer, url, status, elapsed, total_ms = Answer(None, None), "", None, 0.0, 0.0
+    answer, url, total_ms = Answer(None, None), "", 0.0
     for n, step in enumerate(steps, start=1):
         request = render_request(client.profile, operation, step, variables)
         url = request.pop("url")
@@ -213,6 +213,8 @@ def _once(client, operation: str, spec: dict, variables: dict, anonymous: bool):
                 return _result(operation, answer, url, total_ms, "", {}, failure=(
                     f"step {n}/{len(steps)}: capture '{name}' found nothing in the answer — bước {n}: không lấy "
                     f"được '{name}' ({rule!r})"), ok=False)
+            if isinstance(rule, dict) and "cookie" in rule:
+                client.redactor.add(str(value))  # a session cookie is a credential: never in the evidence
             variables[name] = value
     values = {name: returned(expr, answer, variables, client.profile.timezone)
               for name, expr in (spec.get("returns") or {}).items()}
@@ -275,8 +277,8 @@ def _pages(client, operation: str, spec: dict, variables: dict, anonymous: bool,
             if following in (None, "") or following == position:
                 break
             position = following
+    # the joined list; the raw answer stays the first page's, as one call would have given it
     first.vars = {**first.vars, items_var: joined}
-    first.json, first.content, first.url = last.json, last.content, last.url
     return first
 
 
@@ -288,6 +290,6 @@ class StepResult(OpResult):
     def describe(self) -> str:
         if self.error or not self.failure:
             return super().describe()
-        if self.status is not None and not (200 <= self.status < 300) or "capture" not in self.failure:
-            return f"{self.operation} ({self.failure}): HTTP {self.status} from {self.url} — {self.text[:300]}"
-        return f"{self.operation}: {self.failure}"
+        if "capture" in self.failure:
+            return f"{self.operation}: {self.failure}"
+        return f"{self.operation} ({self.failure}): HTTP {self.status} from {self.url} — {self.text[:300]}"

@@ -97,9 +97,12 @@ def client(profile, role):
 
 
 def test_steps_feed_each_other_through_every_kind_of_capture(profile):
-    result = client(profile, "receiving_officer").call("receive_dossier", dossier_code="HS-042")
+    officer = client(profile, "receiving_officer")
+    result = officer.call("receive_dossier", dossier_code="HS-042")
     assert result.ok, result.describe()
     assert result.vars == {"status_label": "RECEIVED", "internal_id": 42}
+    transcript = officer.transcript.render()
+    assert transcript.count("/bo/dossiers") >= 4 and "s-9" not in transcript  # a captured cookie is a secret
     # the target refused nothing: step id, version, CSRF token and cookie all came from earlier answers
     again = client(profile, "receiving_officer").call("receive_dossier", dossier_code="HS-042")
     assert again.ok and again.vars["status_label"] == "RECEIVED"
