@@ -71,7 +71,7 @@ def build_parser() -> argparse.ArgumentParser:
     run = commands.add_parser("run", help="certify a target (or the bundled reference portal with --demo)")
     run.add_argument("--target", metavar="PROFILE", type=Path, help="target profile YAML")
     run.add_argument("--demo", action="store_true", help="start and certify the bundled reference portal")
-    run.add_argument("--demo-style", metavar="NAME", help="--demo on a vendor style of refportal (refportal/styles.py), "
+    run.add_argument("--portal-style", metavar="NAME", help="--demo on a vendor style of refportal (refportal/styles.py), "
                                                           "certified through profiles/refportal-NAME.yaml")
     run.add_argument("--edition", help="criteria edition (default: the one marked default)")
     run.add_argument("--only", metavar="IDS", help="comma-separated criterion ids")

@@ -1,4 +1,4 @@
-"""`dokiem run --demo --demo-style NAME`: the demo on a styled refportal (refportal/styles.py).
+"""`dokiem run --demo --portal-style NAME`: the demo on a styled refportal (refportal/styles.py).
 
 The style reaches every process of the run through the environment: the refportal the demo starts
 gets `--style NAME` and the run certifies it through profiles/refportal-NAME.yaml, the profile a

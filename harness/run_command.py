@@ -51,14 +51,14 @@ def run(args) -> int:
         print("dokiem run: cần đúng một trong --target PROFILE hoặc --demo — give exactly one of "
               "--target PROFILE or --demo", file=sys.stderr)
         return 2
-    if getattr(args, "demo_style", None):
+    if getattr(args, "portal_style", None):
         from harness import demo_style
 
-        if not args.demo or not (demo_style.PROFILES / f"refportal-{args.demo_style}.yaml").is_file():
-            print(f"dokiem run: --demo-style cần --demo và profiles/refportal-{args.demo_style}.yaml — needs --demo "
+        if not args.demo or not (demo_style.PROFILES / f"refportal-{args.portal_style}.yaml").is_file():
+            print(f"dokiem run: --portal-style cần --demo và profiles/refportal-{args.portal_style}.yaml — needs --demo "
                   "and that profile", file=sys.stderr)
             return 2
-        demo_style.choose(args.demo_style)
+        demo_style.choose(args.portal_style)
     if args.workers is not None and args.workers < 1:
         print("dokiem run: --workers phải ≥ 1 — --workers must be at least 1", file=sys.stderr)
         return 2

@@ -44,7 +44,7 @@ def verdicts(record: dict) -> dict:
 def runs(tmp_path_factory):
     root = tmp_path_factory.mktemp("styles")
     try:
-        yield demo(root / "classic"), demo(root / "stepwise", "--demo-style", "stepwise"), root / "stepwise"
+        yield demo(root / "classic"), demo(root / "stepwise", "--portal-style", "stepwise"), root / "stepwise"
     finally:
         shutil.rmtree(root, ignore_errors=True)
 
