@@ -32,12 +32,12 @@ evidence file that is missing or whose SHA-256 differs; or the same criterion tw
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from harness import criteria
+from harness.files import file_sha256
 from harness.suggest import did_you_mean
 from harness.yamlsource import InputError, Problem, SourceFile, display_path, load_yaml
 
@@ -131,14 +131,6 @@ def _dates_as_text(value):
     return value
 
 
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 def load_attestations(path, edition, target: dict, today: dt.date | None = None) -> Attestations:
     """Load, validate and bind an attestations file; raise InputError listing every problem.
 
@@ -203,7 +195,7 @@ def load_attestations(path, edition, target: dict, today: dt.date | None = None)
     if problems:
         raise InputError(problems)
     bound = {k: str(v) for k, v in data["target"].items()}
-    return Attestations(path, _sha256(path), data["edition"], bound, attestations, waivers,
+    return Attestations(path, file_sha256(path), data["edition"], bound, attestations, waivers,
                         dict(data.get("record") or {}))
 
 
@@ -274,7 +266,7 @@ def _evidence(source: SourceFile, i: int, entry: dict, base: Path) -> tuple[tupl
                                            f"evidence file not found: {display_path(resolved)} — không tìm thấy tệp "
                                            "bằng chứng (paths are relative to the attestations file)"))
             continue
-        actual = _sha256(resolved)
+        actual = file_sha256(resolved)
         if actual != item["sha256"].lower():
             problems.append(source.problem(("attestations", i, "evidence", j, "sha256"), entry["criterion"],
                                            f"evidence {item['path']} has changed: its SHA-256 is {actual}, "

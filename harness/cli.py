@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 from harness import __version__
+from harness.exitcodes import ExitCode
 from harness.suggest import did_you_mean
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -194,7 +195,7 @@ def _main(argv: list[str] | None = None) -> int:
         except InputError as exc:
             for problem in exc.problems:
                 print(problem, file=sys.stderr)
-            return 2
+            return ExitCode.BAD_INPUT
     if args.command == "attest":
         from harness.attest_commands import dispatch
 
@@ -212,7 +213,7 @@ def _main(argv: list[str] | None = None) -> int:
 
         return dispatch(args, parser)
     parser.print_help()
-    return 2
+    return ExitCode.BAD_INPUT
 
 
 if __name__ == "__main__":

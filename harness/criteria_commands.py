@@ -6,10 +6,9 @@ import sys
 
 from harness import check_binding, criteria
 from harness.coverage import coverage_report
+from harness.exitcodes import ExitCode
 from harness.suggest import did_you_mean
 from harness.yamlsource import InputError
-
-VERDICT_EXIT_BAD_INPUT = 2
 
 
 def _print_problems(exc: InputError) -> int:
@@ -17,7 +16,7 @@ def _print_problems(exc: InputError) -> int:
         print(problem, file=sys.stderr)
     count = len(exc.problems)
     print(f"{count} lỗi — {count} problem(s); không ghi gì thêm (nothing else was written)", file=sys.stderr)
-    return VERDICT_EXIT_BAD_INPUT
+    return ExitCode.BAD_INPUT
 
 
 def _load(args) -> criteria.Edition:
@@ -45,7 +44,7 @@ def validate(args) -> int:
     summary = ", ".join(f"{v} {k}" for k, v in sorted(counts.items()))
     print(f"{edition.id}: hợp lệ — valid ({len(edition.criteria)} criteria in {len(edition.sections)} sections: "
           f"{summary}; {len(edition.parameters)} parameters)")
-    return 0
+    return ExitCode.OK
 
 
 def list_criteria(args) -> int:
@@ -60,7 +59,7 @@ def list_criteria(args) -> int:
     if args.format == "json":
         json.dump({"edition": edition.id, "criteria": chosen}, sys.stdout, ensure_ascii=False, indent=2)
         print()
-        return 0
+        return ExitCode.OK
     print(f"{'ID':<8} {'Mục':<4} {'BB':<3} {'TS':>4} {'Phương pháp':<10} {'Nguồn':<10} Tiêu đề")
     for c in chosen:
         mark = "có" if c["mandatory"] else ("tk" if c["informative"] else "-")
@@ -68,7 +67,7 @@ def list_criteria(args) -> int:
               f"{c['provenance']['source']:<10} {c['title_vi']}")
     print(f"\n{len(chosen)} tiêu chí (criteria) — BB: bắt buộc (mandatory), tk: tham khảo (informative), "
           "TS: trọng số (weight)")
-    return 0
+    return ExitCode.OK
 
 
 def show(args) -> int:
@@ -113,7 +112,7 @@ def show(args) -> int:
         if criterion["evidence"].get("en"):
             lines.append(f"  ({criterion['evidence']['en']})")
     print("\n".join(lines))
-    return 0
+    return ExitCode.OK
 
 
 def coverage(args) -> int:
@@ -137,7 +136,7 @@ def coverage(args) -> int:
               f"(implemented), {t['checks_proven']} đã chứng minh (proven)")
         if report["unused_checks"]:
             print("Kiểm tra không tiêu chí nào dùng (unused checks): " + ", ".join(report["unused_checks"]))
-    return _strict(report) if args.strict else 0
+    return _strict(report) if args.strict else ExitCode.OK
 
 
 STRICT_RULES = (
@@ -158,7 +157,7 @@ def _strict(report: dict) -> int:
         if report[key]:
             failed = True
             print(f"--strict: {len(report[key])} {what}: " + ", ".join(report[key]), file=sys.stderr)
-    return 1 if failed else 0
+    return ExitCode.FAILED if failed else ExitCode.OK
 
 
 COMMANDS = {"validate": validate, "list": list_criteria, "show": show, "coverage": coverage}

@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable
 
+from harness.files import safe_name
+
 MASK = "[ĐÃ CHE / REDACTED]"
 CITIZEN_ID = re.compile(r"(?<![\d.])\d{12}(?!\d)")  # not the digits after a decimal point
 SECRET_HEADERS = {"authorization", "cookie", "set-cookie", "proxy-authorization", "x-csrf-token", "x-api-key"}
@@ -103,7 +105,7 @@ class EvidenceStore:
         self.redactor = redactor
 
     def _path(self, folder: str, name: str) -> Path:
-        path = self.out_dir / "evidence" / folder_name(folder) / re.sub(r"[^A-Za-z0-9._-]+", "_", name)
+        path = self.out_dir / "evidence" / safe_name(folder, "misc") / safe_name(name, "evidence")
         path.parent.mkdir(parents=True, exist_ok=True)
         return path
 

@@ -24,7 +24,8 @@ from harness.api import USER_AGENT, TargetClient
 from harness.browser import default_journeys
 from harness.criteria import CheckRegistry
 from harness.evidence import Redactor
-from harness.profile import ROLES, Profile
+from harness.exitcodes import ExitCode
+from harness.profile import Profile
 
 REACH_DEADLINE_S = 20.0   # one deadline for every probe together: a dead target aborts well within 30 s
 REACH_TIMEOUT_S = 5.0     # one attempt's whole exchange
@@ -51,10 +52,10 @@ class Preflight:
     @property
     def exit_code(self) -> int:
         if self.unreachable:
-            return 3
+            return ExitCode.UNREACHABLE
         if self.problems:
-            return 2
-        return 0
+            return ExitCode.BAD_INPUT
+        return ExitCode.OK
 
 
 def needs_of(checks: CheckRegistry, check_ids) -> dict[str, dict[str, set[str]]]:
@@ -156,7 +157,7 @@ def run_preflight(profile: Profile, checks: CheckRegistry, check_ids, redactor: 
     if result.unreachable or result.problems or not log_in:
         return result
     needed_roles = set().union(*(n["roles"] for n in needs_of(checks, check_ids).values())) if check_ids else set()
-    for role in ROLES:
+    for role in profile.roles:
         if role not in needed_roles:
             continue
         for account in profile.accounts(role):

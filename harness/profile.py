@@ -15,14 +15,14 @@ from pathlib import Path
 from typing import Any
 
 from harness import criteria
+from harness.files import file_sha256
+from harness.selection import SAFETY_FLAGS
 from harness.profile_hazards import profile_hazards
 from harness.profile_language import language_problems
 from harness.yamlsource import InputError, Problem, SourceFile, load_yaml
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 EXTRA_PREFIX = "x_"  # operations and journeys outside the vocabulary must say so, so typos are caught
-ROLES = ("citizen", "business", "receiving_officer", "specialist", "leader", "admin")
-SAFETY_FLAGS = ("mutates", "intrusive", "load")
 
 
 @dataclass
@@ -58,6 +58,7 @@ class Profile:
     source: SourceFile | None = None
     overrides: dict = field(default_factory=dict)  # values a --demo run sets (base URLs, CA file)
     effects: dict = field(default_factory=dict)  # operation -> read | create | change (criteria/checks.yaml)
+    roles: tuple[str, ...] = ()  # the vocabulary's roles, in order (criteria/checks.yaml `roles:`)
 
     # ---------------------------------------------------------------- identity
     @property
@@ -127,7 +128,8 @@ class Profile:
         return usable[index] if index < len(usable) else None
 
     def all_accounts(self) -> list[Account]:
-        return [a for role in ROLES for a in self.accounts(role)]
+        # a profile built without the vocabulary (a unit test's) lists its accounts in its own order
+        return [a for role in self.roles or tuple(self.data.get("accounts") or {}) for a in self.accounts(role)]
 
     def secrets(self) -> list[str]:
         """Every secret value this profile gives the run (for redaction)."""
@@ -251,8 +253,7 @@ def load_profile(path: Path, edition: criteria.Edition, checks: criteria.CheckRe
     if problems:
         raise InputError(problems)
     effects = {name: entry["effect"] for name, entry in checks.operations.items() if "effect" in entry}
-    return Profile(path.resolve(), source.data, hashlib.sha256(path.read_bytes()).hexdigest(), source,
-                   effects=effects)
+    return Profile(path.resolve(), source.data, file_sha256(path), source, effects=effects, roles=tuple(checks.roles))
 
 
 def _meaning_problems(source: SourceFile, edition: criteria.Edition, checks: criteria.CheckRegistry,

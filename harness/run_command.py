@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from harness.exitcodes import ExitCode
+
 REPO_ROOT = Path(__file__).resolve().parent.parent
 SUITES_DIR = REPO_ROOT / "suites"
 
@@ -50,16 +52,16 @@ def run(args) -> int:
     if bool(args.target) == bool(args.demo):
         print("dokiem run: cần đúng một trong --target PROFILE hoặc --demo — give exactly one of "
               "--target PROFILE or --demo", file=sys.stderr)
-        return 2
+        return ExitCode.BAD_INPUT
     if getattr(args, "portal_style", None):
         from harness import demo_style
 
         if not args.demo or not (demo_style.PROFILES / f"refportal-{args.portal_style}.yaml").is_file():
             print(f"dokiem run: --portal-style cần --demo và profiles/refportal-{args.portal_style}.yaml — needs --demo "
                   "and that profile", file=sys.stderr)
-            return 2
+            return ExitCode.BAD_INPUT
         demo_style.choose(args.portal_style)
     if args.workers is not None and args.workers < 1:
         print("dokiem run: --workers phải ≥ 1 — --workers must be at least 1", file=sys.stderr)
-        return 2
+        return ExitCode.BAD_INPUT
     return int(pytest.main(pytest_arguments(args)))

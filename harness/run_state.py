@@ -24,6 +24,7 @@ import pytest
 
 from harness import __version__, criteria, demo_style, selection, target_secrets
 from harness.evidence import EvidenceStore, Redactor
+from harness.exitcodes import ExitCode
 from harness.opener import open_record
 from harness.outcomes import CheckOutcomes
 from harness.report.traces import prune as prune_traces
@@ -39,8 +40,6 @@ ENV_NPS_URL = "DOKIEM_NPS_URL"
 ENV_NPS_SMTP = "DOKIEM_NPS_SMTP"
 ENV_OVERRIDES = "DOKIEM_TARGET_OVERRIDES"
 ENV_NOT_CONFIGURED = "DOKIEM_NOT_CONFIGURED"
-EXIT_BAD_INPUT = 2
-EXIT_UNREACHABLE = 3
 RUN_FILES = "_run"  # staging subfolder for the workers' indexes; removed before the reports are written
 
 
@@ -89,7 +88,7 @@ class RunState:
         try:
             state._load_inputs()
         except InputError as exc:
-            _exit(EXIT_BAD_INPUT, [str(p) for p in exc.problems]
+            _exit(ExitCode.BAD_INPUT, [str(p) for p in exc.problems]
                   + [f"dokiem: dữ liệu đầu vào không hợp lệ, không chạy — bad input, nothing was run "
                      f"({len(exc.problems)} problem(s))"])
         if state.is_worker:
@@ -137,19 +136,19 @@ class RunState:
         out = self.config.getoption("out")
         self.out_dir = Path(out).resolve() if out else REPO_ROOT / "reports" / self.run_id
         if self.out_dir.exists() and (not self.out_dir.is_dir() or any(self.out_dir.iterdir())):
-            _exit(EXIT_BAD_INPUT, [str(Problem(str(self.out_dir), 1, 1, "--out",
+            _exit(ExitCode.BAD_INPUT, [str(Problem(str(self.out_dir), 1, 1, "--out",
                                                "output folder exists and is not empty (or is a file) — thư mục "
                                                "kết quả đã có dữ liệu; choose another --out"))])
         # everything is written here first and moved into place at the end: no half-written report
         self.staging = self.out_dir.parent / f".{self.out_dir.name}.partial-{self.run_id}"
         history = self.config.getoption("history")
         if history and Path(history).exists() and not Path(history).is_dir():
-            _exit(EXIT_BAD_INPUT, [str(Problem(str(history), 1, 1, "--history",
+            _exit(ExitCode.BAD_INPUT, [str(Problem(str(history), 1, 1, "--history",
                                                "is a file, not a folder — --history phải là thư mục"))])
         try:
             self.staging.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
-            _exit(EXIT_BAD_INPUT, [str(Problem(str(self.out_dir), 1, 1, "--out",
+            _exit(ExitCode.BAD_INPUT, [str(Problem(str(self.out_dir), 1, 1, "--out",
                                                f"cannot be created ({exc.strerror}) — không tạo được thư mục kết quả; "
                                                "choose another --out"))])
         os.environ[ENV_RUN_ID] = self.run_id
@@ -175,7 +174,7 @@ class RunState:
             say(f"[dokiem] cảnh báo (warning): {line}")
         if result.exit_code:
             lines = result.unreachable + result.problems
-            verdict = ("target unreachable — hệ thống không phản hồi" if result.exit_code == EXIT_UNREACHABLE
+            verdict = ("target unreachable — hệ thống không phản hồi" if result.exit_code == ExitCode.UNREACHABLE
                        else "the profile is not usable — hồ sơ mục tiêu chưa dùng được")
             _exit(result.exit_code, [f"{self.profile.path.name}: {line}" for line in lines]
                   + [f"dokiem: tiền kiểm thất bại, không chạy — pre-flight failed, nothing was run: {verdict}"])
@@ -205,7 +204,7 @@ class RunState:
                                   public_url=simulator.get("public_url"), records_file=self.simulator_log,
                                   smtp_bind=simulator.get("smtp_bind"), callback_ca=callback_ca, extra_args=extra)
         except StartError as exc:
-            _exit(EXIT_UNREACHABLE, [f"dokiem: không khởi động được dịch vụ mô phỏng — the simulator did not start: {exc}"])
+            _exit(ExitCode.UNREACHABLE, [f"dokiem: không khởi động được dịch vụ mô phỏng — the simulator did not start: {exc}"])
         self.services.append(nps)
         self.nps_url = nps.ready["url"]
         os.environ[ENV_NPS_URL] = self.nps_url
@@ -218,7 +217,7 @@ class RunState:
         try:
             health = NpsClient(url).health()
         except Exception as exc:  # any failure to reach it: the run cannot judge packets, mails or payments
-            _exit(EXIT_UNREACHABLE, [f"simulator.url {url} does not answer ({exc}) — dịch vụ mô phỏng không phản hồi; "
+            _exit(ExitCode.UNREACHABLE, [f"simulator.url {url} does not answer ({exc}) — dịch vụ mô phỏng không phản hồi; "
                                      "start it with `dokiem nps serve` or remove simulator.url"])
         self.nps_url = url.rstrip("/")
         os.environ[ENV_NPS_URL] = self.nps_url
@@ -244,7 +243,7 @@ class RunState:
             portal = start_ready_process("refportal", argv, timeout=60,
                                          env={"REFPORTAL_PASSWORDS": json.dumps(passwords)}, cwd=str(REPO_ROOT))
         except StartError as exc:
-            _exit(EXIT_UNREACHABLE, [f"dokiem --demo: cổng tham chiếu không khởi động được — refportal did not start: {exc}"])
+            _exit(ExitCode.UNREACHABLE, [f"dokiem --demo: cổng tham chiếu không khởi động được — refportal did not start: {exc}"])
         self.services.append(portal)
         overrides = {"base_urls": {"portal": portal.ready["url"]}, "ca_file": portal.ready["ca_file"]}
         self.profile.overrides = overrides

@@ -56,6 +56,7 @@ from pathlib import Path
 from typing import Iterable
 
 from harness import selection as selection_mod
+from harness.exitcodes import ExitCode
 from harness.outcomes import CheckOutcomes
 
 VERDICTS = ("PASS", "FAIL", "ERROR", "NOT_APPLICABLE", "MANUAL_PENDING", "ATTESTED_PASS", "ATTESTED_FAIL",
@@ -443,19 +444,19 @@ def _exit_code(model, results: dict[str, CriterionResult], partial: bool, certif
     if partial:
         selected = [r for r in results.values() if r.selected and not r.informative]
         if selected and all(r.verdict in PASSING | {"NOT_APPLICABLE"} for r in selected):
-            return 0
+            return ExitCode.CERTIFIED
         if scored and all(r.verdict in PASSING | {"NOT_APPLICABLE", "MANUAL_PENDING"} for r in selected):
-            return 4
-        return 1
+            return ExitCode.MANUAL_PENDING
+        return ExitCode.NOT_CERTIFIED
     if certified:
-        return 0
+        return ExitCode.CERTIFIED
     if any(r.verdict == "MANUAL_PENDING" for r in scored):
         hypothetical = {cid: _as_attested(r) for cid, r in results.items()}
         overall = _overall(model, list(hypothetical.values()))
         gates = _gates(model, list(hypothetical.values()))
         if _certification(model, hypothetical, overall, gates, partial, False)["certified"]:
-            return 4
-    return 1
+            return ExitCode.MANUAL_PENDING
+    return ExitCode.NOT_CERTIFIED
 
 
 def _as_attested(result: CriterionResult) -> CriterionResult:

@@ -19,16 +19,11 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from harness.exitcodes import ExitCode
+from harness.files import file_sha256
+
 MANIFEST = "manifest.sha256"
 SELF_TAG = "# dokiem-manifest "
-
-
-def file_sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 EVIDENCE_MANIFEST = "evidence.sha256"
@@ -134,10 +129,10 @@ def command(folder: Path) -> int:
         result = verify_folder(folder)
     except ManifestMissing as exc:
         print(f"dokiem verify: {exc}", file=sys.stderr)
-        return 2
+        return ExitCode.BAD_INPUT
     if result.ok:
         print(f"OK {result.files} files — {result.files} tệp khớp tệp kê khai (every file matches {MANIFEST})")
-        return 0
+        return ExitCode.OK
     for label, paths in (("đã thay đổi — changed", result.changed), ("thêm vào — added", result.added),
                          ("bị mất — missing", result.missing),
                          ("liên kết tượng trưng, không theo — symbolic link, not followed", result.links)):
@@ -146,4 +141,4 @@ def command(folder: Path) -> int:
     total = len(result.changed) + len(result.added) + len(result.missing) + len(result.links)
     print(f"dokiem verify: {total} tệp không khớp — {total} file(s) do not match {MANIFEST}; "
           "this folder is not the record that was written", file=sys.stderr)
-    return 1
+    return ExitCode.FAILED

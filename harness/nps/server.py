@@ -21,6 +21,7 @@ from pathlib import Path
 import anyio.to_thread
 import uvicorn
 
+from harness.exitcodes import ExitCode
 from harness.nps.catalogue import DEFAULT_CATALOGUE, load_catalogue
 from harness.nps.client import ENV_CONTROL_TOKEN
 from harness.nps.records import RecordStore
@@ -30,7 +31,6 @@ from harness.yamlsource import InputError
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_EDITION_DIR = REPO_ROOT / "criteria" / "cv255-2018"
-EXIT_BAD_INPUT = 2
 WORKER_THREADS = 100
 
 
@@ -189,7 +189,7 @@ def serve(args) -> int:
     finally:
         smtp.stop()
         records.close()
-    return 0
+    return ExitCode.OK
 
 
 def _banner(s: Settings) -> str:
@@ -208,7 +208,7 @@ def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     if not argv or argv[0] != "serve":
         print("usage: python -m harness.nps.server serve [options] (see --help)", file=sys.stderr)
-        return EXIT_BAD_INPUT
+        return ExitCode.BAD_INPUT
     options = argv[1:]
     if options[:1] == ["--"]:  # `dokiem nps serve -- --bind …`: the separator some parsers need
         options = options[1:]
@@ -220,10 +220,10 @@ def main(argv: list[str] | None = None) -> int:
             print(str(problem), file=sys.stderr)
         print(f"dokiem nps serve: dữ liệu đầu vào không hợp lệ — bad input ({len(exc.problems)} problem(s))",
               file=sys.stderr)
-        return EXIT_BAD_INPUT
+        return ExitCode.BAD_INPUT
     except BadArgument as exc:
         print(f"dokiem nps serve: {exc}", file=sys.stderr)
-        return EXIT_BAD_INPUT
+        return ExitCode.BAD_INPUT
 
 
 if __name__ == "__main__":

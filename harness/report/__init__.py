@@ -30,13 +30,13 @@ import csv
 import io
 import json
 import os
-import re
 import shutil
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
 from harness.evidence import Redactor
+from harness.files import safe_name
 from harness.report import allure, document, html
 from harness.report.pdf import print_pdfs
 from harness.report.redact import copy_redacted, scrub, sweep
@@ -72,10 +72,6 @@ class RunRecord:
     attestations: object | None = None  # attestations.Attestations, to copy the file and its evidence
 
 
-def _safe_name(name: str, default: str) -> str:
-    return re.sub(r"[^A-Za-z0-9._-]+", "_", name or "").strip("._") or default
-
-
 def _copy_attestations(staging: Path, record: RunRecord, redactor: Redactor) -> tuple[dict, list[str]]:
     """Copy the attestations file and each attested evidence file into attestations/."""
     copies, warnings = {}, []
@@ -88,8 +84,8 @@ def _copy_attestations(staging: Path, record: RunRecord, redactor: Redactor) -> 
         warnings.append(warning)
     for attestation in source.attestations.values():
         for evidence in attestation.evidence:
-            folder_name = _safe_name(attestation.criterion, "criterion")
-            rel = f"attestations/{folder_name}/{_safe_name(Path(evidence.path).name, 'evidence')}"
+            folder_name = safe_name(attestation.criterion, "criterion")
+            rel = f"attestations/{folder_name}/{safe_name(Path(evidence.path).name, 'evidence')}"
             warning = copy_redacted(evidence.resolved, staging / rel, redactor)
             if warning:
                 warnings.append(warning)
@@ -107,7 +103,7 @@ def _write_tables(staging: Path, tables: list[dict], redactor: Redactor) -> list
     written, used = [], set()
     for i, table in enumerate(tables, 1):
         table = scrub(redactor, json.loads(json.dumps(table, ensure_ascii=False, default=str)))
-        name = _safe_name(table.get("csv") or table.get("id") or f"table-{i}", f"table-{i}")
+        name = safe_name(table.get("csv") or table.get("id") or f"table-{i}", f"table-{i}")
         if not name.endswith(".csv"):
             name += ".csv"
         while name in used:
@@ -187,7 +183,7 @@ def write_run(staging_dir: Path, record: RunRecord, redactor: Redactor,
     if history_dir is not None:
         runs = Path(history_dir) / "runs"
         runs.mkdir(parents=True, exist_ok=True)
-        (runs / f"{_safe_name(record.run_id, 'run')}.json").write_text(text + "\n", encoding="utf-8")
+        (runs / f"{safe_name(record.run_id, 'run')}.json").write_text(text + "\n", encoding="utf-8")
     warnings += sweep(staging, redactor)
     return warnings
 

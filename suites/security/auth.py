@@ -11,7 +11,6 @@ from __future__ import annotations
 import hashlib
 import secrets
 
-from harness.profile import ROLES
 from harness.judging import now_iso
 from suites.security.answers import (around_today, cookie_values, first_line, lock_signal, message_of,
                                      run_suffix, split_set_cookie)
@@ -63,7 +62,7 @@ class AuthProbe:
                                              "wrong password of an existing account"))
             out["wrong"].append(self.attempt(self.username("khongco"), self.secret(f"Sai-{self.suffix}-9z!"),
                                              "an account that does not exist"))
-        for role in ROLES:
+        for role in self.profile.roles:
             for account in self.profile.accounts(role):
                 if account.reserved_for or not account.password:
                     continue  # the lockout account may be locked; browser-only accounts log in by journey
@@ -163,7 +162,7 @@ class AuthProbe:
 
     # ---------------------------------------------------------------- lockout
     def lockout(self, threshold: int) -> dict:
-        account = next((a for role in ROLES for a in [self.profile.account(role, 0, LOCKOUT_RESERVATION)] if a), None)
+        account = next((a for role in self.profile.roles for a in [self.profile.account(role, 0, LOCKOUT_RESERVATION)] if a), None)
         out = {"username": None, "threshold": threshold, "control": None, "attempts": [], "after": None,
                "error": None}
         if account is None:
