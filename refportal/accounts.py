@@ -8,7 +8,7 @@ from datetime import timedelta
 
 from refportal import audit, clock, db, defects, security
 from refportal.context import Settings
-from refportal.errors import ApiError
+from refportal.failures import ApiError
 from refportal.text import nfc
 
 WRONG_CREDENTIALS = "Tên đăng nhập hoặc mật khẩu không đúng — wrong user name or password"

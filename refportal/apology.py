@@ -17,10 +17,10 @@ from __future__ import annotations
 import sqlite3
 from datetime import date, datetime
 
-from refportal import audit, clock, db, defects, dossiers, workdays
+from refportal import audit, clock, db, defects, dossier_views, dossiers, workdays
 from refportal.accounts import OFFICER_ROLES, User
 from refportal.context import Context
-from refportal.errors import ApiError
+from refportal.failures import ApiError
 from refportal.text import nfc
 
 ACTION = "Xin lỗi và hẹn lại ngày trả kết quả"
@@ -49,7 +49,7 @@ def issue(conn: sqlite3.Connection, ctx: Context, user: User, code: str, reason:
     if dossier is None:
         raise ApiError(404, dossiers.NOT_FOUND)
     reason = nfc(reason.strip()) if isinstance(reason, str) and reason.strip() else DEFAULT_REASON
-    procedure = dossiers._procedure(conn, dossier["procedure_code"])
+    procedure = dossiers.procedure_of(conn, dossier["procedure_code"])
     if new_date is not None:
         new_appointment = datetime.combine(new_date, workdays.CLOSING_TIME, tzinfo=clock.VN)
     else:
@@ -58,10 +58,10 @@ def issue(conn: sqlite3.Connection, ctx: Context, user: User, code: str, reason:
     outcome = dossiers.Outcome()
     with db.transaction(conn):
         dossier = dossiers.load(conn, code)
-        if not dossiers.is_overdue(dossier):
+        if not dossier_views.is_overdue(dossier):
             raise ApiError(409, "Hồ sơ chưa quá hạn (hoặc đã có kết quả): không lập Phiếu xin lỗi — the dossier is "
                                 "not overdue", status_label=dossiers.shown_label(dossier["status"]))
-        previous = dossiers.latest_apology(conn, dossier["id"])
+        previous = dossier_views.latest_apology(conn, dossier["id"])
         old = previous["new_appointment"] if previous else dossier["appointment_date"]
         if new_appointment <= max(clock.parse(old), clock.now()):
             raise ApiError(422, f"Ngày hẹn mới phải sau ngày hẹn cũ ({_vn(old)}) và sau hôm nay — the new date must "
@@ -72,17 +72,17 @@ def issue(conn: sqlite3.Connection, ctx: Context, user: User, code: str, reason:
                      "new_appointment) VALUES (?,?,?,?,?,?,?)",
                      (dossier["id"], clock.iso(clock.now()), user.username, user.full_name, reason, old, new))
         note = f"{reason}. Hẹn lại ngày trả kết quả: {_vn(new)}"
-        history_row = dossiers._history(conn, dossier["id"], actor, ACTION, dossier["status"], note)
+        history_row = dossiers.add_history(conn, dossier["id"], actor, ACTION, dossier["status"], note)
         audit.record(conn, user.username, "dossier_apology", code, ip)
-        dossiers._enqueue(conn, ctx, dossier["id"], procedure, history_row)
+        dossiers.enqueue_sync(conn, ctx, dossier["id"], procedure, history_row)
         dossiers._notify(
             ctx, dossier, "xin lỗi và hẹn lại ngày trả kết quả",
             f"{procedure['agency_name']} xin lỗi Quý vị: hồ sơ thủ tục \"{procedure['name']}\" chưa được giải quyết "
             f"xong đúng ngày hẹn {_vn(old)}.\nLý do: {reason}.\nNgày hẹn trả kết quả mới: {_vn(new)} ({new[:10]}).\n"
             "Phiếu xin lỗi và hẹn lại ngày trả kết quả (Mẫu 04) được gửi kèm thông báo này và giao tại Bộ phận Một cửa.",
             f"xin loi vi cham tra ket qua; hen lai ngay {_vn(new)} ({new[:10]})", outcome)
-    dossiers._after_commit(ctx, outcome)
-    return dossiers.latest_apology(conn, dossier["id"])
+    dossiers.after_commit(ctx, outcome)
+    return dossier_views.latest_apology(conn, dossier["id"])
 
 
 def for_print(conn: sqlite3.Connection, ctx: Context, user: User, dossier: sqlite3.Row,
@@ -91,10 +91,10 @@ def for_print(conn: sqlite3.Connection, ctx: Context, user: User, dossier: sqlit
     overdue and has none yet; 409 when it has none and is not overdue."""
     if defects.on("no-apology"):
         raise ApiError(404, NOT_OFFERED)
-    found = dossiers.latest_apology(conn, dossier["id"])
+    found = dossier_views.latest_apology(conn, dossier["id"])
     if found is not None:
         return found
-    if not dossiers.is_overdue(dossier):
+    if not dossier_views.is_overdue(dossier):
         raise ApiError(409, "Hồ sơ chưa quá hạn, chưa có Phiếu xin lỗi (Mẫu 04) — the dossier is not overdue and has "
                             "no apology", status_label=dossiers.shown_label(dossier["status"]))
     return issue(conn, ctx, user, dossier["code"], ip=ip)

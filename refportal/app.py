@@ -8,7 +8,7 @@ from urllib.parse import quote, urlsplit
 from fastapi import FastAPI, Request
 from fastapi.staticfiles import StaticFiles
 
-from refportal import __version__, access, defects, errors, security
+from refportal import __version__, access, defects, errors, failures, security
 from refportal.api import router as api_router
 from refportal.context import Context
 from refportal.pages import account, backoffice, dossier_pages, files, public
@@ -55,7 +55,7 @@ def create_app(ctx: Context) -> FastAPI:
     @app.get("/openapi.json", include_in_schema=False)
     def openapi_document():
         if defects.on("no-openapi"):
-            raise errors.ApiError(404, errors.MESSAGES[404])  # DEFECT: no published API description
+            raise failures.ApiError(404, failures.MESSAGES[404])  # DEFECT: no published API description
         return app.openapi()
 
     app.include_router(api_router)

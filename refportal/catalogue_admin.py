@@ -9,7 +9,7 @@ import sqlite3
 
 from refportal import audit, catalogue, clock, db
 from refportal.accounts import User
-from refportal.errors import ApiError
+from refportal.failures import ApiError
 from refportal.text import nfc
 
 # the steps after receipt that get a share of the time limit (Mẫu 05 judges each against it)

@@ -1,21 +1,21 @@
-"""The life of a dossier: submission and intake, every processing step, payment, result, rating,
-messages, and the views the API and the pages show. Each step runs in one write transaction that
-also writes its sync packets; mail and SMS go out after the commit."""
+"""The life of a dossier: submission and intake, every processing step, assignment, the result,
+rating and messages. Each step runs in one write transaction that also writes its sync packets;
+mail and SMS go out after the commit. Payment is in dossier_payment.py, what the API and the pages
+show of a dossier in dossier_views.py."""
 from __future__ import annotations
 
 import hashlib
 import json
 import mimetypes
-import secrets
 import sqlite3
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import PurePath
 
-from refportal import audit, catalogue, clock, codes, db, defects, documents, payment, postal, status, sync, workdays
+from refportal import audit, catalogue, clock, codes, db, defects, documents, postal, status, sync, workdays
 from refportal.accounts import APPLICANT_ROLES, OFFICER_ROLES, User
 from refportal.context import Context
-from refportal.errors import ApiError
+from refportal.failures import ApiError
 from refportal.text import nfc
 
 CHANNEL_LABELS = {"online": "Trực tuyến", "counter": "Trực tiếp tại Bộ phận Một cửa", "post": "Qua bưu chính công ích"}
@@ -111,7 +111,7 @@ def _check_role(user: User, dossier: sqlite3.Row, step_name: str) -> None:
                             f"role {user.role} may not take step {step_name}")
 
 
-def _procedure(conn: sqlite3.Connection, code: str) -> dict:
+def procedure_of(conn: sqlite3.Connection, code: str) -> dict:
     procedure = catalogue.get(conn, code)
     if procedure is None:
         raise ApiError(404, f"Không có thủ tục {code} — unknown procedure code")
@@ -125,7 +125,7 @@ def holidays(conn: sqlite3.Connection) -> set[date]:
 
 # --- writing -----------------------------------------------------------------------------------
 
-def _history(conn, dossier_id: int, actor: Actor, action: str, new_status: int, note: str | None) -> sqlite3.Row:
+def add_history(conn, dossier_id: int, actor: Actor, action: str, new_status: int, note: str | None) -> sqlite3.Row:
     cur = conn.execute("INSERT INTO history(dossier_id, time, username, full_name, title, department, action, status, "
                        "note) VALUES (?,?,?,?,?,?,?,?,?)",
                        (dossier_id, clock.iso(clock.now()), actor.username, actor.full_name, actor.title,
@@ -183,7 +183,7 @@ def _notify(ctx: Context, dossier: sqlite3.Row, subject: str, body: str, sms: st
         outcome.sms.append((applicant.get("phone"), f"{ctx.portal.sms_sender}: Ho so {dossier['code']} {sms}"))
 
 
-def _after_commit(ctx: Context, outcome: Outcome) -> None:
+def after_commit(ctx: Context, outcome: Outcome) -> None:
     if ctx.sync is not None:
         ctx.sync.wake()
     if ctx.notifier is not None:
@@ -193,7 +193,7 @@ def _after_commit(ctx: Context, outcome: Outcome) -> None:
             ctx.notifier.sms(to, text)
 
 
-def _enqueue(conn, ctx: Context, dossier_id: int, procedure: dict, history_row) -> sqlite3.Row:
+def enqueue_sync(conn, ctx: Context, dossier_id: int, procedure: dict, history_row) -> sqlite3.Row:
     dossier = conn.execute("SELECT * FROM dossiers WHERE id = ?", (dossier_id,)).fetchone()
     sync.enqueue(conn, ctx, dossier, procedure, history_row)
     return dossier
@@ -243,7 +243,7 @@ def submit(conn: sqlite3.Connection, ctx: Context, user: User, procedure_code: s
     of the applicant's earlier dossiers to attach again (reusable_papers)."""
     if user.role not in APPLICANT_ROLES:
         raise ApiError(403, "Chỉ công dân, doanh nghiệp nộp hồ sơ trực tuyến — only citizens and businesses submit online")
-    procedure = _procedure(conn, procedure_code)
+    procedure = procedure_of(conn, procedure_code)
     if procedure["level"] < 3:
         raise ApiError(422, "Thủ tục mức độ 2 không nhận hồ sơ trực tuyến: tải biểu mẫu và nộp tại Bộ phận Một cửa — "
                             "a level-2 procedure takes no online submission")
@@ -272,14 +272,14 @@ def submit(conn: sqlite3.Connection, ctx: Context, user: User, procedure_code: s
             conn.execute("INSERT INTO reused_attachments(attachment_id, source_attachment_id, source_dossier_code) "
                          "VALUES ((SELECT max(id) FROM attachments WHERE dossier_id = ?), ?, ?)",
                          (cur.lastrowid, paper["id"], paper["dossier_code"]))
-        row = _history(conn, cur.lastrowid, actor, status.STEPS["submit"].action, status.MOI_DANG_KY,
+        row = add_history(conn, cur.lastrowid, actor, status.STEPS["submit"].action, status.MOI_DANG_KY,
                        form_data.get("ghi_chu"))
         audit.record(conn, user.username, "dossier_submit", code, ip)
-        dossier = _enqueue(conn, ctx, cur.lastrowid, procedure, row)
+        dossier = enqueue_sync(conn, ctx, cur.lastrowid, procedure, row)
         _notify(ctx, dossier, "đã nộp thành công",
                 f"Hồ sơ thủ tục \"{procedure['name']}\" đã được nộp trực tuyến lúc {clock.iso(now)} và đang chờ "
                 "Bộ phận Một cửa tiếp nhận.", None, outcome)
-    _after_commit(ctx, outcome)
+    after_commit(ctx, outcome)
     return dossier
 
 
@@ -288,7 +288,7 @@ def intake(conn: sqlite3.Connection, ctx: Context, officer: User, channel: str, 
     """Counter or postal intake by the receiving officer: received at once (status 2)."""
     if officer.role != "receiving_officer":
         raise ApiError(403, "Chỉ cán bộ Bộ phận Một cửa tiếp nhận hồ sơ — only the receiving officer")
-    procedure = _procedure(conn, procedure_code)
+    procedure = procedure_of(conn, procedure_code)
     applicant = {k: nfc(str(v)).strip() for k, v in (applicant or {}).items() if v not in (None, "")}
     if not applicant.get("full_name"):
         raise ApiError(422, "Cần họ tên người nộp (applicant.full_name) — applicant.full_name is required")
@@ -314,13 +314,13 @@ def intake(conn: sqlite3.Connection, ctx: Context, officer: User, channel: str, 
              "{}", int(bool(return_by_post or channel == "post")), procedure["agency_code"], clock.iso(now),
              clock.iso(now), appointment))
         _store_uploads(conn, cur.lastrowid, uploads)
-        row = _history(conn, cur.lastrowid, actor, action, status.DA_TIEP_NHAN, None)
+        row = add_history(conn, cur.lastrowid, actor, action, status.DA_TIEP_NHAN, None)
         audit.record(conn, officer.username, f"dossier_intake_{channel}", code, ip)
-        dossier = _enqueue(conn, ctx, cur.lastrowid, procedure, row)
+        dossier = enqueue_sync(conn, ctx, cur.lastrowid, procedure, row)
         _notify(ctx, dossier, "đã được tiếp nhận",
                 f"Hồ sơ thủ tục \"{procedure['name']}\" đã được tiếp nhận. Ngày hẹn trả kết quả: {appointment[:10]}.",
                 f"da duoc tiep nhan, hen tra ngay {appointment[:10]}", outcome)
-    _after_commit(ctx, outcome)
+    after_commit(ctx, outcome)
     return dossier
 
 
@@ -338,7 +338,7 @@ def take_step(conn: sqlite3.Connection, ctx: Context, user: User, code: str, ste
     note = nfc(note.strip()) if isinstance(note, str) and note.strip() else None
     if step_name in ("refuse", "request-supplement", "stop") and not reason:
         raise ApiError(422, "Cần nêu lý do (reason) — a reason is required")
-    procedure = _procedure(conn, dossier["procedure_code"])
+    procedure = procedure_of(conn, dossier["procedure_code"])
     if step_name == "supplement":
         uploads = check_uploads(ctx, uploads or [], procedure, required=not note)
     if step_name == "request-payment":
@@ -358,7 +358,7 @@ def take_step(conn: sqlite3.Connection, ctx: Context, user: User, code: str, ste
             target = status.target_of(step_name, dossier["status"], dossier["came_from"])
         except status.TransitionNotAllowed as exc:
             raise ApiError(409, str(exc), status_label=status.label(dossier["status"])) from None
-        _apply(conn, ctx, dossier, procedure, step_name, target, actor, reason, note, amount, uploads or [], outcome)
+        apply_step(conn, ctx, dossier, procedure, step_name, target, actor, reason, note, amount, uploads or [], outcome)
         consignment = nfc(consignment.strip()) if isinstance(consignment, str) and consignment.strip() else None
         if step_name == "return" and consignment:
             if not dossier["return_by_post"]:
@@ -367,10 +367,10 @@ def take_step(conn: sqlite3.Connection, ctx: Context, user: User, code: str, ste
             conn.execute("INSERT INTO postal_dispatches(dossier_id, consignment, dispatched_at) VALUES (?,?,?)",
                          (dossier["id"], consignment[:40], clock.iso(clock.now())))
             note = f"Gửi kết quả qua bưu chính công ích, mã vận đơn {consignment[:40]}" + (f"; {note}" if note else "")
-        history_row = _history(conn, dossier["id"], actor, status.STEPS[step_name].action, target, reason or note)
+        history_row = add_history(conn, dossier["id"], actor, status.STEPS[step_name].action, target, reason or note)
         audit.record(conn, user.username, "dossier_" + step_name.replace("-", "_"), code, ip)
-        dossier = _enqueue(conn, ctx, dossier["id"], procedure, history_row)
-    _after_commit(ctx, outcome)
+        dossier = enqueue_sync(conn, ctx, dossier["id"], procedure, history_row)
+    after_commit(ctx, outcome)
     return dossier
 
 
@@ -397,7 +397,7 @@ def assign(conn: sqlite3.Connection, ctx: Context, user: User, code: str, assign
                             "assignee must be a specialist's or leader's user name",
                        fields=[{"field": "assignee", "problem": "unknown specialist"}])
     note = nfc(note.strip()) if isinstance(note, str) and note.strip() else None
-    procedure = _procedure(conn, dossier["procedure_code"])
+    procedure = procedure_of(conn, dossier["procedure_code"])
     actor = Actor.of(conn, user)
     with db.transaction(conn):
         dossier = load(conn, code)
@@ -407,14 +407,14 @@ def assign(conn: sqlite3.Connection, ctx: Context, user: User, code: str, assign
         conn.execute("INSERT INTO assignments(dossier_id, assigned_at, assigned_by, assignee, note) VALUES (?,?,?,?,?)",
                      (dossier["id"], clock.iso(clock.now()), user.username, row["username"], note))
         text = f"Giao {row['full_name']} ({row['title'] or row['role']})" + (f": {note}" if note else "")
-        history_row = _history(conn, dossier["id"], actor, "Chuyển hồ sơ, phân công xử lý", dossier["status"], text)
+        history_row = add_history(conn, dossier["id"], actor, "Chuyển hồ sơ, phân công xử lý", dossier["status"], text)
         audit.record(conn, user.username, "dossier_assign", code, ip)
-        dossier = _enqueue(conn, ctx, dossier["id"], procedure, history_row)
-    _after_commit(ctx, Outcome())
+        dossier = enqueue_sync(conn, ctx, dossier["id"], procedure, history_row)
+    after_commit(ctx, Outcome())
     return dossier
 
 
-def _apply(conn, ctx: Context, dossier, procedure, step_name, target, actor, reason, note, amount, uploads, outcome):
+def apply_step(conn, ctx: Context, dossier, procedure, step_name, target, actor, reason, note, amount, uploads, outcome):
     """The side effects of one step, besides the status, history and packets."""
     now = clock.now()
     sets: dict[str, object] = {"status": target}
@@ -496,163 +496,6 @@ def _make_result(conn, ctx: Context, dossier, procedure, actor: Actor, now) -> N
                  (dossier["id"], f"ket-qua-{dossier['code']}.pdf", pdf, signature, clock.iso(now)))
 
 
-# --- payment -----------------------------------------------------------------------------------
-
-def start_payment(conn: sqlite3.Connection, ctx: Context, user: User, code: str, ip: str | None) -> dict:
-    """The owner starts paying: INIT to the payment platform (or the sandbox); 409 unless status 6."""
-    dossier = load(conn, code)
-    if dossier is None or dossier["owner_id"] != user.id:
-        raise ApiError(404, NOT_FOUND)
-    if dossier["status"] != status.CHO_NGHIA_VU_TAI_CHINH:
-        raise ApiError(409, "Hồ sơ không ở trạng thái chờ thực hiện nghĩa vụ tài chính — no payment is due",
-                       status_label=status.label(dossier["status"]))
-    if defects.on("level4-no-payment") and online_payment_missing(conn, dossier):
-        raise ApiError(409, "Thủ tục chưa hỗ trợ thanh toán trực tuyến, vui lòng nộp phí tại Bộ phận Một cửa — "
-                            "online payment is not offered")
-    pending = conn.execute("SELECT * FROM payments WHERE dossier_id = ? AND status = 'pending' ORDER BY created_at DESC",
-                           (dossier["id"],)).fetchone()
-    if pending is not None and pending["amount"] == dossier["payment_amount"]:
-        if pending["mode"] == "platform":
-            refreshed = query_payment(conn, ctx, user, code)
-            if refreshed["status"] == "paid":
-                raise ApiError(409, "Hồ sơ đã được thanh toán — already paid")
-        return {"payment_reference": pending["reference"], "payment_url": pending["payment_url"]}
-    procedure = _procedure(conn, dossier["procedure_code"])
-    count = conn.execute("SELECT count(*) FROM payments WHERE dossier_id = ?", (dossier["id"],)).fetchone()[0]
-    reference = f"{dossier['code']}-TT{count + 1}-{secrets.token_hex(2).upper()}"
-    amount = dossier["payment_amount"]
-    if ctx.settings.national_portal:
-        message = payment.init_message(ctx, reference, amount, dict(dossier), procedure,
-                                       json.loads(dossier["applicant"]).get("full_name", ""), ip or "127.0.0.1")
-        try:
-            answer = payment.post(ctx, message)
-        except payment.PaymentError as exc:
-            raise ApiError(502, str(exc)) from None
-        url, mode = answer.get("UrlThanhToan") or "", "platform"
-    else:
-        url, mode = f"{ctx.public_url}/thanh-toan/{reference}", "sandbox"
-    with db.transaction(conn):
-        conn.execute("INSERT INTO payments(reference, dossier_id, amount, status, mode, payment_url, created_at) "
-                     "VALUES (?,?,?,?,?,?,?)", (reference, dossier["id"], amount, "pending", mode, url, clock.iso(clock.now())))
-    return {"payment_reference": reference, "payment_url": url}
-
-
-def record_counter_payment(conn: sqlite3.Connection, ctx: Context, user: User, code: str,
-                           ip: str | None = None) -> sqlite3.Row:
-    """The fee paid in cash or by card at the counter: the receiving officer records it, the dossier
-    leaves status 6 as after an online payment, and a fee receipt (biên lai) can be printed."""
-    if user.role != "receiving_officer":
-        raise ApiError(403, "Chỉ cán bộ Bộ phận Một cửa thu phí tại quầy — only the receiving officer")
-    dossier = load(conn, code)
-    if dossier is None:
-        raise ApiError(404, NOT_FOUND)
-    procedure = _procedure(conn, dossier["procedure_code"])
-    actor = Actor.of(conn, user)
-    outcome = Outcome()
-    with db.transaction(conn):
-        dossier = load(conn, code)
-        if dossier["status"] != status.CHO_NGHIA_VU_TAI_CHINH:
-            raise ApiError(409, "Hồ sơ không chờ thực hiện nghĩa vụ tài chính — no payment is due",
-                           status_label=shown_label(dossier["status"]))
-        count = conn.execute("SELECT count(*) FROM payments WHERE dossier_id = ?", (dossier["id"],)).fetchone()[0]
-        reference, now = f"{code}-TQ{count + 1}", clock.iso(clock.now())
-        amount = dossier["payment_amount"]
-        conn.execute("UPDATE payments SET status = 'failed' WHERE dossier_id = ? AND status = 'pending'", (dossier["id"],))
-        conn.execute("INSERT INTO payments(reference, dossier_id, amount, status, mode, created_at, paid_at, "
-                     "transaction_id) VALUES (?,?,?,?,?,?,?,?)",
-                     (reference, dossier["id"], amount, "paid", "counter", now, now, reference))
-        target = status.target_of("payment-confirmed", dossier["status"], dossier["came_from"])
-        _apply(conn, ctx, dossier, procedure, "payment-confirmed", target, actor, None, None, None, [], outcome)
-        history_row = _history(conn, dossier["id"], actor, "Đã thu phí, lệ phí tại Bộ phận Một cửa", target,
-                               f"Biên lai {reference}, số tiền {amount} đồng")
-        audit.record(conn, user.username, "dossier_payment_counter", code, ip)
-        dossier = _enqueue(conn, ctx, dossier["id"], procedure, history_row)
-    _after_commit(ctx, outcome)
-    return dossier
-
-
-def confirm_payment(conn: sqlite3.Connection, ctx: Context, message: dict) -> tuple[int, dict]:
-    """The platform's CONFIRM: check MaXacThuc, partner, reference and amount; record the payment
-    and move the dossier on. Returns (HTTP status, answer)."""
-    if not isinstance(message, dict) or message.get("LoaiBanTin") != "CONFIRM" or not payment.mac_ok(message, ctx.settings.payment_secret):
-        return 400, {"MaLoi": payment.WRONG_MAC, "MoTaLoi": "Sai mã xác thực (MaXacThuc) — wrong MaXacThuc"}
-    if message.get("MaDoiTac") != ctx.settings.payment_partner:
-        return 400, {"MaLoi": "01", "MoTaLoi": "Sai mã đối tác — unknown partner"}
-    row = conn.execute("SELECT * FROM payments WHERE reference = ?", (message.get("MaThamChieu"),)).fetchone()
-    if row is None:
-        return 404, {"MaLoi": "02", "MoTaLoi": "Không có giao dịch — unknown MaThamChieu"}
-    if str(message.get("SoTien")) != str(row["amount"]):
-        return 400, {"MaLoi": "03", "MoTaLoi": "Số tiền không khớp — amount differs"}
-    if message.get("MaLoi") != payment.OK:
-        with db.transaction(conn):
-            conn.execute("UPDATE payments SET status = 'failed' WHERE reference = ? AND status = 'pending'", (row["reference"],))
-        return 200, {"MaLoi": payment.OK, "MoTaLoi": "Đã ghi nhận giao dịch không thành công"}
-    _record_paid(conn, ctx, row["reference"], message.get("MaGiaoDich"), message.get("MaNganHang"))
-    return 200, {"MaLoi": payment.OK, "MoTaLoi": "Thành công"}
-
-
-def _record_paid(conn: sqlite3.Connection, ctx: Context, reference: str, transaction_id, bank) -> None:
-    outcome = Outcome()
-    with db.transaction(conn):
-        row = conn.execute("SELECT * FROM payments WHERE reference = ?", (reference,)).fetchone()
-        if row["status"] == "paid":
-            return  # a repeated confirmation changes nothing
-        conn.execute("UPDATE payments SET status = 'paid', paid_at = ?, transaction_id = ?, bank = ? WHERE reference = ?",
-                     (clock.iso(clock.now()), transaction_id, bank, reference))
-        dossier = conn.execute("SELECT * FROM dossiers WHERE id = ?", (row["dossier_id"],)).fetchone()
-        if dossier["status"] != status.CHO_NGHIA_VU_TAI_CHINH:
-            return  # paid, but the dossier has moved on (withdrawn, stopped): keep the record only
-        procedure = _procedure(conn, dossier["procedure_code"])
-        target = status.target_of("payment-confirmed", dossier["status"], dossier["came_from"])
-        _apply(conn, ctx, dossier, procedure, "payment-confirmed", target, PAYMENT_PLATFORM, None, None, None, [], outcome)
-        note = f"Mã giao dịch {transaction_id}, số tiền {row['amount']} đồng"
-        history_row = _history(conn, dossier["id"], PAYMENT_PLATFORM, status.STEPS["payment-confirmed"].action, target, note)
-        audit.record(conn, PAYMENT_PLATFORM.username, "dossier_payment_confirmed", dossier["code"], None)
-        _enqueue(conn, ctx, dossier["id"], procedure, history_row)
-    _after_commit(ctx, outcome)
-
-
-def query_payment(conn: sqlite3.Connection, ctx: Context, user: User | None, code: str) -> dict:
-    """QUERY the platform about the dossier's pending payment; applies a payment it reports."""
-    dossier = load(conn, code)
-    if dossier is None or (user is not None and dossier["owner_id"] != user.id):
-        raise ApiError(404, NOT_FOUND)
-    row = conn.execute("SELECT * FROM payments WHERE dossier_id = ? ORDER BY created_at DESC LIMIT 1",
-                       (dossier["id"],)).fetchone()
-    if row is None:
-        raise ApiError(404, "Hồ sơ chưa có giao dịch thanh toán — no payment started")
-    if row["status"] == "pending" and row["mode"] == "platform":
-        try:
-            answer = payment.post(ctx, payment.query_message(ctx, row["reference"]))
-        except payment.PaymentError as exc:
-            raise ApiError(502, str(exc)) from None
-        if str(answer.get("TrangThaiGD")) == "1":
-            _record_paid(conn, ctx, row["reference"], answer.get("MaGiaoDich"), answer.get("MaNganHang"))
-        elif str(answer.get("TrangThaiGD")) == "2":
-            with db.transaction(conn):
-                conn.execute("UPDATE payments SET status = 'failed' WHERE reference = ?", (row["reference"],))
-        row = conn.execute("SELECT * FROM payments WHERE reference = ?", (row["reference"],)).fetchone()
-    return _payment_view(row)
-
-
-def sandbox_pay(conn: sqlite3.Connection, ctx: Context, user: User, reference: str) -> sqlite3.Row:
-    """The built-in sandbox 'platform': the owner confirms, and the CONFIRM path runs as for a real one."""
-    row = conn.execute("SELECT p.*, d.code, d.owner_id FROM payments p JOIN dossiers d ON d.id = p.dossier_id "
-                       "WHERE p.reference = ?", (reference,)).fetchone()
-    if row is None or row["owner_id"] != user.id or row["mode"] != "sandbox":
-        raise ApiError(404, "Không có giao dịch — unknown payment")
-    status_code, answer = confirm_payment(conn, ctx, payment.sandbox_confirm_message(ctx, reference, row["amount"], row["code"]))
-    if status_code != 200:
-        raise ApiError(status_code, answer.get("MoTaLoi", "payment refused"))
-    return row
-
-
-def _payment_view(row: sqlite3.Row) -> dict:
-    return {"reference": row["reference"], "amount": row["amount"], "status": row["status"], "mode": row["mode"],
-            "payment_url": row["payment_url"], "created_at": row["created_at"], "paid_at": row["paid_at"],
-            "transaction_id": row["transaction_id"]}
-
-
 # --- rating, messages --------------------------------------------------------------------------
 
 def rate(conn: sqlite3.Connection, user: User, code: str, score, comment: str | None) -> None:
@@ -688,15 +531,8 @@ def add_message(conn: sqlite3.Connection, ctx: Context, user: User, code: str, t
                      (dossier["id"], now, user.username, user.full_name, user.role, text))
         if user.role in OFFICER_ROLES:
             _notify(ctx, dossier, "có tin nhắn mới", f"Cán bộ {user.full_name} gửi Quý vị tin nhắn:\n\n{text}", None, outcome)
-    _after_commit(ctx, outcome)
+    after_commit(ctx, outcome)
     return {"time": now, "from": user.full_name, "role": user.role, "text": text}
-
-
-# --- views -------------------------------------------------------------------------------------
-
-def online_payment_missing(conn: sqlite3.Connection, dossier: sqlite3.Row) -> bool:
-    """Defect level4-no-payment: a procedure declared level 4 whose online payment is not offered."""
-    return _procedure(conn, dossier["procedure_code"])["level"] == 4
 
 
 def paused_working_days(conn: sqlite3.Connection, dossier_id: int, until) -> int:
@@ -706,198 +542,3 @@ def paused_working_days(conn: sqlite3.Connection, dossier_id: int, until) -> int
     if row is None:
         return 0
     return workdays.working_days_between(clock.parse(row["requested_at"]), until, holidays(conn))
-
-
-def is_overdue(dossier: sqlite3.Row) -> bool:
-    """The appointment has passed and the dossier is neither resolved nor closed. Not while it waits
-    for the applicant's supplement (the clock pauses) or before it is received."""
-    if (dossier["status"] in status.RESOLVED or dossier["status"] in status.FINAL
-            or dossier["status"] in (status.MOI_DANG_KY, status.CHO_BO_SUNG)):
-        return False
-    appointment = clock.parse(dossier["appointment_date"])
-    return bool(appointment and appointment < clock.now())
-
-
-DUE_SOON = 1  # working days: the warning before the deadline
-
-
-def is_due_soon(dossier: sqlite3.Row, days_off: set[date]) -> bool:
-    """Not overdue yet, but the appointment is within the next working day (days_off: holidays())."""
-    if is_overdue(dossier) or dossier["status"] in status.RESOLVED or dossier["status"] in status.FINAL \
-            or dossier["status"] in (status.MOI_DANG_KY, status.CHO_BO_SUNG):
-        return False
-    appointment = clock.parse(dossier["appointment_date"])
-    if appointment is None:
-        return False
-    return appointment <= workdays.add_working_days(clock.now(), DUE_SOON, days_off)
-
-
-def latest_apology(conn: sqlite3.Connection, dossier_id: int) -> sqlite3.Row | None:
-    return conn.execute("SELECT * FROM apologies WHERE dossier_id = ? ORDER BY id DESC LIMIT 1",
-                        (dossier_id,)).fetchone()
-
-
-def apology_view(conn: sqlite3.Connection, dossier_id: int) -> dict | None:
-    row = latest_apology(conn, dossier_id)
-    if row is None:
-        return None
-    return {"issued_at": row["issued_at"], "issued_by": row["issued_by"], "issued_by_name": row["issued_by_name"],
-            "reason": row["reason"], "old_appointment_date": row["old_appointment"],
-            "new_appointment_date": row["new_appointment"]}
-
-
-def assignee_view(conn: sqlite3.Connection, dossier_id: int) -> dict | None:
-    row = conn.execute("SELECT a.*, u.full_name FROM assignments a LEFT JOIN users u ON u.username = a.assignee "
-                       "WHERE a.dossier_id = ? ORDER BY a.id DESC LIMIT 1", (dossier_id,)).fetchone()
-    if row is None:
-        return None
-    return {"username": row["assignee"], "full_name": row["full_name"], "assigned_at": row["assigned_at"],
-            "assigned_by": row["assigned_by"], "note": row["note"]}
-
-
-def view(conn: sqlite3.Connection, ctx: Context, dossier: sqlite3.Row, base_url: str,
-         viewer: User | None = None) -> dict:
-    """The full record of GET /api/dossiers/{code} (API.md), as `viewer` may see it."""
-    procedure = _procedure(conn, dossier["procedure_code"])
-    code = dossier["code"]
-    history = [{"time": h["time"], "user": h["username"], "user_name": h["full_name"], "action": h["action"],
-                "status_label": status.label(h["status"]), "note": h["note"]}
-               for h in conn.execute("SELECT * FROM history WHERE dossier_id = ? ORDER BY id", (dossier["id"],))]
-    attachments = [{"id": a["id"], "name": a["name"], "component_code": a["component_code"], "sha256": a["sha256"],
-                    "size": a["size"], "content_type": a["content_type"], "supplement": a["supplement_id"] is not None,
-                    "reused_from": a["source_dossier_code"],
-                    "url": f"{base_url}/api/dossiers/{code}/attachments/{a['id']}"}
-                   for a in conn.execute("SELECT a.id, a.name, a.component_code, a.sha256, a.size, a.content_type, "
-                                         "a.supplement_id, r.source_dossier_code FROM attachments a "
-                                         "LEFT JOIN reused_attachments r ON r.attachment_id = a.id "
-                                         "WHERE a.dossier_id = ? AND a.deleted = 0 ORDER BY a.id", (dossier["id"],))]
-    dispatch = conn.execute("SELECT consignment, dispatched_at FROM postal_dispatches WHERE dossier_id = ?",
-                            (dossier["id"],)).fetchone()
-    supplements = [{"requested_at": s["requested_at"], "requested_by": s["requested_by"], "reason": s["reason"],
-                    "supplied_at": s["supplied_at"], "note": s["note"]}
-                   for s in conn.execute("SELECT * FROM supplements WHERE dossier_id = ? ORDER BY id", (dossier["id"],))]
-    messages = [{"time": m["time"], "from": m["full_name"], "role": m["role"], "text": m["text"]}
-                for m in conn.execute("SELECT * FROM messages WHERE dossier_id = ? ORDER BY id", (dossier["id"],))]
-    pay_row = conn.execute("SELECT * FROM payments WHERE dossier_id = ? ORDER BY created_at DESC LIMIT 1",
-                           (dossier["id"],)).fetchone()
-    payment_info = None
-    if pay_row is not None:
-        payment_info = _payment_view(pay_row)
-    elif dossier["payment_amount"]:
-        payment_info = {"reference": None, "amount": dossier["payment_amount"], "status": "requested",
-                        "payment_url": None, "paid_at": None}
-    result_row = conn.execute("SELECT length(signature) AS signed FROM results WHERE dossier_id = ?",
-                              (dossier["id"],)).fetchone()
-    has_result = result_row is not None
-    apology = apology_view(conn, dossier["id"])
-    status_reason = dossier["status_reason"]
-    if defects.on("supplement-reason-hidden") and viewer is not None and viewer.role in APPLICANT_ROLES:
-        # DEFECT: the applicant is not told why a supplement, refusal or stop was asked (not in the
-        # status, the supplement rounds, nor the notes of those steps in the history)
-        hidden = {s["reason"] for s in supplements} | {dossier["status_reason"]}
-        status_reason = None
-        supplements = [{**s, "reason": None} for s in supplements]
-        history = [{**h, "note": None} if h["note"] in hidden else h for h in history]
-    return {
-        "code": code, "procedure_code": procedure["code"], "procedure_name": procedure["name"],
-        "agency_code": procedure["agency_code"], "agency_name": procedure["agency_name"],
-        "status_label": shown_label(dossier["status"]), "status_reason": status_reason,
-        "channel": dossier["channel"], "return_by_post": bool(dossier["return_by_post"]),
-        "submitted_at": dossier["submitted_at"], "received_at": dossier["received_at"],
-        "appointment_date": dossier["appointment_date"], "resolved_at": dossier["resolved_at"],
-        "returned_at": dossier["returned_at"], "closed_at": dossier["closed_at"],
-        "applicant": json.loads(dossier["applicant"]), "form_data": json.loads(dossier["form_data"]),
-        "history": history, "attachments": attachments, "supplements": supplements, "payment": payment_info,
-        "result": ({"url": f"{base_url}/api/dossiers/{code}/result",
-                    "signature_url": f"{base_url}/api/dossiers/{code}/result.sig" if result_row["signed"] else None}
-                   if has_result else None),
-        "messages": messages, "overdue": is_overdue(dossier), "due_soon": is_due_soon(dossier, holidays(conn)),
-        "rating": dossier["rating"], "rating_comment": dossier["rating_comment"],
-        "apology": apology, "new_appointment_date": apology["new_appointment_date"] if apology else None,
-        "assignee": assignee_view(conn, dossier["id"]),
-        "postal_dispatch": dict(dispatch) if dispatch else None,
-    }
-
-
-def my_dossiers(conn: sqlite3.Connection, user: User) -> list[dict]:
-    rows = conn.execute("SELECT d.code, d.status, d.submitted_at, d.appointment_date, p.name FROM dossiers d "
-                        "JOIN procedures p ON p.code = d.procedure_code WHERE d.owner_id = ? ORDER BY d.id DESC",
-                        (user.id,)).fetchall()
-    return [{"code": r["code"], "procedure_name": r["name"], "status_label": shown_label(r["status"]),
-             "submitted_at": r["submitted_at"], "appointment_date": r["appointment_date"]} for r in rows]
-
-
-def register_list(conn: sqlite3.Connection, date_from: str | None, date_to: str | None,
-                  overdue: bool | None, status_code: int | None = None, channel: str | None = None) -> list[dict]:
-    """The dossier register (sổ theo dõi), by receipt date (submission date for dossiers not yet received)."""
-    sql = ("SELECT d.*, p.name AS procedure_name, p.agency_code, a.name AS agency_name FROM dossiers d "
-           "JOIN procedures p ON p.code = d.procedure_code JOIN agencies a ON a.code = p.agency_code WHERE 1=1")
-    args: list = []
-    if defects.on("register-incomplete"):
-        sql += " AND d.channel = 'online'"  # DEFECT: counter and postal dossiers are left out of the register
-    if status_code is not None:
-        sql += " AND d.status = ?"
-        args.append(status_code)
-    if channel:
-        sql += " AND d.channel = ?"
-        args.append(channel)
-    if date_from:
-        sql += " AND substr(coalesce(d.received_at, d.submitted_at), 1, 10) >= ?"
-        args.append(date_from)
-    if date_to:
-        sql += " AND substr(coalesce(d.received_at, d.submitted_at), 1, 10) <= ?"
-        args.append(date_to)
-    items, days_off = [], holidays(conn)
-    for r in conn.execute(sql + " ORDER BY d.id", args):
-        late = is_overdue(r)
-        if overdue is not None and late != overdue:
-            continue
-        apology = apology_view(conn, r["id"]) if late else None
-        items.append({"code": r["code"], "procedure_code": r["procedure_code"], "procedure_name": r["procedure_name"],
-                      "agency_name": r["agency_name"], "applicant_name": json.loads(r["applicant"]).get("full_name"),
-                      "submitted_at": r["submitted_at"], "received_at": r["received_at"],
-                      "appointment_date": r["appointment_date"], "returned_at": r["returned_at"],
-                      "status_label": shown_label(r["status"]), "channel": r["channel"], "overdue": late,
-                      "due_soon": is_due_soon(r, days_off),
-                      "new_appointment_date": apology["new_appointment_date"] if apology else None})
-    return items
-
-
-_LOOKUP_SQL = ("SELECT d.id, d.code, d.status, d.received_at, d.submitted_at, d.appointment_date, d.returned_at, "
-               "p.name, a.name AS agency_name FROM dossiers d JOIN procedures p ON p.code = d.procedure_code "
-               "JOIN agencies a ON a.code = p.agency_code WHERE d.code = ")
-
-
-def lookup(conn: sqlite3.Connection, code: str) -> dict | None:
-    """Public lookup: status and dates only, never personal data."""
-    if defects.on("sql-error-leak"):
-        # DEFECT: the code is pasted into the SQL text, and a database error is shown to the caller
-        sql = f"{_LOOKUP_SQL}'{code.strip()}'"
-        try:
-            row = conn.execute(sql).fetchone()
-        except sqlite3.Error as exc:
-            raise ApiError(500, f"sqlite3.{type(exc).__name__}: {exc} — query: {sql}") from None
-    else:
-        row = conn.execute(_LOOKUP_SQL + "?", (code.strip(),)).fetchone()
-    if row is None:
-        return None
-    apology = apology_view(conn, row["id"])
-    return {"code": row["code"], "procedure_name": row["name"], "agency_name": row["agency_name"],
-            "status_label": shown_label(row["status"]), "submitted_at": row["submitted_at"],
-            "received_at": row["received_at"], "appointment_date": row["appointment_date"],
-            "new_appointment_date": apology["new_appointment_date"] if apology else None,
-            "returned_at": row["returned_at"]}
-
-
-def result_files(conn: sqlite3.Connection, dossier: sqlite3.Row) -> sqlite3.Row:
-    row = conn.execute("SELECT * FROM results WHERE dossier_id = ?", (dossier["id"],)).fetchone()
-    if row is None:
-        raise ApiError(404, "Hồ sơ chưa có kết quả điện tử — no electronic result yet")
-    return row
-
-
-def attachment(conn: sqlite3.Connection, dossier: sqlite3.Row, attachment_id: int) -> sqlite3.Row:
-    row = conn.execute("SELECT * FROM attachments WHERE id = ? AND dossier_id = ?", (attachment_id, dossier["id"])).fetchone()
-    if row is None:
-        raise ApiError(404, "Không tìm thấy tệp — file not found")
-    return row

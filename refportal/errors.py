@@ -1,43 +1,25 @@
-"""Errors a request can end with, and the handlers that answer them without internals:
-JSON {"error": ...} under /api/, a Vietnamese error page elsewhere; never a stack trace, a
-framework name or a version."""
+"""The handlers that answer a failed request without internals: JSON {"error": ...} under /api/,
+a Vietnamese error page elsewhere; never a stack trace, a framework name or a version. What can
+fail (`ApiError`, the standard messages) lives in refportal/failures.py, which the domain imports."""
 from __future__ import annotations
 
 import logging
 import platform
 import traceback
 
+import fastapi
+import starlette
+import uvicorn
 from fastapi import Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from refportal import defects
+from refportal.failures import MESSAGES, ApiError
+from refportal.pages.render import render_error
+
 log = logging.getLogger("refportal")
-
-
-class ApiError(Exception):
-    def __init__(self, status: int, message: str, **extra):
-        super().__init__(message)
-        self.status, self.message, self.extra = status, message, extra
-
-
-def not_found(what: str = "Không tìm thấy — not found") -> ApiError:
-    return ApiError(404, what)
-
-
-MESSAGES = {
-    400: "Yêu cầu không hợp lệ — bad request",
-    401: "Cần đăng nhập — login required",
-    403: "Không có quyền thực hiện — forbidden",
-    404: "Không tìm thấy trang hoặc dữ liệu yêu cầu — not found",
-    405: "Phương thức không được hỗ trợ — method not allowed",
-    409: "Thao tác không hợp lệ ở trạng thái hiện tại — conflict",
-    413: "Tệp quá lớn — file too large",
-    422: "Dữ liệu gửi lên không hợp lệ — invalid input",
-    423: "Tài khoản tạm khóa — account locked",
-    500: "Hệ thống gặp lỗi, vui lòng thử lại sau — internal error",
-    502: "Hệ thống liên kết không phản hồi đúng — upstream error",
-}
 
 
 def _wants_json(request: Request) -> bool:
@@ -47,18 +29,8 @@ def _wants_json(request: Request) -> bool:
     return path.startswith("/api/") or path in ("/openapi.json", "/healthz")
 
 
-def _page(request: Request, status: int, message: str):
-    from refportal.pages.render import render_error  # pages import FastAPI bits; keep errors light
-
-    return render_error(request, status, message)
-
-
 def _internals(exc: BaseException) -> tuple[str, dict]:
     """What defect stack-trace leaks: the traceback, the framework and server versions."""
-    import fastapi
-    import starlette
-    import uvicorn
-
     versions = (f"uvicorn/{uvicorn.__version__} starlette/{starlette.__version__} fastapi/{fastapi.__version__} "
                 f"Python/{platform.python_version()}")
     trace = "".join(traceback.format_exception(type(exc), exc, exc.__traceback__))
@@ -68,14 +40,12 @@ def _internals(exc: BaseException) -> tuple[str, dict]:
 
 def _answer(request: Request, status: int, message: str, extra: dict | None = None, headers=None,
             exc: BaseException | None = None):
-    from refportal import defects
-
     if exc is not None and defects.on("stack-trace"):
         leaked, leaked_headers = _internals(exc)  # DEFECT: internals on every error
         message, headers = message + leaked, {**(headers or {}), **leaked_headers}
     if _wants_json(request):
         return JSONResponse({"error": message, **(extra or {})}, status_code=status, headers=headers)
-    page = _page(request, status, message)
+    page = render_error(request, status, message)
     page.headers.update(headers or {})
     return page
 

@@ -7,7 +7,7 @@ import sqlite3
 
 from refportal import audit, clock, db, defects
 from refportal.accounts import EMAIL, INVALID_EMAIL
-from refportal.errors import ApiError
+from refportal.failures import ApiError
 from refportal.text import nfc
 
 RECEIVED, ANSWERED = "Đã tiếp nhận", "Đã trả lời"

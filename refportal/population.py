@@ -7,7 +7,7 @@ import re
 import sqlite3
 
 from refportal import audit, clock, db
-from refportal.errors import ApiError
+from refportal.failures import ApiError
 from refportal.seeding import SEED_DIR, SeedError, _load
 
 SOURCE = "CSDL quốc gia về dân cư (bản mô phỏng của refportal — refportal's stand-in)"

@@ -12,7 +12,7 @@ import re
 
 import requests
 
-from refportal.errors import ApiError
+from refportal.failures import ApiError
 
 CONSIGNMENT = re.compile(r"^[A-Z0-9-]{4,40}$")
 

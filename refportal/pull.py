@@ -7,7 +7,7 @@ import sqlite3
 from refportal import audit, catalogue, db, defects, seeding, sync
 from refportal.accounts import User
 from refportal.context import Context
-from refportal.errors import ApiError
+from refportal.failures import ApiError
 from refportal.text import nfc
 
 

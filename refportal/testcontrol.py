@@ -13,7 +13,7 @@ import math
 from fastapi import APIRouter, Depends, Request
 
 from refportal import clock, defects
-from refportal.errors import ApiError
+from refportal.failures import ApiError
 
 log = logging.getLogger("refportal.testcontrol")
 

@@ -6,7 +6,7 @@ import sqlite3
 
 from refportal import audit, clock, codes, db, security
 from refportal.accounts import User, contact_problems, username_problems
-from refportal.errors import ApiError
+from refportal.failures import ApiError
 from refportal.text import nfc
 
 OFFICER_ROLES_CREATED = ("receiving_officer", "specialist", "leader", "admin")

@@ -12,7 +12,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from refportal import accounts, security
 from refportal.accounts import User
 from refportal.context import Context
-from refportal.errors import ApiError
+from refportal.failures import ApiError
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 bearer = HTTPBearer(auto_error=False, description="Token từ POST /api/auth/login — the token from the login answer")

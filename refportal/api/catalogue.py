@@ -7,7 +7,7 @@ import sqlite3
 from fastapi import APIRouter, Depends, Query, Request
 
 from refportal import catalogue, defects
-from refportal.errors import ApiError
+from refportal.failures import ApiError
 from refportal.web import base_url, get_conn
 
 router = APIRouter(tags=["Danh mục thủ tục — catalogue"])

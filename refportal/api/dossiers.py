@@ -9,12 +9,12 @@ from datetime import date
 from fastapi import APIRouter, Body, Depends, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, Response
 
-from refportal import apology, defects, dossiers, population, status, styles
+from refportal import apology, defects, dossier_payment, dossier_views, dossiers, population, status, styles
 from refportal.accounts import OFFICER_ROLES, User
 from refportal.api.models import (ApologyBody, AssignBody, IntakeBody, MessageBody, NoteBody, PaymentRequestBody,
                                   RateBody, ReasonBody, ReturnBody)
 from refportal.dossiers import Upload
-from refportal.errors import ApiError
+from refportal.failures import ApiError
 from refportal.web import (api_role, api_user, base_url, client_ip, ctx_of, get_conn, optional_api_user,
                            query_day)
 
@@ -98,7 +98,7 @@ def register(date_from: str | None = None, date_to: str | None = None, overdue: 
                                 " — unknown status label")
     if channel and channel not in dossiers.CHANNEL_LABELS:
         raise ApiError(422, "channel: counter | online | post")
-    return {"items": dossiers.register_list(conn, query_day(date_from, "date_from"), query_day(date_to, "date_to"),
+    return {"items": dossier_views.register_list(conn, query_day(date_from, "date_from"), query_day(date_to, "date_to"),
                                             overdue, code, channel or None)}
 
 
@@ -119,14 +119,14 @@ def population_record(id_number: str, request: Request, user: User = Depends(api
 
 @router.get("/me/dossiers", summary="Hồ sơ của tôi — my dossiers")
 def my_dossiers(user: User = Depends(api_user), conn: sqlite3.Connection = Depends(get_conn)):
-    return {"items": dossiers.my_dossiers(conn, user)}
+    return {"items": dossier_views.my_dossiers(conn, user)}
 
 
 @router.get("/lookup/{code}", summary="Tra cứu công khai theo mã hồ sơ — public lookup (no personal data)")
 def lookup(code: str, conn: sqlite3.Connection = Depends(get_conn), user: User | None = Depends(optional_api_user)):
     if defects.on("lookup-needs-login") and user is None:
         raise ApiError(401, "Cần đăng nhập để tra cứu hồ sơ — login required")  # DEFECT: lookup needs a login
-    found = dossiers.lookup(conn, code)
+    found = dossier_views.lookup(conn, code)
     if found is None:
         raise ApiError(404, "Không tìm thấy hồ sơ")
     return found
@@ -135,7 +135,7 @@ def lookup(code: str, conn: sqlite3.Connection = Depends(get_conn), user: User |
 @router.get("/dossiers/{code}", summary="Chi tiết hồ sơ — dossier detail (owner or officers)")
 def detail(code: str, request: Request, user: User = Depends(api_user), conn: sqlite3.Connection = Depends(get_conn)):
     dossier = dossiers.readable(conn, user, code)
-    return dossiers.view(conn, ctx_of(request), dossier, base_url(request), viewer=user)
+    return dossier_views.view(conn, ctx_of(request), dossier, base_url(request), viewer=user)
 
 
 def _json_step(step_name: str, model, summary: str, optional: bool = True):
@@ -185,13 +185,13 @@ async def supplement(code: str, request: Request, files: list[UploadFile] = File
 
 @router.post("/dossiers/{code}/pay", summary="Thanh toán trực tuyến — start paying (owner, status 6)")
 def pay(code: str, request: Request, user: User = Depends(api_user), conn: sqlite3.Connection = Depends(get_conn)):
-    return dossiers.start_payment(conn, ctx_of(request), user, code, client_ip(request))
+    return dossier_payment.start_payment(conn, ctx_of(request), user, code, client_ip(request))
 
 
 @router.post("/dossiers/{code}/payment/query", summary="Hỏi trạng thái giao dịch (QUERY) — query the payment (owner)")
 def payment_query(code: str, request: Request, user: User = Depends(api_user),
                   conn: sqlite3.Connection = Depends(get_conn)):
-    return dossiers.query_payment(conn, ctx_of(request), user, code)
+    return dossier_payment.query_payment(conn, ctx_of(request), user, code)
 
 
 @router.post("/dossiers/{code}/rate", summary="Đánh giá mức độ hài lòng — rate (owner, after 9 or 10)")
@@ -208,14 +208,14 @@ def message(code: str, body: MessageBody, request: Request, user: User = Depends
 
 @router.get("/dossiers/{code}/result", summary="Tải kết quả điện tử (PDF) — the electronic result")
 def result(code: str, user: User = Depends(api_user), conn: sqlite3.Connection = Depends(get_conn)):
-    row = dossiers.result_files(conn, dossiers.readable(conn, user, code))
+    row = dossier_views.result_files(conn, dossiers.readable(conn, user, code))
     return Response(row["pdf"], media_type="application/pdf",
                     headers={"content-disposition": f'attachment; filename="{row["file_name"]}"'})
 
 
 @router.get("/dossiers/{code}/result.sig", summary="Chữ ký số tách rời của kết quả (CMS, DER) — detached signature")
 def result_signature(code: str, user: User = Depends(api_user), conn: sqlite3.Connection = Depends(get_conn)):
-    row = dossiers.result_files(conn, dossiers.readable(conn, user, code))
+    row = dossier_views.result_files(conn, dossiers.readable(conn, user, code))
     if not row["signature"]:
         raise ApiError(404, "Kết quả điện tử không có chữ ký số — the electronic result is not signed")
     return Response(row["signature"], media_type="application/pkcs7-signature",
@@ -225,7 +225,7 @@ def result_signature(code: str, user: User = Depends(api_user), conn: sqlite3.Co
 @router.get("/dossiers/{code}/attachments/{attachment_id}", summary="Tải tệp đính kèm — an attachment as uploaded")
 def attachment_file(code: str, attachment_id: int, user: User = Depends(api_user),
                     conn: sqlite3.Connection = Depends(get_conn)):
-    row = dossiers.attachment(conn, dossiers.readable(conn, user, code), attachment_id)
+    row = dossier_views.attachment(conn, dossiers.readable(conn, user, code), attachment_id)
     return Response(row["data"], media_type=row["content_type"],
                     headers={"content-disposition": f"attachment; filename*=UTF-8''{_quote(row['name'])}"})
 
@@ -242,7 +242,7 @@ def print_form(code: str, number: int, request: Request, date_from: str | None =
 @router.post("/dossiers/{code}/counter-payment", summary="Thu phí, lệ phí tại quầy (6 → 4/9) — fee paid at the counter "
                                                          "(receiving officer)")
 def counter_payment(code: str, request: Request, user: User = Depends(api_user), conn: sqlite3.Connection = Depends(get_conn)):
-    dossier = dossiers.record_counter_payment(conn, ctx_of(request), user, code, ip=client_ip(request))
+    dossier = dossier_payment.record_counter_payment(conn, ctx_of(request), user, code, ip=client_ip(request))
     return step_answer(dossier)
 
 

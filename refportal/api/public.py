@@ -6,10 +6,10 @@ import sqlite3
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse
 
-from refportal import defects, dossiers, feedback, stats
+from refportal import defects, dossier_payment, feedback, stats
 from refportal.accounts import User
 from refportal.api.models import AnswerBody, FeedbackBody, SurveyAnswerBody
-from refportal.errors import ApiError
+from refportal.failures import ApiError
 from refportal.web import api_role, api_user, client_ip, ctx_of, get_conn, query_day
 
 router = APIRouter()
@@ -78,7 +78,7 @@ async def payment_callback(request: Request):
         return JSONResponse({"MaLoi": "99", "MoTaLoi": "Không phải JSON — not JSON"}, status_code=400)
     conn = ctx_of(request).connect()
     try:
-        code, answer = dossiers.confirm_payment(conn, ctx_of(request), message)
+        code, answer = dossier_payment.confirm_payment(conn, ctx_of(request), message)
     finally:
         conn.close()
     return JSONResponse(answer, status_code=code)
@@ -88,5 +88,5 @@ async def payment_callback(request: Request):
              summary="Hoàn tất thanh toán thử (không có nền tảng thanh toán) — complete a sandbox payment (owner)")
 def sandbox_complete(reference: str, request: Request, user: User = Depends(api_user),
                      conn: sqlite3.Connection = Depends(get_conn)):
-    row = dossiers.sandbox_pay(conn, ctx_of(request), user, reference)
+    row = dossier_payment.sandbox_pay(conn, ctx_of(request), user, reference)
     return {"payment_reference": reference, "code": row["code"], "status": "paid"}

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Depends, Request
 from refportal import accounts, security
 from refportal.accounts import User
 from refportal.api.auth import set_session_cookie
-from refportal.errors import ApiError
+from refportal.failures import ApiError
 from refportal.pages.render import check_csrf, redirect, render
 from refportal.web import client_ip, ctx_of, get_conn, page_user, session_token
 

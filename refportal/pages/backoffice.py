@@ -14,10 +14,10 @@ from datetime import date
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 
-from refportal import (access, apology, audit, catalogue, catalogue_admin, dossiers, feedback, population, pull, stats,
-                       status, users)
+from refportal import (access, apology, audit, catalogue, catalogue_admin, dossier_payment, dossier_views, dossiers,
+                       feedback, population, pull, stats, status, users)
 from refportal.accounts import OFFICER_ROLES, User
-from refportal.errors import ApiError
+from refportal.failures import ApiError
 from refportal.pages import forms
 from refportal.pages.dossier_pages import form_uploads, need_login
 from refportal.pages.render import check_csrf, redirect, render
@@ -65,11 +65,11 @@ def admin_only(user: User = Depends(officer)) -> User:
 
 @router.get("")
 def dashboard(request: Request, conn: sqlite3.Connection = Depends(get_conn), user: User = Depends(officer)):
-    everything = dossiers.register_list(conn, None, None, None)
+    everything = dossier_views.register_list(conn, None, None, None)
     counts = {label: 0 for label in status.LABELS.values()}
     for d in everything:
         counts[d["status_label"]] += 1
-    queues = [(title, dossiers.register_list(conn, None, None, None, code)) for code, title in QUEUES[user.role]]
+    queues = [(title, dossier_views.register_list(conn, None, None, None, code)) for code, title in QUEUES[user.role]]
     return render(request, "backoffice/dashboard.html", section="", counts=counts, queues=queues,
                   overdue=[d for d in everything if d["overdue"]], due_soon=[d for d in everything if d["due_soon"]])
 
@@ -79,7 +79,7 @@ def dossier_list(request: Request, date_from: str = "", date_to: str = "", trang
                  qua_han: str = "", conn: sqlite3.Connection = Depends(get_conn), user: User = Depends(officer)):
     code = int(trang_thai) if trang_thai.isdigit() and int(trang_thai) in status.LABELS else None
     channel = kenh if kenh in dossiers.CHANNEL_LABELS else None
-    items = dossiers.register_list(conn, query_day(date_from), query_day(date_to), True if qua_han else None, code, channel)
+    items = dossier_views.register_list(conn, query_day(date_from), query_day(date_to), True if qua_han else None, code, channel)
     return render(request, "backoffice/dossiers.html", section="ho-so", items=items, date_from=date_from,
                   date_to=date_to, trang_thai=code, kenh=channel, qua_han=bool(qua_han))
 
@@ -91,7 +91,7 @@ def available_actions(conn, user: User, row) -> list[str]:
              if user.role in status.STEPS[step].roles and row["status"] in status.STEPS[step].from_states]
     if user.role in dossiers.ASSIGN_ROLES and row["status"] in dossiers.ASSIGNABLE:
         found.append("chuyen-xu-ly")
-    if dossiers.is_overdue(row):
+    if dossier_views.is_overdue(row):
         found.append("xin-loi")
     if user.role == "receiving_officer" and row["status"] == status.CHO_NGHIA_VU_TAI_CHINH:
         found.append("thu-phi")
@@ -100,7 +100,7 @@ def available_actions(conn, user: User, row) -> list[str]:
 
 def _detail(request: Request, conn, user: User, code: str, status_code: int = 200, **values):
     row = dossiers.readable(conn, user, code)
-    view = dossiers.view(conn, ctx_of(request), row, base_url(request), viewer=user)
+    view = dossier_views.view(conn, ctx_of(request), row, base_url(request), viewer=user)
     procedure = catalogue.get(conn, row["procedure_code"])
     assignees = conn.execute("SELECT username, full_name, title FROM users WHERE role IN ('specialist', 'leader') "
                              "ORDER BY role DESC, username").fetchall()
@@ -149,7 +149,7 @@ async def dossier_action(code: str, action: str, request: Request, conn: sqlite3
         elif action == "tin-nhan":
             dossiers.add_message(conn, ctx, user, code, _text(form, "text"))
         elif action == "thu-phi":
-            dossiers.record_counter_payment(conn, ctx, user, code, ip=ip)
+            dossier_payment.record_counter_payment(conn, ctx, user, code, ip=ip)
         else:
             raise ApiError(404, "Không có thao tác này — unknown action")
     except ApiError as exc:
@@ -184,7 +184,7 @@ def _csv(name: str, header: list[str], rows: list[list]) -> Response:
 @router.get("/so-theo-doi.csv")
 def register_csv(date_from: str = "", date_to: str = "", conn: sqlite3.Connection = Depends(get_conn),
                  user: User = Depends(officer)):
-    items = dossiers.register_list(conn, query_day(date_from), query_day(date_to), None)
+    items = dossier_views.register_list(conn, query_day(date_from), query_day(date_to), None)
     return _csv("so-theo-doi-ho-so.csv",
                 ["STT", "Mã hồ sơ", "Mã thủ tục", "Thủ tục", "Người nộp", "Cơ quan giải quyết", "Kênh", "Ngày nộp",
                  "Ngày tiếp nhận", "Ngày hẹn trả", "Ngày hẹn lại", "Ngày trả kết quả", "Trạng thái", "Quá hạn"],

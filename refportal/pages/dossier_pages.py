@@ -7,10 +7,10 @@ import sqlite3
 from fastapi import APIRouter, Depends, Request
 from starlette.datastructures import UploadFile
 
-from refportal import catalogue, defects, dossiers, population, status
+from refportal import catalogue, defects, dossier_payment, dossier_views, dossiers, population, status
 from refportal.accounts import APPLICANT_ROLES, User
 from refportal.dossiers import Upload
-from refportal.errors import ApiError
+from refportal.failures import ApiError
 from refportal.pages.render import check_csrf, receipt_document, redirect, render
 from refportal.web import base_url, client_ip, ctx_of, get_conn, page_user
 
@@ -120,12 +120,12 @@ def receipt(code: str, request: Request, conn: sqlite3.Connection = Depends(get_
 @router.get("/ho-so-cua-toi")
 def my_dossiers(request: Request, conn: sqlite3.Connection = Depends(get_conn), user: User | None = Depends(page_user)):
     user = need_login(request, user)
-    return render(request, "my_dossiers.html", items=dossiers.my_dossiers(conn, user))
+    return render(request, "my_dossiers.html", items=dossier_views.my_dossiers(conn, user))
 
 
 def _dossier_page(request: Request, conn, user: User, code: str, status_code: int = 200, **values):
     row = _own_dossier(conn, user, code)
-    view = dossiers.view(conn, ctx_of(request), row, base_url(request), viewer=user)
+    view = dossier_views.view(conn, ctx_of(request), row, base_url(request), viewer=user)
     return render(request, "dossier.html", status_code=status_code, d=view, status=row["status"],
                   is_owner=row["owner_id"] == user.id, channel_label=dossiers.CHANNEL_LABELS[row["channel"]], **values)
 
@@ -140,7 +140,7 @@ def dossier_page(code: str, request: Request, ok: str = "", conn: sqlite3.Connec
         row = _own_dossier(conn, user, code)
         if row["status"] == status.CHO_NGHIA_VU_TAI_CHINH and row["owner_id"] == user.id:
             try:
-                state = dossiers.query_payment(conn, ctx_of(request), user, code)
+                state = dossier_payment.query_payment(conn, ctx_of(request), user, code)
                 message = "Đã ghi nhận thanh toán." if state["status"] == "paid" else "Giao dịch chưa hoàn tất."
             except ApiError as exc:
                 message = exc.message
@@ -178,7 +178,7 @@ async def supplement_post(code: str, request: Request, conn: sqlite3.Connection 
 async def pay_post(code: str, request: Request, conn: sqlite3.Connection = Depends(get_conn),
                    user: User | None = Depends(page_user)):
     async def act(u: User, form):
-        started = dossiers.start_payment(conn, ctx_of(request), u, code, client_ip(request))
+        started = dossier_payment.start_payment(conn, ctx_of(request), u, code, client_ip(request))
         return started["payment_url"]
     return await _step_form(request, conn, user, code, act)
 
@@ -232,5 +232,5 @@ async def sandbox_post(reference: str, request: Request, conn: sqlite3.Connectio
     user = need_login(request, user)
     form = await request.form()
     check_csrf(request, form)
-    row = dossiers.sandbox_pay(conn, ctx_of(request), user, reference)
+    row = dossier_payment.sandbox_pay(conn, ctx_of(request), user, reference)
     return redirect(request, f"/ho-so/{row['code']}?ok=thanh-toan")

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 
 from refportal import security
-from refportal.errors import ApiError
+from refportal.failures import ApiError
 from refportal.web import ctx_of, get_conn
 
 router = APIRouter(include_in_schema=False)

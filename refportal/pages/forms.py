@@ -20,9 +20,9 @@ import sqlite3
 from fastapi import Request
 from fastapi.responses import HTMLResponse
 
-from refportal import apology, catalogue, clock, dossiers, status, workdays
+from refportal import apology, catalogue, clock, dossier_views, dossiers, status, workdays
 from refportal.accounts import User
-from refportal.errors import ApiError
+from refportal.failures import ApiError
 from refportal.pages.render import receipt_document, render
 from refportal.web import query_day
 
@@ -136,6 +136,6 @@ def register_document(request: Request, conn: sqlite3.Connection, code: str, dat
     if not date_from and not date_to:
         date_from = anchor.replace(day=1).isoformat()
         date_to = max(anchor, clock.now().date()).isoformat()
-    items = dossiers.register_list(conn, date_from, date_to, None)
+    items = dossier_views.register_list(conn, date_from, date_to, None)
     return render(request, "forms/mau06.html", number=6, title=TITLES[6], items=items, date_from=date_from,
                   date_to=date_to)

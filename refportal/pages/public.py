@@ -10,9 +10,9 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import PlainTextResponse, Response
 from markupsafe import Markup
 
-from refportal import catalogue, defects, dossiers, feedback, stats
+from refportal import catalogue, defects, dossier_views, feedback, stats
 from refportal.accounts import User
-from refportal.errors import ApiError
+from refportal.failures import ApiError
 from refportal.pages.dossier_pages import need_login
 from refportal.pages.render import check_csrf, redirect, render
 from refportal.web import base_url, client_ip, ctx_of, get_conn, page_user, query_day
@@ -133,7 +133,7 @@ def lookup_page(request: Request, ma: str = "", conn: sqlite3.Connection = Depen
     if defects.on("lookup-needs-login"):
         need_login(request, user)  # DEFECT: the public lookup asks for a login
     code = ma.strip()[:60]
-    found = dossiers.lookup(conn, code) if code else None
+    found = dossier_views.lookup(conn, code) if code else None
     return render(request, "lookup.html", code=code, found=found, status_code=404 if code and not found else 200)
 
 

@@ -13,7 +13,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from refportal import catalogue, clock, defects, dossiers, security, status, users
-from refportal.errors import ApiError
+from refportal.failures import ApiError
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 
