@@ -3,47 +3,76 @@ from __future__ import annotations
 
 import pytest
 
-
-def _state(request):
-    return request.config._dokiem
+from harness.run import ITEM, RUN, DokiemRun
 
 
 class RunHandle:
-    """What suites see of the run: its state, plus `scenario(name)`."""
+    """What suites see of the run, and nothing else (the `dokiem` fixture)."""
 
-    def __init__(self, state):
-        self._state = state
+    def __init__(self, run: DokiemRun):
+        self._run = run
+        self.run_id: str = run.run_id
+        self.edition = run.inputs.edition
+        self.profile = run.inputs.profile
+        self.selection = run.inputs.selection
+        self.nps_url: str | None = run.nps_url
+        self.not_configured: dict[str, list[str]] = run.not_configured  # check id -> what the profile lacks
+        self.redactor = run.redactor  # values a scenario makes up (passwords) are added to it
 
-    def __getattr__(self, name):
-        return getattr(self._state, name)
+    def parameter(self, name: str):
+        """An edition parameter as this run uses it (profile lowerings applied)."""
+        return self._run.inputs.parameter(name)
 
     def scenario(self, name: str):
+        """A Scenario (harness.scenario) whose transcripts go to evidence/scenario-<name>/."""
         from harness.scenario import Scenario
 
-        return Scenario(self._state, name)
+        return Scenario(self, name)
+
+    def evidence_for(self, folder: str):
+        """The evidence store bound to a check's or scenario's folder."""
+        return self._run.ledger.evidence_for(folder)
+
+    def add_table(self, table: dict) -> None:
+        """A table for the record (e.g. the measured service levels)."""
+        self._run.ledger.add_table(table)
+
+    def add_review_item(self, item: dict) -> None:
+        """Something a tester must review by hand (e.g. axe 'incomplete' results)."""
+        self._run.ledger.add_review_item(item)
+
+    @staticmethod
+    def unconfigured(node) -> tuple[str, ...]:
+        """For a test: "<check>: what the profile lacks", per check of it whose needs are unmet."""
+        decision = node.stash.get(ITEM, None)
+        return decision.unconfigured if decision is not None else ()
+
+
+def _run(request) -> DokiemRun:
+    return request.config.stash[RUN]
 
 
 @pytest.fixture(scope="session")
 def dokiem(request):
     """The run: edition, profile, selection, evidence, parameters; `dokiem.scenario(name)`."""
-    return RunHandle(_state(request))
+    return RunHandle(_run(request))
 
 
 @pytest.fixture(scope="session")
 def edition(request):
-    return _state(request).edition
+    return _run(request).inputs.edition
 
 
 @pytest.fixture(scope="session")
 def target(request):
     """The target profile (harness.profile.Profile)."""
-    return _state(request).profile
+    return _run(request).inputs.profile
 
 
 @pytest.fixture(scope="session")
 def param(request):
     """`param(name)` -> the edition parameter as this run uses it (profile lowerings applied)."""
-    return _state(request).parameter
+    return _run(request).inputs.parameter
 
 
 @pytest.fixture(scope="session")
@@ -51,15 +80,15 @@ def nps(request):
     """Client of the simulator services (national portal, payment, SMTP sink, SMS)."""
     from harness.nps.client import NpsClient
 
-    return NpsClient(_state(request).nps_url)
+    return NpsClient(_run(request).nps_url)
 
 
 @pytest.fixture(scope="session")
-def api(request):
+def api(dokiem):
     """`api(role=None, index=0)` -> a TargetClient logged in as that account (None: anonymous)."""
     from harness.scenario import Scenario
 
-    scenario = Scenario(_state(request), "api")
+    scenario = Scenario(dokiem, "api")
     cache: dict = {}
 
     def client(role: str | None = None, index: int = 0):
@@ -77,12 +106,12 @@ def journey(request, page):
     from harness.browser import JourneyRun
     from harness.browser_guard import guard_context
 
-    profile = _state(request).profile
+    profile = _run(request).inputs.profile
     return JourneyRun(page, profile, guard=guard_context(page.context, profile)).run
 
 
 @pytest.fixture
 def evidence(request):
     """Evidence store for the current check: `evidence.write_text(name, text)` -> path in the record."""
-    check = next((m.args[0] for m in request.node.iter_markers("check") if m.args), request.node.name)
-    return _state(request).evidence_for(check)
+    decision = request.node.stash.get(ITEM, None)
+    return _run(request).ledger.evidence_for(decision.checks[0] if decision else request.node.name)

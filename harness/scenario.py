@@ -16,22 +16,22 @@ from harness.browser import BrowserSession
 
 
 class Scenario:
-    def __init__(self, state, name: str):
-        self.state = state
+    def __init__(self, run, name: str):
+        self.run = run  # what suites see of the run (harness.run_fixtures.RunHandle)
         self.name = name
-        self.evidence = state.evidence_for(f"scenario-{name}")
+        self.evidence = run.evidence_for(f"scenario-{name}")
         self.clients: list[TargetClient] = []
         self.notes: list[str] = []
 
     @property
     def profile(self):
-        return self.state.profile
+        return self.run.profile
 
     def parameter(self, name: str) -> Any:
-        return self.state.parameter(name)
+        return self.run.parameter(name)
 
     def not_configured(self, check_id: str) -> list[str]:
-        return self.state.not_configured.get(check_id, [])
+        return self.run.not_configured.get(check_id, [])
 
     # ---------------------------------------------------------------- clients
     def client(self, role: str | None = None, index: int = 0, reserved_for: str | None = None,
@@ -44,7 +44,7 @@ class Scenario:
                 which = f"reserved for {reserved_for}" if reserved_for else f"number {index + 1}"
                 raise ConfigurationError(f"the profile has no account {which} for role '{role}' — "
                                          f"hồ sơ mục tiêu thiếu tài khoản vai trò '{role}'")
-        client = TargetClient(self.profile, self.state.redactor, account)
+        client = TargetClient(self.profile, self.run.redactor, account)
         self.clients.append(client)
         if login and account is not None:
             client.login()
@@ -67,7 +67,7 @@ class Scenario:
         return value
 
     def browser(self, browser, label: str = "browser", **kwargs) -> BrowserSession:
-        return BrowserSession(browser, self.profile, self.state.evidence_for(f"scenario-{self.name}-{label}"),
+        return BrowserSession(browser, self.profile, self.run.evidence_for(f"scenario-{self.name}-{label}"),
                               label, **kwargs)
 
     def note(self, text: str) -> None:

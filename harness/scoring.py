@@ -4,7 +4,7 @@ The rules (DESIGN §4; every one is tested in tests/report/test_scoring.py):
 
 Check outcomes (harness.outcomes, plus one of ours): passed, failed, error, skipped (by the plugin,
 with its reason), missing (no test implements the check), not_run (withheld by production
-safety, see `withheld_by_safety`). A check named by a criterion but absent from the results is
+safety, see harness.selection.decide). A check named by a criterion but absent from the results is
 missing (not_run when the criterion is outside the selection).
 
 Criterion verdicts, decided in this order:
@@ -50,12 +50,9 @@ NOT_APPLICABLE (and there is at least one); 4 when the others are only MANUAL_PE
 """
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Iterable
 
-from harness import selection as selection_mod
 from harness.exitcodes import ExitCode
 from harness.outcomes import CheckOutcomes
 
@@ -95,51 +92,23 @@ class CheckResult:
                 "tests": [dict(t) for t in self.tests], "evidence": list(self.evidence)}
 
 
-def withheld_by_safety(registry, check_ids: Iterable[str], environment: str, authorised: bool) -> dict[str, str]:
-    """Checks production safety keeps from running (DESIGN §5), with the reason: {check: reason}."""
-    withheld = {}
-    for check_id in check_ids:
-        reason = selection_mod.safety_skip_reason(selection_mod.check_flags(registry, check_id),
-                                                  environment, authorised)
-        if reason:
-            withheld[check_id] = reason
-    return withheld
-
-
-def evidence_index(out_dir: Path) -> dict[str, list[str]]:
-    """Evidence files per check folder under <out>/evidence/<check>/, as paths relative to <out>."""
-    root = Path(out_dir) / "evidence"
-    index: dict[str, list[str]] = {}
-    if not root.is_dir():
-        return index
-    for folder in sorted(p for p in root.iterdir() if p.is_dir()):
-        files = sorted(p for p in folder.rglob("*") if p.is_file())
-        index[folder.name] = [p.relative_to(out_dir).as_posix() for p in files]
-    return index
-
-
-def build_check_results(outcomes: CheckOutcomes, check_ids: Iterable[str], out_dir: Path | None = None,
+def build_check_results(outcomes: CheckOutcomes, check_ids: Iterable[str],
+                        evidence: dict[str, list[str]] | None = None,
                         withheld: dict[str, str] | None = None) -> dict[str, CheckResult]:
-    """CheckResult for every check id, from the run's outcomes and the evidence written under out_dir.
+    """CheckResult for every check id, from the run's outcomes and its evidence ({check: paths}).
 
-    `withheld`: checks production safety kept from running ({check: reason}, see
-    withheld_by_safety); when such a check shows as skipped or missing its outcome is `not_run`.
+    `withheld`: checks production safety kept from running ({check: reason}, the run's
+    selection.decide); when such a check shows as skipped or missing its outcome is `not_run`.
     """
     withheld = withheld or {}
-    evidence = evidence_index(out_dir) if out_dir is not None else {}
+    evidence = evidence or {}
     results = {}
     for check_id in sorted(set(check_ids)):
         outcome, reason, rows = outcomes.aggregate(check_id)
         if check_id in withheld and outcome in ("skipped", "missing"):
             outcome, reason = "not_run", withheld[check_id]
-        results[check_id] = CheckResult(check_id, outcome, reason, rows,
-                                        evidence.get(_evidence_folder(check_id), []))
+        results[check_id] = CheckResult(check_id, outcome, reason, rows, list(evidence.get(check_id, [])))
     return results
-
-
-def _evidence_folder(check_id: str) -> str:
-    """The folder EvidenceStore writes a check's evidence to (same sanitising)."""
-    return re.sub(r"[^A-Za-z0-9._-]+", "_", check_id).strip("_") or "misc"
 
 
 # --------------------------------------------------------------------------- scorecard
@@ -466,4 +435,4 @@ def _as_attested(result: CriterionResult) -> CriterionResult:
 
 
 __all__ = ["CheckResult", "CriterionResult", "Scorecard", "SectionScore", "VERDICTS", "PASSING", "VERDICT_LABELS",
-           "build_check_results", "evidence_index", "score", "withheld_by_safety"]
+           "build_check_results", "score"]

@@ -79,3 +79,25 @@ def check_flags(registry: CheckRegistry, check_id: str) -> list[str]:
         if other.scenario == check.scenario:
             flags.update(other.flags)
     return sorted(flags)
+
+
+@dataclass(frozen=True)
+class CheckDecision:
+    """What the run decides about one selected check, once, before any test runs."""
+    scenario: str | None              # the scenario that observes for it (also its xdist group)
+    flags: tuple[str, ...]            # its safety flags and those of its scenario (check_flags)
+    withheld: str | None              # why production safety keeps it from running, or None
+
+
+def decide(registry: CheckRegistry, check_ids, environment: str, authorised) -> dict[str, CheckDecision]:
+    """The decision for every check id: scenario, flags and whether production safety withholds it.
+
+    `authorised` as for safety_skip_reason. Collection skips a test whose check is withheld; scoring
+    turns that check's skipped or missing outcome into not_run with the same reason."""
+    decisions = {}
+    for check_id in sorted(set(check_ids)):
+        check = registry.checks.get(check_id)
+        flags = tuple(check_flags(registry, check_id))
+        decisions[check_id] = CheckDecision(check.scenario if check is not None else None, flags,
+                                            safety_skip_reason(list(flags), environment, authorised))
+    return decisions

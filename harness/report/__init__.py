@@ -60,7 +60,7 @@ class RunRecord:
     command: list[str]
     partial: bool
     edition: object                 # criteria.Edition
-    checks_sha256: str
+    checks: object                  # criteria.CheckRegistry the run loaded (titles, SHA-256)
     target: dict                    # vendor, system, version, environment, systems, base_urls, profile_path,
                                     # profile_sha256, features_absent, authorisation (or None), allowed_flags,
                                     # lowered_parameters {name: {"edition": v, "profile": v}}

@@ -40,11 +40,7 @@ def _iso(value) -> str:
     return value.isoformat()
 
 
-def _check_titles(edition) -> dict[str, dict]:
-    try:
-        checks = criteria.load_checks(edition.folder.parent)
-    except Exception:  # titles are a courtesy; the edition was validated when the run began
-        return {}
+def _check_titles(checks) -> dict[str, dict]:
     return {cid: {"title_vi": c.data.get("title_vi"), "title_en": c.data.get("title_en"),
                   "parameters": c.parameters} for cid, c in checks.checks.items()}
 
@@ -83,7 +79,7 @@ def build(record, copies: dict, tables: list[dict], redactor, out_dir: Path) -> 
     """The compliance document of a run, redacted and validated. `copies`: where attestation evidence
     was copied ({(criterion, path): {"copy", "copy_note"}}); `tables`: tables with their CSV paths."""
     edition, card = record.edition, record.scorecard
-    titles = _check_titles(edition)
+    titles = _check_titles(record.checks)
 
     def existing(rel: str) -> bool:
         return (out_dir / rel).is_file()
@@ -123,7 +119,7 @@ def build(record, copies: dict, tables: list[dict], redactor, out_dir: Path) -> 
         "edition": {
             **{k: edition_dict[k] for k in ("id", "title_vi", "title_en", "status", "document", "note_vi",
                                             "note_en", "files", "scoring")},
-            "checks_sha256": record.checks_sha256,
+            "checks_sha256": record.checks.sha256(),
             "sections": [{k: s.get(k) for k in ("key", "prefix", "title_vi", "title_en", "provenance")}
                          for s in edition.sections],
         },

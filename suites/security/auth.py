@@ -33,7 +33,7 @@ class AuthProbe:
         return f"dk{self.suffix}{purpose}"
 
     def secret(self, value: str) -> str:
-        self.sc.state.redactor.add(value)
+        self.sc.run.redactor.add(value)
         return value
 
     def attempt(self, username: str, password: str, purpose: str) -> dict:

@@ -73,7 +73,7 @@ def api_xss(client, sc, payloads: list[dict], email: str) -> list[dict]:
         title, content = payloads[0], payloads[1:]
         submitted = client.call("submit_feedback", title=title["payload"],
                                 content=" ".join(p["payload"] for p in content) or title["payload"],
-                                email=email, name=f"dokiem {sc.state.run_id}")
+                                email=email, name=f"dokiem {sc.run.run_id}")
         rows.append({"surface": "feedback", "channel": "api", "operation": "submit_feedback", **_ids(title),
                      **_answer(submitted, title["marker"])})
         code = submitted.vars.get("tracking_code") if submitted.ok else None

@@ -31,7 +31,7 @@ from harness import criteria
 from harness.nps.client import NpsClient
 from harness.nps.process import start_simulator
 from harness.procs import start_ready_process
-from harness.run_state import demo_password
+from harness.services import demo_password
 
 REPO = Path(__file__).resolve().parent.parent.parent
 DEFECTS_FILE = REPO / "refportal" / "defects.yaml"

@@ -1,5 +1,5 @@
 """--demo passwords always meet refportal's password policy (a run must not fail at random)."""
-from harness.run_state import demo_password
+from harness.services import demo_password
 from refportal.security import password_problems
 
 

@@ -121,5 +121,5 @@ def record(edition, card, check_results, *, demo=False, partial=False, target=No
     return report.RunRecord(
         run_id="20260310-080000-abc123", started=started, finished=started + dt.timedelta(minutes=7, seconds=3),
         harness_version="0.1.0", demo=demo, command=["dokiem", "run", "--target", "profiles/b.yaml"],
-        partial=partial, edition=edition, checks_sha256=criteria.load_checks(edition.folder.parent).sha256(),
+        partial=partial, edition=edition, checks=criteria.load_checks(edition.folder.parent),
         target=dict(target or TARGET), scorecard=card, check_results=check_results, **extra)

@@ -5,7 +5,7 @@ import dataclasses
 
 import pytest
 
-from harness import scoring
+from harness import scoring, selection
 from harness.judging import require
 from harness.outcomes import CheckOutcomes
 from harness import Inconclusive
@@ -271,16 +271,17 @@ def test_a_demo_run_is_marked_as_a_demonstration(edition):
 
 # --------------------------------------------------------------------------- building check results
 
-def test_build_check_results_reads_outcomes_safety_and_evidence(tmp_path, check_registry):
+def test_build_check_results_reads_outcomes_safety_and_evidence(check_registry):
     rows = CheckOutcomes()
     rows.record(["dossier.code_format"], "t.py::a", "passed", "", 0.2)
     rows.record(["perf.avg_response"], "t.py::b", "skipped", "production", 0.0)
-    (tmp_path / "evidence" / "dossier.code_format").mkdir(parents=True)
-    (tmp_path / "evidence" / "dossier.code_format" / "codes.txt").write_text("x", encoding="utf-8")
-    withheld = scoring.withheld_by_safety(check_registry, ALL_CHECKS, "production", authorised=False)
+    decided = selection.decide(check_registry, ALL_CHECKS, "production", authorised=False)
+    withheld = {c: d.withheld for c, d in decided.items() if d.withheld}
     assert set(withheld) == {"dossier.code_format", "lookup.public", "perf.avg_response"}  # scenario flags too
-    assert scoring.withheld_by_safety(check_registry, ALL_CHECKS, "production", authorised=True) == {}
-    built = scoring.build_check_results(rows, ALL_CHECKS, tmp_path, {"perf.avg_response": "not on production"})
+    assert not any(d.withheld for d in selection.decide(check_registry, ALL_CHECKS, "production", True).values())
+    assert not any(d.withheld for d in selection.decide(check_registry, ALL_CHECKS, "staging", False).values())
+    evidence = {"dossier.code_format": ["evidence/dossier.code_format/codes.txt"]}
+    built = scoring.build_check_results(rows, ALL_CHECKS, evidence, {"perf.avg_response": "not on production"})
     assert built["dossier.code_format"].outcome == "passed"
     assert built["dossier.code_format"].evidence == ["evidence/dossier.code_format/codes.txt"]
     assert built["perf.avg_response"].outcome == "not_run"
