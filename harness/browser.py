@@ -4,9 +4,9 @@ Every browser dokiem drives is the Chromium harness.chromium finds. pytest-playw
 `browser` fixture (one browser per worker); suites/conftest.py overrides its two argument fixtures
 with the values computed here. Scenarios open a fresh context each (`BrowserSession`), which takes
 a screenshot when the scenario ends or fails and keeps a Playwright trace only when no secret was
-typed (DESIGN §6).
+typed (docs/ARCHITECTURE.md, "Outputs and trust").
 
-Journeys (DESIGN §5) are named step lists from the profile, or the defaults in
+Journeys (docs/ARCHITECTURE.md, "The target profile") are named step lists from the profile, or the defaults in
 default_journeys.yaml. Steps only navigate and extract. A step that cannot be done is a
 configuration problem (JourneyError → ERROR) naming the journey, the step and what it looked for.
 """
@@ -233,7 +233,7 @@ class JourneyRun:
 
 
 class BrowserSession:
-    """A fresh browser context for one scenario, with its evidence (DESIGN §2.4, §6)."""
+    """A fresh browser context for one scenario, with its evidence (docs/ARCHITECTURE.md, "Scenarios")."""
 
     def __init__(self, browser, profile, evidence, name: str, viewport: dict | None = None,
                  storage_state: Path | None = None):

@@ -1,4 +1,4 @@
-"""Evidence files and the redaction that runs before anything is written (DESIGN §6).
+"""Evidence files and the redaction that runs before anything is written (docs/ARCHITECTURE.md, "Outputs and trust").
 
 What is removed: the profile's secrets (passwords, tokens), Authorization / Cookie / Set-Cookie
 headers, password-like fields in JSON and form bodies, and 12-digit citizen ID numbers

@@ -1,4 +1,4 @@
-"""Check outcomes as DESIGN §4 defines them, gathered from pytest reports.
+"""Check outcomes as docs/ARCHITECTURE.md ("Outcomes and verdicts") defines them, gathered from pytest reports.
 
 An AssertionError is `failed`; `harness.Inconclusive` and every other exception (timeouts, a 5xx
 on a precondition, a journey step that cannot find its element, a harness fault) is `error`; a

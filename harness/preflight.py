@@ -1,4 +1,4 @@
-"""Pre-flight of a target profile (DESIGN §2.2; anchors lesson 7: most failures are configuration).
+"""Pre-flight of a target profile (docs/ARCHITECTURE.md, "How a run flows": most failures are configuration).
 
 Before anything is judged: the base URLs answer (bounded: a dead target aborts the run within
 30 s), TLS can be verified as configured, the run is inside the profile's allowed hours, the

@@ -1,4 +1,4 @@
-"""Load and validate a target profile (DESIGN §5); what the pre-flight and the scenarios read.
+"""Load and validate a target profile (docs/ARCHITECTURE.md, "The target profile"); what the pre-flight and the scenarios read.
 
 Two layers, as for criteria: the JSON Schema criteria/schema/profile.schema.json, then meaning
 against the edition and criteria/checks.yaml (operations and journeys of the vocabulary, known
@@ -74,7 +74,7 @@ class Profile:
         return self.data.get("authorisation")
 
     def allowed_flags(self) -> list[str]:
-        """Safety flags this run may exercise (DESIGN §5): all on staging, the authorised ones on production."""
+        """Safety flags this run may exercise (docs/ARCHITECTURE.md, "The target profile"): all on staging, the authorised ones on production."""
         if self.environment != "production":
             return list(SAFETY_FLAGS)
         return [f for f in SAFETY_FLAGS if f in (self.authorisation or {}).get("allows", [])]
@@ -318,7 +318,7 @@ def _meaning_problems(source: SourceFile, edition: criteria.Edition, checks: cri
         elif not meta.get("profile_may_lower"):
             problem(("parameters", name),
                     f"the edition does not let a profile change '{name}' — phiên bản {edition.id} không cho "
-                    "hồ sơ mục tiêu thay đổi tham số này; remove it")
+                    "cấu hình đích thay đổi tham số này; remove it")
         elif not isinstance(value, (int, float)) or not isinstance(meta["value"], (int, float)) or value > meta["value"]:
             problem(("parameters", name),
                     f"'{name}' may only be lowered (edition value {meta['value']} {meta.get('unit', '')}) — "

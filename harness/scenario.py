@@ -1,6 +1,6 @@
 """What a scenario works with: its API clients, browser sessions, fixtures and evidence.
 
-A scenario (DESIGN §2.4) is a session-scoped fixture in suites/ that drives the target once and
+A scenario (docs/ARCHITECTURE.md, "Scenarios") is a session-scoped fixture in suites/ that drives the target once and
 returns observations for its checks. It opens a `Scenario` from the run (`dokiem.scenario(name)`),
 takes clients per role from it, and when it ends every transcript is written, redacted, into
 `evidence/scenario-<name>/`, which the record links from each of the scenario's checks.
@@ -43,7 +43,7 @@ class Scenario:
             if account is None:
                 which = f"reserved for {reserved_for}" if reserved_for else f"number {index + 1}"
                 raise ConfigurationError(f"the profile has no account {which} for role '{role}' — "
-                                         f"hồ sơ mục tiêu thiếu tài khoản vai trò '{role}'")
+                                         f"cấu hình đích thiếu tài khoản vai trò '{role}'")
         client = TargetClient(self.profile, self.run.redactor, account)
         self.clients.append(client)
         if login and account is not None:
@@ -51,10 +51,10 @@ class Scenario:
         return client
 
     def fixture(self, name: str) -> Any:
-        """A target fixture of the profile (DESIGN §5): a literal, or the value an operation returns."""
+        """A target fixture of the profile (docs/ARCHITECTURE.md, "The target profile"): a literal, or the value an operation returns."""
         spec = self.profile.fixtures.get(name)
         if spec is None:
-            raise ConfigurationError(f"the profile declares no fixture '{name}' — hồ sơ mục tiêu chưa khai báo "
+            raise ConfigurationError(f"the profile declares no fixture '{name}' — cấu hình đích chưa khai báo "
                                      f"fixture '{name}' (fixtures)")
         if isinstance(spec, str):
             return spec

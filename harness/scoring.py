@@ -1,6 +1,6 @@
 """Check outcomes → criterion verdicts → section and overall scores → certification → exit code.
 
-The rules (DESIGN §4; every one is tested in tests/report/test_scoring.py):
+The rules (docs/ARCHITECTURE.md, "Outcomes and verdicts"; every one is tested in tests/report/test_scoring.py):
 
 Check outcomes (harness.outcomes, plus one of ours): passed, failed, error, skipped (by the plugin,
 with its reason), missing (no test implements the check), not_run (withheld by production
@@ -43,7 +43,7 @@ WAIVED — and the pass mark met; a partial run never certifies; a run with noth
 certifies. A demo run (--demo) is marked as a demonstration: its attestations are the reference
 portal's, not a tester's.
 
-Exit code (DESIGN §2): full run — 0 certified; 4 when it would be certified if every
+Exit code (harness/exitcodes.py): full run — 0 certified; 4 when it would be certified if every
 MANUAL_PENDING criterion were attested pass (all that is missing is the tester's part); else 1.
 Partial run — 0 when every selected non-informative criterion is PASS, ATTESTED_PASS, WAIVED or
 NOT_APPLICABLE (and there is at least one); 4 when the others are only MANUAL_PENDING; else 1.

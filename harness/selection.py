@@ -51,7 +51,7 @@ def select(edition: Edition, only: str | None = None, section: str | None = None
 
 
 def safety_skip_reason(check_flags: list[str], environment: str, authorised) -> str | None:
-    """Production safety (DESIGN §5): on production, flagged checks run only with a written authorisation.
+    """Production safety (docs/ARCHITECTURE.md, "The target profile"): on production, flagged checks run only with a written authorisation.
 
     `authorised` is the list of flags the profile's authorisation allows (True: all, False: none).
     """

@@ -1,4 +1,4 @@
-"""The outputs of a run (DESIGN §6), written into the staging folder and then moved into place.
+"""The outputs of a run (docs/ARCHITECTURE.md, "Outputs and trust"), written into the staging folder and then moved into place.
 
     warnings = write_run(staging_dir, record, redactor, history_dir)   # everything but the manifest
     finalize(staging_dir, out_dir)                                     # manifest.sha256, then rename

@@ -106,7 +106,7 @@ def sample(listing: list[dict], size: int, run_id: str, pinned: list[str] = ()) 
 
     for code in pinned:
         if len(chosen) < size and code in by_code and code in pool:
-            take(code, "hồ sơ mục tiêu chỉ định (test_data) — named by the profile's test data")
+            take(code, "cấu hình đích chỉ định (test_data) — named by the profile's test data")
     while len(chosen) < size and pool:
         def gain(code: str) -> tuple:
             item = by_code[code]

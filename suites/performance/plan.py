@@ -78,7 +78,7 @@ def settings_for(profile, parameter, allowed_flags) -> tuple[LoadSettings, list[
     users, lowered = edition_users, None
     if max_users is not None and max_users < edition_users:
         users = int(max_users)
-        lowered = (f"hồ sơ mục tiêu giới hạn {max_users} người dùng (limits.max_users) < {edition_users} theo phiên bản "
+        lowered = (f"cấu hình đích giới hạn {max_users} người dùng (limits.max_users) < {edition_users} theo phiên bản "
                    f"— the profile caps the load at {max_users} users, below the edition's {edition_users}")
         notes.append(lowered)
     duration = float(parameter("perf.duration_s"))
@@ -206,7 +206,7 @@ def build_plan(profile, settings: LoadSettings, samples: dict, run_id: str, subm
     if not public_mix:
         raise ConfigurationError(
             "the profile maps none of the load test's operations (list_procedures, get_procedure, "
-            "search_procedures, lookup_dossier) — hồ sơ mục tiêu chưa khai báo thao tác nào để kiểm thử tải")
+            "search_procedures, lookup_dossier) — cấu hình đích chưa khai báo thao tác nào để kiểm thử tải")
     citizen = None
     login = _login_plan(profile, settings)
     if login is not None:

@@ -166,7 +166,7 @@ class AuthProbe:
         out = {"username": None, "threshold": threshold, "control": None, "attempts": [], "after": None,
                "error": None}
         if account is None:
-            out["error"] = ("the profile reserves no account for the lockout (reserved_for: lockout) — hồ sơ mục tiêu "
+            out["error"] = ("the profile reserves no account for the lockout (reserved_for: lockout) — cấu hình đích "
                             "chưa dành riêng tài khoản nào cho kiểm tra khóa tài khoản; add one that may stay locked")
             return out
         if not account.password:

@@ -9,7 +9,7 @@ test-control endpoint) must make every `must_fail` criterion FAIL and change no 
 - each lane (a simulator + refportal instances) runs its defects one after another; lanes run in
   parallel threads; refportal is restarted on a fresh database for every run (about a second),
   so no run inherits state from another (a locked account, an apology already sent);
-- runs skip the Allure HTML build, and the profile lowers the waits (only stricter, DESIGN §5).
+- runs skip the Allure HTML build, and the profile lowers the waits (only stricter, docs/ARCHITECTURE.md, "The target profile").
 """
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Redaction runs before anything is written (DESIGN §6)."""
+"""Redaction runs before anything is written (docs/ARCHITECTURE.md, "Outputs and trust")."""
 from __future__ import annotations
 
 import json

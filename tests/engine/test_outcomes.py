@@ -1,4 +1,4 @@
-"""DESIGN §4 outcome rules on real pytest reports: failed, error, skipped, and the aggregate per check."""
+"""The outcome rules (docs/ARCHITECTURE.md, "Outcomes and verdicts") on real pytest reports: failed, error, skipped, and the aggregate per check."""
 from __future__ import annotations
 
 import json

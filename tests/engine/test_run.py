@@ -1,7 +1,7 @@
 """A whole run through the plugin, end to end, on the mini edition and a fake target.
 
 The suite here is tiny and lives in a temporary folder; it is run with plain `pytest --target`
-(the plugin sets the exit codes of DESIGN §2 for plain pytest too). What is proven: verdicts and
+(the plugin sets the exit codes of harness/exitcodes.py for plain pytest too). What is proven: verdicts and
 exit codes both ways, no half-written report on bad input, a dead target aborts within 30 s with
 exit 3, the password planted for the run is in no output file, and the output verifies.
 """

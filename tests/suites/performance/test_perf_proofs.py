@@ -194,7 +194,7 @@ def test_load_not_generated_or_measured_is_error_even_if_the_target_is_slow(good
 
 def capped(obs, users=10):
     obs["settings"]["users"] = users
-    obs["settings"]["lowered_reason"] = "hồ sơ mục tiêu giới hạn 10 người dùng (limits.max_users) < 20"
+    obs["settings"]["lowered_reason"] = "cấu hình đích giới hạn 10 người dùng (limits.max_users) < 20"
     obs["generator"]["fewest_users_sustained"] = users
     return obs
 
