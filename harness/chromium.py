@@ -12,6 +12,8 @@ import shutil
 import subprocess
 import sys
 
+from harness.exitcodes import ExitCode
+
 SYSTEM_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
 
 # Chromium's background services try to reach Google; on a closed network every try is refused.
@@ -92,7 +94,7 @@ def ensure() -> int:
             print(f"LỖI: không cài được Chromium ({exc}). Cài Chromium rồi đặt DOKIEM_CHROMIUM=<đường dẫn>.\n"
                   f"ERROR: could not install Chromium ({exc}). Install it and set DOKIEM_CHROMIUM=<path>.",
                   file=sys.stderr)
-            return 1
+            return ExitCode.FAILED
         executable = find_chromium()
     try:
         version = smoke_test(executable)
@@ -101,13 +103,13 @@ def ensure() -> int:
         print(f"LỖI: Chromium ({where}) không khởi động được ở chế độ headless: {exc}\n"
               f"ERROR: Chromium ({where}) failed to start headless. Set DOKIEM_CHROMIUM to a working "
               "Chromium, or run `playwright install chromium`.", file=sys.stderr)
-        return 1
+        return ExitCode.FAILED
     print(f"Chromium OK: {executable or 'Playwright-managed'} ({version})")
-    return 0
+    return ExitCode.OK
 
 
 if __name__ == "__main__":
     if sys.argv[1:] != ["--ensure"]:
         print("usage: python -m harness.chromium --ensure", file=sys.stderr)
-        sys.exit(2)
+        sys.exit(ExitCode.BAD_INPUT)
     sys.exit(ensure())

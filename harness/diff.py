@@ -18,6 +18,7 @@ import json
 import sys
 from pathlib import Path
 
+from harness.exitcodes import ExitCode
 from harness.yamlsource import InputError, Problem, display_path
 
 COMPLIANCE = "compliance.json"
@@ -132,4 +133,4 @@ def command(old_path: Path, new_path: Path, fmt: str = "table", include_not_run:
         if result["regressions"]:
             print(f"{result['regressions']} tiêu chí không còn đạt — criteria no longer passing "
                   "(PASS/ATTESTED_PASS → other)", file=sys.stderr)
-    return 1 if result["regressions"] else 0
+    return ExitCode.FAILED if result["regressions"] else ExitCode.OK
