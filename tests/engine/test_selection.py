@@ -67,3 +67,15 @@ def test_an_authorisation_allows_only_the_flags_it_names():
     reason = selection.safety_skip_reason(["mutates", "load"], "production", ["mutates"])
     assert reason is not None and "load" in reason and "mutates" not in reason
     assert selection.safety_skip_reason(["mutates"], "production", ["mutates", "load"]) is None
+
+
+def test_decide_gives_each_check_its_scenario_flags_and_safety_once(edition):
+    checks = criteria.load_checks(edition.folder.parent)
+    ids = selection.select(edition).checks
+    on_production = selection.decide(checks, ids, "production", ["load"])
+    assert on_production["dossier.code_format"] == selection.CheckDecision("dossier_life", ("mutates",),
+                                                                           on_production["dossier.code_format"].withheld)
+    assert "mutates" in on_production["dossier.code_format"].withheld
+    assert "mutates" in on_production["lookup.public"].withheld  # its scenario creates data
+    assert on_production["perf.avg_response"].withheld is None  # the authorisation allows load
+    assert not any(d.withheld for d in selection.decide(checks, ids, "staging", []).values())
