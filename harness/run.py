@@ -29,11 +29,12 @@ from pathlib import Path
 
 import pytest
 
-from harness import __version__, outcomes
+from harness import __version__, outcomes, report, scoring
 from harness.evidence import Redactor
 from harness.exitcodes import ExitCode
 from harness.ledger import RunLedger
 from harness.opener import open_record
+from harness.preflight import run_preflight
 from harness.run_inputs import REPO_ROOT, RunInputs, load_inputs
 from harness.services import ENV_NPS_URL, ENV_OVERRIDES, Services, abort
 from harness.yamlsource import InputError, Problem
@@ -134,8 +135,6 @@ class DokiemRun:
             print(line)
 
     def _preflight(self) -> None:
-        from harness.preflight import run_preflight
-
         inputs = self.inputs
         result = run_preflight(inputs.profile, inputs.checks, list(inputs.selection.checks), self.redactor)
         for line in result.warnings:
@@ -247,8 +246,6 @@ class DokiemRun:
 
     def finish(self) -> int:
         """Score the run and write the reports; the exit code."""
-        from harness import report, scoring
-
         inputs, ledger = self.inputs, self.ledger
         finished = dt.datetime.now(dt.timezone.utc)
         log = self.services.simulator_log if self.services else None

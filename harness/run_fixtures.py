@@ -3,7 +3,11 @@ from __future__ import annotations
 
 import pytest
 
+from harness.browser import JourneyRun
+from harness.browser_guard import guard_context
+from harness.nps.client import NpsClient
 from harness.run import ITEM, RUN, DokiemRun
+from harness.scenario import Scenario
 
 
 class RunHandle:
@@ -25,8 +29,6 @@ class RunHandle:
 
     def scenario(self, name: str):
         """A Scenario (harness.scenario) whose transcripts go to evidence/scenario-<name>/."""
-        from harness.scenario import Scenario
-
         return Scenario(self, name)
 
     def evidence_for(self, folder: str):
@@ -78,16 +80,12 @@ def param(request):
 @pytest.fixture(scope="session")
 def nps(request):
     """Client of the simulator services (national portal, payment, SMTP sink, SMS)."""
-    from harness.nps.client import NpsClient
-
     return NpsClient(_run(request).nps_url)
 
 
 @pytest.fixture(scope="session")
 def api(dokiem):
     """`api(role=None, index=0)` -> a TargetClient logged in as that account (None: anonymous)."""
-    from harness.scenario import Scenario
-
     scenario = Scenario(dokiem, "api")
     cache: dict = {}
 
@@ -103,9 +101,6 @@ def api(dokiem):
 @pytest.fixture
 def journey(request, page):
     """`journey(name, **variables)` -> the variables the profile's journey read, in this test's page."""
-    from harness.browser import JourneyRun
-    from harness.browser_guard import guard_context
-
     profile = _run(request).inputs.profile
     return JourneyRun(page, profile, guard=guard_context(page.context, profile)).run
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from harness import criteria, selection
+from harness.attestations import load_attestations
 from harness.profile import Profile, load_profile
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -50,8 +51,6 @@ def load_inputs(criteria_dir: Path | None, edition: str | None, only: str | None
     attestations = attestations or (str(DEMO_ATTESTATIONS) if demo and DEMO_ATTESTATIONS.is_file() else None)
     attested = None
     if attestations:
-        from harness.attestations import load_attestations
-
         attested = load_attestations(Path(attestations), loaded, profile.summary())
     decisions = selection.decide(checks, chosen.checks, profile.environment, profile.allowed_flags())
     return RunInputs(criteria_dir, demo, checks, loaded, chosen, profile, attested, decisions)

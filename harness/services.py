@@ -17,6 +17,9 @@ from pathlib import Path
 import pytest
 
 from harness.exitcodes import ExitCode
+from harness.nps.client import NpsClient
+from harness.nps.process import start_simulator
+from harness.procs import StartError, start_ready_process
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 ENV_NPS_URL = "DOKIEM_NPS_URL"
@@ -84,9 +87,6 @@ class Services:
 
     # ------------------------------------------------------------------ the simulator
     def _start_simulator(self, simulator: dict, refportal_state: Path | None) -> None:
-        from harness.nps.process import start_simulator
-        from harness.procs import StartError
-
         profile = self.inputs.profile
         # the simulator's own log lives outside the output: it is copied in, redacted, at the end
         work = Path(tempfile.mkdtemp(prefix="dokiem-nps-"))
@@ -113,8 +113,6 @@ class Services:
 
     def _use_running_simulator(self, url: str) -> None:
         """simulator.url: a simulator started beforehand (dokiem nps serve), shared by several runs."""
-        from harness.nps.client import NpsClient
-
         try:
             health = NpsClient(url).health()
         except Exception as exc:  # any failure to reach it: the run cannot judge packets, mails or payments
@@ -127,8 +125,6 @@ class Services:
     # ------------------------------------------------------------------ the reference portal (--demo)
     def _start_refportal(self, state_dir: Path) -> None:
         """The bundled reference portal on a free loopback port, wired to the simulator."""
-        from harness.procs import StartError, start_ready_process
-
         passwords = {}
         for account in self.inputs.profile.all_accounts():
             value = os.environ.get(account.password_env) or demo_password()
