@@ -8,16 +8,15 @@ unfilled stub can never count as an attestation. `hash` prints what an evidence 
 """
 from __future__ import annotations
 
-import hashlib
 import json
 import sys
 import textwrap
 from pathlib import Path
 
 from harness.diff import COMPLIANCE
+from harness.exitcodes import ExitCode
+from harness.files import file_sha256
 from harness.yamlsource import InputError, Problem, display_path
-
-EXIT_BAD_INPUT = 2
 
 
 def _load(path: Path) -> dict:
@@ -90,7 +89,7 @@ def init(run_dir: Path, out: Path | None) -> int:
     todo = pending(doc)
     if not todo:
         print("Không còn tiêu chí nào chờ chứng thực — no manual criterion is pending in this run")
-        return 0
+        return ExitCode.OK
     out = Path(out) if out else Path(f"attestations-{doc['run']['id']}.yaml")
     if out.exists():
         raise InputError([Problem(display_path(out), 1, 1, "--out", "file exists, not overwritten — tệp đã có, "
@@ -99,15 +98,7 @@ def init(run_dir: Path, out: Path | None) -> int:
     out.write_text(stubs(doc), encoding="utf-8")
     print(f"{out}: {len(todo)} tiêu chí chờ chứng thực — stubs for {len(todo)} pending criteria: "
           + ", ".join(c["id"] for c in todo))
-    return 0
-
-
-def sha256_of(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as stream:
-        for block in iter(lambda: stream.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
+    return ExitCode.OK
 
 
 def hash_files(files: list[Path], fmt: str = "sha256sum") -> int:
@@ -116,12 +107,12 @@ def hash_files(files: list[Path], fmt: str = "sha256sum") -> int:
     if missing:
         raise InputError(missing)
     for file in files:
-        digest = sha256_of(file)
+        digest = file_sha256(file)
         if fmt == "yaml":
             print(f"      - {{path: {_scalar(Path(file).as_posix())}, sha256: {digest}}}")
         else:
             print(f"{digest}  {file}")
-    return 0
+    return ExitCode.OK
 
 
 def dispatch(args) -> int:
@@ -132,4 +123,4 @@ def dispatch(args) -> int:
     except InputError as exc:
         for problem in exc.problems:
             print(problem, file=sys.stderr)
-        return EXIT_BAD_INPUT
+        return ExitCode.BAD_INPUT

@@ -149,7 +149,7 @@ def main(argv: list[str] | None = None) -> int:
     except BrokenPipeError:
         # the reader closed the pipe: say nothing more, and keep Python's exit-time flush quiet
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        return 0
+        return ExitCode.OK
 
 
 # `portal` and `nps serve` hand their arguments on as they are (argparse's REMAINDER would refuse

@@ -94,7 +94,7 @@ class Redactor:
 
 def folder_name(folder: str) -> str:
     """The folder under evidence/ that a check id or scenario label is written to."""
-    return re.sub(r"[^A-Za-z0-9._-]+", "_", folder).strip("_") or "misc"
+    return safe_name(folder, "misc")
 
 
 class EvidenceStore:
@@ -105,7 +105,7 @@ class EvidenceStore:
         self.redactor = redactor
 
     def _path(self, folder: str, name: str) -> Path:
-        path = self.out_dir / "evidence" / safe_name(folder, "misc") / safe_name(name, "evidence")
+        path = self.out_dir / "evidence" / folder_name(folder) / safe_name(name, "evidence")
         path.parent.mkdir(parents=True, exist_ok=True)
         return path
 

@@ -35,7 +35,10 @@ from harness.exitcodes import ExitCode
 from harness.ledger import RunLedger
 from harness.opener import open_record
 from harness.preflight import run_preflight
+from harness.progress import Progress
+from harness.report.traces import prune as prune_traces
 from harness.run_inputs import REPO_ROOT, RunInputs, load_inputs
+from harness.run_summary import finish_outputs
 from harness.services import ENV_NPS_URL, ENV_OVERRIDES, Services, abort
 from harness.yamlsource import InputError, Problem
 
@@ -76,8 +79,7 @@ class DokiemRun:
         self.services: Services | None = None
         self.nps_url = os.environ.get(ENV_NPS_URL)
         self.not_configured: dict[str, list[str]] = {}
-        self.progress_seen: set[str] = set()
-        self.failing: set[str] = set()
+        self.progress: Progress | None = None  # the terminal's progress line, on the controller
         self.summary: list[str] = []
 
     # ------------------------------------------------------------------ opening
@@ -203,27 +205,31 @@ class DokiemRun:
         if data is None or self.is_worker:
             return
         self.ledger.outcomes.record(data["checks"], report.nodeid, data["outcome"], data["reason"],
-                                    getattr(report, "duration", 0.0))
-        self.progress(report, data)
+                                    getattr(report, "duration", 0.0), getattr(report, "start", None),
+                                    getattr(report, "stop", None))
+        if self.progress is None:
+            self.progress = Progress(self.config.pluginmanager.get_plugin("terminalreporter"), self.inputs.edition,
+                                     self.inputs.selection, self.inputs.checks, self.started_monotonic)
+        self.progress.update(report, data)
 
-    def progress(self, report, data) -> None:
-        """One line per finished check: criteria done (all their checks seen), failing so far, elapsed."""
-        if report.when != "call" and data["outcome"] == "passed":
+    @pytest.hookimpl(tryfirst=True)
+    def pytest_report_teststatus(self, report, config):
+        """Under `dokiem run` (-qq) no pytest letters: the progress line and the record say what happened."""
+        if config.get_verbosity() > -2:
+            return None
+        if report.when != "call" and report.failed:
+            return "error", "", ""
+        return (report.outcome if report.when == "call" else ""), "", ""
+
+    def pytest_collectreport(self, report):
+        """A suite that cannot be imported is said once, briefly (no traceback under `dokiem run`)."""
+        if self.is_worker or not report.failed:
             return
-        for check in data["checks"]:
-            if data["outcome"] in ("failed", "error"):
-                self.failing.add(check)
-            self.progress_seen.add(check)
-        inputs = self.inputs
-        with_checks = [c for c in inputs.edition.criteria if c["id"] in inputs.selection and c["checks"]]
-        done = [c for c in with_checks if all(check in self.progress_seen for check in c["checks"])]
-        failing = [c for c in done if any(check in self.failing for check in c["checks"])]
-        elapsed = time.monotonic() - self.started_monotonic
         terminal = self.config.pluginmanager.get_plugin("terminalreporter")
-        if terminal is not None:
-            terminal.write_line(f"[dokiem] {len(done)}/{len(with_checks)} tiêu chí (criteria) xong, {len(failing)} chưa đạt "
-                                f"đến giờ (failing so far), {len(self.progress_seen)}/{len(inputs.selection.checks)} "
-                                f"kiểm tra (checks), {elapsed:.0f} s")
+        lines = str(report.longrepr).strip().splitlines()
+        if terminal is not None and self.config.get_verbosity() < -1:
+            terminal.write_line(f"[dokiem] lỗi nạp bộ kiểm tra — a suite could not be loaded: {report.nodeid}: "
+                                f"{lines[-1] if lines else ''}")
 
     # ------------------------------------------------------------------ the end
     @pytest.hookimpl(trylast=True)
@@ -237,6 +243,8 @@ class DokiemRun:
         session.exitstatus = self.finish()
 
     def pytest_terminal_summary(self, terminalreporter):
+        if self.progress is not None:
+            self.progress.end()
         if not self.is_worker:
             for line in self.summary:
                 terminalreporter.write_line(line)
@@ -255,6 +263,7 @@ class DokiemRun:
         evidence = ledger.evidence_by_check({c: d.scenario for c, d in inputs.decisions.items()})
         check_results = scoring.build_check_results(ledger.outcomes, inputs.selection.checks, evidence,
                                                     inputs.withheld())
+        prune_traces(self.staging, check_results, self.config.getoption("keep_traces") or "failing")
         scorecard = scoring.score(inputs.edition, inputs.selection, check_results, inputs.profile.features_absent,
                                   inputs.attestations, demo=inputs.demo)
         tables, review_items = ledger.tables(), ledger.review_items()
@@ -274,8 +283,8 @@ class DokiemRun:
                                     history_dir=Path(history) if history else None,
                                     build_allure=not self.config.getoption("no_allure_report"))
         report.finalize(self.staging, self.out_dir)
-        self.summary = [f"[dokiem] cảnh báo (warning): {w}" for w in warnings] + scorecard_summary(
-            scorecard, self.out_dir, inputs.demo)
+        self.summary = finish_outputs(self.out_dir, warnings, self.config.getoption("criteria_junit_xml"),
+                                      self.config.getoption("summary_md"))
         if self.config.getoption("open_record"):
             self.summary.append(open_record(self.out_dir / "compliance.html"))
         return scorecard.exit_code
@@ -288,21 +297,6 @@ class DokiemRun:
         """Remove the staging folder: a run that ends early leaves no half-written report."""
         if not self.is_worker:
             shutil.rmtree(self.staging, ignore_errors=True)
-
-
-def scorecard_summary(scorecard, out_dir: Path, demo: bool) -> list[str]:
-    counts = {verdict: n for verdict, n in scorecard.counts().items() if n}
-    lines = ["[dokiem] " + ", ".join(f"{verdict}: {n}" for verdict, n in counts.items())]
-    certified = scorecard.certification.get("certified")
-    lines.append(f"[dokiem] {'ĐẠT — certified' if certified else 'CHƯA ĐẠT — not certified'}"
-                 f"{' (chạy minh họa — demonstration run)' if demo else ''}; exit {int(scorecard.exit_code)}")
-    lines.append(f"[dokiem] báo cáo (reports): {out_dir}")
-    html = out_dir / "compliance.html"
-    lines.append(f"[dokiem] biên bản (record): {html}")
-    allure = out_dir / "allure-report" / "index.html"
-    if allure.exists():
-        lines.append(f"[dokiem] Allure: {allure}")
-    return lines
 
 
 RUN = pytest.StashKey[DokiemRun]()  # config.stash[RUN]: the run, for the fixtures (harness.run_fixtures)

@@ -29,8 +29,9 @@ ENV_OVERRIDES = "DOKIEM_TARGET_OVERRIDES"
 
 def abort(code: int, lines: list[str]) -> None:
     """End the session before any test runs: the lines on stderr, the exit code for the shell."""
-    for line in lines:
+    for line in lines[:-1]:
         print(line, file=sys.stderr)
+    # pytest prints the exit message itself: the last line goes there, so nothing is printed twice
     pytest.exit("\n".join(lines[-1:]) or "dokiem: aborted", returncode=code)
 
 
