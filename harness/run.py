@@ -29,7 +29,7 @@ from pathlib import Path
 
 import pytest
 
-from harness import __version__, outcomes, report, scoring
+from harness import __version__, check_items, outcomes, report, scoring
 from harness.evidence import Redactor
 from harness.exitcodes import ExitCode
 from harness.ledger import RunLedger
@@ -153,8 +153,6 @@ class DokiemRun:
     # ------------------------------------------------------------------ collection
     def pytest_collect_file(self, file_path, parent):
         """One item per check of checks.yaml, collected beside its scenario (harness.check_items)."""
-        from harness import check_items
-
         return check_items.collect(file_path, parent, self.inputs.checks)
 
     def decide(self, item) -> ItemDecision | None:
