@@ -11,6 +11,7 @@ import json
 import shutil
 from pathlib import Path
 
+from harness import target_secrets
 from harness.evidence import EvidenceStore, Redactor
 from harness.outcomes import CheckOutcomes
 
@@ -36,6 +37,8 @@ class RunLedger:
         self.outcomes = CheckOutcomes()
         self.evidence = EvidenceStore(staging, redactor)
         self._index = staging / RUN_FILES
+        # cookie and anti-forgery values the target sets, registered by any process (harness.target_secrets)
+        target_secrets.attach_journal(redactor, self._index / "secrets.jsonl")
 
     def evidence_for(self, folder: str) -> "BoundEvidence":
         """The evidence store bound to one check's or scenario's folder."""
@@ -50,6 +53,11 @@ class RunLedger:
         _append_jsonl(self._index / "review.jsonl", self.redactor.data(item))
 
     # ------------------------------------------------------------------ read at the finish
+    def gather_secrets(self) -> None:
+        """What the workers registered joins this process's redactor, for the final sweep."""
+        self.redactor.journal = None
+        self.redactor.add(*target_secrets.read_journal(self._index / "secrets.jsonl"))
+
     def tables(self) -> list[dict]:
         return _read_jsonl(self._index / "tables.jsonl")
 

@@ -108,13 +108,22 @@ class DokiemRun:
         run_id = os.environ.get(ENV_RUN_ID) or started.strftime("%Y%m%d-%H%M%S") + "-" + uuid.uuid4().hex[:6]
         out = config.getoption("out")
         out_dir = Path(out).resolve() if out else REPO_ROOT / "reports" / run_id
-        if out_dir.exists() and any(out_dir.iterdir()):
+        if out_dir.exists() and (not out_dir.is_dir() or any(out_dir.iterdir())):
             abort(ExitCode.BAD_INPUT, [str(Problem(str(out_dir), 1, 1, "--out",
-                                                   "output folder exists and is not empty — thư mục kết quả đã có "
-                                                   "dữ liệu; choose another --out"))])
+                                                   "output folder exists and is not empty (or is a file) — thư mục "
+                                                   "kết quả đã có dữ liệu; choose another --out"))])
+        history = config.getoption("history")
+        if history and Path(history).exists() and not Path(history).is_dir():
+            abort(ExitCode.BAD_INPUT, [str(Problem(str(history), 1, 1, "--history",
+                                                   "is a file, not a folder — --history phải là thư mục"))])
         # everything is written here first and moved into place at the end: no half-written report
         staging = out_dir.parent / f".{out_dir.name}.partial-{run_id}"
-        staging.mkdir(parents=True, exist_ok=True)
+        try:
+            staging.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            abort(ExitCode.BAD_INPUT, [str(Problem(str(out_dir), 1, 1, "--out",
+                                                   f"cannot be created ({exc.strerror}) — không tạo được thư mục kết "
+                                                   "quả; choose another --out"))])
         os.environ[ENV_RUN_ID] = run_id
         os.environ[ENV_STAGING] = str(staging)
         run = cls(config, inputs, run_id, staging, redactor)
@@ -254,6 +263,7 @@ class DokiemRun:
         """Score the run and write the reports; the exit code."""
         inputs, ledger = self.inputs, self.ledger
         finished = dt.datetime.now(dt.timezone.utc)
+        ledger.gather_secrets()
         log = self.services.simulator_log if self.services else None
         if log is not None and log.is_file() and log.stat().st_size:
             # everything the target sent to the simulator, redacted like all evidence

@@ -20,7 +20,7 @@ from harness.api import TargetClient
 from harness.evidence import EvidenceStore, Redactor
 from harness.profile import Profile
 from harness.report.redact import sweep
-from harness.run_state import _BoundEvidence
+from harness.ledger import BoundEvidence
 
 from .counting_server import COOKIE_VALUE, CSRF_VALUE, CountingServer
 
@@ -68,7 +68,7 @@ def test_cookie_and_csrf_values_do_not_survive_in_traces(tmp_path, server, brows
 
     redactor = Redactor()
     staging = tmp_path / "staging"
-    evidence = _BoundEvidence(EvidenceStore(staging, redactor), "scenario-x-browser", staging / "_run" / "index.jsonl")
+    evidence = BoundEvidence(EvidenceStore(staging, redactor), "scenario-x-browser", staging / "_run" / "index.jsonl")
     session = BrowserSession(browser, _profile(tmp_path, server.url), evidence, "browser")
     session.page.goto(server.url + "/trang")
     session.close()
