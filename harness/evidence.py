@@ -8,6 +8,7 @@ redacts; nothing else in the harness writes evidence.
 from __future__ import annotations
 
 import json
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -43,15 +44,13 @@ def is_secret_key(key: str) -> bool:
 @dataclass
 class Redactor:
     secrets: set[str] = field(default_factory=set)
-    journal: Path | None = None  # where a worker hands what it registers to the controller (target_secrets)
+    journal: Path | None = None  # where a worker hands what it registers to the controller (attach_journal)
 
     def add(self, *values: str | None) -> None:
         new = [v for v in values if v and len(v) >= MIN_SECRET_LENGTH and v not in self.secrets]
         self.secrets.update(new)
         if new and self.journal is not None:
-            from harness.target_secrets import append
-
-            append(self.journal, new)
+            append_journal(self.journal, new)
 
     def text(self, value: str) -> str:
         # longest first, so a secret that contains another is masked whole
@@ -90,6 +89,37 @@ class Redactor:
             pairs = [(k, MASK if is_secret_key(k) else v) for k, v in parse_qsl(body, keep_blank_values=True)]
             return self.text(urlencode(pairs))
         return self.text(body)
+
+
+# ------------------------------------------------------------------ across processes
+# Workers are separate processes: what one registers is appended to a journal in the staging
+# folder (owner-only), which the controller reads before the last sweep.
+
+def attach_journal(redactor, path: Path) -> None:
+    """From now on every value this process registers is also appended to `path` (owner-only)."""
+    redactor.journal = Path(path)
+
+
+def append_journal(path: Path, values: list[str]) -> None:
+    if not values:
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+    with os.fdopen(descriptor, "a", encoding="utf-8") as stream:  # one short line per write
+        for value in values:
+            stream.write(json.dumps(value) + "\n")
+
+
+def read_journal(path: Path) -> list[str]:
+    if not Path(path).is_file():
+        return []
+    values = []
+    for line in Path(path).read_text(encoding="utf-8").splitlines():
+        try:
+            values.append(json.loads(line))
+        except ValueError:
+            continue  # a line cut by a crashed worker
+    return [v for v in values if isinstance(v, str)]
 
 
 def folder_name(folder: str) -> str:

@@ -11,8 +11,7 @@ import json
 import shutil
 from pathlib import Path
 
-from harness import target_secrets
-from harness.evidence import EvidenceStore, Redactor
+from harness.evidence import EvidenceStore, Redactor, attach_journal, read_journal
 from harness.outcomes import CheckOutcomes
 
 RUN_FILES = "_run"
@@ -38,7 +37,7 @@ class RunLedger:
         self.evidence = EvidenceStore(staging, redactor)
         self._index = staging / RUN_FILES
         # cookie and anti-forgery values the target sets, registered by any process (harness.target_secrets)
-        target_secrets.attach_journal(redactor, self._index / "secrets.jsonl")
+        attach_journal(redactor, self._index / "secrets.jsonl")
 
     def evidence_for(self, folder: str) -> "BoundEvidence":
         """The evidence store bound to one check's or scenario's folder."""
@@ -56,7 +55,7 @@ class RunLedger:
     def gather_secrets(self) -> None:
         """What the workers registered joins this process's redactor, for the final sweep."""
         self.redactor.journal = None
-        self.redactor.add(*target_secrets.read_journal(self._index / "secrets.jsonl"))
+        self.redactor.add(*read_journal(self._index / "secrets.jsonl"))
 
     def tables(self) -> list[dict]:
         return _read_jsonl(self._index / "tables.jsonl")

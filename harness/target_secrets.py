@@ -6,17 +6,14 @@ Redactor as soon as it is seen (API answers, browser contexts), so every writer 
 sweep mask it. Only values that look like credentials are taken — a cookie `lang=vi` or
 `consent=true` must not mask "true" across the record.
 
-Workers are separate processes: what one registers is appended to a journal in the run's staging
-folder (owner-only), which the controller reads before the last sweep; the journal is removed with
-the rest of the run's working files before the reports are written.
+Workers are separate processes: what one registers reaches the controller through the
+Redactor's journal (harness.evidence.attach_journal), read before the last sweep.
 """
 from __future__ import annotations
 
 import json
-import os
 import re
 from http.cookies import SimpleCookie
-from pathlib import Path
 
 from harness.evidence import is_secret_key
 
@@ -114,32 +111,3 @@ def from_requests(response) -> list[str]:
 def in_cookies(cookies: list[dict]) -> list[str]:
     """Values of a browser context's cookies (Playwright's context.cookies())."""
     return [c.get("value") for c in cookies if credential_like(c.get("value"))]
-
-
-# ------------------------------------------------------------------ across processes
-
-def attach_journal(redactor, path: Path) -> None:
-    """From now on every value this process registers is also appended to `path` (owner-only)."""
-    redactor.journal = Path(path)
-
-
-def append(path: Path, values: list[str]) -> None:
-    if not values:
-        return
-    path.parent.mkdir(parents=True, exist_ok=True)
-    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
-    with os.fdopen(descriptor, "a", encoding="utf-8") as stream:  # one short line per write
-        for value in values:
-            stream.write(json.dumps(value) + "\n")
-
-
-def read_journal(path: Path) -> list[str]:
-    if not Path(path).is_file():
-        return []
-    values = []
-    for line in Path(path).read_text(encoding="utf-8").splitlines():
-        try:
-            values.append(json.loads(line))
-        except ValueError:
-            continue  # a line cut by a crashed worker
-    return [v for v in values if isinstance(v, str)]

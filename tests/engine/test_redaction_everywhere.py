@@ -17,7 +17,7 @@ import pytest
 
 from harness import target_secrets
 from harness.api import TargetClient
-from harness.evidence import EvidenceStore, Redactor
+from harness.evidence import EvidenceStore, Redactor, attach_journal, read_journal
 from harness.profile import Profile
 from harness.report.redact import sweep
 from harness.ledger import BoundEvidence
@@ -104,10 +104,10 @@ def test_ids_cookies_and_tokens_do_not_survive_in_allure_raw(tmp_path):
     (staging / "evidence" / "ids.json").write_text(json.dumps({"run": UUID_WITH_DIGITS}), encoding="utf-8")
     # a worker registered the target's values; the controller's sweep reads them from the journal
     worker = Redactor()
-    target_secrets.attach_journal(worker, staging / "_run" / "secrets.jsonl")
+    attach_journal(worker, staging / "_run" / "secrets.jsonl")
     worker.add(COOKIE_VALUE, CSRF_VALUE)
     controller = Redactor()
-    controller.add(*target_secrets.read_journal(staging / "_run" / "secrets.jsonl"))
+    controller.add(*read_journal(staging / "_run" / "secrets.jsonl"))
     sweep(staging, controller)
     for path in (staging / "allure-raw").rglob("*"):
         if path.is_file():
@@ -120,9 +120,9 @@ def test_ids_cookies_and_tokens_do_not_survive_in_allure_raw(tmp_path):
 
 def test_the_journal_is_owner_only(tmp_path):
     redactor = Redactor()
-    target_secrets.attach_journal(redactor, tmp_path / "_run" / "secrets.jsonl")
+    attach_journal(redactor, tmp_path / "_run" / "secrets.jsonl")
     redactor.add(COOKIE_VALUE)
     redactor.add(COOKIE_VALUE)  # registered once
     path = tmp_path / "_run" / "secrets.jsonl"
     assert path.stat().st_mode & 0o077 == 0
-    assert target_secrets.read_journal(path) == [COOKIE_VALUE]
+    assert read_journal(path) == [COOKIE_VALUE]
