@@ -46,7 +46,7 @@ def literal_secret(name: str, value) -> bool:
 def header_problems(source: SourceFile) -> list[Problem]:
     data = source.data
     problems = []
-    what_to_do = ("a literal credential in the profile — hồ sơ mục tiêu không được chứa khóa bí mật; "
+    what_to_do = ("a literal credential in the profile — cấu hình đích không được chứa khóa bí mật; "
                   "put it in an environment variable named by the account (token_env or password_env) and send "
                   "it with session.header / session.header_value: \"Bearer ${session}\"")
     for op_name, spec in (data.get("operations") or {}).items():
