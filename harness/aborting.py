@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 
 from harness import breaker, leftovers, signals
-from harness.run_state import RUN_FILES
+from harness.ledger import RUN_FILES
 
 STOP_GRACE_S = 2.0  # an aborted run's services get this long to stop by themselves
 
@@ -34,40 +34,41 @@ def before_open(config) -> None:
         signals.install()
 
 
-def after_open(state) -> None:
-    if state.is_worker:
+def after_open(run) -> None:
+    """`run`: harness.run.DokiemRun, just opened."""
+    if run.is_worker:
         return
-    removed = leftovers.clean(state.out_dir.parent)
-    leftovers.mark(state.staging, mark_in=state.staging / RUN_FILES)
-    for folder in state.temp_dirs:
+    removed = leftovers.clean(run.out_dir.parent)
+    leftovers.mark(run.staging, mark_in=run.staging / RUN_FILES)
+    for folder in run.services.temp_dirs:
         leftovers.mark(folder)
     for folder in removed:
         print(f"[dokiem] đã xóa thư mục của một lượt chạy đã dừng đột ngột — removed a dead run's leftover "
               f"folder: {folder}", file=sys.stderr)
-    _private_temp(state)
-    breaker.watch(state.profile, state.services)
+    _private_temp(run.services)
+    breaker.watch(run.inputs.profile, run.services.processes)
 
 
 _TMPDIR: list = []
 
 
-def _private_temp(state) -> None:
+def _private_temp(services) -> None:
     """Processes started from here on (Chromium, Locust, xdist workers) keep their temporary files
     in a folder of this run: a Chromium killed by Ctrl-C leaves its shared-memory files there, and
     the folder goes with the run (or with the next run, if this one is killed outright)."""
     folder = Path(tempfile.mkdtemp(prefix="dokiem-browser-"))
     leftovers.mark(folder)
-    state.temp_dirs.append(folder)
+    services.temp_dirs.append(folder)
     _TMPDIR.append(os.environ.get("TMPDIR"))
     os.environ["TMPDIR"] = str(folder)
 
 
-def stop_watching(state) -> bool:
+def stop_watching(run) -> bool:
     """The checks are over: stop the breaker. True when the run was aborted (write no record);
     the services are then stopped at once, not gracefully (an aborted run has 10 s to end)."""
     breaker.stop()
     if signals.aborted():
-        stop_now(state.services)
+        stop_now(run.services.processes if run.services else [])
     return signals.aborted()
 
 
@@ -86,12 +87,12 @@ def stop_now(services, grace_s: float = STOP_GRACE_S) -> None:
 
 
 @contextlib.contextmanager
-def discarding_on_abort(state):
+def discarding_on_abort(run):
     """An abort while the record is written: no record rather than half of one."""
     try:
         yield
     except pytest.exit.Exception:
-        state._discard_staging()
+        run.discard()
         raise
 
 

@@ -49,13 +49,23 @@ def pytest_configure(config):
     )
     if not is_active(config):
         return
-    from harness import run_fixtures
+    from harness import aborting, run_fixtures
     from harness.run import RUN, DokiemRun
 
+    aborting.before_open(config)  # SIGINT/SIGTERM end the run cleanly from here on (exit 3)
     run = DokiemRun.open(config)  # may end the session with exit 2 or 3
+    aborting.after_open(run)  # the circuit breaker; a dead run's folders removed
     if not getattr(config.option, "allure_report_dir", None):
         # allure-pytest's own per-test results, kept beside the per-criterion ones
         config.option.allure_report_dir = str(run.staging / "allure-raw")
     config.stash[RUN] = run
     config.pluginmanager.register(run, "dokiem-run")
     config.pluginmanager.register(run_fixtures, "dokiem-fixtures")
+
+
+@pytest.hookimpl(trylast=True)  # after the run object has stopped its services and removed its folders
+def pytest_unconfigure(config):
+    if is_active(config):
+        from harness import aborting
+
+        aborting.after_close(config)

@@ -29,7 +29,7 @@ from pathlib import Path
 
 import pytest
 
-from harness import __version__, check_items, outcomes, report, scoring
+from harness import __version__, aborting, check_items, measured, outcomes, report, scoring
 from harness.evidence import Redactor
 from harness.exitcodes import ExitCode
 from harness.ledger import RunLedger
@@ -202,9 +202,10 @@ class DokiemRun:
         decision = item.stash.get(ITEM, None)
         if decision is None:
             return
+        noted = measured.take()  # what the judge measured in this phase (a setup phase notes nothing)
         if report.when == "call" or report.outcome != "passed":
             outcome, reason = outcomes.classify(report, call.excinfo)
-            outcomes.attach(report, list(decision.checks), outcome, reason)
+            outcomes.attach(report, list(decision.checks), outcome, reason, noted)
 
     def pytest_runtest_logreport(self, report):
         """Runs on the controller for every phase of every test, also under xdist."""
@@ -213,7 +214,7 @@ class DokiemRun:
             return
         self.ledger.outcomes.record(data["checks"], report.nodeid, data["outcome"], data["reason"],
                                     getattr(report, "duration", 0.0), getattr(report, "start", None),
-                                    getattr(report, "stop", None))
+                                    getattr(report, "stop", None), data.get("measured"))
         if self.progress is None:
             self.progress = Progress(self.config.pluginmanager.get_plugin("terminalreporter"), self.inputs.edition,
                                      self.inputs.selection, self.inputs.checks, self.started_monotonic)
@@ -243,11 +244,12 @@ class DokiemRun:
     def pytest_sessionfinish(self, session, exitstatus):
         if self.is_worker:
             return
-        if exitstatus == pytest.ExitCode.INTERRUPTED:
+        if exitstatus == pytest.ExitCode.INTERRUPTED or aborting.stop_watching(self):
             self.discard()  # an interrupted run writes no report, rather than half of one
             session.exitstatus = ExitCode.UNREACHABLE
             return
-        session.exitstatus = self.finish()
+        with aborting.discarding_on_abort(self):
+            session.exitstatus = self.finish()
 
     def pytest_terminal_summary(self, terminalreporter):
         if self.progress is not None:
@@ -289,7 +291,8 @@ class DokiemRun:
         history = self.config.getoption("history")
         warnings = report.write_run(self.staging, record, self.redactor,
                                     history_dir=Path(history) if history else None,
-                                    build_allure=not self.config.getoption("no_allure_report"))
+                                    build_allure=not self.config.getoption("no_allure_report"),
+                                    pdf=report.wants_pdf(self.config.getoption("pdf", None)))
         report.finalize(self.staging, self.out_dir)
         self.summary = finish_outputs(self.out_dir, warnings, self.config.getoption("criteria_junit_xml"),
                                       self.config.getoption("summary_md"))

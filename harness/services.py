@@ -46,8 +46,8 @@ class Services:
         self.inputs, self.run_id, self.redactor, self.say = inputs, run_id, redactor, say
         self.nps_url: str | None = None
         self.simulator_log: Path | None = None  # the simulator's records, copied (redacted) into the evidence
-        self._processes: list = []
-        self._temp_dirs: list[Path] = []
+        self.processes: list = []  # the started ones (harness.procs), which the circuit breaker watches
+        self.temp_dirs: list[Path] = []  # removed at close
 
     def __enter__(self) -> "Services":
         try:
@@ -66,7 +66,7 @@ class Services:
         refportal_state = None
         if self.inputs.demo:
             refportal_state = Path(tempfile.mkdtemp(prefix="dokiem-refportal-"))
-            self._temp_dirs.append(refportal_state)
+            self.temp_dirs.append(refportal_state)
         if simulator.get("url") and not self.inputs.demo:
             self._use_running_simulator(simulator["url"])
         else:
@@ -76,22 +76,22 @@ class Services:
             self._start_refportal(refportal_state)
 
     def close(self) -> None:
-        for process in reversed(self._processes):
+        for process in reversed(self.processes):
             try:
                 process.stop()
             except Exception:  # stopping is best effort; the process ends anyway
                 pass
-        self._processes.clear()
-        for folder in self._temp_dirs:
+        self.processes.clear()
+        for folder in self.temp_dirs:
             shutil.rmtree(folder, ignore_errors=True)
-        self._temp_dirs.clear()
+        self.temp_dirs.clear()
 
     # ------------------------------------------------------------------ the simulator
     def _start_simulator(self, simulator: dict, refportal_state: Path | None) -> None:
         profile = self.inputs.profile
         # the simulator's own log lives outside the output: it is copied in, redacted, at the end
         work = Path(tempfile.mkdtemp(prefix="dokiem-nps-"))
-        self._temp_dirs.append(work)
+        self.temp_dirs.append(work)
         self.simulator_log = work / "records.jsonl"
         # the payment platform's CONFIRM goes to the target over HTTPS: trust the target's CA. With
         # --demo that is refportal's, written into its state folder once it starts (the simulator
@@ -107,7 +107,7 @@ class Services:
                                   smtp_bind=simulator.get("smtp_bind"), callback_ca=callback_ca, extra_args=extra)
         except StartError as exc:
             abort(ExitCode.UNREACHABLE, [f"dokiem: không khởi động được dịch vụ mô phỏng — the simulator did not start: {exc}"])
-        self._processes.append(nps)
+        self.processes.append(nps)
         self.nps_url = nps.ready["url"]
         os.environ[ENV_NPS_URL] = self.nps_url
         os.environ[ENV_NPS_SMTP] = f"{nps.ready['smtp_host']}:{nps.ready['smtp_port']}"
@@ -141,7 +141,7 @@ class Services:
                                          env={"REFPORTAL_PASSWORDS": json.dumps(passwords)}, cwd=str(REPO_ROOT))
         except StartError as exc:
             abort(ExitCode.UNREACHABLE, [f"dokiem --demo: cổng tham chiếu không khởi động được — refportal did not start: {exc}"])
-        self._processes.append(portal)
+        self.processes.append(portal)
         overrides = {"base_urls": {"portal": portal.ready["url"]}, "ca_file": portal.ready["ca_file"]}
         self.inputs.profile.overrides = overrides
         os.environ[ENV_OVERRIDES] = json.dumps(overrides)

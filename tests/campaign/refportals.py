@@ -18,7 +18,7 @@ import yaml
 
 from harness.nps.process import start_simulator
 from harness.procs import start_ready_process
-from harness.run_state import demo_password
+from harness.services import demo_password
 from tests.defects.matrix import LOWERED, PROFILE, REPO
 
 
