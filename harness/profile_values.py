@@ -28,7 +28,7 @@ from harness import Inconclusive
 
 PLACEHOLDER = re.compile(r"\$\{([a-zA-Z_][a-zA-Z0-9_.]*)((?:\|[a-z_0-9]+(?::[^|}]*)?)*)\}")
 ONE_FILTER = re.compile(r"\|([a-z_0-9]+)(?::([^|}]*))?")
-ENV_RUN_ID = "DOKIEM_RUN_ID"  # set by the run (harness/run_state.py) for every worker
+ENV_RUN_ID = "DOKIEM_RUN_ID"  # set by the run (harness/run.py) for every worker
 DEFAULT_TIMEZONE = "Asia/Ho_Chi_Minh"
 
 

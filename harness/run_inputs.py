@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from harness import criteria, selection
+from harness import criteria, demo_style, selection
 from harness.attestations import load_attestations
 from harness.profile import Profile, load_profile
 
@@ -46,7 +46,7 @@ def load_inputs(criteria_dir: Path | None, edition: str | None, only: str | None
     checks = criteria.load_checks(criteria_dir)
     loaded = criteria.load_edition(criteria_dir, edition, checks)
     chosen = selection.select(loaded, only, section)
-    profile = load_profile(DEMO_PROFILE if demo else Path(target), loaded, checks, criteria_dir,
+    profile = load_profile(demo_style.profile(DEMO_PROFILE) if demo else Path(target), loaded, checks, criteria_dir,
                            check_files=not demo)
     attestations = attestations or (str(DEMO_ATTESTATIONS) if demo and DEMO_ATTESTATIONS.is_file() else None)
     attested = None

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 
+from harness import demo_style
 from harness.exitcodes import ExitCode
 from harness.nps.client import NpsClient
 from harness.nps.process import start_simulator
@@ -135,7 +136,8 @@ class Services:
         smtp = os.environ[ENV_NPS_SMTP]
         argv = [sys.executable, "-m", "refportal", "--host", "127.0.0.1", "--port", "0",
                 "--state-dir", str(state_dir), "--db", str(state_dir / "refportal.sqlite3"),
-                "--national-portal", self.nps_url, "--smtp", smtp, "--sms-gateway", self.nps_url + "/sms"]
+                "--national-portal", self.nps_url, "--smtp", smtp, "--sms-gateway", self.nps_url + "/sms",
+                *demo_style.refportal_args()]
         try:
             portal = start_ready_process("refportal", argv, timeout=60,
                                          env={"REFPORTAL_PASSWORDS": json.dumps(passwords)}, cwd=str(REPO_ROOT))

@@ -17,7 +17,7 @@ from fastapi import APIRouter, Body, Depends, Header, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
-from refportal import dossiers, styles
+from refportal import dossier_views, dossiers, styles
 from refportal.accounts import OFFICER_ROLES, User
 from refportal.errors import ApiError
 from refportal.web import api_role, base_url, client_ip, ctx_of, get_conn, query_day
@@ -78,7 +78,7 @@ def register(code: str | None = None, date_from: str | None = None, date_to: str
     _styled()
     ids = {r["code"]: r["id"] for r in conn.execute("SELECT id, code FROM dossiers")}
     items = [{"id": ids[i["code"]], **i}
-             for i in dossiers.register_list(conn, query_day(date_from, "date_from"), query_day(date_to, "date_to"),
+             for i in dossier_views.register_list(conn, query_day(date_from, "date_from"), query_day(date_to, "date_to"),
                                              overdue)
              if code is None or i["code"] == code.strip()]
     start, size = _offset(cursor), max(1, min(limit, 100))
@@ -95,7 +95,7 @@ def load(dossier_id: int, request: Request, user: User = Depends(api_role(*OFFIC
     version = _version(conn, dossier_id)
     body = {"id": row["id"], "code": row["code"], "version": version,
             "step": {"id": _step_id(row, version), "status_label": dossiers.shown_label(row["status"])},
-            "dossier": dossiers.view(conn, ctx_of(request), row, base_url(request), viewer=user)}
+            "dossier": dossier_views.view(conn, ctx_of(request), row, base_url(request), viewer=user)}
     return JSONResponse(body, headers={"ETag": f'"v{version}"'})
 
 
