@@ -106,7 +106,8 @@ class OpResult:
     headers: dict = field(default_factory=dict)
     url: str = ""
     elapsed_ms: float = 0.0
-    error: str = ""  # no answer at all (connection refused, timeout)
+    error: str = ""  # no answer at all (connection refused, timeout), or the operation is not mapped
+    unmapped: bool = False
 
     @property
     def text(self) -> str:
@@ -118,6 +119,8 @@ class OpResult:
         return next((v for k, v in self.headers.items() if k.lower() == wanted), default)
 
     def describe(self) -> str:
+        if self.unmapped:
+            return f"{self.operation}: {self.error}"
         if self.error:
             return f"{self.operation}: no answer — không có phản hồi ({self.error})"
         snippet = self.text[:300].replace("\n", " ")
@@ -286,10 +289,24 @@ class TargetClient:
                         dict(response.headers) if response is not None else {},
                         response.url if response is not None else url, elapsed, error)
 
+    def try_call(self, operation: str, **inputs) -> OpResult:
+        """`call`, except that an operation the profile does not map is a failed result naming the gap,
+        not an exception: a scenario records it and goes on, and only the checks that need the
+        operation are ERROR (their declared needs, harness/gaps.py)."""
+        if operation not in self.profile.operations:
+            return OpResult(operation, None, False, error=f"operation '{operation}' is not configured — chưa khai "
+                                                          f"báo thao tác '{operation}' (operations)", unmapped=True)
+        return self.call(operation, **inputs)
+
     def must(self, operation: str, **inputs) -> OpResult:
         """Run an operation the scenario cannot go on without; its failure makes the checks ERROR."""
         result = self.call(operation, **inputs)
         if not result.ok:
+            from harness.gaps import note_refusal  # harness.gaps builds on this module
+
+            hint = note_refusal(self, result)
+            if hint:
+                raise ConfigurationError(hint)
             who = self.account.label if self.account else "anonymous"
             raise OperationError(f"{result.describe()} (as {who}) — thao tác không thành công")
         return result

@@ -59,6 +59,7 @@ class Profile:
     overrides: dict = field(default_factory=dict)  # values a --demo run sets (base URLs, CA file)
     effects: dict = field(default_factory=dict)  # operation -> read | create | change (criteria/checks.yaml)
     roles: tuple[str, ...] = ()  # the vocabulary's roles, in order (criteria/checks.yaml `roles:`)
+    operation_roles: dict = field(default_factory=dict)  # operation -> the role checks.yaml gives it
 
     # ---------------------------------------------------------------- identity
     @property
@@ -253,7 +254,9 @@ def load_profile(path: Path, edition: criteria.Edition, checks: criteria.CheckRe
     if problems:
         raise InputError(problems)
     effects = {name: entry["effect"] for name, entry in checks.operations.items() if "effect" in entry}
-    return Profile(path.resolve(), source.data, file_sha256(path), source, effects=effects, roles=tuple(checks.roles))
+    operation_roles = {name: entry["role"] for name, entry in checks.operations.items() if entry.get("role")}
+    return Profile(path.resolve(), source.data, file_sha256(path), source, effects=effects, roles=tuple(checks.roles),
+                   operation_roles=operation_roles)
 
 
 def _meaning_problems(source: SourceFile, edition: criteria.Edition, checks: criteria.CheckRegistry,

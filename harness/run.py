@@ -29,7 +29,7 @@ from pathlib import Path
 
 import pytest
 
-from harness import __version__, aborting, check_items, measured, outcomes, report, scoring
+from harness import __version__, aborting, check_items, gaps, measured, outcomes, report, scoring
 from harness.evidence import Redactor
 from harness.exitcodes import ExitCode
 from harness.ledger import RunLedger
@@ -196,6 +196,14 @@ class DokiemRun:
         items[:] = keep
 
     # ------------------------------------------------------------------ during the run
+    @pytest.hookimpl(tryfirst=True)
+    def pytest_runtest_setup(self, item):
+        """A check whose needs the profile does not configure is ERROR before its scenario is even
+        asked for, in every suite: the pre-flight's "will be ERROR" list is a contract (harness/gaps.py)."""
+        decision = item.stash.get(ITEM, None)
+        if decision is not None:
+            gaps.require_configured(decision.unconfigured)
+
     @pytest.hookimpl(hookwrapper=True)
     def pytest_runtest_makereport(self, item, call):
         report = (yield).get_result()
@@ -204,7 +212,8 @@ class DokiemRun:
             return
         noted = measured.take()  # what the judge measured in this phase (a setup phase notes nothing)
         if report.when == "call" or report.outcome != "passed":
-            outcome, reason = outcomes.classify(report, call.excinfo)
+            outcome, reason = gaps.reclassify(self.inputs.checks, decision.checks,
+                                              *outcomes.classify(report, call.excinfo))
             outcomes.attach(report, list(decision.checks), outcome, reason, noted)
 
     def pytest_runtest_logreport(self, report):

@@ -17,6 +17,7 @@ import time
 from typing import Any, Callable
 from urllib.parse import urljoin
 
+from harness.gaps import note_refusal
 from harness.national import VIETNAM
 
 from suites.dossier import documents
@@ -262,7 +263,7 @@ class Driver:
             try:
                 result = client.call(operation, **inputs)
                 record.update(ok=result.ok, http_status=result.status, vars=_scalars(result.vars),
-                              error=None if result.ok else result.describe())
+                              error=None if result.ok else note_refusal(client, result) or result.describe())
                 if result.ok and registers:
                     dossier["code"] = result.vars.get("dossier_code")
                     if not dossier["code"]:

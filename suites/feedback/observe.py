@@ -35,7 +35,7 @@ def submit_in_portal(sc, browser, sent: dict) -> dict:
 
 
 def view(client, code: str) -> dict:
-    result = client.call("get_feedback", tracking_code=code)
+    result = client.try_call("get_feedback", tracking_code=code)
     return {**_step(result), **({k: result.vars.get(k) for k in ("status_label", "answer", "content", "title")}
                                 if result.ok else {})}
 
@@ -47,7 +47,7 @@ def feedback_flow(sc, browser, profile, run_id: str) -> dict:
     anonymous = sc.client(None)
     portal = submit_in_portal(sc, browser, sent)
     api_sent = {**sent, "title": sent["title"] + " (API)"}
-    result = anonymous.call("submit_feedback", **api_sent)
+    result = anonymous.try_call("submit_feedback", **api_sent)
     api = {**_step(result), "tracking_code": result.vars.get("tracking_code") if result.ok else None}
     codes = [c for c in (portal.get("tracking_code"), api.get("tracking_code")) if c]
     views_before = {code: view(anonymous, code) for code in codes}
@@ -58,7 +58,7 @@ def feedback_flow(sc, browser, profile, run_id: str) -> dict:
     if answer["tracking_code"]:
         try:
             started = now()
-            result = sc.client("specialist").call("answer_feedback", tracking_code=answer["tracking_code"],
+            result = sc.client("specialist").try_call("answer_feedback", tracking_code=answer["tracking_code"],
                                                   answer=answer["text"])
             answer.update(_step(result), started=iso(started))
         except Exception as exc:  # noqa: BLE001 - e.g. no specialist account: ERROR with the reason
@@ -92,10 +92,10 @@ def survey_flow(sc, profile) -> dict:
         survey_id = sc.fixture("open_survey")
     except Exception as exc:  # noqa: BLE001 - no open survey: ERROR with the reason
         return {"error": f"{type(exc).__name__}: {exc}"}
-    before = anonymous.call("get_survey_results", survey_id=survey_id)
+    before = anonymous.try_call("get_survey_results", survey_id=survey_id)
     answers = survey_answers(profile, before.json if before.ok else None)
-    answered = anonymous.call("answer_survey", survey_id=survey_id, answers=answers)
-    after = anonymous.call("get_survey_results", survey_id=survey_id)
+    answered = anonymous.try_call("answer_survey", survey_id=survey_id, answers=answers)
+    after = anonymous.try_call("get_survey_results", survey_id=survey_id)
     return {"survey_id": survey_id, "answers": answers, "error": None,
             "before": {**_step(before), "response_count": before.vars.get("response_count") if before.ok else None},
             "answer": _step(answered),

@@ -94,7 +94,7 @@ def apology_probe(sc, nps, profile, wait_s: float, run_started: str | None) -> t
         return probe, []
     code = str(code)
     officer = sc.client("receiving_officer")
-    before = officer.call("get_dossier", dossier_code=code)
+    before = officer.try_call("get_dossier", dossier_code=code)
     view = before.json if before.ok and isinstance(before.json, dict) else {}
     emails = {a.known.get("email") for role in ("citizen", "business") for a in profile.accounts(role)}
     phones = {a.known.get("phone") for role in ("citizen", "business") for a in profile.accounts(role)}
@@ -102,9 +102,9 @@ def apology_probe(sc, nps, profile, wait_s: float, run_started: str | None) -> t
     phones.add(jmespath.search("applicant.phone", view))
     since = nps.last_seq()
     started = now()
-    printed = officer.call("print_form", dossier_code=code, form_number=4)
+    printed = officer.try_call("print_form", dossier_code=code, form_number=4)
     finished = now()
-    after = officer.call("get_dossier", dossier_code=code)
+    after = officer.try_call("get_dossier", dossier_code=code)
     probe.update(dossier=code, channel=before.vars.get("channel") if before.ok else None,
                  contacts={"email": sorted(e for e in emails if e), "phone": sorted(p for p in phones if p)},
                  appointment_before=before.vars.get("appointment_date") if before.ok else None,

@@ -79,6 +79,9 @@ class Handler(BaseHTTPRequestHandler):
             return self._send(401, {"error": "sai tài khoản hoặc mật khẩu"})
         if self.path == "/api/upload":
             raw = self.rfile.read(int(self.headers["Content-Length"]))
+            refusal = {"forbidden": 403, "broken": 500}.get(getattr(self.server, "mode", "good"))
+            if refusal:  # the account lacks the role in the target (403), or the target breaks (500)
+                return self._send(refusal, {"error": "không được phép" if refusal == 403 else "lỗi máy chủ"})
             message = email.parser.BytesParser(policy=email.policy.HTTP).parsebytes(
                 b"Content-Type: " + self.headers["Content-Type"].encode() + b"\r\n\r\n" + raw)
             fields, files = {}, []
