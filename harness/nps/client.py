@@ -15,6 +15,13 @@ from harness.nps.records import MAX_WAIT_S
 
 CONTROL_TOKEN_HEADER = "X-Dokiem-Token"  # required on /_sim/ calls when the simulator has a token
 ENV_CONTROL_TOKEN = "DOKIEM_NPS_TOKEN"    # where `dokiem nps serve` reads its default token
+ORIGIN_HEADER = "X-Dokiem-Origin"         # on every call dokiem itself makes to a target-facing service
+
+
+def own_call(probe: str) -> dict[str, str]:
+    """Headers that mark a call to a target-facing service as dokiem's own probe `probe`: the
+    simulator records it with origin "dokiem", and no judge reads it as the target's."""
+    return {ORIGIN_HEADER: probe}
 
 
 class NpsError(RuntimeError):

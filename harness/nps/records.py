@@ -15,6 +15,15 @@ from typing import Any, Iterable
 
 MAX_WAIT_S = 60.0
 DEFAULT_CAPACITY = 50_000
+TARGET = "target"      # origin of what the system under test sent (the only records judged as its own)
+DOKIEM = "dokiem"      # dokiem's own probes and authentications (X-Dokiem-Origin header)
+SIMULATOR = "simulator"  # what the simulator itself sent (the payment platform's CONFIRM)
+
+
+def from_target(records: Iterable[dict]) -> list[dict]:
+    """The records the target produced: never dokiem's own probes or the simulator's own messages.
+    Records written before origins were kept count as the target's."""
+    return [r for r in records if r.get("origin", TARGET) == TARGET]
 
 
 def _search_text(value: Any) -> str:
@@ -33,12 +42,13 @@ class RecordStore:
 
     # ------------------------------------------------------------------ writing
     def add(self, kind: str, service: str, request: Any, response: Any, validation: list[dict],
-            time_iso: str, **extra: Any) -> dict:
-        """Publish one record; `extra` fields (fault, remote, callback url...) are kept beside the rest."""
+            time_iso: str, origin: str = TARGET, **extra: Any) -> dict:
+        """Publish one record; `extra` fields (fault, remote, callback url...) are kept beside the rest.
+        `origin` says who sent it (TARGET, DOKIEM or SIMULATOR): judges read only the target's."""
         with self._changed:
             self._seq += 1
             record = {"seq": self._seq, "time": time_iso, "run_id": self.run_id, "kind": kind,
-                      "service": service, "request": request, "response": response,
+                      "service": service, "origin": origin, "request": request, "response": response,
                       "validation": validation, **extra}
             self._records.append((record, _search_text(request)))
             if self._jsonl:

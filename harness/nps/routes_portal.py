@@ -9,7 +9,7 @@ from fastapi.responses import JSONResponse
 from harness.nps import clock, faults
 from harness.nps.portal import INVALID_SESSION, SERVICES as PORTAL_SERVICES
 from harness.nps.validation import nfc_problems
-from harness.nps.web import NOT_JSON, SIMULATED, read_json, remote, respond, simulator, unreadable
+from harness.nps.web import NOT_JSON, SIMULATED, origin_of, read_json, remote, respond, simulator, unreadable
 
 router = APIRouter()
 
@@ -62,7 +62,7 @@ async def integration(request: Request):
         refusal = dict(INVALID_SESSION)
     if refusal:
         sim.records.add("packet", service, body, refusal, problems, clock.iso(arrived), http_status=status,
-                        fault=None, remote=remote(request))
+                        fault=None, remote=remote(request), **origin_of(request))
         return JSONResponse(refusal, status_code=status)
     return await respond(request, "packet", service, body, problems, arrived,
                          lambda: (sim.portal.call(body), 200), portal_fault)

@@ -8,7 +8,7 @@ from harness.nps.catalogue import NationalCatalogue
 from harness.nps.faults import FaultTable
 from harness.nps.payment import PaymentPlatform
 from harness.nps.portal import SESSION_SECONDS, NationalPortal
-from harness.nps.records import RecordStore
+from harness.nps.records import SIMULATOR, RecordStore
 from harness.nps.validation import PacketValidator
 
 
@@ -59,7 +59,7 @@ class Simulator:
         payment, confirm, resent = self.payments.settle(ref, paid)
         callback = self.payments.post_callback(payment, confirm)
         problems = self.validator.validate("CONFIRM", confirm)
-        self.records.add("payment", "CONFIRM", confirm, callback, problems, clock.iso(started),
+        self.records.add("payment", "CONFIRM", confirm, callback, problems, clock.iso(started), origin=SIMULATOR,
                          direction="outbound", via=via, resent=resent)
         return {"MaThamChieu": ref, "TrangThaiGD": payment.state, "MaGiaoDich": payment.transaction_id,
                 "resent": resent, "confirm": confirm, "callback": callback}

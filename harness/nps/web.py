@@ -10,6 +10,8 @@ from fastapi import Request
 from fastapi.responses import JSONResponse
 
 from harness.nps import clock, faults
+from harness.nps.client import ORIGIN_HEADER
+from harness.nps.records import DOKIEM, TARGET
 from harness.nps.simulator import Simulator
 from harness.nps.validation import parse_problem
 
@@ -56,5 +58,11 @@ async def respond(request: Request, kind: str, service: str, body: Any, validati
         answer, status = compute()
     sim.records.add(kind, service, body if recorded_request is None else recorded_request, answer, validation,
                     clock.iso(arrived), http_status=status, fault=fault.describe() if fault else None,
-                    remote=remote(request))
+                    remote=remote(request), **origin_of(request))
     return JSONResponse(answer, status_code=status)
+
+
+def origin_of(request: Request) -> dict:
+    """Who made a call: dokiem's own probe (its name kept) or, by default, the target."""
+    probe = request.headers.get(ORIGIN_HEADER)
+    return {"origin": DOKIEM, "probe": probe[:100]} if probe else {"origin": TARGET}

@@ -15,6 +15,7 @@ import requests
 
 from harness.api import ConfigurationError, placeholders
 from harness.judging import now_iso
+from harness.nps.client import own_call
 from suites.catalogue import levels
 from suites.catalogue.procedures import entries, level_of, mode_of, pinned_codes, sample, sample_size
 from harness.judging import clean, fold
@@ -135,7 +136,7 @@ def national_records(nps_url: str | None, procs: list[dict], timeout: float = 10
     base = nps_url.rstrip("/")
     try:
         auth = requests.post(f"{base}/dvcqg/auth", json={"username": NPS_USER, "password": NPS_PASSWORD},
-                             timeout=timeout).json()
+                             headers=own_call("catalogue_sample"), timeout=timeout).json()
         session = auth.get("session")
         if auth.get("error_code") != "0" or not session:
             raise RuntimeError(f"/dvcqg/auth refused: {auth.get('message')}")
@@ -147,7 +148,8 @@ def national_records(nps_url: str | None, procs: list[dict], timeout: float = 10
         unit = (proc.get("record") or {}).get("agency_code") or proc["listing"].get("agency_code") or "dokiem"
         envelope = {"session": session, "madonvi": unit, "service": "LayThuTuc", "maTTHC": proc["code"], **PROBE_MARK}
         try:
-            answer = requests.post(f"{base}/dvcqg/integration", json=envelope, timeout=timeout).json()
+            answer = requests.post(f"{base}/dvcqg/integration", json=envelope, headers=own_call("catalogue_sample"),
+                                   timeout=timeout).json()
         except (requests.RequestException, ValueError) as exc:
             proc["national"] = {"ok": False, "error": f"LayThuTuc: {exc}", "result": None}
             continue

@@ -11,6 +11,7 @@ from email.utils import getaddresses
 import jmespath
 
 from harness.judging import iso, now
+from harness.nps.records import from_target
 from suites.notify.judges import MAIL_EVENTS, SMS_EVENTS, match_events
 from suites.packets.life import applicant_contacts, parse_time, run_dossiers, status_steps
 from suites.packets.observe import wait_until
@@ -52,7 +53,7 @@ def message_of(record: dict) -> dict:
 
 def messages_of(records: list[dict]) -> list[dict]:
     """The mails and SMS among simulator records, as the judges read them."""
-    return [message_of(r) for r in records if r.get("kind") in ("mail", "sms")]
+    return [message_of(r) for r in from_target(records) if r.get("kind") in ("mail", "sms")]
 
 
 def wait_for_messages(nps, done, deadline: dt.datetime, since: int = 0) -> list[dict]:

@@ -54,6 +54,22 @@ def need(population: list, obs: dict, what_vi: str, what_en: str) -> list:
     return population
 
 
+def need_sent(population: list, obs: dict, what_vi: str, what_en: str) -> list:
+    """A population of what the target must send: when it is empty although dokiem drove steps that
+    change a dossier's status, the target sent nothing it had to (FAIL); when no such step could be
+    driven, nothing can be judged (ERROR). Never PASS on nothing."""
+    if population:
+        return population
+    driven = [(d, s) for d in run_dossiers(obs) for s in status_steps(d)]
+    if driven:
+        dossier, step = driven[0]
+        raise AssertionError(
+            f"hệ thống không gửi {what_vi} dù dokiem đã thực hiện {len(driven)} bước làm đổi trạng thái hồ sơ "
+            f"(đầu tiên: hồ sơ {dossier.get('code')}, {step_text(step)}) — the target sent no {what_en} although "
+            f"{len(driven)} status-changing steps were driven")
+    raise inconclusive(obs, what_vi, what_en)
+
+
 def step_text(step: dict) -> str:
     return f"bước '{step.get('step')}' lúc {step.get('started')}"
 
@@ -122,7 +138,7 @@ def progress_synced(obs: dict) -> None:
 def order(obs: dict) -> None:
     records = records_of(obs)
     dossiers = [d for d in life_dossiers(obs) if accepted_packets(records, d["code"], DOSSIER_SERVICE)]
-    need(dossiers, obs, "hồ sơ nào có gói tin được nhận", "dossier with accepted packets")
+    need_sent(dossiers, obs, "hồ sơ nào có gói tin được nhận", "dossier with accepted packets")
     problems = []
     for dossier in dossiers:
         code = dossier["code"]
@@ -186,7 +202,7 @@ def mandatory_fields(obs: dict) -> None:
                            "the edition's packet schemas gave no mandatory fields")
     items = [(record, item) for service in (DOSSIER_SERVICE, PROGRESS_SERVICE)
              for record in calls(records_of(obs), service) for item in data_items(record)]
-    need(items, obs, "gói DongBoHoSoMC hay CapNhatTienDoHoSoMC nào", "DongBoHoSoMC or CapNhatTienDoHoSoMC item")
+    need_sent(items, obs, "gói DongBoHoSoMC hay CapNhatTienDoHoSoMC nào", "DongBoHoSoMC or CapNhatTienDoHoSoMC item")
     problems = []
     for record, item in items:
         missing = [f for f in required[record["service"]]
@@ -205,7 +221,7 @@ def _matches(pattern: str, value) -> bool:
 
 def codes(obs: dict, dossier_pattern: str, procedure_pattern: str, agency_pattern: str) -> None:
     records = calls(records_of(obs))
-    need(records, obs, "gói tin nào gửi Cổng DVC quốc gia", "call to the national portal")
+    need_sent(records, obs, "gói tin nào gửi Cổng DVC quốc gia", "call to the national portal")
     catalogue = obs.get("national_catalogue") or {}
     problems, unknown = [], set()
 
@@ -248,7 +264,7 @@ def status_codes(obs: dict) -> None:
     records = records_of(obs)
     items = [(record, item) for service in (DOSSIER_SERVICE, PROGRESS_SERVICE)
              for record in calls(records, service) for item in data_items(record)]
-    need(items, obs, "gói DongBoHoSoMC hay CapNhatTienDoHoSoMC nào", "DongBoHoSoMC or CapNhatTienDoHoSoMC item")
+    need_sent(items, obs, "gói DongBoHoSoMC hay CapNhatTienDoHoSoMC nào", "DongBoHoSoMC or CapNhatTienDoHoSoMC item")
     problems = []
     for record, item in items:
         field = STATUS_FIELD[record["service"]]
@@ -284,7 +300,7 @@ def date_format(obs: dict, sync_delay_s: float) -> None:
     records = records_of(obs)
     items = [(record, item) for service in (DOSSIER_SERVICE, PROGRESS_SERVICE)
              for record in calls(records, service) for item in data_items(record)]
-    need(items, obs, "gói DongBoHoSoMC hay CapNhatTienDoHoSoMC nào", "DongBoHoSoMC or CapNhatTienDoHoSoMC item")
+    need_sent(items, obs, "gói DongBoHoSoMC hay CapNhatTienDoHoSoMC nào", "DongBoHoSoMC or CapNhatTienDoHoSoMC item")
     problems = []
 
     def walk(record, node, path: str) -> None:

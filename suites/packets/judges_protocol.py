@@ -13,7 +13,7 @@ import unicodedata
 
 from harness.judging import Inconclusive
 from harness.national import invalid_transitions, status_name
-from suites.packets.judges import fail_if, inconclusive, need, records_of
+from suites.packets.judges import fail_if, inconclusive, need, need_sent, records_of
 from suites.packets.life import parse_time, resolved, run_dossiers
 from suites.packets.records import (DOSSIER_SERVICE, LOOKUP_SERVICE, PROGRESS_SERVICE, PULL_SERVICE, STATUS_FIELD,
                                     accepted_packets, arrival, as_code, auth_calls, calls, is_accepted, label,
@@ -22,7 +22,7 @@ from suites.packets.records import (DOSSIER_SERVICE, LOOKUP_SERVICE, PROGRESS_SE
 
 def schema(obs: dict) -> None:
     records = calls(records_of(obs))
-    need(records, obs, "gói tin nào gửi Cổng DVC quốc gia", "call to the national portal")
+    need_sent(records, obs, "gói tin nào gửi Cổng DVC quốc gia", "call to the national portal")
     problems = []
     for record in records:
         for problem in record.get("validation") or []:
@@ -40,7 +40,7 @@ SESSION_INVALID = "-2"
 def session(obs: dict, retry_wait_s: float) -> None:
     records = records_of(obs)
     packets = calls(records)
-    need(packets, obs, "gói tin nào gửi Cổng DVC quốc gia", "call to the national portal")
+    need_sent(packets, obs, "gói tin nào gửi Cổng DVC quốc gia", "call to the national portal")
     issued: dict[str, int] = {}  # session token -> seq of the accepted authentication that issued it
     for record in auth_calls(records):
         response = record.get("response") if isinstance(record.get("response"), dict) else {}
@@ -90,6 +90,9 @@ def error_handling(obs: dict, retry_wait_s: float) -> None:
     code, records = probe["dossier"], records_of(obs)
     after = [(r, i) for r, i in packets_of(records, code, DOSSIER_SERVICE) if r["seq"] > probe["fault_set_after_seq"]]
     faulted = [r for r, _ in after if r.get("fault") and not is_accepted(r)]
+    if not after:  # the probe dossier was registered (the flow was driven): the target sent nothing of it
+        raise AssertionError(f"hồ sơ thử {code} đã được nộp nhưng hệ thống không gửi gói DongBoHoSoMC nào của nó — the "
+                             "probe dossier was registered, the target sent no DongBoHoSoMC of it at all")
     if not faulted:
         raise Inconclusive(f"lỗi mô phỏng không rơi vào gói nào của hồ sơ thử {code} (một lời gọi khác đã nhận lỗi) — "
                            "the injected error reached no packet of the probe dossier")
@@ -131,7 +134,7 @@ def error_handling(obs: dict, retry_wait_s: float) -> None:
 def is_updating(obs: dict) -> None:
     records = records_of(obs)
     dossiers = [d for d in run_dossiers(obs) if packets_of(records, d["code"], DOSSIER_SERVICE)]
-    need(dossiers, obs, "hồ sơ nào có gói DongBoHoSoMC", "dossier with a DongBoHoSoMC")
+    need_sent(dossiers, obs, "hồ sơ nào có gói DongBoHoSoMC", "dossier with a DongBoHoSoMC")
     problems = []
     for dossier in dossiers:
         accepted_yet = False
@@ -149,7 +152,7 @@ def is_updating(obs: dict) -> None:
 def lookup(obs: dict) -> None:
     records = records_of(obs)
     codes = {d["code"] for d in run_dossiers(obs) if packets_of(records, d["code"], DOSSIER_SERVICE)}
-    need(sorted(codes), obs, "hồ sơ nào được đồng bộ", "synced dossier")
+    need_sent(sorted(codes), obs, "hồ sơ nào được đồng bộ", "synced dossier")
     lookups = [r for r in calls(records, LOOKUP_SERVICE) if request_of(r).get("mahoso") in codes]
     if not lookups:
         raise AssertionError(f"Hệ thống không gọi TraCuuHoSo cho hồ sơ nào trong {len(codes)} hồ sơ đã đồng bộ — "
@@ -197,6 +200,7 @@ def _inline_paths(node, known: set[str], path: str = "") -> list[str]:
 
 
 def attachments_by_url(obs: dict) -> None:
+    need_sent(calls(records_of(obs)), obs, "gói tin nào gửi Cổng DVC quốc gia", "call to the national portal")
     records, downloads = records_of(obs), obs.get("downloads") or []
     dossiers = run_dossiers(obs)
     need(dossiers, obs, "hồ sơ nào tạo trong lượt chạy", "dossier created in the run")
@@ -261,6 +265,7 @@ def _amount(value) -> int | None:
 
 
 def fees(obs: dict) -> None:
+    need_sent(calls(records_of(obs)), obs, "gói tin nào gửi Cổng DVC quốc gia", "call to the national portal")
     published = obs.get("published_fees") or {}
     records = records_of(obs)
     dossiers = [d for d in run_dossiers(obs) if published.get(d.get("procedure_code"))]

@@ -14,6 +14,7 @@ from typing import Callable
 from harness.gaps import note_refusal
 from harness.judging import iso, now
 from harness.nps.catalogue import load_catalogue
+from harness.nps.records import from_target
 from suites.packets.life import final_code, resolved, status_steps, true_code
 from suites.packets.records import (DOSSIER_SERVICE, PROGRESS_SERVICE, PULL_SERVICE, accepted_packets, calls,
                                     match_steps, packets_of, progress_steps)
@@ -72,8 +73,9 @@ def trimmed(record: dict) -> dict:
 
 
 def packet_records(raw: list[dict]) -> list[dict]:
-    """The national-portal calls (and authentications) among simulator records, trimmed."""
-    return [trimmed(r) for r in raw if r.get("kind") in RECORD_KINDS]
+    """The national-portal calls (and authentications) the target made, trimmed: dokiem's own probes
+    (the catalogue's LayThuTuc and its authentication) are never judged as the target's packets."""
+    return [trimmed(r) for r in from_target(raw) if r.get("kind") in RECORD_KINDS]
 
 
 def fetch_records(nps, since: int = 0) -> list[dict]:
@@ -85,7 +87,7 @@ def earlier_sessions(nps, since: int) -> list[dict]:
     """The authentications the simulator answered up to `since` (sessions still in use in the run)."""
     if since <= 0:
         return []
-    return [trimmed(r) for r in nps.records(kind="auth", since=0) if r["seq"] <= since]
+    return [r for r in packet_records(nps.records(kind="auth", since=0)) if r["seq"] <= since]
 
 
 def synced(dossiers: list[dict], records: list[dict]) -> bool:

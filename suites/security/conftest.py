@@ -81,7 +81,7 @@ def injection_probe(dokiem, request):
     with dokiem.scenario("injection_probe") as sc:
         base = "dk" + run_suffix(dokiem.run_id)
         payloads = injection.xss_payloads(base)
-        email = f"{base}@dokiem.test"
+        email = injection.probe_email(sc.profile, base)
         obs = {"run_id": dokiem.run_id, "started": now_iso(), "marker": base, "xss": [], "sqli": {}, "errors": []}
         anonymous = sc.client(None)
         if _wanted(dokiem, "security.xss"):

@@ -34,6 +34,16 @@ SQLI_PAYLOADS = (
 )
 
 
+def probe_email(profile, base: str) -> str | None:
+    """An e-mail for the probes at a domain the profile's own test data uses (the citizen's, or
+    test_data.applicant's), so the target has no reason to refuse it; never a reserved domain (.test,
+    example.*) a target may reject. None when the profile gives no e-mail address."""
+    citizen = profile.account("citizen")
+    known = [(citizen.known.get("email") if citizen else None), (profile.test_data.get("applicant") or {}).get("email")]
+    domain = next((str(e).rsplit("@", 1)[1] for e in known if e and "@" in str(e)), None)
+    return f"{base}@{domain}" if domain else None
+
+
 def xss_marker(base: str, payload_id: str) -> str:
     return f"{base}x{payload_id[:2]}"
 
@@ -69,7 +79,11 @@ def api_xss(client, sc, payloads: list[dict], email: str) -> list[dict]:
                 continue
             rows.append({"surface": surface, "channel": "api", "operation": operation, **_ids(p),
                          **_answer(client.call(operation, **inputs), p["marker"])})
-    if client.has("submit_feedback"):
+    if client.has("submit_feedback") and not email:
+        rows.append({"surface": "feedback", "channel": "api", "operation": "submit_feedback", **_ids(payloads[0]),
+                     "error": "hồ sơ mục tiêu không có e-mail trong dữ liệu thử (accounts.citizen.known.email, "
+                              "test_data.applicant.email) — the profile gives no e-mail to send a probe from"})
+    elif client.has("submit_feedback"):
         title, content = payloads[0], payloads[1:]
         submitted = client.call("submit_feedback", title=title["payload"],
                                 content=" ".join(p["payload"] for p in content) or title["payload"],
@@ -140,6 +154,10 @@ def page_xss(session, fetch, profile, payloads: list[dict], email: str, run_id: 
                 rows.append({"surface": surface, "channel": "browser", "journey": journey,
                              "error": f"journey '{journey}' fills none of {inputs} before a click — hành trình "
                                       "không gửi ô nhập nào; cannot reach its answer page"})
+                continue
+            if surface == "feedback" and not email:
+                rows.append({"surface": surface, "channel": "browser", "journey": journey,
+                             "error": "the profile gives no e-mail to send a probe from — hồ sơ mục tiêu không có e-mail"})
                 continue
             groups = [[p] for p in payloads] if mode == "each" else [payloads]
             for group in groups:

@@ -224,6 +224,7 @@ def xss(obs: dict) -> None:
             for place in signatures.executable_reflections(row.get("body") or "", row["marker"]):
                 problems.append(f"{where}: HTTP {row.get('status')} phản hồi mã chèn không được mã hóa — payload "
                                 f"reflected unescaped: {place}")
+    unclear += refused_surfaces(rows)
     searched = [r for r in rows if r["surface"] == "search" and r["channel"] == "browser" and not r.get("error")]
     if not searched:
         unclear.append("trang tìm kiếm chưa được thử trong Chromium — the search page was not probed in Chromium")
@@ -231,6 +232,26 @@ def xss(obs: dict) -> None:
         if not any(r["channel"] == channel and not r.get("error") for r in rows):
             unclear.append(f"không có phép thử {channel} nào có kết quả — no {channel} probe answered")
     verdict(problems, unclear, "Có lỗ hổng chèn mã kịch bản (XSS) — cross-site scripting found")
+
+
+def accepted(status) -> bool:
+    """An injection probe the target took: answered 2xx, or 404 (looked up, nothing found). A
+    refusal (422, 400: validation) never reached the code the probe is aimed at."""
+    return status is not None and (200 <= status < 300 or status == 404)
+
+
+def refused_surfaces(rows: list[dict]) -> list[str]:
+    """XSS surfaces none of whose payloads was both accepted and shown back, in an answer or a page
+    that was then inspected: a refused probe (422, a validation error) is not a probe that passed."""
+    unclear = []
+    for surface in sorted({r["surface"] for r in rows}):
+        answered = [r for r in rows if r["surface"] == surface and r["channel"] in ("api", "page") and not r.get("error")]
+        if answered and not any(accepted(r.get("status")) and r.get("marker_found") for r in answered):
+            statuses = sorted({str(r.get("status")) for r in answered})
+            unclear.append(f"{surface}: không dữ liệu chèn nào được nhận rồi hiển thị lại để xem xét (HTTP "
+                           f"{', '.join(statuses)}) — no payload was accepted and then rendered or returned, so no "
+                           "rendering could be inspected: a refused probe proves nothing")
+    return unclear
 
 
 def sqli(obs: dict) -> None:
@@ -249,6 +270,12 @@ def sqli(obs: dict) -> None:
             unclear.append(f"{base.get('operation')}: truy vấn đối chứng {base.get('value')!r} → HTTP {base.get('status')} "
                            f"— the ordinary no-match query is not answered normally, so the probes prove nothing: "
                            f"{(base.get('excerpt') or base.get('error') or '')[:200]}")
+    for surface in sorted({p["surface"] for p in probes}):
+        statuses = [p.get("status") for p in probes if p["surface"] == surface]
+        if not any(accepted(s) for s in statuses):
+            unclear.append(f"{surface}: mọi phép thử bị từ chối (HTTP {', '.join(str(s) for s in statuses)}), dữ liệu "
+                           "chèn không tới được truy vấn — every probe was refused, none reached a query: a refused "
+                           "probe proves nothing")
     for probe in probes:
         where = f"{probe['operation']} với {probe['payload']!r}"
         base = baseline.get(probe["surface"]) or {}
