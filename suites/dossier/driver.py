@@ -20,6 +20,7 @@ from urllib.parse import urljoin
 from harness.gaps import note_refusal
 from harness.national import VIETNAM
 
+from suites import personal_data
 from suites.dossier import documents
 
 # All waiting for views, lookups and packets together stays under this many sync delays.
@@ -188,8 +189,7 @@ class Driver:
                    "result_downloads": [], "channel_seen": None, "result_offered": None,
                    "citizen_view": None, "officer_view": None}
         if account is not None:
-            dossier["personal"] = {k: v for k, v in account.known.items()
-                                   if k in ("id_number", "phone", "email", "address") and v}
+            dossier["personal"] = {k: v for k, v in account.known.items() if k in personal_data.KINDS and v}
         self.obs["dossiers"].append(dossier)
         return dossier
 
@@ -403,7 +403,8 @@ class Driver:
                 dossier["result_offered"] = bool(mine["vars"].get("result"))
         applicant = values.get("applicant")
         if isinstance(applicant, dict):
-            for ours, keys in (("id_number", ("id_number", "so_dinh_danh", "cccd")), ("phone", ("phone", "dien_thoai")),
+            for ours, keys in (("full_name", ("full_name", "ho_ten")), ("birth_date", ("birth_date", "ngay_sinh")),
+                               ("id_number", ("id_number", "so_dinh_danh", "cccd")), ("phone", ("phone", "dien_thoai")),
                                ("email", ("email",)), ("address", ("address", "dia_chi"))):
                 value = next((applicant.get(k) for k in keys if applicant.get(k)), None)
                 if value and ours not in dossier["personal"]:

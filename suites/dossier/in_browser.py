@@ -7,6 +7,8 @@ from __future__ import annotations
 from suites.dossier import documents
 from suites.dossier.driver import MAX_TEXT, Driver, _now, _scalars
 
+MAX_HTML = 200_000  # a lookup page is ~10 kB; a page this long is kept only in part
+
 KEYS = ("online_browser",)
 
 
@@ -132,7 +134,9 @@ def lookup(life) -> None:
                 row["error"] = f"{type(exc).__name__}: {exc}"
                 info["errors"].append(f"lookup_dossier journey: {row['error']}")
             try:
-                row["page_text"] = documents.html_text(session.page.content())[:MAX_TEXT]
+                raw = session.page.content()
+                row["page_text"] = documents.html_text(raw)[:MAX_TEXT]
+                row["page_html"] = raw[:MAX_HTML]  # attributes, hidden inputs, comments, scripts: where data hides
             except Exception:
                 pass
     except Exception as exc:

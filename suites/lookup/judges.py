@@ -8,7 +8,7 @@ import re
 
 from harness.judging import Inconclusive, fail_if, fold, require
 from harness.national import status_name
-from suites.dossier.documents import contains, digits, phone_digits
+from suites import personal_data
 from suites.dossier.reading import code_text, done, dossier, returns
 
 
@@ -41,23 +41,11 @@ def public_by_code(obs: dict) -> None:
 
 
 def _personal_values(d: dict) -> list[tuple[str, str]]:
-    values = [(k, str(v)) for k, v in (d.get("personal") or {}).items() if v and len(str(v)) >= 4]
+    """Everything dokiem knows of the applicant (the account's data, what it typed) and the files it sent."""
+    personal = {**{"full_name": (d.get("applicant") or {}).get("full_name")}, **(d.get("personal") or {})}
+    values = [(k, str(v)) for k, v in personal.items() if v and len(str(v)) >= 4]
     values += [("file", f["name"]) for f in d.get("files") or []]
     return values
-
-
-def _leaks(text: str, values: list[tuple[str, str]]) -> list[str]:
-    found = []
-    flat = re.sub(r"[\s.\-]", "", text or "")
-    for kind, value in values:
-        if kind in ("phone", "id_number"):
-            needle = phone_digits(value) if kind == "phone" else digits(value)
-            hit = (needle and needle in flat) or value in (text or "")
-        else:
-            hit = contains(text, value)
-        if hit:
-            found.append(f"{kind} '{value}'")
-    return found
 
 
 def minimal_disclosure(obs: dict) -> None:
@@ -66,13 +54,13 @@ def minimal_disclosure(obs: dict) -> None:
     problems = []
     pages = [(r["code"], r.get("text") or "", "API") for r in rows]
     browser = (obs.get("browser") or {}).get("lookup") or {}
-    if browser.get("page_text"):
-        pages.append((browser["code"], browser["page_text"], "trang tra cứu (page)"))
+    if browser.get("page_html") or browser.get("page_text"):  # the raw page: attributes, hidden inputs, scripts
+        pages.append((browser["code"], browser.get("page_html") or browser["page_text"], "trang tra cứu (page)"))
     for code, text, where in pages:
         d = by_code.get(code)
         if d is None:
             continue
-        leaks = _leaks(text, _personal_values(d))
+        leaks = personal_data.leaks(text, _personal_values(d))
         if "/attachments/" in text or "/tep/" in text:
             leaks.append("đường dẫn tệp (file link)")
         if leaks:
