@@ -3,6 +3,7 @@ account — at the counter (channel 1, receipt printed) and by post (channel 3, 
 post) — each processed to its result."""
 from __future__ import annotations
 
+from suites import personal_data
 from suites.dossier.driver import Driver
 
 KEYS = ("counter", "postal")
@@ -32,7 +33,7 @@ def intake(life, key: str, operation: str) -> None:
                          role=None, return_by_post=(key == "postal"))
     applicant = dict(life.test_data.get("applicant") or {})
     d["applicant"]["full_name"] = applicant.get("full_name")
-    d["personal"] = {k: v for k, v in applicant.items() if k in ("id_number", "phone", "email", "address") and v}
+    d["personal"] = {k: v for k, v in applicant.items() if k in personal_data.KINDS and v}
     try:
         life.step(d, operation, operation, "receiving_officer", registers=True,
                   procedure_code=d["procedure_code"], applicant=applicant, files=life.make_files(d, 1))
