@@ -74,6 +74,12 @@ def _any_packets(obs: dict) -> bool:
     return any(d.get("packets") for d in obs.get("dossiers") or [])
 
 
+def _driven(d: dict) -> bool:
+    """dokiem registered the dossier (its creation step succeeded): the target had something to send."""
+    step = creation_step(d)
+    return bool(d.get("code")) and step is not None and bool(step.get("ok"))
+
+
 # ------------------------------------------------------------------------- codes
 
 def code_format(obs: dict, pattern: str, agency_pattern: str) -> None:
@@ -212,8 +218,8 @@ def intake_channels(obs: dict) -> None:
                             f"the back office records channel {d.get('channel_seen')!r}, expected {channel}")
         packets = d.get("packets") or []
         wrong = sorted({str(p.get("KenhThucHien")) for p in packets} - {PACKET_CHANNEL[channel]})
-        if not packets:
-            (problems if _any_packets(obs) else unsure).append(
+        if not packets:  # sending nothing for a dossier dokiem registered is FAIL, not "cannot decide"
+            (problems if _any_packets(obs) or _driven(d) else unsure).append(
                 f"hồ sơ {d['code']}: không có gói tin DongBoHoSoMC nào — no DongBoHoSoMC packet was received for it")
         elif wrong:
             problems.append(f"hồ sơ {d['code']} ({d['key']}): gói tin ghi KenhThucHien {', '.join(wrong)}, cần "
@@ -234,7 +240,7 @@ def postal(obs: dict) -> None:
     packets = d.get("packets") or []
     if not packets:
         message = f"hồ sơ {d['code']}: không có gói tin DongBoHoSoMC nào — no DongBoHoSoMC packet was received for it"
-        if _any_packets(obs):
+        if _any_packets(obs) or _driven(d):
             problems.append(message)
             fail_if(problems)
         raise Inconclusive(message)

@@ -53,6 +53,9 @@ MUST_SEND = {
     "packets.is_updating": lambda o: protocol.is_updating(o),
     "packets.lookup": lambda o: protocol.lookup(o),
     "packets.procedure_pull": lambda o: protocol.procedure_pull(o),
+    "packets.error_handling": lambda o: protocol.error_handling(o, 120.0),
+    "packets.attachments_by_url": lambda o: protocol.attachments_by_url(o),
+    "packets.fees": lambda o: protocol.fees(o),
 }
 
 

@@ -170,9 +170,14 @@ def test_intake_channels(obs):
     assert "wrong channel" in fails(judges.intake_channels, obs)
 
 
-def test_intake_channels_without_any_packet_is_undecided(obs):
+@pytest.mark.proves("dossier.intake_channels")
+def test_intake_channels_without_any_packet_fails_once_the_dossiers_were_registered(obs):
     for d in obs["dossiers"]:
         d["packets"] = []
+    assert "DongBoHoSoMC" in fails(judges.intake_channels, copy.deepcopy(obs))  # the target sent nothing: FAIL
+    for d in obs["dossiers"]:
+        for s in d["steps"]:
+            s["ok"] = False  # nothing could be registered: nothing to send, nothing to judge
     assert "DongBoHoSoMC" in undecided(judges.intake_channels, obs)
 
 
