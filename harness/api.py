@@ -19,7 +19,7 @@ from typing import Any
 import jmespath
 import requests
 
-from harness import Inconclusive, breaker, deadlines, target_secrets
+from harness import Inconclusive, breaker, deadlines, exercise, target_secrets
 from harness.evidence import Exchange, Redactor, Transcript, is_binary
 from harness.profile import Account, Profile
 # templates live in harness/profile_values.py; these names stay importable from here
@@ -272,6 +272,8 @@ class TargetClient:
             rendered["files"] = [(field, (name, content, content_type)) for field, name, content, content_type in files]
         response, error, elapsed = self._send(spec["method"], url, anonymous=_anonymous or bool(spec.get("anonymous")),
                                               **rendered)
+        exercise.note_operation(operation, None if _anonymous or spec.get("anonymous") else self.role,
+                                response.status_code if response is not None else None)
         data = None
         if response is not None:
             try:

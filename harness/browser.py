@@ -18,6 +18,7 @@ from typing import Any
 
 import yaml
 
+from harness import exercise
 from harness.api import ConfigurationError, render
 from harness import target_secrets
 from harness.browser_guard import guard_context
@@ -144,6 +145,15 @@ class JourneyRun:
         the messages. Positional-only, so a journey variable may be called `name` or `steps`."""
         values = {**self.profile.test_data, **variables}
         out: dict[str, Any] = {}
+        try:
+            self._run_steps(name, steps, values, out)
+        except Exception:
+            exercise.note_journey(name, False, self.page.url)
+            raise
+        exercise.note_journey(name, True, self.page.url)
+        return out
+
+    def _run_steps(self, name: str, steps: list[dict], values: dict, out: dict) -> None:
         for number, step in enumerate(steps, 1):
             optional = bool(step.get("optional"))
             kind, spec = next((k, v) for k, v in step.items() if k != "optional")
@@ -167,7 +177,6 @@ class JourneyRun:
                     f"journey '{name}', step {number} ({_describe(kind, spec)}) failed at {self.page.url}: "
                     f"{first_line} — hành trình '{name}' bước {number} không thực hiện được; "
                     "check the profile's journey against the target's pages", out) from None
-        return out
 
     def _step(self, kind: str, spec: Any, variables: dict, out: dict) -> None:
         page, timeout = self.page, self.timeout_ms

@@ -15,6 +15,7 @@ from harness.evidence import EvidenceStore, Redactor, attach_journal, read_journ
 from harness.outcomes import CheckOutcomes
 
 RUN_FILES = "_run"
+ENV_STAGING = "DOKIEM_STAGING_DIR"  # the staging folder, for the workers and for what notes into it
 
 
 def _append_jsonl(path: Path, data: dict) -> None:

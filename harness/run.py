@@ -29,10 +29,10 @@ from pathlib import Path
 
 import pytest
 
-from harness import __version__, aborting, check_items, gaps, measured, outcomes, report, scoring
+from harness import __version__, aborting, check_items, exercise, gaps, measured, outcomes, report, scoring
 from harness.evidence import Redactor
 from harness.exitcodes import ExitCode
-from harness.ledger import RunLedger
+from harness.ledger import ENV_STAGING, RunLedger
 from harness.opener import open_record
 from harness.preflight import run_preflight
 from harness.progress import Progress
@@ -43,7 +43,6 @@ from harness.services import ENV_NPS_URL, ENV_OVERRIDES, Services, abort
 from harness.yamlsource import InputError, Problem
 
 ENV_RUN_ID = "DOKIEM_RUN_ID"
-ENV_STAGING = "DOKIEM_STAGING_DIR"
 ENV_NOT_CONFIGURED = "DOKIEM_NOT_CONFIGURED"
 
 
@@ -282,6 +281,9 @@ class DokiemRun:
         evidence = ledger.evidence_by_check({c: d.scenario for c, d in inputs.decisions.items()})
         check_results = scoring.build_check_results(ledger.outcomes, inputs.selection.checks, evidence,
                                                     inputs.withheld())
+        floor = (float(inputs.parameter(exercise.FLOOR_PARAMETER))
+                 if exercise.FLOOR_PARAMETER in inputs.edition.parameters else None)
+        exercise.apply(check_results, inputs.checks, inputs.profile, self.staging, floor, inputs.withheld())
         prune_traces(self.staging, check_results, self.config.getoption("keep_traces") or "failing")
         scorecard = scoring.score(inputs.edition, inputs.selection, check_results, inputs.profile.features_absent,
                                   inputs.attestations, demo=inputs.demo)

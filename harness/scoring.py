@@ -86,10 +86,14 @@ class CheckResult:
     reason: str = ""
     tests: list[dict] = field(default_factory=list)     # CheckOutcomes rows: nodeid, outcome, reason, duration_s
     evidence: list[str] = field(default_factory=list)   # paths relative to the output folder
+    coverage: dict | None = None    # what of the check's needs the run exercised (harness/exercise.py)
 
     def to_dict(self) -> dict:
-        return {"id": self.check_id, "outcome": self.outcome, "reason": self.reason,
+        data = {"id": self.check_id, "outcome": self.outcome, "reason": self.reason,
                 "tests": [dict(t) for t in self.tests], "evidence": list(self.evidence)}
+        if self.coverage is not None:
+            data["coverage"] = self.coverage
+        return data
 
 
 def build_check_results(outcomes: CheckOutcomes, check_ids: Iterable[str],
