@@ -85,6 +85,8 @@ def enqueue(conn: sqlite3.Connection, ctx: Context, dossier: sqlite3.Row, proced
     the progress line of the step."""
     if not ctx.settings.national_portal:
         return  # sync is off without --national-portal
+    if defects.on("no-national-sync"):
+        return  # DEFECT: the integration with the national portal is switched off, nothing is ever sent
     now = clock.iso(clock.now())
     conn.execute("INSERT INTO outbox(dossier_code, service, payload, created_at) VALUES (?,?,?,?)",
                  (dossier["code"], "DongBoHoSoMC",

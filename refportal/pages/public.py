@@ -2,6 +2,7 @@
 surveys, statistics, the English page, robots.txt and the sitemap."""
 from __future__ import annotations
 
+import json
 import math
 import sqlite3
 from urllib.parse import urlencode
@@ -134,7 +135,17 @@ def lookup_page(request: Request, ma: str = "", conn: sqlite3.Connection = Depen
         need_login(request, user)  # DEFECT: the public lookup asks for a login
     code = ma.strip()[:60]
     found = dossier_views.lookup(conn, code) if code else None
-    return render(request, "lookup.html", code=code, found=found, status_code=404 if code and not found else 200)
+    hidden = None
+    if found and defects.on("lookup-hidden-contact"):
+        # DEFECT: the page carries the applicant's phone (+84 form) and birth date (dd/mm/yyyy) in its markup
+        row = conn.execute("SELECT applicant FROM dossiers WHERE code = ?", (found["code"],)).fetchone()
+        applicant = json.loads(row["applicant"]) if row else {}
+        phone = str(applicant.get("phone") or "")
+        birth = str(applicant.get("birth_date") or "")
+        hidden = {"phone": "+84 " + phone[1:] if phone.startswith("0") else phone,
+                  "birth": "/".join(reversed(birth[:10].split("-"))) if birth else ""}
+    return render(request, "lookup.html", code=code, found=found, hidden=hidden,
+                  status_code=404 if code and not found else 200)
 
 
 @router.get("/phan-anh")
