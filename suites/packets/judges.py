@@ -70,6 +70,13 @@ def need_sent(population: list, obs: dict, what_vi: str, what_en: str) -> list:
     raise inconclusive(obs, what_vi, what_en)
 
 
+def need_synced(obs: dict) -> None:
+    """The sync packets (DongBoHoSoMC, CapNhatTienDoHoSoMC) a driven flow must make the target send:
+    a check of what packets carry is not judged on other calls alone (a procedure pull, say)."""
+    synced = [r for service in (DOSSIER_SERVICE, PROGRESS_SERVICE) for r in calls(records_of(obs), service)]
+    need_sent(synced, obs, "gói DongBoHoSoMC hay CapNhatTienDoHoSoMC nào", "DongBoHoSoMC or CapNhatTienDoHoSoMC")
+
+
 def step_text(step: dict) -> str:
     return f"bước '{step.get('step')}' lúc {step.get('started')}"
 
@@ -221,7 +228,7 @@ def _matches(pattern: str, value) -> bool:
 
 def codes(obs: dict, dossier_pattern: str, procedure_pattern: str, agency_pattern: str) -> None:
     records = calls(records_of(obs))
-    need_sent(records, obs, "gói tin nào gửi Cổng DVC quốc gia", "call to the national portal")
+    need_synced(obs)
     catalogue = obs.get("national_catalogue") or {}
     problems, unknown = [], set()
 

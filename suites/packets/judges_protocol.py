@@ -13,7 +13,7 @@ import unicodedata
 
 from harness.judging import Inconclusive
 from harness.national import invalid_transitions, status_name
-from suites.packets.judges import fail_if, inconclusive, need, need_sent, records_of
+from suites.packets.judges import fail_if, inconclusive, need, need_sent, need_synced, records_of
 from suites.packets.life import parse_time, resolved, run_dossiers
 from suites.packets.records import (DOSSIER_SERVICE, LOOKUP_SERVICE, PROGRESS_SERVICE, PULL_SERVICE, STATUS_FIELD,
                                     accepted_packets, arrival, as_code, auth_calls, calls, is_accepted, label,
@@ -22,7 +22,7 @@ from suites.packets.records import (DOSSIER_SERVICE, LOOKUP_SERVICE, PROGRESS_SE
 
 def schema(obs: dict) -> None:
     records = calls(records_of(obs))
-    need_sent(records, obs, "gói tin nào gửi Cổng DVC quốc gia", "call to the national portal")
+    need_synced(obs)
     problems = []
     for record in records:
         for problem in record.get("validation") or []:
@@ -200,7 +200,7 @@ def _inline_paths(node, known: set[str], path: str = "") -> list[str]:
 
 
 def attachments_by_url(obs: dict) -> None:
-    need_sent(calls(records_of(obs)), obs, "gói tin nào gửi Cổng DVC quốc gia", "call to the national portal")
+    need_synced(obs)
     records, downloads = records_of(obs), obs.get("downloads") or []
     dossiers = run_dossiers(obs)
     need(dossiers, obs, "hồ sơ nào tạo trong lượt chạy", "dossier created in the run")
@@ -265,7 +265,7 @@ def _amount(value) -> int | None:
 
 
 def fees(obs: dict) -> None:
-    need_sent(calls(records_of(obs)), obs, "gói tin nào gửi Cổng DVC quốc gia", "call to the national portal")
+    need_synced(obs)
     published = obs.get("published_fees") or {}
     records = records_of(obs)
     dossiers = [d for d in run_dossiers(obs) if published.get(d.get("procedure_code"))]
@@ -275,12 +275,13 @@ def fees(obs: dict) -> None:
             raise Inconclusive("không đọc được phí, lệ phí công bố của thủ tục — the procedure's published fees could "
                                f"not be read (get_procedure), dossiers {', '.join(unknown)}")
         raise inconclusive(obs, "hồ sơ nào của thủ tục có phí, lệ phí", "dossier of a fee-bearing procedure")
-    problems = []
+    problems, judged = [], []
     for dossier in dossiers:
         code, wanted = dossier["code"], sorted(published[dossier["procedure_code"]])
         taken = accepted_packets(records, code, DOSSIER_SERVICE)
         if not taken:
             continue  # dossier_synced reports it
+        judged.append(code)
         record, item = taken[-1]
         fees = item.get("DanhSachLePhi")
         if not isinstance(fees, list) or not fees:
@@ -297,6 +298,8 @@ def fees(obs: dict) -> None:
             problems.append(f"hồ sơ {code}, {label(record)}: số tiền {amounts} khác phí công bố {wanted} — the amounts "
                             "differ from the procedure's published fees")
     fail_if(problems, "Thông tin phí, lệ phí trong gói tin không đúng", "Wrong fee data in packets")
+    need_sent(judged, obs, "gói DongBoHoSoMC được nhận nào của hồ sơ có phí, lệ phí",
+              "accepted DongBoHoSoMC of a fee-bearing dossier")  # never PASS on no packet
 
 
 def _same_text(a, b) -> bool:

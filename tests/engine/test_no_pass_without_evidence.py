@@ -182,3 +182,15 @@ def test_a_target_that_refuses_every_injection_probe_gets_no_pass(strict_client)
         sec_judges.sqli(obs)
     with pytest.raises(Inconclusive, match="refused probe proves nothing"):
         sec_judges.xss(obs)
+
+
+@pytest.mark.proves("packets.schema", "packets.codes", "packets.fees", "packets.attachments_by_url")
+def test_a_target_that_only_pulls_procedures_gets_no_pass_on_what_sync_packets_carry():
+    """Its own LayThuTuc calls (valid, well coded) are not the dossier packets these criteria are about."""
+    obs = copy.deepcopy(json.loads(RECORDED.read_text(encoding="utf-8")))
+    obs["records"] = [r for r in obs["records"] if r["kind"] == "auth" or r["service"] == "LayThuTuc"]
+    obs["downloads"] = []
+    assert any(r["service"] == "LayThuTuc" for r in obs["records"])
+    for check in ("packets.schema", "packets.codes", "packets.fees", "packets.attachments_by_url"):
+        with pytest.raises(AssertionError, match="DongBoHoSoMC"):
+            MUST_SEND[check](copy.deepcopy(obs))
