@@ -17,7 +17,7 @@ Refusals are kept per process: a scenario runs in the worker of the checks that 
 """
 from __future__ import annotations
 
-from harness.api import ConfigurationError
+from harness.profile_values import ConfigurationError
 
 REFUSED_STATUSES = (401, 403)
 _REFUSALS: dict[str, str] = {}  # operation -> hint

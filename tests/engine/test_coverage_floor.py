@@ -5,7 +5,7 @@ import json
 from types import SimpleNamespace
 
 from harness import exercise
-from harness.run_state import RUN_FILES
+from harness.ledger import RUN_FILES
 from harness.scoring import CheckResult
 
 NEEDS = {"operations": ["submit_dossier", "receive_dossier", "get_statistics"], "journeys": ["lookup_dossier"],
