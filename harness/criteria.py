@@ -17,6 +17,7 @@ from typing import Any, Callable, Iterable
 
 from jsonschema import Draft202012Validator
 
+from harness import editions
 from harness.yamlsource import InputError, Problem, SourceFile, display_path, load_yaml
 
 EDITION_FILE = "edition.yaml"
@@ -196,7 +197,7 @@ class Edition:
         }
 
 
-CRITERION_DEFAULTS = {"informative": False, "optional_feature": None, "evidence": None}
+CRITERION_DEFAULTS = {"informative": False, "optional_feature": None, "evidence": None, "lab_policy": None}
 
 
 # --------------------------------------------------------------------------- loading
@@ -384,6 +385,7 @@ def load_edition(criteria_dir: Path, edition_id: str | None = None,
                         problems.append(source.problem(("criteria", i, "checks", j), cid,
                                                        f"unknown check '{check_id}' — kiểm tra không có trong "
                                                        f"criteria/{CHECKS_FILE}; add it there or fix the id"))
+                problems += editions.lab_policy_problems(source, i, criterion, checks, meta.get("parameters") or {})
             criteria.append(criterion)
 
     if checks is not None:

@@ -92,7 +92,8 @@ def build(record, copies: dict, tables: list[dict], redactor, out_dir: Path) -> 
         criteria.append({
             **{k: criterion.get(k) for k in ("id", "section", "title_vi", "title_en", "requirement",
                                              "requirement_en", "applies_to", "basis", "provenance", "mandatory",
-                                             "weight", "informative", "method", "pass_rule", "optional_feature")},
+                                             "weight", "informative", "method", "pass_rule", "optional_feature",
+                                             "lab_policy")},
             "evidence_required": criterion.get("evidence"),
             "parameters": _parameters(used, edition, record.target.get("lowered_parameters")),
             "verdict": result.verdict, "verdict_label": VERDICT_LABELS[result.verdict], "reason": result.reason,

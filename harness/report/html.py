@@ -23,7 +23,9 @@ SYMBOLS = {"PASS": "✔", "ATTESTED_PASS": "✔", "WAIVED": "≈", "FAIL": "✘"
 OUTCOME_LABELS = {"passed": "đạt — passed", "failed": "không đạt — failed", "error": "lỗi — error",
                   "skipped": "bỏ qua — skipped", "missing": "chưa cài đặt — not implemented",
                   "not_run": "không chạy — not run"}
-PROVENANCE_LABELS = {"draft": "dự thảo (draft)", "successor": "văn bản kế thừa (successor)",
+PROVENANCE_LABELS = {"draft": "dự thảo (draft)",
+                     "in_force": "văn bản đã ban hành khi lập dự thảo (in force)",
+                     "successor": "văn bản kế thừa (successor)",
                      "code": "mã nguồn (code)", "inferred": "suy luận (inferred)",
                      "recalled": "theo trí nhớ, chưa kiểm chứng (recalled)"}
 STATUS_LABELS = {"draft": "dự thảo — draft", "effective": "có hiệu lực — effective",

@@ -217,7 +217,9 @@ def intake_channels(obs: dict) -> None:
             problems.append(f"hồ sơ {d['code']} ({d['key']}): Hệ thống MCĐT ghi kênh '{d.get('channel_seen')}', cần {channel} — "
                             f"the back office records channel {d.get('channel_seen')!r}, expected {channel}")
         packets = d.get("packets") or []
-        wrong = sorted({str(p.get("KenhThucHien")) for p in packets} - {PACKET_CHANNEL[channel]})
+        # KenhThucHien is optional in some editions: only a channel the packet carries is compared
+        wrong = sorted({str(p["KenhThucHien"]) for p in packets if p.get("KenhThucHien") is not None}
+                       - {PACKET_CHANNEL[channel]})
         if not packets:  # sending nothing for a dossier dokiem registered is FAIL, not "cannot decide"
             (problems if _any_packets(obs) or _driven(d) else unsure).append(
                 f"hồ sơ {d['code']}: không có gói tin DongBoHoSoMC nào — no DongBoHoSoMC packet was received for it")
@@ -244,7 +246,7 @@ def postal(obs: dict) -> None:
             problems.append(message)
             fail_if(problems)
         raise Inconclusive(message)
-    wrong = sorted({str(p.get("KenhThucHien")) for p in packets} - {"3"})
+    wrong = sorted({str(p["KenhThucHien"]) for p in packets if p.get("KenhThucHien") is not None} - {"3"})
     if wrong:
         problems.append(f"hồ sơ {d['code']}: gói tin ghi KenhThucHien {', '.join(wrong)}, cần 3 — packets do not carry "
                         "KenhThucHien 3 (public post)")

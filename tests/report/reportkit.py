@@ -28,6 +28,7 @@ EXTRA_CRITERIA = """
     basis: ["NĐ 61/2018/NĐ-CP"]
     provenance: {source: inferred}
     mandatory: true
+    lab_policy: "Căn cứ suy luận — basis inferred"
     weight: 2
     method: automated
     checks: [dossier.code_format, lookup.public]
