@@ -18,7 +18,7 @@ CREATE TABLE IF NOT EXISTS sectors (code TEXT PRIMARY KEY, name TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS procedures (
     code TEXT PRIMARY KEY, name TEXT NOT NULL, name_folded TEXT NOT NULL,
     agency_code TEXT NOT NULL REFERENCES agencies(code), sector_code TEXT NOT NULL REFERENCES sectors(code),
-    level INTEGER NOT NULL, online_mode TEXT NOT NULL, processing_days INTEGER NOT NULL,
+    level INTEGER NOT NULL, online_mode TEXT, processing_days INTEGER NOT NULL,
     details TEXT NOT NULL, updated_at TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS procedures_agency ON procedures(agency_code);
 CREATE INDEX IF NOT EXISTS procedures_sector ON procedures(sector_code);

@@ -85,8 +85,13 @@ def check_procedure(entry: dict, where: str, agencies: set[str], sectors: set[st
     level = entry.get("level")
     if level not in LEVELS:
         raise SeedError(f"{where}.level: '{level}' — mức độ phải là 2, 3 hoặc 4 (level must be 2, 3 or 4)")
-    mode = entry.get("online_mode") or ("toan_trinh" if level == 4 else "mot_phan")
-    if mode not in ONLINE_MODES:
+    # NĐ 42/2022 Điều 11 groups online services: level 4 → toàn trình, level 3 → một phần; a level-2
+    # procedure (forms to download) is not an online service and has no mode
+    mode = entry.get("online_mode") or {4: "toan_trinh", 3: "mot_phan"}.get(level)
+    if level == 2 and mode is not None:
+        raise SeedError(f"{where}.online_mode: '{mode}' — mức độ 2 không phải dịch vụ công trực tuyến, không có "
+                        "hình thức (a level-2 procedure is not an online service and has no online mode)")
+    if mode is not None and mode not in ONLINE_MODES:
         raise SeedError(f"{where}.online_mode: '{mode}' — must be toan_trinh or mot_phan")
     days = entry.get("processing_days")
     if not isinstance(days, int) or days < 1:

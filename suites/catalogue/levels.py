@@ -1,21 +1,22 @@
-"""Measure a procedure's real online service level from what catalogue_sample observed (pure).
+"""Measure a procedure's real online service level and mode from what catalogue_sample observed (pure).
 
-NĐ 43/2011/NĐ-CP Điều 3: level 1 gives the complete information on the procedure; level 2 adds
-forms to download; level 3 adds online submission; level 4 adds online payment of fees (when
-there are any) and the result delivered online. NĐ 42/2022/NĐ-CP Điều 11 regroups them:
-"toàn trình" when submission, payment and result are all online, "một phần" when only part is.
+What each level and mode requires is edition data (edition.yaml `service_levels`, recorded in the
+observations as `service_levels`): for the 2018 edition NĐ 43/2011/NĐ-CP Điều 3 khoản 4 (levels 1-4)
+and NĐ 42/2022/NĐ-CP Điều 11 (toàn trình / một phần). This module only measures the signals the
+model is written in, and applies the model.
 
 The levels are cumulative: a procedure whose page lacks a level-1 element delivers no level at
-all, whatever it offers above. What "offered" means here (a tester can read every signal in the
+all, whatever it offers above. What each signal means here (a tester can read every one in the
 evidence):
-- level 1: each element of LEVEL1_ELEMENTS has a caption among the page's headings, labels or
+- level1_info: each element of LEVEL1_ELEMENTS has a caption among the page's headings, labels or
   table headers, and the page shows the value the target's record gives for it;
-- level 2: every form the record or the page lists downloads as a document (FORM_OK);
-- level 3: the page offers an online submission entry (a link or button named like
+- forms: every form the record or the page lists downloads as a document (FORM_OK);
+- online_submission: the page offers an online submission entry (a link or button named like
   SUBMIT_ENTRY) that answers without an error;
-- level 4: the procedure's methods (cách thức thực hiện) or its guide say fees are paid online
-  (ONLINE_PAYMENT; not needed when the procedure has no fee) and that the result is given
-  electronically (E_RESULT).
+- online_payment: the procedure's methods (cách thức thực hiện) or its guide say fees are paid
+  online (ONLINE_PAYMENT), or the procedure has no fee;
+- electronic_result: they say the result is given electronically (E_RESULT);
+- result_online_or_post: an electronic result, or the result sent by public post (POSTAL_RESULT).
 The dossier suite proves a real submission and payment (levels.online_submission,
 levels.online_payment); this measure is what the catalogue offers, for every sampled procedure.
 """
@@ -23,7 +24,7 @@ from __future__ import annotations
 
 import re
 
-from harness.judging import fold
+from harness.judging import Inconclusive, fold
 
 # element -> (record key, caption pattern over folded heading text)
 LEVEL1_ELEMENTS = {
@@ -50,6 +51,15 @@ ONLINE_PAYMENT = re.compile(r"thanh toan\b[^.;:\n]{0,80}\btruc tuyen\b|\btruc tu
                             r"|thanh toan (dien tu|online)|online payment|pay online")
 E_RESULT = re.compile(r"ket qua\b[^.;:\n]{0,40}\b(dien tu|truc tuyen|ban dien tu)\b"
                       r"|(tra|nhan) ket qua (dien tu|truc tuyen|qua mang)|electronic result")
+POSTAL_RESULT = re.compile(r"ket qua\b[^.;:\n]{0,60}\b(buu chinh|buu dien)|(buu chinh|buu dien)[^.;:\n]{0,40}\btra ket qua")
+SIGNAL_LABELS = {
+    "level1_info": "thông tin mức 1 đầy đủ — complete level-1 information",
+    "forms": "biểu mẫu tải được — downloadable forms",
+    "online_submission": "nộp hồ sơ trực tuyến — online submission entry",
+    "online_payment": "thanh toán phí, lệ phí trực tuyến — online payment",
+    "electronic_result": "kết quả điện tử — electronic result",
+    "result_online_or_post": "trả kết quả trực tuyến hoặc qua bưu chính công ích — result online or by public post",
+}
 GUIDE_LINK = re.compile(r"huong dan|\bguide\b|video")
 DOCUMENT_TYPES = ("application/pdf", "application/msword", "application/vnd.openxmlformats-officedocument",
                   "application/vnd.oasis.opendocument", "application/vnd.ms-excel", "application/rtf")
@@ -181,33 +191,58 @@ def features(proc: dict) -> dict:
         "payment": bool(ONLINE_PAYMENT.search(text)),
         "fee_required": fee_required(proc),
         "e_result": bool(E_RESULT.search(text)),
+        "postal_result": bool(POSTAL_RESULT.search(text)),
     }
 
 
-def measure(proc: dict) -> dict:
-    """{'level': 0-4, 'mode': 'toan_trinh' | 'mot_phan' | None, 'features': {...},
-    'missing': [(level, what is not offered)]}"""
+MODE_WORDS = {"toan_trinh": "toàn trình", "mot_phan": "một phần", None: "không phải dịch vụ công trực tuyến"}
+
+
+def model_of(observations: dict) -> dict:
+    """The edition's level model as the scenario recorded it; without it no level can be judged."""
+    model = observations.get("service_levels")
+    if not model:
+        raise Inconclusive("phiên bản tiêu chí không có mô hình mức độ dịch vụ (service_levels) — the edition "
+                           "gives no service-level model to measure against")
+    return model
+
+
+def signals(f: dict) -> dict:
+    """The signals the edition's level model is written in, from the measured features."""
+    return {"level1_info": f["level1"], "forms": f["forms"], "online_submission": f["submission"],
+            "online_payment": f["payment"] or not f["fee_required"], "electronic_result": f["e_result"],
+            "result_online_or_post": f["e_result"] or f["postal_result"]}
+
+
+def measure(proc: dict, model: dict) -> dict:
+    """{'level': 0-4, 'mode': 'toan_trinh' | 'mot_phan' | None, 'features': {...}, 'signals': {...},
+    'missing': [(level, what is not offered)]} under the edition's model (`service_levels`)."""
     f = features(proc)
-    paid = f["payment"] or not f["fee_required"]
-    steps = [(1, f["level1"], "thông tin mức 1 đầy đủ — complete level-1 information"),
-             (2, f["forms"], "biểu mẫu tải được — downloadable forms"),
-             (3, f["submission"], "nộp hồ sơ trực tuyến — online submission entry"),
-             (4, paid and f["e_result"], ", ".join(
-                 what for what, ok in (("thanh toán phí, lệ phí trực tuyến — online payment", paid),
-                                       ("kết quả điện tử — electronic result", f["e_result"])) if not ok))]
+    offered = signals(f)
     level, missing = 0, []
-    for number, ok, label in steps:
-        if ok and level == number - 1:
-            level = number
-        elif not ok:
-            missing.append((number, label))
-    if f["submission"] and paid and f["e_result"]:
-        mode = "toan_trinh"
-    elif f["submission"]:
-        mode = "mot_phan"
-    else:
-        mode = None
-    return {"level": level, "mode": mode, "features": f, "missing": missing}
+    for step in sorted(model["levels"], key=lambda s: s["level"]):
+        lacking = [SIGNAL_LABELS[r] for r in step["requires"] if not offered[r]]
+        if not lacking and level == step["level"] - 1:
+            level = step["level"]
+        elif lacking:
+            missing.append((step["level"], ", ".join(lacking)))
+    mode = next((m["mode"] for m in model["modes"] if all(offered[r] for r in m["requires"])), None)
+    return {"level": level, "mode": mode, "features": f, "signals": offered, "missing": missing}
+
+
+def mode_missing(proc: dict, model: dict, mode: str) -> str:
+    """What a procedure lacks for `mode`, in words (empty when it offers it)."""
+    offered = signals(features(proc))
+    spec = next((m for m in model["modes"] if m["mode"] == mode), None)
+    if spec is None:
+        return ""
+    return ", ".join(SIGNAL_LABELS[r] for r in spec["requires"] if not offered[r])
+
+
+def mode_rank(mode: str | None, model: dict) -> int:
+    """Modes in the model are listed best first: toàn trình above một phần above none."""
+    names = [m["mode"] for m in model["modes"]]
+    return len(names) - names.index(mode) if mode in names else 0
 
 
 def declared(proc: dict) -> tuple[int | None, str | None]:

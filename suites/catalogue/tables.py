@@ -32,16 +32,17 @@ def measurable(proc: dict) -> bool:
     return bool(page.get("loaded")) or page.get("status") is not None
 
 
-def conclusion(proc: dict) -> str:
+def conclusion(proc: dict, model: dict) -> str:
     if not measurable(proc):
         return "Chưa đo được — not measured"
     declared_level, declared_mode = levels.declared(proc)
-    measured = levels.measure(proc)
+    measured = levels.measure(proc, model)
     if declared_level is None:
         return "Không công bố mức độ — no declared level"
-    if measured["level"] < declared_level or (declared_mode == "toan_trinh" and measured["mode"] != "toan_trinh"):
+    mode_below = levels.mode_rank(declared_mode, model) > levels.mode_rank(measured["mode"], model)
+    if measured["level"] < declared_level or mode_below:
         return "Không đạt mức công bố — below the declared level"
-    if measured["level"] > declared_level:
+    if measured["level"] > declared_level or levels.mode_rank(declared_mode, model) < levels.mode_rank(measured["mode"], model):
         return "Cao hơn mức công bố — above the declared level"
     return "Đạt mức công bố — delivered as declared"
 
@@ -50,10 +51,10 @@ def _yes(value: bool) -> str:
     return "Có" if value else "Không"
 
 
-def measured_row(number: int, proc: dict) -> list:
+def measured_row(number: int, proc: dict, model: dict) -> list:
     listing, record = proc.get("listing") or {}, proc.get("record") or {}
     declared_level, declared_mode = levels.declared(proc)
-    m = levels.measure(proc)
+    m = levels.measure(proc, model)
     f = m["features"]
     known = measurable(proc)
     payment = ("Không thu phí (no fee)" if not f["fee_required"] else _yes(f["payment"]))
@@ -62,7 +63,7 @@ def measured_row(number: int, proc: dict) -> list:
             declared_level if declared_level is not None else "—", MODE_LABELS.get(declared_mode, "—"),
             m["level"] if known else "—", MODE_LABELS.get(m["mode"], "—") if known else "—",
             _yes(f["level1"]), _yes(f["forms"]) if proc.get("forms") else "Không có biểu mẫu (none listed)",
-            _yes(f["submission"]), payment, _yes(f["e_result"]), conclusion(proc)]
+            _yes(f["submission"]), payment, _yes(f["e_result"]), conclusion(proc, model)]
 
 
 def service_tier(record: dict, listing: dict) -> str:
@@ -89,28 +90,35 @@ def service_tier(record: dict, listing: dict) -> str:
     return "chưa xác định (unknown)"
 
 
-def roadmap_row(number: int, proc: dict) -> list:
+def roadmap_row(number: int, proc: dict, model: dict) -> list:
     listing, record = proc.get("listing") or {}, proc.get("record") or {}
     others = record.get("coordinating_agencies") or []
     if isinstance(others, list):
         others = "; ".join(str(a.get("name") if isinstance(a, dict) else a) for a in others)
-    measured = levels.measure(proc)["level"] if measurable(proc) else None
+    measured = levels.measure(proc, model)["level"] if measurable(proc) else None
     return [number, record.get("name") or listing.get("name"), measured if measured else "—",
             service_tier(record, listing), record.get("agency_name") or listing.get("agency_name") or "",
             others or ""]
 
 
 def tables(observations: dict) -> list[dict]:
+    """The two tables; none when the observations carry no level model (nothing to measure against)."""
     procs = observations.get("procedures") or []
     run_id = observations.get("run_id")
+    model = observations.get("service_levels")
+    if not model:
+        return []
+    # Công văn 3386 §2.2 lists online services only: the levels the edition counts as online
+    online = [p for p in procs if measurable(p) and levels.measure(p, model)["level"] in model["online_levels"]]
     return [
         {"id": "catalogue-levels", "csv": "muc-do-dvctt.csv",
          "title_vi": f"Mức độ dịch vụ công trực tuyến: công bố và thực tế ({len(procs)} thủ tục lấy mẫu, lần chạy {run_id})",
          "title_en": "Online service level: declared and measured (sampled procedures)",
-         "columns": MEASURED_COLUMNS, "rows": [measured_row(i, p) for i, p in enumerate(procs, 1)]},
+         "columns": MEASURED_COLUMNS, "rows": [measured_row(i, p, model) for i, p in enumerate(procs, 1)]},
         {"id": "catalogue-roadmap-3386", "csv": "lo-trinh-3386.csv",
-         "title_vi": "Danh mục dịch vụ công trực tuyến theo mẫu mục 2.2 Công văn 3386/BTTTT-THH (mức thực tế đo được "
-                     "của các thủ tục lấy mẫu)",
-         "title_en": "The sampled procedures in the roadmap table layout of Công văn 3386/BTTTT-THH §2.2 (measured level)",
-         "columns": ROADMAP_COLUMNS, "rows": [roadmap_row(i, p) for i, p in enumerate(procs, 1)]},
+         "title_vi": "Danh mục dịch vụ công trực tuyến mức độ 3, 4 theo mẫu mục 2.2 Công văn 3386/BTTTT-THH (mức thực "
+                     "tế đo được của các thủ tục lấy mẫu)",
+         "title_en": "The sampled procedures delivering level 3 or 4, in the roadmap table layout of Công văn "
+                     "3386/BTTTT-THH §2.2 (measured level)",
+         "columns": ROADMAP_COLUMNS, "rows": [roadmap_row(i, p, model) for i, p in enumerate(online, 1)]},
     ]

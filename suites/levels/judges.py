@@ -42,6 +42,7 @@ def form_download(observations: dict) -> None:
 def declared_vs_delivered(observations: dict) -> None:
     """levels.declared_vs_delivered"""
     procs = sampled(observations)
+    model = levels.model_of(observations)
     problems = []
     for proc in procs:
         if not measurable(proc):
@@ -50,14 +51,15 @@ def declared_vs_delivered(observations: dict) -> None:
         if level is None:
             problems.append(f"{who(proc)}: không công bố mức độ — no declared level")
             continue
-        measured = levels.measure(proc)
+        measured = levels.measure(proc, model)
         if measured["level"] < level:
             lacking = [label for number, label in measured["missing"] if number <= level]
             problems.append(f"{who(proc)}: công bố mức {level}, thực tế mức {measured['level']} — declared level {level}, "
                             f"delivers {measured['level']}; thiếu (missing): {'; '.join(lacking)}")
-        elif mode == "toan_trinh" and measured["mode"] != "toan_trinh":
-            problems.append(f"{who(proc)}: công bố toàn trình nhưng chỉ một phần được cung cấp trực tuyến — declared "
-                            f"fully online (NĐ 42/2022 Điều 11), delivers {measured['mode'] or 'none'}")
+        elif levels.mode_rank(mode, model) > levels.mode_rank(measured["mode"], model):
+            problems.append(f"{who(proc)}: công bố {levels.MODE_WORDS[mode]}, thực tế {levels.MODE_WORDS[measured['mode']]} "
+                            f"— declared {mode}, delivers {measured['mode'] or 'no online service'} (NĐ 42/2022 "
+                            f"Điều 11); thiếu (missing): {levels.mode_missing(proc, model, mode)}")
     conclude(problems, [p for p in procs if not measurable(p)],
              "Mức độ công bố không được cung cấp thực tế — declared levels not delivered")
 

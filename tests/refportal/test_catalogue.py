@@ -32,7 +32,9 @@ def test_seed_size_and_codes(everything, portal):
     assert len([a for a in agencies if a["procedure_count"]]) >= 3 and len(sectors) >= 5
     assert all(AGENCY.match(a["code"]) for a in agencies)
     assert {p["level"] for p in everything} == {2, 3, 4}
-    assert {p["online_mode"] for p in everything} == {"toan_trinh", "mot_phan"}
+    assert {p["online_mode"] for p in everything} == {"toan_trinh", "mot_phan", None}
+    # NĐ 42/2022 Điều 11: level 4 toàn trình, level 3 một phần; level 2 is not an online service
+    assert all(p["online_mode"] == {4: "toan_trinh", 3: "mot_phan", 2: None}[p["level"]] for p in everything)
     for p in everything:
         assert PROCEDURE.match(p["code"]) and AGENCY.match(p["agency_code"]) and p["code"].endswith(".H29")
 

@@ -247,7 +247,7 @@ def test_form_download_is_an_error_when_no_sampled_procedure_lists_a_form(good):
 
 def test_measured_levels_equal_the_declared_ones_on_the_clean_recording(good):
     for proc in good["procedures"]:
-        measured = levels.measure(proc)
+        measured = levels.measure(proc, good["service_levels"])
         assert measured["level"] == proc["listing"]["level"], (proc["code"], measured)
         assert measured["mode"] == (proc["listing"]["online_mode"] if proc["listing"]["level"] > 2 else None)
     levels_judges.declared_vs_delivered(good)
@@ -290,9 +290,10 @@ def test_forms_that_do_not_download_leave_a_procedure_at_level_1(good):
 def test_a_procedure_offering_more_than_it_declares_passes(good):
     proc = by_level(good, 2)
     proc["submission_entry"] = {"text": "Nộp hồ sơ trực tuyến", "href": None, "status": None}
-    assert levels.measure(proc)["level"] == 3
+    # no fee to pay and the result needs not be electronic (NĐ 43/2011 Điều 3 khoản 4 điểm d): level 4
+    assert levels.measure(proc, good["service_levels"])["level"] == 4
     levels_judges.declared_vs_delivered(good)
-    assert tables.conclusion(proc).startswith("Cao hơn mức công bố")
+    assert tables.conclusion(proc, good["service_levels"]).startswith("Cao hơn mức công bố")
 
 
 def test_signals_are_read_from_text_in_any_normal_form():
@@ -308,11 +309,12 @@ def test_signals_are_read_from_text_in_any_normal_form():
 
 def test_the_tables_list_every_sampled_procedure_in_the_3386_layout(good):
     measured, roadmap = tables.tables(good)
-    assert [len(t["rows"]) for t in (measured, roadmap)] == [5, 5]
+    assert [len(t["rows"]) for t in (measured, roadmap)] == [5, 4]  # 3386 §2.2 lists levels 3 and 4 only
     assert roadmap["columns"] == ["TT", "Tên DVCTT", "Mức DVCTT", "Cấp dịch vụ (tỉnh/huyện/xã)", "Cơ quan chủ trì xử lý",
                                   "Cơ quan đồng xử lý"]
     assert all(row[-1].startswith("Đạt mức công bố") for row in measured["rows"])
-    assert [row[2] for row in roadmap["rows"]] == [p["listing"]["level"] for p in good["procedures"]]
+    assert [row[2] for row in roadmap["rows"]] == [p["listing"]["level"] for p in good["procedures"]
+                                                    if p["listing"]["level"] >= 3]
     assert {row[3] for row in roadmap["rows"]} == {"tỉnh"}
     assert measured["csv"] == "muc-do-dvctt.csv" and roadmap["csv"] == "lo-trinh-3386.csv"
 
@@ -320,5 +322,61 @@ def test_the_tables_list_every_sampled_procedure_in_the_3386_layout(good):
 def test_the_table_says_below_the_declared_level_when_a_feature_is_missing(good):
     proc = by_level(good, 3)
     proc["submission_entry"] = None
-    row = tables.measured_row(1, proc)
+    row = tables.measured_row(1, proc, good["service_levels"])
     assert row[7] == 2 and row[-1].startswith("Không đạt mức công bố")
+
+
+# ------------------------------------------------------------------------- the level model is edition data
+
+def _without_e_result(proc: dict, result_by: str = "Nhận kết quả qua dịch vụ bưu chính công ích.") -> None:
+    """The procedure no longer says its result is electronic (the recording says so in the guide);
+    its methods say how the result is given instead."""
+    proc["guide"] = None
+    proc["record"]["methods"] = [*proc["record"]["methods"], result_by]
+
+
+def test_level_4_and_toan_trinh_do_not_need_an_electronic_result(good):
+    """NĐ 43/2011 Điều 3 khoản 4 điểm d; NĐ 42/2022 Điều 11: the result online or by public post."""
+    proc = by_level(good, 4)
+    _without_e_result(proc)
+    f = levels.features(proc)
+    assert not f["e_result"] and f["postal_result"]
+    measured = levels.measure(proc, good["service_levels"])
+    assert (measured["level"], measured["mode"]) == (4, "toan_trinh")
+    levels_judges.declared_vs_delivered(good)
+
+
+@pytest.mark.proves("levels.declared_vs_delivered")
+def test_toan_trinh_without_any_remote_result_fails(good):
+    proc = by_level(good, 4)
+    _without_e_result(proc, "Nhận kết quả trực tiếp tại Bộ phận Một cửa.")
+    assert levels.measure(proc, good["service_levels"])["level"] == 4  # level 4 still: a result in person is allowed
+    with pytest.raises(AssertionError, match=r"declared toan_trinh, delivers mot_phan.*by public post"):
+        levels_judges.declared_vs_delivered(good)
+
+
+@pytest.mark.proves("levels.declared_vs_delivered")
+def test_a_level_2_procedure_declared_mot_phan_fails_on_the_mode(good):
+    """E26: the judge compares the mode as well as the level; level 2 is not an online service."""
+    proc = by_level(good, 2)
+    proc["listing"]["online_mode"] = "mot_phan"
+    with pytest.raises(AssertionError, match=r"declared mot_phan, delivers no online service"):
+        levels_judges.declared_vs_delivered(good)
+    assert tables.conclusion(proc, good["service_levels"]).startswith("Không đạt mức công bố")
+
+
+def test_the_model_comes_from_the_edition(good):
+    """A stricter model (level 4 needs an electronic result) changes the measure without code."""
+    strict = {**good["service_levels"],
+              "levels": [*good["service_levels"]["levels"][:3], {"level": 4, "requires": ["online_payment", "electronic_result"]}]}
+    proc = by_level(good, 4)
+    _without_e_result(proc)
+    assert levels.measure(proc, strict)["level"] == 3
+    assert levels.measure(proc, good["service_levels"])["level"] == 4
+
+
+def test_without_a_level_model_the_judge_cannot_decide(good):
+    del good["service_levels"]
+    with pytest.raises(Inconclusive, match="service_levels"):
+        levels_judges.declared_vs_delivered(good)
+    assert tables.tables(good) == []
