@@ -75,6 +75,7 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--portal-style", metavar="NAME", help="--demo on a vendor style of refportal (refportal/styles.py), "
                                                           "certified through profiles/refportal-NAME.yaml")
     run.add_argument("--edition", help="criteria edition (default: the one marked default)")
+    run.add_argument("--date", metavar="YYYY-MM-DD", help="use the edition in force on this date (effective_from/to)")
     run.add_argument("--only", metavar="IDS", help="comma-separated criterion ids")
     run.add_argument("--section", metavar="K", help="comma-separated section keys")
     run.add_argument("--attestations", metavar="FILE", type=Path, help="attestations YAML")

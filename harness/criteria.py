@@ -17,7 +17,7 @@ from typing import Any, Callable, Iterable
 
 from jsonschema import Draft202012Validator
 
-from harness import editions
+from harness import credit, editions
 from harness.yamlsource import InputError, Problem, SourceFile, display_path, load_yaml
 
 EDITION_FILE = "edition.yaml"
@@ -163,6 +163,7 @@ class Edition:
     sections: list[dict]
     criteria: list[dict]
     files: dict[str, str] = field(default_factory=dict)  # path relative to criteria dir -> sha256
+    chosen: str | None = None  # why the run uses this edition (--edition, --date, default), for the record
 
     @property
     def parameters(self) -> dict[str, dict]:
@@ -197,7 +198,8 @@ class Edition:
         }
 
 
-CRITERION_DEFAULTS = {"informative": False, "optional_feature": None, "evidence": None, "lab_policy": None}
+CRITERION_DEFAULTS = {"informative": False, "optional_feature": None, "evidence": None, "lab_policy": None,
+                     "partial_credit": False}
 
 
 # --------------------------------------------------------------------------- loading
@@ -318,6 +320,7 @@ def load_edition(criteria_dir: Path, edition_id: str | None = None,
         problems.append(meta_source.problem(("id",), edition_id,
                                             f"'id' is '{meta['id']}' but the folder is '{edition_id}' — "
                                             "mã phiên bản phải trùng tên thư mục"))
+    problems += editions.date_problems(meta_source, meta, edition_ids(criteria_dir))
 
     files = {f"{edition_id}/{EDITION_FILE}": _sha256(folder / EDITION_FILE)}
     if checks is not None:
@@ -386,6 +389,7 @@ def load_edition(criteria_dir: Path, edition_id: str | None = None,
                                                        f"unknown check '{check_id}' — kiểm tra không có trong "
                                                        f"criteria/{CHECKS_FILE}; add it there or fix the id"))
                 problems += editions.lab_policy_problems(source, i, criterion, checks, meta.get("parameters") or {})
+            problems += credit.problems(source, i, criterion, meta["scoring"])
             criteria.append(criterion)
 
     if checks is not None:

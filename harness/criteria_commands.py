@@ -4,7 +4,7 @@ from __future__ import annotations
 import json
 import sys
 
-from harness import check_binding, criteria
+from harness import check_binding, criteria, crosswalk
 from harness.coverage import coverage_report
 from harness.exitcodes import ExitCode
 from harness.suggest import did_you_mean
@@ -44,6 +44,9 @@ def validate(args) -> int:
     summary = ", ".join(f"{v} {k}" for k, v in sorted(counts.items()))
     print(f"{edition.id}: hợp lệ — valid ({len(edition.criteria)} criteria in {len(edition.sections)} sections: "
           f"{summary}; {len(edition.parameters)} parameters)")
+    maps = crosswalk.load(edition.folder.parent, {edition.id: edition})
+    if maps:
+        print(f"{crosswalk.CROSSWALK_FILE}: hợp lệ — valid ({sum(len(m['links']) for m in maps)} links in {len(maps)} maps)")
     return ExitCode.OK
 
 

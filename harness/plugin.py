@@ -19,6 +19,7 @@ def pytest_addoption(parser):
     group.addoption("--target", metavar="PROFILE", help="target profile YAML (cấu hình đích: hệ thống cần đo kiểm)")
     group.addoption("--demo", action="store_true", help="certify the bundled reference portal")
     group.addoption("--edition", metavar="E", help="criteria edition (default: the edition marked default)")
+    group.addoption("--date", metavar="YYYY-MM-DD", dest="on_date", help="use the edition in force on this date")
     group.addoption("--only", metavar="IDS", help="comma-separated criterion ids to run")
     group.addoption("--section", metavar="K", help="comma-separated section keys (1-8) to run")
     group.addoption("--attestations", metavar="FILE", help="attestations YAML for manual criteria")

@@ -89,7 +89,7 @@ class DokiemRun:
         option = config.getoption
         try:
             inputs = load_inputs(option("criteria_dir"), option("edition"), option("only"), option("section"),
-                                 option("target"), bool(option("demo")), option("attestations"))
+                                 option("target"), bool(option("demo")), option("attestations"), option("on_date"))
         except InputError as exc:
             abort(ExitCode.BAD_INPUT, [str(p) for p in exc.problems]
                   + [f"dokiem: dữ liệu đầu vào không hợp lệ, không chạy — bad input, nothing was run "

@@ -28,7 +28,7 @@ def pytest_arguments(args) -> list[str]:
         argv.append("--demo")
     if args.target:
         argv += ["--target", str(args.target)]
-    for option in ("edition", "only", "section", "attestations", "out", "history", "criteria_dir"):
+    for option in ("edition", "date", "only", "section", "attestations", "out", "history", "criteria_dir"):
         value = getattr(args, option, None)
         if value:
             argv += [f"--{option.replace('_', '-')}", str(value)]

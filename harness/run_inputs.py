@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from harness import criteria, demo_style, selection
+from harness import criteria, demo_style, editions, selection
 from harness.attestations import load_attestations
 from harness.profile import Profile, load_profile
 
@@ -40,11 +40,14 @@ class RunInputs:
 
 
 def load_inputs(criteria_dir: Path | None, edition: str | None, only: str | None, section: str | None,
-                target: str | None, demo: bool, attestations: str | None) -> RunInputs:
-    """Load and validate everything a run reads (--demo: the bundled profile and attestations)."""
+                target: str | None, demo: bool, attestations: str | None, on_date: str | None = None) -> RunInputs:
+    """Load and validate everything a run reads (--demo: the bundled profile and attestations;
+    --date: the edition in force on that day)."""
     criteria_dir = Path(criteria_dir or REPO_ROOT / "criteria")
     checks = criteria.load_checks(criteria_dir)
-    loaded = criteria.load_edition(criteria_dir, edition, checks)
+    edition_id, why = editions.resolve(criteria_dir, edition, on_date)
+    loaded = criteria.load_edition(criteria_dir, edition_id, checks)
+    loaded.chosen = why
     chosen = selection.select(loaded, only, section)
     profile = load_profile(demo_style.profile(DEMO_PROFILE) if demo else Path(target), loaded, checks, criteria_dir,
                            check_files=not demo)

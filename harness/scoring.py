@@ -53,6 +53,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Iterable
 
+from harness import credit
 from harness.exitcodes import ExitCode
 from harness.outcomes import CheckOutcomes
 
@@ -132,6 +133,7 @@ class CriterionResult:
     attestation: object | None = None     # harness.attestations.Attestation
     waiver: object | None = None          # harness.attestations.Waiver
     verdict_before_waiver: str | None = None
+    partial_earned: float | None = None   # harness.credit: what a FAIL keeps under partial credit
 
 
 @dataclass
@@ -193,6 +195,7 @@ def score(edition, selection, check_results: dict[str, CheckResult], features_ab
     results: dict[str, CriterionResult] = {}
     for criterion in edition.criteria:
         results[criterion["id"]] = _judge(criterion, selection, check_results, features_absent, attestations)
+    credit.apply(edition, results)
     model = dict(edition.scoring)
     sections = [_section_score(s, [r for r in results.values() if r.section == s["key"]]) for s in edition.sections]
     overall = _overall(model, list(results.values()))
@@ -322,7 +325,7 @@ def _fmt(value: float | None) -> str:
 
 
 def _earned(result: CriterionResult) -> float:
-    return result.weight if result.verdict in PASSING else 0
+    return result.weight if result.verdict in PASSING else (result.partial_earned or 0)
 
 
 def _section_score(section: dict, results: list[CriterionResult]) -> SectionScore:

@@ -11,7 +11,7 @@ import platform
 import sys
 from pathlib import Path
 
-from harness import criteria
+from harness import criteria, editions
 from harness.report.redact import scrub
 from harness.scoring import VERDICT_LABELS, VERDICTS
 from harness.verify import MANIFEST
@@ -121,6 +121,7 @@ def build(record, copies: dict, tables: list[dict], redactor, out_dir: Path) -> 
             **{k: edition_dict[k] for k in ("id", "title_vi", "title_en", "status", "document", "note_vi",
                                             "note_en", "files", "scoring")},
             "checks_sha256": record.checks.sha256(),
+            "validity": editions.validity(edition, getattr(edition, "chosen", None)),
             "sections": [{k: s.get(k) for k in ("key", "prefix", "title_vi", "title_en", "provenance")}
                          for s in edition.sections],
         },

@@ -24,6 +24,7 @@ OUTCOME_LABELS = {"passed": "đạt — passed", "failed": "không đạt — fa
                   "skipped": "bỏ qua — skipped", "missing": "chưa cài đặt — not implemented",
                   "not_run": "không chạy — not run"}
 PROVENANCE_LABELS = {"draft": "dự thảo (draft)",
+                     "text": "văn bản của phiên bản (text)",
                      "in_force": "văn bản đã ban hành khi lập dự thảo (in force)",
                      "successor": "văn bản kế thừa (successor)",
                      "code": "mã nguồn (code)", "inferred": "suy luận (inferred)",

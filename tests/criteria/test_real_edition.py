@@ -47,7 +47,7 @@ def test_list_json_holds_the_reconstructed_items():
     assert len(criteria) >= 100
     assert {c["section"] for c in criteria} == set(PREFIXES)
     for c in criteria:
-        assert c["provenance"]["source"] in {"draft", "in_force", "successor", "code", "inferred", "recalled"}, c["id"]
+        assert c["provenance"]["source"] in {"draft", "text", "in_force", "successor", "code", "inferred", "recalled"}, c["id"]
         assert c["basis"] and c["method"], c["id"]
         assert c["checks"] or (c.get("evidence") or {}).get("vi"), f"{c['id']}: no check and no evidence"
 
