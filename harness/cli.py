@@ -76,6 +76,7 @@ def build_parser() -> argparse.ArgumentParser:
                                                           "certified through profiles/refportal-NAME.yaml")
     run.add_argument("--edition", help="criteria edition (default: the one marked default)")
     run.add_argument("--date", metavar="YYYY-MM-DD", help="use the edition in force on this date (effective_from/to)")
+    run.add_argument("--editions", metavar="E1,E2", help="certify against E1, then rescore the same run against E2, …")
     run.add_argument("--only", metavar="IDS", help="comma-separated criterion ids")
     run.add_argument("--section", metavar="K", help="comma-separated section keys")
     run.add_argument("--attestations", metavar="FILE", type=Path, help="attestations YAML")
@@ -96,6 +97,12 @@ def build_parser() -> argparse.ArgumentParser:
                      help="also write a Markdown summary (GitHub job summary, GitLab MR note)")
     run.add_argument("--keep-traces", choices=("failing", "all"), default="failing",
                      help="Playwright traces to keep: only those of failing or erroring checks (default) or all")
+
+    rescore = commands.add_parser("rescore", help="judge a run's check outcomes against other editions, without "
+                                                  "re-running (exit 1 when an edition is not met)")
+    rescore.add_argument("dir", metavar="RUN_DIR", type=Path, help="a run's output folder")
+    rescore.add_argument("--edition", required=True, metavar="E[,F]", help="edition(s) to score the run against")
+    _add_criteria_dir(rescore)
 
     profile = commands.add_parser("profile", help="write a profile skeleton or check a target profile")
     profile_commands = profile.add_subparsers(dest="profile_command", metavar="SUBCOMMAND")
@@ -142,6 +149,18 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _input_errors(action) -> int:
+    """Run `action`; bad input is printed file:line:column and exits 2."""
+    from harness.yamlsource import InputError
+
+    try:
+        return action()
+    except InputError as exc:
+        for problem in exc.problems:
+            print(problem, file=sys.stderr)
+        return 2
+
+
 def main(argv: list[str] | None = None) -> int:
     try:
         code = _main(argv)
@@ -178,7 +197,15 @@ def _main(argv: list[str] | None = None) -> int:
     if args.command == "run":
         from harness.run_command import run
 
+        if args.editions:
+            from harness.rescore import run_editions
+
+            return _input_errors(lambda: run_editions(args, run))
         return run(args)
+    if args.command == "rescore":
+        from harness.rescore import command as rescore
+
+        return _input_errors(lambda: rescore(args))
     if args.command == "verify":
         from harness.signing import verify_command
 
