@@ -498,14 +498,18 @@ def _make_result(conn, ctx: Context, dossier, procedure, actor: Actor, now) -> N
 
 # --- rating, messages --------------------------------------------------------------------------
 
+RATING_LABELS = {3: "Rất hài lòng", 2: "Hài lòng", 1: "Chưa hài lòng"}
+
+
 def rate(conn: sqlite3.Connection, user: User, code: str, score, comment: str | None) -> None:
     if defects.on("no-rating"):
         raise ApiError(404, "Không tìm thấy — not found")  # DEFECT: no satisfaction rating
     dossier = load(conn, code)
     if dossier is None or dossier["owner_id"] != user.id:
         raise ApiError(404, NOT_FOUND)
-    if not isinstance(score, int) or isinstance(score, bool) or not 1 <= score <= 5:
-        raise ApiError(422, "Điểm đánh giá (score) từ 1 đến 5 — score must be 1 to 5")
+    # TT 32/2017/TT-BTTTT Điều 12 khoản 1 điểm c: three levels — 3 Rất hài lòng, 2 Hài lòng, 1 Chưa hài lòng
+    if not isinstance(score, int) or isinstance(score, bool) or score not in RATING_LABELS:
+        raise ApiError(422, "Mức đánh giá (score): 3 Rất hài lòng, 2 Hài lòng, 1 Chưa hài lòng — score must be 1 to 3")
     with db.transaction(conn):
         dossier = load(conn, code)
         if dossier["status"] not in status.RESOLVED:

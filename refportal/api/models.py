@@ -79,7 +79,7 @@ class NameBody(BaseModel):
 
 
 class RateBody(BaseModel):
-    score: int = Field(ge=1, le=5)
+    score: int = Field(ge=1, le=3)  # TT 32/2017 Điều 12: 3 Rất hài lòng, 2 Hài lòng, 1 Chưa hài lòng
     comment: str | None = Field(None, max_length=4000)
 
 

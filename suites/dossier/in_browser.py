@@ -97,12 +97,13 @@ def browser_life(life, browser, account, d: dict) -> None:
         life.step(d, "return", "return_result", "receiving_officer")
     finally:
         life.finish_probes(d)
-    rate = {"ok": False, "score": 4, "error": None, "rating_after": None, "started": _now()}
+    middle = max(1, int(life.sc.parameter("rating.levels")) - 1)  # "Hài lòng" on the three-level scale
+    rate = {"ok": False, "score": middle, "error": None, "rating_after": None, "started": _now()}
     info["rate"] = rate
     with life.sc.browser(browser, "rating", storage_state=account.storage_state) as session:
         try:
             if browser_login(life, session, account):
-                session.journey("rate_dossier", dossier_code=d["code"], score=4,
+                session.journey("rate_dossier", dossier_code=d["code"], score=middle,
                                 comment=f"dokiem {life.run_id}: đánh giá trên trình duyệt")
                 rate["ok"] = True
         except Exception as exc:

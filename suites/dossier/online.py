@@ -165,17 +165,18 @@ def rating(life, d: dict) -> None:
     info = {"first": None, "second": None, "rating_after_first": None, "rating_after_second": None}
     d["rating"] = info
     citizen = life.client("citizen")
+    top = int(life.sc.parameter("rating.levels"))  # TT 32/2017 Điều 12: 1 Chưa hài lòng … 3 Rất hài lòng
     try:
-        first = life.step(d, "rate", "rate_dossier", "citizen", expected=life.current_code(d), score=5,
+        first = life.step(d, "rate", "rate_dossier", "citizen", expected=life.current_code(d), score=top,
                           comment=f"dokiem {life.run_id}: rất hài lòng")
-        info["first"] = {"ok": True, "http_status": first["http_status"], "score": 5, "error": None}
+        info["first"] = {"ok": True, "http_status": first["http_status"], "score": top, "error": None}
     except StepFailed:
         last = d["steps"][-1]
-        info["first"] = {"ok": False, "http_status": last["http_status"], "score": 5, "error": last["error"]}
+        info["first"] = {"ok": False, "http_status": last["http_status"], "score": top, "error": last["error"]}
         return
     info["rating_after_first"] = citizen.call("get_dossier", dossier_code=d["code"]).vars.get("rating")
-    second = citizen.call("rate_dossier", dossier_code=d["code"], score=2, comment=f"dokiem {life.run_id}: lần hai")
-    info["second"] = {"ok": second.ok, "http_status": second.status, "score": 2,
+    second = citizen.call("rate_dossier", dossier_code=d["code"], score=1, comment=f"dokiem {life.run_id}: lần hai")
+    info["second"] = {"ok": second.ok, "http_status": second.status, "score": 1,
                       "error": None if second.ok else second.describe()[:300]}
     info["rating_after_second"] = citizen.call("get_dossier", dossier_code=d["code"]).vars.get("rating")
 

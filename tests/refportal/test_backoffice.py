@@ -336,7 +336,7 @@ def test_ratings_by_agency_and_by_officer(citizen, officer, specialist, leader, 
     code, _ = _received(citizen, officer, LEVEL3)
     specialist.step(code, "process")
     leader.step(code, "approve")
-    assert citizen.post(f"/api/dossiers/{code}/rate", json={"score": 4}).status_code == 200
+    assert citizen.post(f"/api/dossiers/{code}/rate", json={"score": 2}).status_code == 200
     ratings = portal.get("/api/statistics/ratings").json()
     assert ratings["count"] >= 1 and 1 <= ratings["average"] <= 5
     assert any(a["agency_code"] == "000.00.16.H29" and a["count"] >= 1 for a in ratings["by_agency"])

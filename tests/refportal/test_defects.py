@@ -148,7 +148,7 @@ def _(w: World):
 @demo("no-rating")
 def _(w: World):
     code = w.finished()
-    assert w.citizen.post(f"/api/dossiers/{code}/rate", json={"score": 5}).status_code == 404
+    assert w.citizen.post(f"/api/dossiers/{code}/rate", json={"score": 3}).status_code == 404
     page = w.portal.cookie_session("congdan1").get(f"{w.portal.url}/ho-so/{code}").text
     assert "Đã có kết quả" in page and "Gửi đánh giá" not in page
 

@@ -43,7 +43,7 @@ def life(portal, citizen, officer, specialist, leader, stub):
     seen["after_confirm"] = citizen.dossier(code)
     seen["approve"] = leader.step(code, "approve")
     seen["return"] = officer.step(code, "return")
-    seen["rate"] = citizen.post(f"/api/dossiers/{code}/rate", json={"score": 5, "comment": "Nhanh, đúng hẹn"})
+    seen["rate"] = citizen.post(f"/api/dossiers/{code}/rate", json={"score": 3, "comment": "Nhanh, đúng hẹn"})
     seen["rate_again"] = citizen.post(f"/api/dossiers/{code}/rate", json={"score": 1})
     seen["final"] = citizen.dossier(code)
     seen["code"] = code
@@ -135,7 +135,7 @@ def test_return_date_and_history(life):
 def test_rating_once(life):
     assert life["rate"].status_code == 200
     assert life["rate_again"].status_code == 409
-    assert life["final"]["rating"] == 5 and life["final"]["rating_comment"] == "Nhanh, đúng hẹn"
+    assert life["final"]["rating"] == 3 and life["final"]["rating_comment"] == "Nhanh, đúng hẹn"
 
 
 def test_attachments_download_unchanged(life, officer):
@@ -183,3 +183,12 @@ def test_receipt_form_names_the_dossier(life, officer, citizen):
     assert form.status_code == 200 and "GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ" in form.text
     assert life["code"] in form.text and "Nguyễn Văn An" in form.text
     assert citizen.get(f"/api/dossiers/{life['code']}/forms/1").status_code == 403
+
+
+def test_the_rating_has_the_three_levels_of_tt32_2017():
+    """TT 32/2017/TT-BTTTT Điều 12 khoản 1 điểm c: Rất hài lòng / Hài lòng / Chưa hài lòng."""
+    from refportal.dossiers import RATING_LABELS
+
+    assert RATING_LABELS == {3: "Rất hài lòng", 2: "Hài lòng", 1: "Chưa hài lòng"}
+    template = (REPO / "refportal" / "templates" / "dossier.html").read_text(encoding="utf-8")
+    assert "'Rất hài lòng'), (2, 'Hài lòng'), (1, 'Chưa hài lòng')" in template and "Bình thường" not in template

@@ -76,7 +76,7 @@ def test_steps_not_allowed_from_new(citizen, officer, specialist, leader):
     specialist.step(code, "process", expect=409)
     specialist.step(code, "request-payment", expect=409, amount=1000)
     citizen.step(code, "pay", expect=409)
-    assert citizen.post(f"/api/dossiers/{code}/rate", json={"score": 4}).status_code == 409
+    assert citizen.post(f"/api/dossiers/{code}/rate", json={"score": 2}).status_code == 409
     answer = citizen.post(f"/api/dossiers/{code}/supplement", data={"note": "x"})
     assert answer.status_code == 409
     assert citizen.dossier(code)["status_label"] == "Mới đăng ký"
