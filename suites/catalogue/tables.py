@@ -22,6 +22,9 @@ MEASURED_COLUMNS = [
     "Nộp trực tuyến (online submission)", "Thanh toán trực tuyến (online payment)",
     "Kết quả điện tử (electronic result)", "Kết luận (conclusion)",
 ]
+GENERAL_COLUMNS = ["Cấp (tier)", "Số thủ tục (procedures)", "Mức 1, 2 (levels 1-2)", "Mức 3 (level 3)", "Mức 4 (level 4)",
+                   "Mức 3, 4 (levels 3-4)", "Tỷ lệ mức 3, 4 (share)", "Toàn trình (end-to-end)", "Một phần (partial)",
+                   "Chưa công bố mức (no level)"]
 ROADMAP_COLUMNS = ["TT", "Tên DVCTT", "Mức DVCTT", "Cấp dịch vụ (tỉnh/huyện/xã)", "Cơ quan chủ trì xử lý",
                    "Cơ quan đồng xử lý"]
 
@@ -101,6 +104,27 @@ def roadmap_row(number: int, proc: dict, model: dict) -> list:
             others or ""]
 
 
+def general_figures(entries: list[dict], model: dict) -> list[list]:
+    """Công văn 3386 "Số liệu chung" over the whole listed catalogue (declared levels, by tier), with a total row."""
+    tiers: dict[str, list[dict]] = {}
+    for entry in entries:
+        tiers.setdefault(service_tier({}, entry), []).append(entry)
+    online = set(model["online_levels"])
+
+    def row(name: str, group: list[dict]) -> list:
+        levels_ = [e.get("level") for e in group]
+        counted = [lv for lv in levels_ if isinstance(lv, int)]
+        n34 = sum(1 for lv in counted if lv in online)
+        modes = [e.get("online_mode") for e in group]
+        share = f"{100 * n34 / len(group):.1f} %" if group else "—"
+        return [name, len(group), sum(1 for lv in counted if lv not in online), counted.count(3), counted.count(4), n34,
+                share, modes.count("toan_trinh"), modes.count("mot_phan"), len(levels_) - len(counted)]
+
+    order = {"tỉnh": 0, "huyện": 1, "xã": 2}
+    rows = [row(name, tiers[name]) for name in sorted(tiers, key=lambda t: (order.get(t, 9), t))]
+    return rows + [row("Tổng (total)", entries)]
+
+
 def tables(observations: dict) -> list[dict]:
     """The two tables; none when the observations carry no level model (nothing to measure against)."""
     procs = observations.get("procedures") or []
@@ -110,7 +134,14 @@ def tables(observations: dict) -> list[dict]:
         return []
     # Công văn 3386 §2.2 lists online services only: the levels the edition counts as online
     online = [p for p in procs if measurable(p) and levels.measure(p, model)["level"] in model["online_levels"]]
-    return [
+    entries = (observations.get("catalogue") or {}).get("entries") or []
+    general = [{"id": "catalogue-general-3386", "csv": "so-lieu-chung-3386.csv",
+                "title_vi": f"Số liệu chung theo Công văn 3386/BTTTT-THH: {len(entries)} thủ tục của toàn bộ danh mục "
+                            "theo cấp, số và tỷ lệ mức 3, 4, toàn trình, một phần (mức công bố, đọc qua API)",
+                "title_en": "General figures (Công văn 3386): the whole listed catalogue by tier, levels 3-4 and their "
+                            "share, end-to-end and partial (declared levels, read through the API)",
+                "columns": GENERAL_COLUMNS, "rows": general_figures(entries, model)}] if entries else []
+    return general + [
         {"id": "catalogue-levels", "csv": "muc-do-dvctt.csv",
          "title_vi": f"Mức độ dịch vụ công trực tuyến: công bố và thực tế ({len(procs)} thủ tục lấy mẫu, lần chạy {run_id})",
          "title_en": "Online service level: declared and measured (sampled procedures)",

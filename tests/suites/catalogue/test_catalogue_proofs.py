@@ -308,7 +308,7 @@ def test_signals_are_read_from_text_in_any_normal_form():
 # ------------------------------------------------------------------------- the record's tables
 
 def test_the_tables_list_every_sampled_procedure_in_the_3386_layout(good):
-    measured, roadmap = tables.tables(good)
+    general, measured, roadmap = tables.tables(good)
     assert [len(t["rows"]) for t in (measured, roadmap)] == [5, 4]  # 3386 §2.2 lists levels 3 and 4 only
     assert roadmap["columns"] == ["TT", "Tên DVCTT", "Mức DVCTT", "Cấp dịch vụ (tỉnh/huyện/xã)", "Cơ quan chủ trì xử lý",
                                   "Cơ quan đồng xử lý"]
@@ -380,3 +380,13 @@ def test_without_a_level_model_the_judge_cannot_decide(good):
     with pytest.raises(Inconclusive, match="service_levels"):
         levels_judges.declared_vs_delivered(good)
     assert tables.tables(good) == []
+
+
+def test_general_figures_cover_the_whole_catalogue_by_tier(good):
+    """Công văn 3386 "Số liệu chung": every listed procedure, not the sample."""
+    general = tables.tables(good)[0]
+    assert general["id"] == "catalogue-general-3386" and general["csv"] == "so-lieu-chung-3386.csv"
+    total = general["rows"][-1]
+    assert total[:7] == ["Tổng (total)", 34, 6, 14, 14, 28, "82.4 %"] and total[7:] == [14, 14, 0]
+    good["catalogue"]["entries"][0]["level"] = None  # a procedure without a declared level is counted apart
+    assert tables.tables(good)[0]["rows"][-1][-1] == 1
