@@ -5,7 +5,7 @@ as observations.json in the scenario's evidence beside the axe results and the s
 """
 import pytest
 
-from suites.accessibility import observe
+from suites.accessibility import egdi, observe
 
 
 @pytest.fixture(scope="session")
@@ -21,6 +21,7 @@ def public_pages(dokiem, browser):
     with dokiem.scenario("public_pages") as sc:
         observations = observe.observe_public_pages(sc, browser)
         sc.evidence.write_json("observations.json", observations)
+        dokiem.add_table(egdi.english_table(observations))
     yield observations
 
 

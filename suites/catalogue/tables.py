@@ -125,6 +125,27 @@ def general_figures(entries: list[dict], model: dict) -> list[list]:
     return rows + [row("Tổng (total)", entries)]
 
 
+EGDI_COLUMNS = ["Chỉ tiêu (indicator)", "Số liệu quan sát (observed)", "Nguồn (source)"]
+
+
+def egdi(entries: list[dict], model: dict) -> list[dict]:
+    """Công văn 961/LĐTBXH-PC (EGDI): the share of online services at level 3/4 and end-to-end, as
+    observations of the whole listed catalogue (declared levels) — figures, not a verdict."""
+    if not entries:
+        return []
+    online = sum(1 for e in entries if e.get("level") in model["online_levels"])
+    full = sum(1 for e in entries if e.get("online_mode") == "toan_trinh")
+    share = lambda n: f"{n}/{len(entries)} ({100 * n / len(entries):.1f} %)"
+    source = "danh mục thủ tục qua API (list_procedures), mức công bố — the catalogue through the API, declared"
+    return [{"id": "egdi-961-dvctt", "csv": "egdi-961-dvctt.csv",
+             "title_vi": "Quan sát theo Công văn 961/LĐTBXH-PC (chỉ số phát triển Chính phủ điện tử, EGDI): dịch vụ "
+                         "công trực tuyến mức độ 3, 4",
+             "title_en": "Observations for Công văn 961/LĐTBXH-PC (EGDI): online services at level 3 and 4",
+             "columns": EGDI_COLUMNS,
+             "rows": [["Tỷ lệ thủ tục có dịch vụ công trực tuyến mức độ 3, 4 (share at level 3/4)", share(online), source],
+                      ["Tỷ lệ dịch vụ toàn trình (share end-to-end, NĐ 42/2022)", share(full), source]]}]
+
+
 def tables(observations: dict) -> list[dict]:
     """The two tables; none when the observations carry no level model (nothing to measure against)."""
     procs = observations.get("procedures") or []
@@ -141,7 +162,7 @@ def tables(observations: dict) -> list[dict]:
                 "title_en": "General figures (Công văn 3386): the whole listed catalogue by tier, levels 3-4 and their "
                             "share, end-to-end and partial (declared levels, read through the API)",
                 "columns": GENERAL_COLUMNS, "rows": general_figures(entries, model)}] if entries else []
-    return general + [
+    return general + egdi(entries, model) + [
         {"id": "catalogue-levels", "csv": "muc-do-dvctt.csv",
          "title_vi": f"Mức độ dịch vụ công trực tuyến: công bố và thực tế ({len(procs)} thủ tục lấy mẫu, lần chạy {run_id})",
          "title_en": "Online service level: declared and measured (sampled procedures)",

@@ -308,7 +308,8 @@ def test_signals_are_read_from_text_in_any_normal_form():
 # ------------------------------------------------------------------------- the record's tables
 
 def test_the_tables_list_every_sampled_procedure_in_the_3386_layout(good):
-    general, measured, roadmap = tables.tables(good)
+    general, egdi, measured, roadmap = tables.tables(good)
+    assert egdi["rows"][0][1] == "28/34 (82.4 %)" and egdi["rows"][1][1] == "14/34 (41.2 %)"
     assert [len(t["rows"]) for t in (measured, roadmap)] == [5, 4]  # 3386 §2.2 lists levels 3 and 4 only
     assert roadmap["columns"] == ["TT", "Tên DVCTT", "Mức DVCTT", "Cấp dịch vụ (tỉnh/huyện/xã)", "Cơ quan chủ trì xử lý",
                                   "Cơ quan đồng xử lý"]
@@ -390,3 +391,13 @@ def test_general_figures_cover_the_whole_catalogue_by_tier(good):
     assert total[:7] == ["Tổng (total)", 34, 6, 14, 14, 28, "82.4 %"] and total[7:] == [14, 14, 0]
     good["catalogue"]["entries"][0]["level"] = None  # a procedure without a declared level is counted apart
     assert tables.tables(good)[0]["rows"][-1][-1] == 1
+
+
+def test_the_english_observation_names_the_page_or_says_none():
+    """Công văn 961 (EGDI): an observation in the record, never a verdict."""
+    from suites.accessibility import egdi
+
+    seen = egdi.english_table({"english": {"found": "https://dvc.example/en", "visited": [
+        {"url": "https://dvc.example/en", "status": 200, "lang": "en"}]}})
+    assert seen["rows"][0][1] == "https://dvc.example/en" and "lang=en" in seen["rows"][0][2]
+    assert egdi.english_table({"english": {}})["rows"][0][1].startswith("không tìm thấy")
