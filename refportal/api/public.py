@@ -23,6 +23,12 @@ def submit_feedback(body: FeedbackBody, request: Request, conn: sqlite3.Connecti
     return {"tracking_code": feedback.submit(conn, body.model_dump(), client_ip(request))}
 
 
+@router.get("/feedback", tags=["Phản ánh, kiến nghị — feedback"],
+            summary="Phản ánh, kiến nghị đã trả lời được công khai — answered feedback, published")
+def published_feedback(conn: sqlite3.Connection = Depends(get_conn)):
+    return {"items": feedback.published(conn)}
+
+
 @router.get("/feedback/{tracking_code}", tags=["Phản ánh, kiến nghị — feedback"],
             summary="Xem phản ánh và trả lời — read feedback by tracking code")
 def get_feedback(tracking_code: str, conn: sqlite3.Connection = Depends(get_conn)):

@@ -65,7 +65,17 @@ def feedback_flow(sc, browser, profile, run_id: str) -> dict:
             answer["error"] = f"{type(exc).__name__}: {exc}"
         view_after = view(anonymous, answer["tracking_code"])
     return {"sent": sent, "portal": portal, "api": api, "views_before": views_before, "answer": answer,
-            "view_after": view_after}
+            "view_after": view_after, "published": published(anonymous) if answer.get("ok") else None}
+
+
+def published(client) -> dict:
+    """The public list of answered complaints, read anonymously after the answer."""
+    if not client.has("list_published_feedback"):
+        return {"ok": False, "http_status": None, "items": None,
+                "error": "the profile does not map list_published_feedback — hồ sơ mục tiêu chưa khai báo thao tác này"}
+    result = client.call("list_published_feedback")
+    items = result.vars.get("items") if result.ok else None
+    return {**_step(result), "items": items if isinstance(items, list) else None}
 
 
 # ------------------------------------------------------------------------------ surveys

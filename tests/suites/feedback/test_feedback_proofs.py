@@ -103,3 +103,60 @@ def test_survey_fails_when_the_answer_is_refused(survey):
 def test_survey_is_inconclusive_without_an_open_survey(survey):
     with pytest.raises(Inconclusive):
         survey_judges.answer({"error": "OperationError: fixture 'open_survey' is empty"})
+
+
+# ------------------------------------------------------------------------------ feedback.published
+
+from suites.feedback import publication  # noqa: E402
+
+
+def _published(feedback: dict) -> dict:
+    """The clean recording with the list refportal publishes after the answer (GET /api/feedback)."""
+    answer = feedback["answer"]
+    feedback["published"] = {"ok": True, "http_status": 200, "error": None,
+                             "items": [{"tracking_code": "PAKN-000000-0001", "answer": "khác"},
+                                       {"tracking_code": answer["tracking_code"], "title": "…", "answer": answer["text"]}]}
+    return feedback
+
+
+def test_published_passes_when_the_answer_is_in_the_public_list(feedback):
+    publication.judge_published(_published(feedback))
+
+
+@pytest.mark.proves("feedback.published")
+def test_published_fails_when_the_answered_complaint_is_not_listed(feedback):
+    obs = _published(feedback)
+    obs["published"]["items"] = obs["published"]["items"][:1]
+    with pytest.raises(AssertionError, match="not published"):
+        publication.judge_published(obs)
+
+
+@pytest.mark.proves("feedback.published")
+def test_published_fails_when_listed_without_the_answer(feedback):
+    obs = _published(feedback)
+    obs["published"]["items"][1]["answer"] = ""
+    with pytest.raises(AssertionError, match="without its answer"):
+        publication.judge_published(obs)
+
+
+@pytest.mark.proves("feedback.published")
+def test_published_fails_when_the_portal_refuses_the_list(feedback):
+    obs = _published(feedback)
+    obs["published"] = {"ok": False, "http_status": 404, "error": "HTTP 404", "items": None}
+    with pytest.raises(AssertionError, match="does not publish"):
+        publication.judge_published(obs)
+
+
+def test_published_cannot_judge_without_the_operation_or_an_answer(feedback):
+    obs = _published(feedback)
+    obs["published"] = {"ok": False, "http_status": None, "error": "not mapped", "items": None}
+    with pytest.raises(Inconclusive):
+        publication.judge_published(obs)
+    obs = _published(feedback)
+    obs["answer"]["ok"] = False
+    with pytest.raises(Inconclusive):
+        publication.judge_published(obs)
+    obs = _published(feedback)
+    obs["published"]["items"] = None
+    with pytest.raises(Inconclusive):
+        publication.judge_published(obs)
