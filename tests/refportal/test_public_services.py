@@ -20,6 +20,10 @@ def test_feedback_tracked_answered_and_published(portal, specialist, citizen):
     public_page = portal.get("/phan-anh").text
     assert "Đã chỉ đạo rút ngắn còn 3 ngày" in public_page and "dan@mail.test" not in public_page
     assert "Lý Văn Nam" not in public_page
+    listed = http.get(portal.url + "/api/feedback").json()["items"]  # Công văn 4663: answers published
+    mine = [item for item in listed if item["tracking_code"] == code]
+    assert mine and mine[0]["answer"] == "Đã chỉ đạo rút ngắn còn 3 ngày"
+    assert "dan@mail.test" not in str(listed) and "Lý Văn Nam" not in str(listed)
     assert http.get(portal.url + "/api/feedback/PAKN-000000-XXXXXX").status_code == 404
     assert http.post(portal.url + "/api/feedback", json={"title": "", "content": "x"}).status_code == 422
 
