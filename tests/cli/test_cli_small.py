@@ -29,7 +29,7 @@ def test_an_unknown_option_or_command_gets_a_suggestion(capsys):
     with pytest.raises(SystemExit) as stopped:
         cli.main(["run", "--demoo"])
     assert stopped.value.code == 2
-    assert "did you mean --demo?" in capsys.readouterr().err
+    assert "did you mean --demo" in capsys.readouterr().err  # --demo first (--date is close too)
     with pytest.raises(SystemExit):
         cli.main(["critera", "list"])
     assert "did you mean criteria?" in capsys.readouterr().err
