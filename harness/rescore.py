@@ -18,7 +18,7 @@ from pathlib import Path
 
 from harness import __version__, criteria, crosswalk, scoring, selection
 from harness.evidence import Redactor
-from harness.report import COMPLIANCE_JSON, RunRecord, document, html
+from harness.report import COMPLIANCE_HTML, COMPLIANCE_JSON, RunRecord, document, html
 from harness.verify import ManifestMissing, verify_folder, write_manifest
 from harness.yamlsource import InputError, Problem
 
@@ -95,10 +95,24 @@ def rescore(run_dir: Path, edition_id: str, criteria_dir: Path) -> dict:
     new = document.build(record, {}, [], Redactor(), run_dir)
     (run_dir / f"compliance-{edition_id}.json").write_text(json.dumps(new, ensure_ascii=False, indent=2) + "\n",
                                                            encoding="utf-8")
-    (run_dir / f"compliance-{edition_id}.html").write_text(html.render(new), encoding="utf-8")
+    _write_html(run_dir, edition_id, new)
     write_summary(run_dir, criteria_dir)
     write_manifest(run_dir)
     return new
+
+
+def _write_html(run_dir: Path, edition_id: str, doc: dict) -> None:
+    """compliance-<E>.html and its own annex compliance-<E>-annex.html (the run's annex is the run
+    edition's): the same templates as the run's record, pointed at the edition's annex."""
+    annex = f"compliance-{edition_id}-annex.html"
+    env = html._environment()
+    (run_dir / f"compliance-{edition_id}.html").write_text(
+        env.get_template("compliance.html.j2").render(**{**html._context(doc), "annex": annex, "allure_report": False,
+                                                          "evidence_hash": None}), encoding="utf-8")
+    decided = html.deciding_evidence(doc, run_dir)
+    (run_dir / annex).write_text(html.render_annex(doc, decided).replace(f'href="{COMPLIANCE_HTML}"',
+                                                                         f'href="compliance-{edition_id}.html"'),
+                                 encoding="utf-8")
 
 
 # --------------------------------------------------------------------------- the statement

@@ -52,6 +52,9 @@ def test_rescore_writes_a_new_record_beside_the_run_and_updates_the_manifest(tmp
     assert "rescore" in new["edition"]["validity"]["chosen"]
     assert (run / "compliance.json").read_bytes() == before            # the run's own record is untouched
     assert (run / "compliance-tt22-2019.html").is_file() and verify_folder(run).ok  # manifest covers the new files
+    record_html = (run / "compliance-tt22-2019.html").read_text(encoding="utf-8")
+    assert 'href="compliance-tt22-2019-annex.html#c-YC-01"' in record_html
+    assert 'id="c-YC-01"' in (run / "compliance-tt22-2019-annex.html").read_text(encoding="utf-8")
     # automated criteria carried over pass on the same evidence; manual ones wait for the tester
     assert new["criteria"][[c["id"] for c in new["criteria"]].index("DVC-10")]["verdict"] == "PASS"
     yc01 = next(c for c in new["criteria"] if c["id"] == "YC-01")
