@@ -235,7 +235,7 @@ def _result(operation, answer: Answer, url, elapsed, error, values, failure: str
     result = StepResult(operation, response.status_code if response is not None else None, ok, values, answer.data,
                         response.content if response is not None else b"",
                         dict(response.headers) if response is not None else {},
-                        response.url if response is not None else url, elapsed, error, failure)
+                        response.url if response is not None else url, elapsed, error, failure=failure)
     return result
 
 
