@@ -125,6 +125,28 @@ def _(w: World):
     assert w.citizen.get(f"/api/lookup/{code}").json()["code"] == code
 
 
+@demo("lookup-hidden-contact")
+def _(w: World):
+    code = w.received()
+    page = w.get(f"/tra-cuu?ma={code}")
+    phone = re.search(r'name="lien_he" value="(\+84 \d{8,10})"', page.text)
+    birth = re.search(r'data-ngay-sinh="(\d{2}/\d{2}/\d{4})"', page.text)
+    assert page.status_code == 200 and phone and birth, page.text[-2000:]
+    w.portal.control("defects", {"off": ["lookup-hidden-contact"]})
+    assert "lien_he" not in w.get(f"/tra-cuu?ma={code}").text  # nothing of the kind without the defect
+    w.portal.control("defects", {"on": ["lookup-hidden-contact"]})
+
+
+@demo("no-national-sync")
+def _(w: World):
+    code = w.finished()
+    assert w.packets(code, "DongBoHoSoMC") == [] and w.packets(code, "CapNhatTienDoHoSoMC") == []
+    w.portal.control("defects", {"off": ["no-national-sync"]})
+    synced = w.received()
+    assert w.packets(synced, "DongBoHoSoMC")  # the same portal sends once the integration is on
+    w.portal.control("defects", {"on": ["no-national-sync"]})
+
+
 @demo("cross-citizen-read")
 def _(w: World):
     code = w.finished()
