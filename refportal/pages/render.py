@@ -37,7 +37,8 @@ env = Environment(loader=FileSystemLoader(str(TEMPLATES)), autoescape=select_aut
 env.filters.update(vn_date=_vn_date, vn_time=_vn_time, money=_money)
 # templates ask defect("<name>") where a defect changes what a page shows (refportal/defects.yaml)
 env.globals.update(LEVEL_LABELS=catalogue.LEVEL_LABELS, MODE_LABELS=catalogue.MODE_LABELS, STATUS_LABELS=status.LABELS,
-                   CHANNEL_LABELS=dossiers.CHANNEL_LABELS, ROLE_LABELS=users.ROLE_LABELS, defect=defects.on)
+                   CHANNEL_LABELS=dossiers.CHANNEL_LABELS, RATING_LABELS=dossiers.RATING_LABELS,
+                   ROLE_LABELS=users.ROLE_LABELS, defect=defects.on)
 
 
 def csrf_token(request: Request) -> str:
