@@ -315,7 +315,7 @@ def observe(scenario, run_id: str, nps_url: str | None, get_browser) -> dict:
     observations = {"run_id": run_id, "started": now_iso(), "finished": None,
                     "sample_size": scenario.parameter("catalogue.sample_size"), "errors": [],
                     # the edition's level model, so the judges and tables measure against the edition's law
-                    "service_levels": scenario.state.edition.meta.get("service_levels")}
+                    "service_levels": scenario.run.edition.meta.get("service_levels")}
     client = scenario.client(None)
     catalogue = list_catalogue(client)
     observations["catalogue"] = catalogue
