@@ -6,7 +6,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.dokiem
 
-.PHONY: run test test-under-load setup python browser node clean
+.PHONY: run test test-under-load setup python browser node redis clean
 
 # make reports any failure as its own exit 2: dokiem's exit code (0 certified · 1 not certified ·
 # 2 bad input · 3 unreachable · 4 manual pending) is printed and kept. CI calls $(BIN)/dokiem directly.
@@ -18,7 +18,7 @@ run: setup
 # matrix runs its own parallel lanes inside its worker.
 PYTEST_WORKERS ?= 2
 
-test: setup
+test: setup redis
 	@rc=0; $(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist loadfile $(PYTEST_ARGS) || rc=$$?; \
 	echo $$rc > $(STAMP)-pytest-exit; exit $$rc
 
@@ -60,3 +60,10 @@ $(STAMP)-node: package.json package-lock.json $(STAMP)-python
 
 clean:
 	rm -rf $(VENV) node_modules
+
+# The campaign tests start a real redis-server (Celery's broker). Debian's package as root when it
+# is missing; otherwise say how to get it (the tests then fail with the same hint).
+redis:
+	@command -v redis-server >/dev/null 2>&1 || { if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	  apt-get update -qq && apt-get install -y -qq redis-server; \
+	else echo "redis-server không có: cài gói redis-server (the campaign tests need redis-server: install it)"; fi; }
