@@ -27,7 +27,7 @@ test: setup redis
 HOG_CORES ?= 2
 RUNS ?= 3
 
-test-under-load: setup
+test-under-load: setup redis
 	@$(BIN)/python -m tests.hostile.cpu_hog --cores $(HOG_CORES) --max-s 7200 & hog=$$!; rc=0; \
 	for i in $$(seq $(RUNS)); do echo "test-under-load: run $$i/$(RUNS) next to $(HOG_CORES) busy cores"; \
 	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist loadfile $(PYTEST_ARGS) || { rc=$$?; break; }; done; \
