@@ -8,23 +8,18 @@ that reached the target is never repeated: it may have changed data).
 """
 from __future__ import annotations
 
-import json
 import os
-import re
 import threading
 import time
-from dataclasses import dataclass, field
-from typing import Any
 
-import jmespath
 import requests
 
 from harness import Inconclusive, breaker, deadlines, exercise, target_secrets
 from harness.evidence import Exchange, Redactor, Transcript, is_binary
 from harness.profile import Account, Profile
+from harness.results import OpResult, extract  # noqa: F401 (one home: harness/results.py)
 # templates live in harness/profile_values.py; these names stay importable from here
 from harness.profile_values import PLACEHOLDER, ConfigurationError, placeholders, render  # noqa: F401
-from harness.profile_values import lookup as _lookup
 from harness.safety import Withheld, method_effect, operation_effect, refusal
 
 CONNECT_RETRIES = 2
@@ -94,54 +89,6 @@ def limiter_for(profile: Profile) -> RateLimiter:
 
 
 # ------------------------------------------------------------------------- results
-
-@dataclass
-class OpResult:
-    operation: str
-    status: int | None
-    ok: bool
-    vars: dict = field(default_factory=dict)
-    json: Any = None
-    content: bytes = b""
-    headers: dict = field(default_factory=dict)
-    url: str = ""
-    elapsed_ms: float = 0.0
-    error: str = ""  # no answer at all (connection refused, timeout), or the operation is not mapped
-    unmapped: bool = False
-
-    @property
-    def text(self) -> str:
-        return self.content.decode("utf-8", errors="replace")
-
-    def header(self, name: str, default: str | None = None) -> str | None:
-        """A response header by name, whatever its case on the wire."""
-        wanted = name.lower()
-        return next((v for k, v in self.headers.items() if k.lower() == wanted), default)
-
-    def describe(self) -> str:
-        if self.unmapped:
-            return f"{self.operation}: {self.error}"
-        if self.error:
-            return f"{self.operation}: no answer — không có phản hồi ({self.error})"
-        snippet = self.text[:300].replace("\n", " ")
-        return f"{self.operation}: HTTP {self.status} from {self.url} — {snippet}"
-
-
-def extract(expression: str, response: requests.Response | None, data: Any) -> Any:
-    if expression == "$status":
-        return response.status_code if response is not None else None
-    if expression == "$body":
-        return response.content if response is not None else b""
-    if expression == "$text":
-        return response.text if response is not None else ""
-    if expression == "$url":
-        return response.url if response is not None else ""
-    if expression.startswith("$header:"):
-        return response.headers.get(expression.split(":", 1)[1]) if response is not None else None
-    if data is None:
-        return None
-    return jmespath.search(expression, data)
-
 
 # ------------------------------------------------------------------------- the client
 

@@ -18,9 +18,9 @@ from typing import Any, Callable, Iterable
 from jsonschema import Draft202012Validator
 
 from harness import credit, editions
+from harness.editions import EDITION_FILE, edition_ids  # noqa: F401 (their home: harness/editions.py)
 from harness.yamlsource import InputError, Problem, SourceFile, display_path, load_yaml
 
-EDITION_FILE = "edition.yaml"
 CHECKS_FILE = "checks.yaml"
 
 
@@ -203,14 +203,6 @@ CRITERION_DEFAULTS = {"informative": False, "optional_feature": None, "evidence"
 
 
 # --------------------------------------------------------------------------- loading
-
-def edition_ids(criteria_dir: Path) -> list[str]:
-    criteria_dir = Path(criteria_dir)
-    if not criteria_dir.is_dir():
-        raise InputError([Problem(display_path(criteria_dir), 1, 1, "",
-                                  "criteria folder not found — không tìm thấy thư mục tiêu chí (--criteria-dir)")])
-    return sorted(p.parent.name for p in criteria_dir.glob(f"*/{EDITION_FILE}"))
-
 
 def default_edition_id(criteria_dir: Path) -> str:
     """The edition marked `default: true`; exactly one edition may carry the mark."""

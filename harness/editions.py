@@ -12,7 +12,18 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from harness.yamlsource import InputError, Problem, load_yaml
+from harness.yamlsource import InputError, Problem, display_path, load_yaml
+
+EDITION_FILE = "edition.yaml"
+
+
+def edition_ids(criteria_dir: Path) -> list[str]:
+    """The editions in a criteria folder: its sub-folders that hold an edition.yaml."""
+    criteria_dir = Path(criteria_dir)
+    if not criteria_dir.is_dir():
+        raise InputError([Problem(display_path(criteria_dir), 1, 1, "",
+                                  "criteria folder not found — không tìm thấy thư mục tiêu chí (--criteria-dir)")])
+    return sorted(p.parent.name for p in criteria_dir.glob(f"*/{EDITION_FILE}"))
 
 UNVERIFIED_SOURCES = frozenset({"inferred", "recalled"})
 LAB_POLICY_LABEL = "Yêu cầu của đơn vị đo kiểm, không phải của văn bản — the testing lab's requirement, not the text's"
@@ -87,10 +98,8 @@ def parse_day(text: str) -> dt.date:
 def edition_for_date(criteria_dir: Path, day: dt.date) -> tuple[str, str]:
     """The one edition in force on `day`, and why (Vietnamese — English) for the record."""
     found, spans = [], []
-    from harness import criteria
-
-    for edition_id in criteria.edition_ids(criteria_dir):
-        source = load_yaml(Path(criteria_dir) / edition_id / criteria.EDITION_FILE)
+    for edition_id in edition_ids(criteria_dir):
+        source = load_yaml(Path(criteria_dir) / edition_id / EDITION_FILE)
         meta = source.data if isinstance(source.data, dict) else {}
         spans.append(f"{edition_id} ({_span(meta)})")
         try:

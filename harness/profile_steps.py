@@ -26,7 +26,7 @@ from typing import Any
 
 import jmespath
 
-from harness.api import OpResult, extract
+from harness.results import OpResult, extract
 from harness.profile_values import PLACEHOLDER, ConfigurationError, lookup, placeholders, render
 
 REQUEST_KEYS = ("method", "path", "base", "query", "headers", "json", "form", "multipart", "expect", "anonymous")

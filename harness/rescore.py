@@ -90,7 +90,7 @@ def rescore(run_dir: Path, edition_id: str, criteria_dir: Path) -> dict:
     record = RunRecord(run_id=doc["run"]["id"], started=_time(doc["run"]["started"]),
                        finished=_time(doc["run"]["finished"]), harness_version=__version__, demo=doc["run"]["demo"],
                        command=["dokiem", "rescore", str(run_dir), "--edition", edition_id],
-                       partial=doc["run"]["partial"], edition=edition, checks_sha256=checks.sha256(),
+                       partial=doc["run"]["partial"], edition=edition, checks=checks,
                        target=doc["target"], scorecard=card, check_results=results)
     new = document.build(record, {}, [], Redactor(), run_dir)
     (run_dir / f"compliance-{edition_id}.json").write_text(json.dumps(new, ensure_ascii=False, indent=2) + "\n",

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from harness import criteria, selection
+from harness import criteria, editions, selection
 from harness.yamlsource import InputError, Problem, SourceFile, load_yaml
 
 REPO_ROOT = Path(__file__).resolve().parent.parent.parent
@@ -100,14 +100,6 @@ def _subject(path: tuple) -> str:
     return ".".join(str(p) for p in path[:2]) if path else ""
 
 
-def _run_has_date_option() -> bool:
-    """Whether this dokiem's `run` takes --date (an edition chosen by the date in force)."""
-    from harness.cli import build_parser
-
-    run = build_parser()._subparsers._group_actions[0].choices["run"]
-    return any("--date" in action.option_strings for action in run._actions)
-
-
 def load_campaign(path: Path, criteria_dir: Path | None = None) -> Campaign:
     """Load, validate and return a campaign; raise InputError listing every problem."""
     criteria_dir = Path(criteria_dir or REPO_ROOT / "criteria")
@@ -137,7 +129,6 @@ def _targets(source: SourceFile, criteria_dir: Path) -> tuple[list[Target], list
     targets: list[Target] = []
     seen: dict[str, int] = {}
     loaded: dict[str | None, tuple] = {}  # edition id -> (edition, checks)
-    has_date = None
 
     def where(i: int, key: str) -> tuple:
         return ("targets", i, key) if key in data["targets"][i] else ("defaults", key)
@@ -157,13 +148,14 @@ def _targets(source: SourceFile, criteria_dir: Path) -> tuple[list[Target], list
                                                    f"file not found: {settings[key]} — không tìm thấy tệp "
                                                    "(relative to the campaign file)"))
                 files[key] = file
-        if settings.get("date"):
-            has_date = _run_has_date_option() if has_date is None else has_date
-            if not has_date:
-                problems.append(source.problem(where(i, "date"), row["id"],
-                                               "this dokiem has no `run --date`: name the edition instead — "
-                                               "phiên bản dokiem này chưa chọn bộ tiêu chí theo ngày; dùng 'edition'"))
         edition_id = settings.get("edition")
+        if settings.get("date"):  # the run takes --date: check here that one edition is in force that day
+            try:
+                edition_id, _ = editions.resolve(criteria_dir, edition_id, str(settings["date"]))
+            except InputError as exc:
+                problems.append(source.problem(where(i, "date"), row["id"], "; ".join(
+                    p.message for p in exc.problems[:1])))
+                continue
         if edition_id not in loaded:
             try:
                 checks = criteria.load_checks(criteria_dir)

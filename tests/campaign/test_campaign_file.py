@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from harness.campaign.spec import _run_has_date_option, load_campaign
+from harness.campaign.spec import load_campaign
 from harness.yamlsource import InputError
 
 REPO = Path(__file__).resolve().parent.parent.parent
@@ -111,13 +111,14 @@ def test_a_bad_profile_is_reported_in_its_own_file(tmp_path):
     assert any(p.startswith("bad.yaml:") or p.startswith(f"{bad}:") and "'environment'" in p for p in problems(path))
 
 
-def test_date_is_refused_with_its_position_when_run_has_no_date_option(tmp_path):
+def test_a_date_picks_the_edition_in_force_and_a_day_without_one_is_refused_at_its_position(tmp_path):
     path = write(tmp_path, f"campaign_version: 1\nname: thử\ntargets:\n  - {{id: a, profile: {PROFILE}, "
-                           "date: '2026-07-01'}\n")
-    if _run_has_date_option():
-        assert "--date" in load_campaign(path).targets[0].run_arguments(tmp_path / "o", None)
-    else:
-        assert any(":4:" in p and "no `run --date`" in p for p in problems(path))
+                           "date: '2019-01-01'}\n")
+    target = load_campaign(path).targets[0]
+    assert target.edition == "cv255-2018" and "--date" in target.run_arguments(tmp_path / "o", None)
+    path = write(tmp_path, f"campaign_version: 1\nname: thử\ntargets:\n  - {{id: a, profile: {PROFILE}, "
+                           "date: '2001-01-01'}\n")
+    assert any(":4:" in p for p in problems(path))
 
 
 def test_the_command_exits_2_and_writes_nothing(tmp_path):

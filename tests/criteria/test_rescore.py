@@ -34,7 +34,7 @@ def make_run(tmp_path: Path, outcome_of, section: str | None = None) -> Path:
     started = dt.datetime(2026, 12, 7, 1, 0, tzinfo=dt.timezone.utc)
     record = report.RunRecord(run_id="20261207-010000-abcdef", started=started, finished=started + dt.timedelta(minutes=2),
                               harness_version="0", demo=False, command=["dokiem", "run"], partial=chosen.partial, edition=edition,
-                              checks_sha256=checks.sha256(), target=dict(TARGET), scorecard=card,
+                              checks=checks, target=dict(TARGET), scorecard=card,
                               check_results=results)
     staging, out = tmp_path / "staging", tmp_path / "run"
     report.write_run(staging, record, Redactor(), build_allure=False)
