@@ -31,7 +31,11 @@ def operation_effect(profile, operation: str) -> str:
     if effect:
         return effect
     spec = profile.operations.get(operation) or {}
-    return spec.get("effect") or method_effect(spec.get("method", "GET"))
+    if spec.get("effect"):
+        return spec["effect"]
+    if operation == (getattr(profile, "session", None) or {}).get("login_operation"):
+        return READ  # whatever its method, the login the profile names only opens a session, as `login` does
+    return method_effect(spec.get("method", "GET"))
 
 
 def refusal(profile, effect: str, what: str, probe: bool = False) -> str | None:
