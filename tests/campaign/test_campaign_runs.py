@@ -111,7 +111,11 @@ def test_celery_workers_share_the_campaign_and_a_killed_worker_loses_nothing(tmp
     doc = json.loads(next(shared.glob("*/campaign.json")).read_text(encoding="utf-8"))
     found = rows(doc)
     assert sorted(found) == ["clean", "leaky"] and len(doc["targets"]) == 2, "every target once"
-    assert found["clean"]["record"]["verdicts"]["SEC-05"] == "PASS"
+    # The lost attempt may have locked the victim's lockout account before it died; the retry then
+    # says so (ERROR, never PASS). The defect's own check tells the two targets apart either way.
+    assert outcome(shared, "clean", "access.cross_citizen") == "passed"
+    assert outcome(shared, "leaky", "access.cross_citizen") == "failed"
+    assert found["clean"]["record"]["verdicts"]["SEC-05"] in {"PASS", "ERROR"}
     assert found["leaky"]["record"]["verdicts"]["SEC-05"] == "FAIL"
     retried = found[victim_target]
     assert doc["retried"] == [victim_target]
@@ -122,6 +126,15 @@ def test_celery_workers_share_the_campaign_and_a_killed_worker_loses_nothing(tmp
     assert not list(shared.rglob(".*.partial-*")), "the lost attempt left no half-written run"
     assert not list(client.scan_iter("dokiem:campaign:*:claim:*")), "the campaign's bookkeeping is gone from Redis"
     assert running_with(str(shared)) == [], "the killed worker's run stopped with it (PR_SET_PDEATHSIG)"
+
+
+def outcome(shared: Path, target: str, check: str) -> str:
+    """The outcome of `check` in the last attempt's compliance.json of `target`."""
+    folders = sorted(shared.glob(f"*/targets/{target}*/compliance.json"), key=lambda path: path.stat().st_mtime)
+    assert folders, f"no record for {target}"
+    doc = json.loads(folders[-1].read_text(encoding="utf-8"))
+    outcomes = {c["id"]: c["outcome"] for criterion in doc["criteria"] for c in criterion["checks"]}
+    return outcomes[check]
 
 
 def running_with(text: str) -> list[str]:
