@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from harness import breaker, leftovers, signals
+from harness import breaker, chromium, leftovers, signals
 from harness.ledger import RUN_FILES
 
 STOP_GRACE_S = 2.0  # an aborted run's services get this long to stop by themselves
@@ -56,7 +56,7 @@ def _private_temp(services) -> None:
     """Processes started from here on (Chromium, Locust, xdist workers) keep their temporary files
     in a folder of this run: a Chromium killed by Ctrl-C leaves its shared-memory files there, and
     the folder goes with the run (or with the next run, if this one is killed outright)."""
-    folder = Path(tempfile.mkdtemp(prefix="dokiem-browser-"))
+    folder = Path(tempfile.mkdtemp(prefix="dokiem-browser-", dir=chromium.temp_base()))
     leftovers.mark(folder)
     services.temp_dirs.append(folder)
     _TMPDIR.append(os.environ.get("TMPDIR"))

@@ -145,13 +145,20 @@ class JourneyRun:
         the messages. Positional-only, so a journey variable may be called `name` or `steps`."""
         values = {**self.profile.test_data, **variables}
         out: dict[str, Any] = {}
+        role = self._role_of(values.get("username"))
         try:
             self._run_steps(name, steps, values, out)
         except Exception:
-            exercise.note_journey(name, False, self.page.url)
+            exercise.note_journey(name, False, self.page.url, role)
             raise
-        exercise.note_journey(name, True, self.page.url)
+        exercise.note_journey(name, True, self.page.url, role)
         return out
+
+    def _role_of(self, username) -> str | None:
+        """The role whose account a journey logs in with (coverage credits that role), if any."""
+        if not username or not hasattr(self.profile, "all_accounts"):
+            return None
+        return next((a.role for a in self.profile.all_accounts() if a.username == username), None)
 
     def _run_steps(self, name: str, steps: list[dict], values: dict, out: dict) -> None:
         for number, step in enumerate(steps, 1):

@@ -11,6 +11,7 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
 
 from harness.exitcodes import ExitCode
 
@@ -27,6 +28,19 @@ LAUNCH_ARGS = [
     "--disable-sync",
     "--disable-dev-shm-usage",
 ]
+
+
+SHORT_TEMP = "/tmp"
+_UNIX_SOCKET_MAX = 107  # sun_path holds 108 bytes with its final NUL (Linux)
+_ROOM = len("/dokiem-browser-xxxxxxxx/org.chromium.Chromium.XXXXXX/SingletonSocket")
+
+
+def temp_base() -> str:
+    """Where to make a folder for Chromium's temporary files: the temporary folder, or /tmp when
+    that is too deep. Chromium puts its singleton socket below TMPDIR and dies at launch when the
+    socket's path is longer than a Unix socket's (a deep TMPDIR, as pytest's or a CI's)."""
+    base = tempfile.gettempdir()
+    return base if len(base) + _ROOM <= _UNIX_SOCKET_MAX else SHORT_TEMP
 
 
 def launch_args() -> list[str]:

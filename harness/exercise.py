@@ -41,8 +41,9 @@ def note_operation(operation: str, role: str | None, status: int | None) -> None
     _note({"kind": "operation", "name": operation, "role": role, "status": status})
 
 
-def note_journey(name: str, ok: bool, url: str | None) -> None:
-    _note({"kind": "journey", "name": name, "ok": ok, "page": urlsplit(url).path if url else None})
+def note_journey(name: str, ok: bool, url: str | None, role: str | None = None) -> None:
+    """A browser journey; `role` is the role whose account it logged in with (None: anonymous)."""
+    _note({"kind": "journey", "name": name, "ok": ok, "page": urlsplit(url).path if url else None, "role": role})
 
 
 def read(path: Path) -> list[dict]:
@@ -70,8 +71,9 @@ def coverage(needs: dict, rows: list[dict], profile, withheld: str | None = None
     for role in needs.get("roles") or []:
         answers = [r["status"] for r in rows if r["kind"] == "operation" and r.get("role") == role
                    and r["status"] is not None]
+        logged_in = any(r["kind"] == "journey" and r.get("role") == role and r["ok"] for r in rows)
         has_account = profile is not None and profile.account(role) is not None
-        roles[role] = ("withheld" if withheld else "exercised" if any(s not in REFUSED for s in answers)
+        roles[role] = ("withheld" if withheld else "exercised" if logged_in or any(s not in REFUSED for s in answers)
                        else "refused" if answers else "not_reached" if has_account else "unmapped")
     journeys, pages = {}, set()
     for journey in needs.get("journeys") or []:

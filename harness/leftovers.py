@@ -13,6 +13,8 @@ import shutil
 import tempfile
 from pathlib import Path
 
+from harness import chromium
+
 MARK = "dokiem-owner.json"
 TEMP_PATTERNS = ("dokiem-nps-*", "dokiem-refportal-*", "dokiem-load-*", "dokiem-browser-*")
 STAGING_PATTERN = ".*.partial-*"
@@ -56,7 +58,8 @@ def _dead_owner(folder: Path) -> bool:
 def clean(*parents: Path) -> list[Path]:
     """Remove the marked folders of dead runs in the temporary folder and in `parents` (where
     staging folders are made); the folders removed."""
-    candidates = [p for pattern in TEMP_PATTERNS for p in Path(tempfile.gettempdir()).glob(pattern)]
+    bases = {Path(tempfile.gettempdir()), Path(chromium.SHORT_TEMP)}  # a browser's folder may be in either
+    candidates = [p for base in bases if base.is_dir() for pattern in TEMP_PATTERNS for p in base.glob(pattern)]
     candidates += [p for parent in parents if parent.is_dir() for p in parent.glob(STAGING_PATTERN)]
     removed = []
     for folder in candidates:

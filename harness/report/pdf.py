@@ -8,8 +8,10 @@ by the timeout instead of hanging the run. Nothing raises: a problem comes back 
 from __future__ import annotations
 
 import html
+import os
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 TIMEOUT_S = 180
@@ -29,10 +31,15 @@ def print_pdfs(run_id: str, pairs: list[tuple[Path, Path]]) -> str | None:
     args = [sys.executable, "-m", "harness.report.pdf", run_id]
     for source, target in pairs:
         args += [str(source), str(target)]
-    try:
-        done = subprocess.run(args, capture_output=True, text=True, timeout=TIMEOUT_S)
-    except subprocess.TimeoutExpired:
-        done = None
+    from harness import chromium, leftovers
+
+    with tempfile.TemporaryDirectory(prefix="dokiem-browser-", dir=chromium.temp_base()) as temp:
+        leftovers.mark(Path(temp))  # a run killed while printing: the next run removes the folder
+        try:
+            done = subprocess.run(args, capture_output=True, text=True, timeout=TIMEOUT_S,
+                                  env={**os.environ, "TMPDIR": temp})
+        except subprocess.TimeoutExpired:
+            done = None
     if done is not None and done.returncode == 0:
         return None
     for _, target in pairs:  # never leave half a record behind

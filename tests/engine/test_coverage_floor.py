@@ -65,3 +65,24 @@ def test_a_fail_stays_a_fail_whatever_its_coverage(tmp_path):
 
 def test_outside_a_run_nothing_is_noted():
     exercise.note_operation("submit_dossier", "citizen", 201)  # no run state: a no-op, no error
+
+
+def test_a_journey_that_logged_in_with_a_roles_account_exercises_that_role():
+    needs = {"operations": [], "journeys": ["login"], "roles": ["citizen"]}
+    logged_in = [{"kind": "journey", "name": "login", "ok": True, "page": "/", "role": "citizen"}]
+    assert exercise.coverage(needs, logged_in, Profile())["percent"] == 100
+    failed = [{**logged_in[0], "ok": False}]
+    assert exercise.coverage(needs, failed, Profile())["not_exercised"] == {"journey login": "failed",
+                                                                            "role citizen": "not_reached"}
+    anonymous = [{**logged_in[0], "role": None}]
+    assert exercise.coverage(needs, anonymous, Profile())["not_exercised"] == {"role citizen": "not_reached"}
+
+
+def test_a_journey_notes_the_role_whose_account_it_typed():
+    from harness.browser import JourneyRun
+
+    account = SimpleNamespace(role="citizen", username="congdan01")
+    profile = SimpleNamespace(all_accounts=lambda: [account], limits={"step_timeout_ms": 1000}, test_data={})
+    run = JourneyRun(page=None, profile=profile)
+    assert run._role_of("congdan01") == "citizen"
+    assert run._role_of("someone-else") is None and run._role_of(None) is None

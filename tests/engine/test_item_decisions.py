@@ -38,7 +38,7 @@ class FakeItem:
 
 def make_run(not_configured=None):
     run = object.__new__(DokiemRun)  # the decisions need only the inputs and the pre-flight's gaps
-    run.inputs = types.SimpleNamespace(decisions=DECISIONS)
+    run.inputs = types.SimpleNamespace(decisions=DECISIONS, checks=None)  # no checks.yaml: nothing to reclassify
     run.not_configured = not_configured or {}
     return run
 
