@@ -211,7 +211,10 @@ class TargetClient:
             self.login()
         variables = {**self.profile.test_data, **inputs}
         if profile_steps.needs_engine(spec):
-            return profile_steps.run(self, operation, spec, variables, _anonymous or profile_steps.is_anonymous(spec))
+            anonymous = _anonymous or profile_steps.is_anonymous(spec)
+            result = profile_steps.run(self, operation, spec, variables, anonymous)
+            exercise.note_operation(operation, None if anonymous else self.role, result.status)
+            return result
         rendered = render_operation(self.profile, operation, variables, self.role)
         url = rendered.pop("url")
         files = rendered.pop("files", None)

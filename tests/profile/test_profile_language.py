@@ -215,3 +215,16 @@ def test_every_request_of_steps_and_variants_is_listed_and_the_first_is_what_pro
     assert first_request(profile, "receive_dossier")["path"] == "/bo/dossiers"
     assert first_request(profile, "get_dossier", "receiving_officer")["path"] == "/bo/dossiers/42"
     assert first_request(profile, "get_dossier")["path"] == "/list/all"  # no default: the first variant
+
+
+def test_an_operation_of_steps_is_noted_as_exercised_once_with_its_role(profile, tmp_path, monkeypatch):
+    from harness import exercise
+    from harness.ledger import ENV_STAGING, RUN_FILES
+
+    (tmp_path / "staging" / RUN_FILES).mkdir(parents=True)
+    monkeypatch.setenv(ENV_STAGING, str(tmp_path / "staging"))
+    client(profile, "receiving_officer").call("receive_dossier", dossier_code="HS-042")
+    client(profile, "receiving_officer").call("receive_dossier", dossier_code="HS-999")  # a capture finds nothing
+    rows = exercise.read(tmp_path / "staging" / RUN_FILES / exercise.FILE)
+    assert [(r["name"], r["role"]) for r in rows] == [("receive_dossier", "receiving_officer")] * 2
+    assert rows[0]["status"] == 200
