@@ -46,7 +46,9 @@ def test_the_suites_pass_on_the_clean_reference_portal(tmp_path):
     assert {c: verdicts[c] for c in AUTOMATED_OURS} == {c: "PASS" for c in AUTOMATED_OURS}
     assert all(verdicts[c] in ("PASS", "ATTESTED_PASS", "MANUAL_PENDING") for c in PARTIAL_OURS), verdicts
     tables = {t["id"]: t for t in result["tables"]}
-    assert set(tables) == {"catalogue-levels", "catalogue-roadmap-3386"}
+    # the per-procedure level table, QĐ 3386's roadmap and general figures, QĐ 961's EGDI list
+    assert set(tables) == {"catalogue-levels", "catalogue-roadmap-3386", "catalogue-general-3386", "egdi-961-dvctt"}
+    assert all((out / t["csv"]).is_file() for t in tables.values())
     assert all(row[-1].startswith("Đạt mức công bố") for row in tables["catalogue-levels"]["rows"])
     assert (out / tables["catalogue-roadmap-3386"]["csv"]).read_text(encoding="utf-8-sig").startswith(
         "TT,Tên DVCTT,Mức DVCTT,Cấp dịch vụ (tỉnh/huyện/xã),Cơ quan chủ trì xử lý,Cơ quan đồng xử lý")

@@ -5,7 +5,8 @@ Locust runs, the real perf.* judges: no check may PASS on any of them. Bounded: 
 import pytest
 import trustme
 
-from harness import Inconclusive
+from harness import Inconclusive, exercise
+from harness.ledger import ENV_STAGING, RUN_FILES
 from harness.preflight import check_reachable
 from harness.profile import Profile
 from suites.performance import judges, observe, plan, runner
@@ -77,8 +78,14 @@ def test_no_perf_check_passes_on_a_target_that_serves_nothing(tmp_path, monkeypa
             server.answers = len(profile.base_urls())  # one answer per probe, then the port is closed
             unreachable, _ = check_reachable(profile, 5)
             assert not unreachable, "the pre-flight saw it answer"
+        staging = tmp_path / "staging"
+        (staging / RUN_FILES).mkdir(parents=True)
+        monkeypatch.setenv(ENV_STAGING, str(staging))
         obs = run_load(tmp_path, server.url)
     served = {op: e["successes"] for op, e in obs["operations"].items()}
+    noted = {r["name"]: r["status"] for r in exercise.read(staging / RUN_FILES / exercise.FILE)}
+    assert set(noted) == set(obs["operations"]), "each operation the load test sent counts for coverage"
+    assert all((noted[op] == 200) == bool(served[op]) for op in noted), "only a served answer exercises it"
     assert sum(e["requests"] for e in obs["operations"].values()) > 0, "the load was sent"
     assert not any(served.get(op) for op in plan.ANSWER_SHAPES if op != "get_procedure"), served
     result = verdicts(obs)
