@@ -49,6 +49,30 @@ def _denial_problems(step: dict, obs: dict, code: str) -> tuple[list[str], list[
     return problems, []
 
 
+LINK_REPLAY = re.compile(r"^(other|anonymous)_link_(\d+)$")
+
+
+def _link_problems(step: dict, steps: dict, code: str) -> tuple[list[str], list[str]]:
+    """(problems, unclear) for a link of the owner's answers replayed by someone else: it leaks when
+    the answer holds what only the dossier's own answers hold (the run's tag, the owner's name, the
+    files dokiem uploaded; its code where the URL does not hold it), or is byte for byte the owner's
+    answer where that one named the dossier. Any other answer (a refusal, a login page, a public
+    page) gives nothing of the dossier away."""
+    who, n = LINK_REPLAY.match(step["key"]).groups()
+    where = f"hồ sơ {code}, {'công dân khác' if who == 'other' else 'khách chưa đăng nhập'} — {step['operation']}"
+    if step.get("error"):
+        return [], [f"{where}: {step['error']}"]
+    control = steps.get(f"owner_link_{n}") or {}
+    private = bool(control.get("ok") and (control.get("names_dossier") or control.get("holds_code")))
+    same = private and step.get("sha256") == control.get("sha256")
+    if step.get("ok") and (step.get("names_dossier") or same):
+        someone = "another citizen" if who == "other" else "a visitor without a session"
+        what = "the owner's very answer" if same else "an answer naming the dossier"
+        return [f"{where}: HTTP {step['status']}, {step.get('size')} byte — lấy được dữ liệu của hồ sơ qua đường dẫn "
+                f"({someone} gets {what} from the link)"], []
+    return [], []
+
+
 def cross_citizen(obs: dict) -> None:
     code = _dossier(obs)
     steps = {s["key"]: s for s in obs.get("steps") or []}
@@ -56,6 +80,11 @@ def cross_citizen(obs: dict) -> None:
                        "lần thử của công dân khác (another citizen's attempts)")
     problems, unclear = [], []
     for step in attempts:
+        if LINK_REPLAY.match(step["key"]):
+            found, gaps = _link_problems(step, steps, code)
+            problems += found
+            unclear += gaps
+            continue
         if step["key"] == "other_list":
             if step.get("lists_dossier"):
                 problems.append(f"danh sách hồ sơ của {obs.get('other')} có hồ sơ {code} của {obs.get('owner')} — "
@@ -63,8 +92,7 @@ def cross_citizen(obs: dict) -> None:
             continue
         found, gaps = _denial_problems(step, obs, code)
         problems += found
-        control = steps.get(CONTROL_OF.get(step["key"], "owner_read" if step["key"].startswith("other_attachment")
-                                           else ""))
+        control = steps.get(CONTROL_OF.get(step["key"], ""))
         if not found and control is not None and not control.get("ok"):
             gaps.append(f"{step['key']}: chủ hồ sơ cũng không làm được ({control['operation']} → HTTP "
                         f"{control.get('status')}) — the owner could not either, so the refusal proves nothing")
@@ -72,8 +100,8 @@ def cross_citizen(obs: dict) -> None:
     for needed in ("other_read", "other_download"):
         if needed not in steps:
             unclear.append(f"{needed}: chưa thử — not attempted")
-    assert not problems, (f"Công dân {obs.get('other')} truy cập được hồ sơ của công dân {obs.get('owner')} — another "
-                          "citizen reaches the dossier:\n- " + "\n- ".join(problems))
+    assert not problems, (f"Người khác truy cập được hồ sơ của công dân {obs.get('owner')} (công dân {obs.get('other')} "
+                          "hoặc khách chưa đăng nhập) — someone else reaches the dossier:\n- " + "\n- ".join(problems))
     if unclear:
         raise Inconclusive("Không kết luận được quyền truy cập hồ sơ — cannot decide:\n- " + "\n- ".join(unclear))
 

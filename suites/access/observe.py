@@ -9,12 +9,21 @@ and any answer to the intruders that contains that tag has leaked the dossier.
 """
 from __future__ import annotations
 
+import hashlib
+import re
+from urllib.parse import urlsplit
+
 from harness.judging import now_iso
 from suites.security.answers import around_today, message_of
 
 EXCERPT = 1500
 # The two citizens of the probe: the dossier's owner and another citizen, as (role, account index).
 CITIZENS = {"owner": ("citizen", 0), "other": ("citizen", 1)}
+ANONYMOUS = "anonymous"  # a visitor without a session
+MAX_LINKS = 12           # links of the owner's answers replayed by the others (the first found)
+# a path part this long, of letters and digits mixed, is an unguessable token: the link is a
+# capability (whoever holds it may fetch it by design) and is listed, not replayed
+CAPABILITY = re.compile(r"(?=[A-Za-z0-9_-]*[0-9])(?=[A-Za-z0-9_-]*[A-Za-z])[A-Za-z0-9_-]{24,}")
 
 
 def document(run_id: str, purpose: str) -> list[dict]:
@@ -31,9 +40,13 @@ class AccessProbe:
         self.errors: list[str] = []
         self.code: str | None = None
         self.clients: dict[str, object] = {}
+        self.owner_answers: dict[str, object] = {}  # step key -> the owner's get_dossier answer (JSON)
+        self.capability_links: list[str] = []
 
     def client(self, who: str):
         """owner / other (citizens 1 and 2) or a role name; None when the profile has no such account."""
+        if who == ANONYMOUS and who not in self.clients:
+            self.clients[who] = self.sc.client(None)
         if who not in self.clients:
             role, index = CITIZENS.get(who, (who, 0))
             if self.profile.account(role, index) is None:
@@ -70,6 +83,8 @@ class AccessProbe:
                 return row
             row.update(status=result.status, ok=result.ok, message=message_of(result.content, result.json)[:300],
                        excerpt=result.text[:EXCERPT], error=result.error or None, vars=_plain(result.vars))
+            if who == "owner" and operation == "get_dossier" and result.ok:
+                self.owner_answers[key] = result.json
             if changes:
                 row["status_after"] = self.owner_status()
         self.steps.append(row)
@@ -95,9 +110,41 @@ class AccessProbe:
         else:
             row.update(status=response.status_code, ok=200 <= response.status_code < 300,
                        message=message_of(response.content)[:300],
-                       excerpt=response.content[:EXCERPT].decode("utf-8", "replace"))
+                       excerpt=response.content[:EXCERPT].decode("utf-8", "replace"),
+                       sha256=hashlib.sha256(response.content).hexdigest(), size=len(response.content),
+                       # a marker the URL itself holds could be an echo of the URL (a login page's
+                       # return address): only the markers beyond the URL name the dossier
+                       names_dossier=any(marker in response.content for marker in self.markers()
+                                         if marker.decode() not in url),
+                       holds_code=bool(self.code) and self.code.encode() in response.content)
         self.steps.append(row)
         return row
+
+    def markers(self) -> list[bytes]:
+        """What only the dossier's own answers hold: its code, the run's tag, the owner's name and
+        the text of the files dokiem uploaded to it."""
+        values = [self.code, self.tag, self._owner_known().get("full_name"),
+                  *(f"dokiem {self.run_id} {purpose}" for purpose in ("ho-so", "bo-sung"))]
+        return [value.encode() for value in values if value]
+
+    def replay_links(self, *keys: str) -> None:
+        """Every link to the dossier's files in the owner's answers (attachments, result, signature,
+        receipts: any URL on the target), fetched by the owner (the control), then replayed by
+        another citizen and by a visitor without a session: each must get nothing of the owner's."""
+        links, capabilities = [], []
+        for key in keys:
+            for link in links_in(self.owner_answers.get(key), self.profile):
+                if link in links or link in capabilities:
+                    continue
+                parts = urlsplit(link)
+                (capabilities if CAPABILITY.search(parts.path + "?" + parts.query) else links).append(link)
+        self.capability_links = capabilities
+        for n, url in enumerate(links[:MAX_LINKS], 1):
+            self.raw_get(f"owner_link_{n}", "owner", url, "control", "the owner downloads a link of its dossier")
+            self.raw_get(f"other_link_{n}", "other", url, "cross_citizen",
+                         "another citizen downloads a link of the dossier")
+            self.raw_get(f"anonymous_link_{n}", ANONYMOUS, url, "cross_citizen",
+                         "a visitor without a session downloads a link of the dossier")
 
     # ---------------------------------------------------------------- the plan
     def run(self) -> dict:
@@ -118,19 +165,16 @@ class AccessProbe:
         return {"run_id": self.run_id, "started": started, "finished": now_iso(), "dossier_code": self.code,
                 "procedure_code": procedure, "tag": self.tag, "owner": self._username("owner"),
                 "other": self._username("other"), "owner_known": self._owner_known(),
-                "steps": self.steps, "errors": self.errors}
+                "steps": self.steps, "capability_links": self.capability_links, "errors": self.errors}
 
     def plan(self) -> None:
         s = self.step
         s("other_read", "other", "get_dossier", "denied", "cross_citizen", "another citizen reads the dossier")
-        owner_view = s("owner_read", "owner", "get_dossier", "allowed", "control", "the owner reads it")
+        s("owner_read", "owner", "get_dossier", "allowed", "control", "the owner reads it")
         if self.client("other") is not None and self.client("other").has("list_my_dossiers"):
             listed = s("other_list", "other", "list_my_dossiers", "allowed", "cross_citizen",
                        "another citizen's own list must not show the dossier", dossier_code=None)
             listed["lists_dossier"] = bool(self.code and self.code in listed.get("excerpt", "") + str(listed.get("vars")))
-        for n, url in enumerate(_urls((owner_view.get("vars") or {}).get("attachments")), 1):
-            self.raw_get(f"other_attachment_{n}", "other", url, "cross_citizen",
-                         "another citizen downloads a file of the dossier by its URL")
         s("other_withdraw", "other", "withdraw_dossier", "denied", "cross_citizen",
           "another citizen withdraws the dossier (status 1 allows the owner to)", changes=True)
         s("citizen_receive", "owner", "receive_dossier", "denied", "roles",
@@ -161,6 +205,9 @@ class AccessProbe:
           score=1, comment=f"dokiem {self.run_id}")
         s("admin_audit", "admin", "get_audit_log", "allowed", "roles", "the administrator reads the audit log",
           dossier_code=None, **dates)
+        s("owner_read_final", "owner", "get_dossier", "allowed", "control",
+          "the owner reads the finished dossier (its result and signature links)")
+        self.replay_links("owner_read", "owner_read_final")
 
     def _username(self, who: str) -> str | None:
         role, index = CITIZENS[who]
@@ -172,17 +219,26 @@ class AccessProbe:
         return dict(account.known) if account else {}
 
 
-def _urls(value) -> list[str]:
-    """URLs (absolute or /paths) found in an attachments list as the owner sees it."""
-    found = []
-    for item in value if isinstance(value, list) else []:
+def links_in(value, profile) -> list[str]:
+    """Every URL on the target (absolute on one of the profile's hosts, or a /path) among the string
+    values of a JSON answer, in the order found."""
+    hosts = {urlsplit(url).netloc for url in profile.base_urls().values()}
+    found: list[str] = []
+
+    def walk(item) -> None:
         if isinstance(item, dict):
-            for key in ("url", "href", "download_url", "link"):
-                link = item.get(key)
-                if isinstance(link, str) and (link.startswith("/") or link.startswith("http")):
-                    found.append(link)
-                    break
-    return found[:3]
+            for child in item.values():
+                walk(child)
+        elif isinstance(item, list):
+            for child in item:
+                walk(child)
+        elif isinstance(item, str) and " " not in item and len(item) < 2000:
+            if (item.startswith("/") and not item.startswith("//") and len(item) > 1) or (
+                    item.startswith(("http://", "https://")) and urlsplit(item).netloc in hosts):
+                found.append(item)
+
+    walk(value)
+    return found
 
 
 def _plain(values: dict) -> dict:

@@ -11,8 +11,8 @@ import re
 from harness.judging import Inconclusive, comparable, require
 from harness.national import status_name
 from suites.dossier.documents import dates_in, digits, local_date, parse_date, parse_time, phone_digits
-from suites.dossier.reading import (CLOCK_SKEW_S, OPEN_STATES, done, done_after, dossier, fail_if, is_received, paid,
-                                    printed_form, returns, step)
+from suites.dossier.reading import (CLOCK_SKEW_S, OPEN_STATES, done, done_after, dossier, fail_if, fetched_form,
+                                    is_received, paid, printed_form, returns, step)
 
 
 def payment(obs: dict) -> None:
@@ -217,15 +217,9 @@ def overdue_apology(obs: dict) -> None:
     if not code:
         raise Inconclusive(f"không có hồ sơ quá hạn (fixture overdue_dossier) — the overdue fixture is not available: "
                            f"{info.get('error')}")
-    form = info.get("apology")
     original = local_date((info.get("before") or {}).get("appointment_date"))
-    if form is None:
-        raise Inconclusive(f"chưa in Phiếu xin lỗi cho hồ sơ {code} — the apology slip was not requested")
-    if not form.get("ok"):
-        if form.get("http_status") is None:
-            raise Inconclusive(f"không lấy được Phiếu xin lỗi (Mẫu 04) — {form.get('error')}")
-        raise AssertionError(f"hồ sơ quá hạn {code}: hệ thống không lập Phiếu xin lỗi và hẹn lại ngày trả kết quả (Mẫu 04), "
-                             f"HTTP {form.get('http_status')} — no apology slip for an overdue dossier")
+    form = fetched_form(info.get("apology"), f"hồ sơ quá hạn {code}: Phiếu xin lỗi và hẹn lại ngày trả kết quả (Mẫu 04)",
+                        4, "no apology slip for an overdue dossier")
     text = form.get("text") or ""
     problems = []
     if code not in text:

@@ -86,16 +86,22 @@ def paid(payment) -> bool:
 OPEN_STATES = frozenset({2, 4, 5, 6})
 
 
-def printed_form(d: dict, number: int, name_vi: str) -> dict:
-    form = (d.get("forms") or {}).get(str(number))
-    where = f"hồ sơ {d['key']} ({d.get('code')}): {name_vi} (Mẫu {number:02d})"
+def fetched_form(form: dict | None, where: str, number: int, missing_en: str = "") -> dict:
+    """A printed TT 01/2018 form as the scenario fetched it: ERROR when it was not asked for or
+    nothing answered, FAIL when the system answered without it (`missing_en`: what that means)."""
     if form is None:
         raise Inconclusive(f"{where} chưa được in — form {number} was not requested")
     if not form.get("ok"):
         if form.get("http_status") is None:
             raise Inconclusive(f"{where} không lấy được — form {number} could not be requested: {form.get('error')}")
-        raise AssertionError(f"{where}: hệ thống không in được, HTTP {form.get('http_status')} — the system does not "
-                             f"produce form {number}: {form.get('error')}")
+        raise AssertionError(f"{where}: hệ thống không in được, HTTP {form.get('http_status')} — "
+                             f"{missing_en or f'the system does not produce form {number}'}: {form.get('error')}")
+    return form
+
+
+def printed_form(d: dict, number: int, name_vi: str) -> dict:
+    where = f"hồ sơ {d['key']} ({d.get('code')}): {name_vi} (Mẫu {number:02d})"
+    form = fetched_form((d.get("forms") or {}).get(str(number)), where, number)
     if not (form.get("text") or "").strip():
         raise AssertionError(f"{where}: tài liệu rỗng — the document is empty")
     if d["code"] not in form["text"]:

@@ -34,15 +34,25 @@ def my_dossiers(life) -> None:
             continue
         entry = {"username": account.username, "ok": False, "error": None, "items": []}
         life.obs["my_dossiers"][f"citizen{index}"] = entry
-        client = life.client("citizen", index)
-        if client is None or not life.has("list_my_dossiers"):
-            entry["error"] = "list_my_dossiers cannot be called (no session or not configured)"
-            continue
-        result = client.call("list_my_dossiers")
-        entry.update(ok=result.ok, http_status=result.status, error=None if result.ok else result.describe()[:300])
-        for item in (result.vars.get("dossiers") or []) if result.ok else []:
+        result = call_into(entry, life, ("citizen", index), "list_my_dossiers")
+        for item in (result.vars.get("dossiers") or []) if result else []:
             label, code = life.item_status(item)
             entry["items"].append({"code": life.item_code(item, codes), "status_label": label, "status_code": code})
+
+
+NOT_CALLED = "cannot be called (no session or not configured)"
+
+
+def call_into(info: dict, life, account: tuple[str, int], operation: str, **inputs):
+    """Call `operation` as the account (role, index), noting in `info` whether it answered (ok,
+    http_status, error); the result when it did, else None."""
+    client = life.client(*account)
+    if client is None or not life.has(operation):
+        info["error"] = f"{operation} {NOT_CALLED}"
+        return None
+    result = client.call(operation, **inputs)
+    info.update(ok=result.ok, http_status=result.status, error=None if result.ok else result.describe()[:300])
+    return result if result.ok else None
 
 
 def item_appointment(item) -> str | None:
@@ -56,14 +66,9 @@ def register(life) -> None:
     date_from, date_to = life.run_days()
     info = {"ok": False, "date_from": date_from, "date_to": date_to, "count": 0, "items": [], "error": None}
     life.obs["register"] = info
-    officer = life.client("receiving_officer")
-    if officer is None or not life.has("list_dossiers"):
-        info["error"] = "list_dossiers cannot be called (no officer session or not configured)"
-        return
-    result = officer.call("list_dossiers", date_from=date_from, date_to=date_to)
-    info.update(ok=result.ok, http_status=result.status, error=None if result.ok else result.describe()[:300])
+    result = call_into(info, life, ("receiving_officer", 0), "list_dossiers", date_from=date_from, date_to=date_to)
     codes = {d["code"] for d in life.obs["dossiers"] if d["code"]}
-    items = (result.vars.get("dossiers") or []) if result.ok else []
+    items = (result.vars.get("dossiers") or []) if result else []
     info["count"] = len(items)
     for item in items:
         code = life.item_code(item, codes)
@@ -86,13 +91,8 @@ def audit(life) -> None:
     date_from, date_to = life.run_days()
     info = {"ok": False, "error": None, "date_from": date_from, "date_to": date_to, "entries": [], "total": 0}
     life.obs["audit"] = info
-    admin = life.client("admin")
-    if admin is None or not life.has("get_audit_log"):
-        info["error"] = "get_audit_log cannot be called (no admin session or not configured)"
-        return
-    result = admin.call("get_audit_log", date_from=date_from, date_to=date_to)
-    info.update(ok=result.ok, http_status=result.status, error=None if result.ok else result.describe()[:300])
-    entries = result.vars.get("entries") if result.ok else None
+    result = call_into(info, life, ("admin", 0), "get_audit_log", date_from=date_from, date_to=date_to)
+    entries = result.vars.get("entries") if result else None
     entries = entries if isinstance(entries, list) else []
     info["total"] = len(entries)
     needles = {d["code"] for d in life.obs["dossiers"] if d["code"]}

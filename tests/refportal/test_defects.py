@@ -156,6 +156,16 @@ def _(w: World):
     assert w.citizen_b.post(f"/api/dossiers/{code}/rate", json={"score": 1}).status_code == 404  # reading only
 
 
+@demo("files-without-login")
+def _(w: World):
+    code = w.finished()
+    links = w.citizen.dossier(code)
+    urls = [a["url"] for a in links["attachments"]] + [links["result"]["url"]]
+    assert all(w.get(url.removeprefix(w.portal.url)).status_code == 200 for url in urls)  # no session at all
+    assert w.get(f"/api/dossiers/{code}").status_code == 401  # the dossier itself still asks for a login
+    assert w.citizen_b.get(f"/api/dossiers/{code}/result").status_code == 404  # another citizen is refused
+
+
 @demo("status-not-updated")
 def _(w: World):
     code = w.received()

@@ -28,7 +28,7 @@ def test_both_checks_pass_on_the_clean_recording(probe):
 
 # --- access.cross_citizen ---------------------------------------------------------------------
 @pytest.mark.proves("access.cross_citizen")
-@pytest.mark.parametrize("key", ["other_read", "other_download", "other_attachment_1", "other_rate"])
+@pytest.mark.parametrize("key", ["other_read", "other_download", "other_rate"])
 def test_cross_citizen_fails_when_another_citizen_is_let_in(probe, key):
     step(probe, key).update(status=200, ok=True)
     with pytest.raises(AssertionError, match="allowed; must be refused"):
@@ -53,6 +53,42 @@ def test_cross_citizen_fails_when_a_refusal_shows_the_dossier(probe):
 def test_cross_citizen_fails_when_the_dossier_shows_in_another_citizens_list(probe):
     step(probe, "other_list")["lists_dossier"] = True
     with pytest.raises(AssertionError, match="another citizen's own list shows the dossier"):
+        judges.cross_citizen(probe)
+
+
+@pytest.mark.proves("access.cross_citizen")
+@pytest.mark.parametrize("who", ["other", "anonymous"])
+@pytest.mark.parametrize("n", [1, 3])  # an attachment dokiem uploaded; the result the target issued
+def test_cross_citizen_fails_when_a_link_of_the_owners_answers_serves_someone_else(probe, who, n):
+    owner = step(probe, f"owner_link_{n}")
+    step(probe, f"{who}_link_{n}").update(status=200, ok=True, sha256=owner["sha256"], size=owner["size"],
+                                          names_dossier=False)
+    someone = "another citizen" if who == "other" else "a visitor without a session"
+    with pytest.raises(AssertionError, match=f"{someone} gets the owner's very answer from the link"):
+        judges.cross_citizen(probe)
+
+
+@pytest.mark.proves("access.cross_citizen")
+def test_cross_citizen_fails_when_a_link_answers_with_the_dossiers_data_in_another_shape(probe):
+    step(probe, "anonymous_link_4").update(status=200, ok=True, sha256="other", names_dossier=True)
+    with pytest.raises(AssertionError, match="gets an answer naming the dossier"):
+        judges.cross_citizen(probe)
+
+
+def test_a_login_page_or_a_public_page_behind_a_link_gives_nothing_away(probe):
+    # a login page (200, its own bytes, the URL echoed in it) and the detached signature, which names
+    # nothing of the dossier, served to anyone: no leak the judge can stand behind, no FAIL
+    step(probe, "anonymous_link_1").update(status=200, ok=True, sha256="login-page", names_dossier=False,
+                                           holds_code=True)
+    sig = step(probe, "owner_link_4")
+    assert not sig["names_dossier"] and not sig["holds_code"]
+    step(probe, "anonymous_link_4").update(status=200, ok=True, sha256=sig["sha256"], names_dossier=False)
+    judges.cross_citizen(probe)
+
+
+def test_a_link_replay_without_a_second_citizen_is_unclear(probe):
+    step(probe, "other_link_2").update(status=None, ok=False, error="no usable account for 'other'")
+    with pytest.raises(Inconclusive, match="no usable account"):
         judges.cross_citizen(probe)
 
 
@@ -91,3 +127,17 @@ def test_a_refusal_for_the_dossiers_status_is_not_a_refusal_for_the_role(probe):
     step(probe, "officer_approve").update(status=409, ok=False, message="trạng thái không cho phép")
     with pytest.raises(Inconclusive, match="neither allowed nor refused for lack of rights"):
         judges.roles(probe)
+
+
+# --- which links are replayed ---------------------------------------------------------------------
+def test_the_links_of_an_answer_are_every_url_on_the_target_wherever_they_sit():
+    from types import SimpleNamespace
+
+    from suites.access.observe import CAPABILITY, links_in
+
+    profile = SimpleNamespace(base_urls=lambda: {"portal": "https://dvc.example.vn", "api": "https://api.example.vn"})
+    answer = {"attachments": [{"url": "https://api.example.vn/files/7"}, {"href": "/tep/8"}],
+              "result": {"download": {"link": "https://dvc.example.vn/kq/9"}}, "note": "xem /tep/8 ở đây",
+              "elsewhere": "https://cdn.other.example/x.js", "date": "12/03/2026", "root": "/"}
+    assert links_in(answer, profile) == ["https://api.example.vn/files/7", "/tep/8", "https://dvc.example.vn/kq/9"]
+    assert CAPABILITY.search("/tep/8/Xk3f9QmL2pR7vT1wZ8yB4nD6") and not CAPABILITY.search("/api/dossiers/000.00.10.H29-261207-0001/result")
