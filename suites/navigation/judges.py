@@ -12,6 +12,7 @@ import re
 from collections import deque
 from urllib.parse import urlsplit
 
+from harness import measured
 from harness.judging import Inconclusive, fail_if, fold, require
 from suites.catalogue.judges import catalogue_for_sample
 from suites.navigation.crawl import key, looks_like_document, robots_parser
@@ -74,12 +75,14 @@ def three_clicks(observations: dict, max_clicks: int) -> None:
     # documents have no links to follow: only unread HTML pages near the home page leave depth open
     unread_near = sorted(url for url, d in distance.items()
                          if d < max_clicks and url not in read and not looks_like_document(url))
-    problems, undecided = [], []
+    problems, undecided, depths_found = [], [], []
     for target in targets:
         found = distance.get(key(target["url"]))
         page = target.get("page") or {}
         if found is None and page.get("final_url"):
             found = distance.get(key(page["final_url"]))
+        if found is not None:
+            depths_found.append(found)
         if found is not None and found <= max_clicks:
             continue
         where = f"ở độ sâu {found} — found {found} clicks deep" if found is not None else \
@@ -89,6 +92,11 @@ def three_clicks(observations: dict, max_clicks: int) -> None:
         else:
             problems.append(f"{target['code']} ({target.get('name')}) {target['url']}: quá {max_clicks} lần nhấn từ trang "
                             f"chủ, {where}")
+    if depths_found:
+        deepest = max(depths_found)
+        measured.note(f"dịch vụ sâu nhất cách trang chủ {deepest} lần nhấn {'≤' if deepest <= max_clicks else '>'} "
+                      f"{max_clicks} ({len(depths_found)}/{len(targets)} dịch vụ tìm thấy)", deepest <= max_clicks,
+                      deepest, max_clicks, "lần nhấn")
     fail_if(problems, f"Dịch vụ không truy cập được trong {max_clicks} lần nhấn từ trang chủ",
             f"services more than {max_clicks} clicks from the home page")
     if undecided:

@@ -13,7 +13,7 @@ import datetime as dt
 import re
 from functools import partial
 
-from harness import judging
+from harness import judging, measured
 from harness.judging import Inconclusive
 from harness.national import invalid_transitions, status_name
 from suites.packets.life import (creation_step, final_code, parse_time, receipt_step, run_dossiers,
@@ -184,7 +184,7 @@ def delay(obs: dict, sync_delay_s: float) -> None:
         pairs += [(code, PROGRESS_SERVICE, s, m) for s, m in
                   match_steps(progress_steps(dossier), packets_of(records, code, PROGRESS_SERVICE), PROGRESS_SERVICE)]
     need(pairs, obs, "bước nào làm đổi trạng thái hồ sơ", "status-changing step")
-    problems = []
+    problems, delays, untimed = [], [], []
     for code, service, step, match in pairs:
         if match is None:
             problems.append(f"hồ sơ {code}, {step_text(step)}: không có {service} trong {sync_delay_s:g} s — "
@@ -192,12 +192,23 @@ def delay(obs: dict, sync_delay_s: float) -> None:
             continue
         finished, arrived = parse_time(step.get("finished")), arrival(match[0])
         if finished is None or arrived is None:
+            untimed.append(f"hồ sơ {code}, {step_text(step)}")
             continue
         delay = (arrived - finished).total_seconds()
+        delays.append(delay)
         if delay > sync_delay_s:
             problems.append(f"hồ sơ {code}, {step_text(step)}: {label(match[0])} đến sau {delay:.1f} s, quá "
                             f"{sync_delay_s:g} s — arrived {delay:.1f} s after the step, over {sync_delay_s:g} s")
+    if delays:
+        worst = max(delays)
+        measured.note(f"độ trễ lớn nhất {measured.number(worst, 1)} s {'≤' if worst <= sync_delay_s else '>'} "
+                      f"{measured.number(sync_delay_s, 1)} s ({len(delays)} gói tin)", worst <= sync_delay_s,
+                      worst, sync_delay_s, "s")
     fail_if(problems, "Độ trễ đồng bộ vượt quá quy định", "Sync delay over the edition's limit")
+    if untimed:  # a delay that could not be measured is no delay within the limit
+        raise Inconclusive(f"không đo được độ trễ của {len(untimed)} bước (thiếu thời điểm kết thúc bước hoặc thời "
+                           f"điểm gói tin đến) — the delay of {len(untimed)} step(s) could not be measured: "
+                           + "; ".join(untimed[:5]))
 
 
 # ------------------------------------------------------------------------------ mandatory_fields

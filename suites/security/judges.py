@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+from harness import measured
 from harness.judging import Inconclusive, fail_if, require
 from suites.security import signatures, tls
 from suites.security.answers import access_outcome
@@ -196,6 +197,9 @@ def tls_certificate(obs: dict, min_days_left: float) -> None:
                             "— certificate does not match the host name")
         probed = moment(cert["probed_at"])
         days_left = (moment(cert["not_after"]) - probed).total_seconds() / 86400
+        measured.note(f"{where}: chứng thư còn {measured.number(days_left, 1)} ngày "
+                      f"{'≥' if days_left >= min_days_left else '<'} {measured.number(min_days_left)} ngày",
+                      days_left >= min_days_left, round(days_left, 1), min_days_left, "ngày")
         if days_left < min_days_left:
             problems.append(f"{where}: chứng thư hết hạn {cert['not_after']}, còn {days_left:.1f} ngày < {min_days_left} "
                             f"— expires in {days_left:.1f} days, below the minimum")
@@ -375,6 +379,11 @@ def lockout(obs: dict, attempts_allowed: int) -> None:
     if not locked_early and len(wrong) < attempts_allowed:
         raise Inconclusive(f"chỉ thử {len(wrong)}/{attempts_allowed} lần sai — the probe stopped early")
     after = probe.get("after") or {}
+    # after how many wrong passwords the target said "locked": at a wrong attempt, or at the right one after
+    locked_after = next((w["n"] for w in wrong if w.get("lock_signal")), len(wrong) if after.get("lock_signal") else None)
+    if locked_after is not None:
+        measured.note(f"khóa sau {locked_after} lần nhập sai ≤ {attempts_allowed} lần", locked_after <= attempts_allowed,
+                      locked_after, attempts_allowed, "lần")
     if after.get("ok"):
         problems.append(f"sau {len(wrong)} lần nhập sai liên tiếp, mật khẩu đúng vẫn đăng nhập được tài khoản {who} — "
                         f"no lockout, delay or challenge after {len(wrong)} consecutive failures")

@@ -32,7 +32,12 @@ def hide(obs: dict, url: str) -> None:
 def test_three_clicks_passes_on_the_clean_recording(good):
     distance, _read = judges.depths(good["crawl"])
     assert all(distance[key(t["url"])] <= MAX_CLICKS for t in good["targets"])
+    from harness import measured
+
+    measured.take()
     judges.three_clicks(good, MAX_CLICKS)
+    (noted,) = measured.take()  # the deepest sampled service, beside the verdict
+    assert noted["ok"] and noted["value"] == max(distance[key(t["url"])] for t in good["targets"])
 
 
 @pytest.mark.proves("navigation.three_clicks")

@@ -141,6 +141,20 @@ def test_delay_fails_when_a_packet_comes_after_the_sync_delay(obs):
     fails(judges.delay, obs, SYNC_DELAY, match="đến sau")
 
 
+def test_delay_is_error_when_a_packets_arrival_cannot_be_timed_and_notes_the_worst_delay(obs, monkeypatch):
+    from harness import measured
+
+    measured.take()
+    judges.delay(copy.deepcopy(obs), SYNC_DELAY)
+    (noted,) = measured.take()
+    assert noted["ok"] and 0 <= noted["value"] <= SYNC_DELAY and noted["limit"] == SYNC_DELAY
+    # the arrivals matched, but none says when it came: the delay is unknown, not small
+    monkeypatch.setattr(judges, "arrival", lambda record: None)
+    with pytest.raises(Inconclusive, match="could not be measured"):
+        judges.delay(obs, SYNC_DELAY)
+    assert measured.take() == []
+
+
 # ------------------------------------------------------------------------------ mandatory_fields
 
 @pytest.mark.proves("packets.mandatory_fields")

@@ -4,6 +4,8 @@ import datetime as dt
 
 import pytest
 
+from harness import measured
+
 from harness import Inconclusive
 from suites.access import judges as access_judges
 from suites.audit import judges as audit_judges
@@ -25,7 +27,10 @@ def test_every_auth_check_passes_on_the_clean_recording(auth):
     access_judges.registration(auth)
     judges.password_policy(auth, MIN_LENGTH)
     judges.session_end(auth)
+    measured.take()
     judges.lockout(auth, ATTEMPTS)
+    (noted,) = measured.take()  # after how many wrong passwords the account locked
+    assert noted["ok"] and 1 <= noted["value"] <= ATTEMPTS and noted["limit"] == ATTEMPTS
     audit_judges.failed_logins(auth)
 
 

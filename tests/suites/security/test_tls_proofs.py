@@ -25,8 +25,13 @@ def versions(obs) -> dict:
 
 # --- recordings -------------------------------------------------------------------------------
 def test_tls_checks_pass_on_the_clean_recording(probe):
+    from harness import measured
+
+    measured.take()
     judges.tls_version(probe, "1.2")
     judges.tls_certificate(probe, MIN_DAYS)
+    noted = measured.take()  # the days left, beside the verdict in the record
+    assert noted and all(n["ok"] and n["value"] >= MIN_DAYS and n["limit"] == MIN_DAYS for n in noted)
 
 
 @pytest.mark.proves("security.tls_version")
