@@ -14,6 +14,7 @@ import secrets
 from harness.judging import now_iso
 from suites.security.answers import (around_today, cookie_values, first_line, lock_signal, message_of,
                                      run_suffix, split_set_cookie)
+from suites.security.injection import probe_email
 
 LOCKOUT_RESERVATION = "lockout"
 AUDIT_KEPT = 1000  # audit entries kept in the evidence (those naming the run's user names only)
@@ -81,8 +82,13 @@ class AuthProbe:
     # ---------------------------------------------------------------- registration and policy
     def _register(self, username: str, password: str) -> dict:
         digits = str(int(hashlib.sha256(username.encode()).hexdigest(), 16))[:8]
+        email = probe_email(self.profile, username)  # at the profile's own domain, never a reserved one
+        if email is None:
+            return {"username": username, "status": None, "ok": False, "message": None,
+                    "error": "the profile gives no e-mail address to take a domain from (accounts.citizen[0].known."
+                             "email or test_data.applicant.email) — cấu hình đích chưa có e-mail mẫu"}
         result = self.anonymous.call("register_account", username=username, password=password,
-                                     full_name=f"Người thử dokiem {self.run_id}", email=f"{username}@dokiem.test",
+                                     full_name=f"Người thử dokiem {self.run_id}", email=email,
                                      phone=f"09{digits}")
         return {"username": username, "status": result.status, "ok": result.ok,
                 "message": message_of(result.content, result.json), "error": result.error or None}
