@@ -14,6 +14,7 @@ import re
 from urllib.parse import urlsplit
 
 from harness.judging import now_iso
+from suites import personal_data
 from suites.security.answers import around_today, message_of
 
 EXCERPT = 1500
@@ -115,7 +116,7 @@ class AccessProbe:
                        # a marker the URL itself holds could be an echo of the URL (a login page's
                        # return address): only the markers beyond the URL name the dossier
                        names_dossier=any(marker in response.content for marker in self.markers()
-                                         if marker.decode() not in url),
+                                         if marker.decode() not in url) or bool(self.owner_data_in(response)),
                        holds_code=bool(self.code) and self.code.encode() in response.content)
         self.steps.append(row)
         return row
@@ -126,6 +127,13 @@ class AccessProbe:
         values = [self.code, self.tag, self._owner_known().get("full_name"),
                   *(f"dokiem {self.run_id} {purpose}" for purpose in ("ho-so", "bo-sung"))]
         return [value.encode() for value in values if value]
+
+    def owner_data_in(self, response) -> list[str]:
+        """The owner's personal data a textual answer discloses, in any common spelling."""
+        if not response.headers.get("content-type", "").startswith(("text/", "application/json")):
+            return []
+        known = [(kind, value) for kind, value in self._owner_known().items() if value]
+        return personal_data.leaks(response.content.decode("utf-8", "replace"), known)
 
     def replay_links(self, *keys: str) -> None:
         """Every link to the dossier's files in the owner's answers (attachments, result, signature,

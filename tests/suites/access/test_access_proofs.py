@@ -141,3 +141,19 @@ def test_the_links_of_an_answer_are_every_url_on_the_target_wherever_they_sit():
               "elsewhere": "https://cdn.other.example/x.js", "date": "12/03/2026", "root": "/"}
     assert links_in(answer, profile) == ["https://api.example.vn/files/7", "/tep/8", "https://dvc.example.vn/kq/9"]
     assert CAPABILITY.search("/tep/8/Xk3f9QmL2pR7vT1wZ8yB4nD6") and not CAPABILITY.search("/api/dossiers/000.00.10.H29-261207-0001/result")
+
+
+def test_a_link_answer_that_spells_the_owners_data_otherwise_names_the_dossier():
+    from types import SimpleNamespace
+
+    from suites.access.observe import AccessProbe
+
+    probe = object.__new__(AccessProbe)
+    probe._owner_known = lambda: {"full_name": "Nguyễn Văn An", "phone": "0912345601", "address": None}
+
+    def answer(body: str, kind: str = "application/json"):
+        return SimpleNamespace(headers={"content-type": kind}, content=body.encode())
+
+    assert probe.owner_data_in(answer('{"nguoi_nop": "NGUYEN VAN AN", "dt": "+84 912 345 601"}'))
+    assert not probe.owner_data_in(answer('{"nguoi_nop": "Trần Thị Bình"}'))
+    assert not probe.owner_data_in(answer("%PDF Nguyen Van An", "application/pdf"))  # files: by their bytes
