@@ -231,7 +231,7 @@ def _main(argv: list[str] | None = None) -> int:
             parser.parse_args(["attest", "--help"])
         return dispatch(args)
     if args.command == "profile":
-        if args.profile_command not in ("check", "init"):
+        if args.profile_command not in ("check", "init", "login"):
             parser.parse_args(["profile", "--help"])
         from harness.profile_commands import dispatch as profile_dispatch
 

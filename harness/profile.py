@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from harness import criteria
+from harness import criteria, saved_session
 from harness.files import file_sha256
 from harness.selection import SAFETY_FLAGS
 from harness.profile_hazards import profile_hazards
@@ -295,6 +295,11 @@ def _meaning_problems(source: SourceFile, edition: criteria.Edition, checks: cri
                 problem(("accounts", role, i, "storage_state"),
                         f"file not found: {row['storage_state']} — không tìm thấy tệp storage_state "
                         "(relative to the profile)", prefer_key=False)
+            elif row.get("storage_state") and (why := saved_session.expired(source.path.parent / row["storage_state"])):
+                problem(("accounts", role, i, "storage_state"),
+                        f"{row['storage_state']}: {why} — phiên đăng nhập đã lưu không dùng được nữa; record it again: "
+                        f"dokiem profile login {source.path.name} --role {role} --index {i} --save-state "
+                        f"{row['storage_state']}", prefer_key=False)
     ca = (data.get("tls") or {}).get("ca_file")
     if ca and check_files and not (source.path.parent / ca).is_file():
         problem(("tls", "ca_file"), f"CA file not found: {ca} — không tìm thấy tệp CA (relative to the profile)",

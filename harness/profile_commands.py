@@ -1,4 +1,4 @@
-"""`dokiem profile init` and `dokiem profile check`.
+"""`dokiem profile init`, `dokiem profile check` and `dokiem profile login` (harness/saved_session.py).
 
 check's exit codes: 0 the profile is valid (complete, or incomplete: the summary line counts what is
 missing and which checks will be ERROR) · 2 invalid (file:line:column for each problem, or accounts
@@ -30,12 +30,47 @@ def add_parsers(profile_commands, add_criteria_dir) -> None:
     p.add_argument("--ca-file", type=Path, help="CA of the server the OpenAPI URL is on")
     p.add_argument("--edition")
     add_criteria_dir(p)
+    p = profile_commands.add_parser("login", help="log an account in once (by hand: OTP, CAPTCHA, VNeID) and save the "
+                                                  "browser session for the profile's storage_state")
+    p.add_argument("profile", type=Path)
+    p.add_argument("--role", required=True, help="the account's role (citizen, receiving_officer…)")
+    p.add_argument("--index", type=int, default=0, help="which account of the role (0 = the first)")
+    p.add_argument("--save-state", required=True, type=Path, metavar="FILE",
+                   help="where to write the session (readable by you only; keep it out of version control)")
+    p.add_argument("--headless", action="store_true",
+                   help="no window: the profile's login journey logs in with the password from the environment")
+    p.add_argument("--wait-s", type=float, default=300, help="how long a login by hand may take (default 300 s)")
+    p.add_argument("--edition")
+    add_criteria_dir(p)
 
 
 def dispatch(args) -> int:
     if args.profile_command == "init":
         return init_command(args)
+    if args.profile_command == "login":
+        return login_command(args)
     return check_command(args)
+
+
+def login_command(args) -> int:
+    from harness import profile_login
+    from harness.profile import load_profile
+
+    try:
+        checks = criteria.load_checks(args.criteria_dir)
+        edition = criteria.load_edition(args.criteria_dir, args.edition, checks)
+        profile = load_profile(args.profile, edition, checks, args.criteria_dir)
+    except InputError as exc:
+        for problem in exc.problems:
+            print(problem, file=sys.stderr)
+        return 2
+    try:
+        return profile_login.record(profile, args.role, args.index, args.save_state, args.headless, args.wait_s)
+    except Exception as exc:  # the login journey does not fit, the target does not answer: nothing was saved
+        print(f"{args.profile}: không đăng nhập được — the login did not complete, nothing was saved: "
+              f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}", file=sys.stderr)
+        args.save_state.unlink(missing_ok=True)
+        return 2
 
 
 def init_command(args) -> int:
