@@ -115,6 +115,7 @@ class TargetClient:
         self.http = polite_session(self.limiter)  # waits its turn (PoliteAdapter) and can be cut at a deadline
         self.http.verify = profile.verify_tls
         self.http.headers["User-Agent"] = USER_AGENT
+        self.http.headers.update(profile.bypass_headers())  # a staging CAPTCHA's bypass (profile staging_bypass)
         self.timeout = float(profile.limits["request_timeout_s"])  # the whole exchange's, not per read
         self.max_bytes = int(float(profile.limits["max_response_mb"]) * deadlines.MEGABYTE)
         self.token: str | None = None

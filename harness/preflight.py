@@ -13,6 +13,7 @@ says so up front.
 from __future__ import annotations
 
 import datetime as dt
+import os
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -151,6 +152,11 @@ def run_preflight(profile: Profile, checks: CheckRegistry, check_ids, redactor: 
                 f"accounts.{account.role}[{account.index}] ({account.username}): environment variable "
                 f"{account.token_env} is not set — chưa đặt biến môi trường token")
         redactor.add(account.password, account.token)
+    for name, var in ((profile.data.get("staging_bypass") or {}).get("headers_env") or {}).items():
+        if not os.environ.get(var):
+            result.problems.append(f"staging_bypass.headers_env.{name}: environment variable {var} is not set — "
+                                   "chưa đặt biến môi trường của đường vượt CAPTCHA; export it before the run")
+    redactor.add(*profile.bypass_headers().values())
     unreachable, problems = check_reachable(profile)
     result.unreachable += unreachable
     result.problems += problems

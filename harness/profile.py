@@ -132,9 +132,15 @@ class Profile:
         # a profile built without the vocabulary (a unit test's) lists its accounts in its own order
         return [a for role in self.roles or tuple(self.data.get("accounts") or {}) for a in self.accounts(role)]
 
+    def bypass_headers(self) -> dict[str, str]:
+        """The staging bypass's headers (a CAPTCHA's, say) with their values from the environment;
+        a header whose variable is not set is left out (the pre-flight names it)."""
+        wanted = (self.data.get("staging_bypass") or {}).get("headers_env") or {}
+        return {name: os.environ[var] for name, var in wanted.items() if os.environ.get(var)}
+
     def secrets(self) -> list[str]:
         """Every secret value this profile gives the run (for redaction)."""
-        values = []
+        values = list(self.bypass_headers().values())
         for account in self.all_accounts():
             values += [account.password, account.token]
         return [v for v in values if v]
@@ -300,6 +306,10 @@ def _meaning_problems(source: SourceFile, edition: criteria.Edition, checks: cri
                         f"{row['storage_state']}: {why} — phiên đăng nhập đã lưu không dùng được nữa; record it again: "
                         f"dokiem profile login {source.path.name} --role {role} --index {i} --save-state "
                         f"{row['storage_state']}", prefer_key=False)
+    if data.get("staging_bypass") and data.get("environment") == "production":
+        problem(("staging_bypass",), "a CAPTCHA bypass belongs to a staging system, and environment is production — "
+                "cổng thật không được có đường vượt CAPTCHA; remove staging_bypass or point the profile at staging",
+                prefer_key=True)
     ca = (data.get("tls") or {}).get("ca_file")
     if ca and check_files and not (source.path.parent / ca).is_file():
         problem(("tls", "ca_file"), f"CA file not found: {ca} — không tìm thấy tệp CA (relative to the profile)",
