@@ -119,6 +119,42 @@ def _files(value: Any) -> list[dict]:
              "buffer": f["content"]} for f in (value or [])]
 
 
+OVERLAY_WAIT_MS = 1500  # how long a before_each_page step waits for its element (a banner is there at once or not at all)
+
+
+def before_each_page(page, profile=None) -> list[str]:
+    """Do the profile's `before_each_page` steps on the page just opened (a cookie banner, a
+    first-visit modal): each only where its element is there; what was done, for the log. Probes
+    call it after each navigation; `profile` defaults to the one of the BrowserSession that made the page."""
+    profile = profile if profile is not None else getattr(page, "_dokiem_profile", None)
+    steps = (getattr(profile, "data", None) or {}).get("before_each_page") or []
+    done = []
+    for step in steps:
+        kind, spec = next((k, v) for k, v in step.items() if k != "optional")
+        try:
+            locator = _locator(page, spec, {**profile.test_data})
+            if not locator.count() or not _visible(locator):  # not on this page: no wait at all
+                continue
+            if kind == "click":
+                locator.click(timeout=OVERLAY_WAIT_MS)
+            elif kind == "check":
+                locator.check(timeout=OVERLAY_WAIT_MS)
+            else:
+                continue  # navigation and form steps have no place here (the schema says so)
+            done.append(f"before_each_page {_describe(kind, spec)}: ok")
+        except Exception:  # the overlay went away by itself, or is not that element: nothing to do
+            continue
+    return done
+
+
+def _visible(locator) -> bool:
+    try:
+        locator.wait_for(state="visible", timeout=OVERLAY_WAIT_MS)
+        return True
+    except Exception:
+        return False
+
+
 class JourneyRun:
     """Runs journeys in one page; remembers whether a secret was typed (no trace is kept then)."""
 
@@ -189,6 +225,7 @@ class JourneyRun:
         page, timeout = self.page, self.timeout_ms
         if kind == "goto":
             page.goto(self.url(render(spec, variables)), timeout=timeout, wait_until="domcontentloaded")
+            before_each_page(page, self.profile)
         elif kind == "fill":
             value = render(spec["value"], variables)
             if spec.get("secret") or any(v in SECRET_VARIABLES for v in re.findall(r"\$\{(\w+)", spec["value"])):
@@ -264,6 +301,7 @@ class BrowserSession:
         self.guard = guard_context(self.context, profile)
         self.context.tracing.start(screenshots=True, snapshots=True)
         self.page = self.context.new_page()
+        self.page._dokiem_profile = profile  # for before_each_page after a probe's own navigation
         self.journeys = JourneyRun(self.page, profile, guard=self.guard)
         self.console_errors: list[str] = []
         self.page.on("pageerror", lambda exc: self.console_errors.append(str(exc)))

@@ -306,6 +306,12 @@ def _meaning_problems(source: SourceFile, edition: criteria.Edition, checks: cri
                         f"{row['storage_state']}: {why} — phiên đăng nhập đã lưu không dùng được nữa; record it again: "
                         f"dokiem profile login {source.path.name} --role {role} --index {i} --save-state "
                         f"{row['storage_state']}", prefer_key=False)
+    for i, step in enumerate(data.get("before_each_page") or []):
+        kinds = [k for k in step if k != "optional"] if isinstance(step, dict) else []
+        if kinds and kinds[0] not in ("click", "check"):
+            problem(("before_each_page", i, kinds[0]),
+                    f"'{kinds[0]}' has no place in before_each_page: only click and check steps dismiss a banner or "
+                    "a modal — chỉ dùng bước click hoặc check", prefer_key=True)
     if data.get("staging_bypass") and data.get("environment") == "production":
         problem(("staging_bypass",), "a CAPTCHA bypass belongs to a staging system, and environment is production — "
                 "cổng thật không được có đường vượt CAPTCHA; remove staging_bypass or point the profile at staging",

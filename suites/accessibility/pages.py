@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from urllib.parse import urljoin, urlsplit, urlunsplit
 
-from harness.browser import _locator, journey_steps
+from harness.browser import _locator, before_each_page, journey_steps
 
 NAVIGATION_STEPS = ("goto", "click", "wait_for")
 NOT_PAGES = re.compile(r"\.(pdf|docx?|xlsx?|odt|ods|zip|rar|png|jpe?g|gif|svg|xml|json|txt)$", re.I)
@@ -39,6 +39,7 @@ def visit(page, url: str, timeout_ms: int) -> dict:
         response = page.goto(url, timeout=timeout_ms, wait_until="load")
     except Exception as exc:  # Playwright: timeouts, refused connections, TLS
         return {"url": url, "status": None, "content_type": None, "error": first_line(exc)}
+    before_each_page(page)  # the profile's cookie banner or first-visit modal, out of the way
     if response is None:  # same-document navigation: no new response
         return {"url": page.url, "status": None, "content_type": None, "error": None}
     return {"url": page.url, "status": response.status, "content_type": response.headers.get("content-type"),

@@ -14,6 +14,7 @@ from urllib.parse import urljoin, urlparse
 import requests
 
 from harness.api import ConfigurationError, placeholders
+from harness.browser import before_each_page
 from harness.judging import now_iso
 from harness.nps.client import own_call
 from suites.catalogue import levels
@@ -203,6 +204,7 @@ def read_pages(session, navigations: _Navigations, client, proc: dict, evidence,
             return
         try:
             session.page.goto(direct, wait_until="domcontentloaded")
+            before_each_page(session.page)
             page.update(how="direct", url=direct)
         except Exception as exc2:
             page["error"] = f"{type(exc2).__name__}: {exc2}"
@@ -254,6 +256,7 @@ def read_guide(session, navigations: _Navigations, client, proc: dict) -> None:
     if "html" in (guide["content_type"] or "") and response.status_code < 400 and _same_site(url, page["final_url"]):
         try:
             session.page.goto(url, wait_until="domcontentloaded")
+            before_each_page(session.page)
             guide["text"] = clean(session.page.evaluate(PAGE_JS)["text"])[:MAX_TEXT]
         except Exception as exc:
             guide["error"] = f"{type(exc).__name__}: {exc}"

@@ -8,6 +8,7 @@ import datetime as dt
 import re
 import time
 
+from harness.browser import before_each_page
 from harness.national import VIETNAM
 from suites.packets.life import parse_time
 from suites.stats.judges import FIELDS, expected_growth
@@ -89,6 +90,7 @@ def statistics_page(sc, browser, profile) -> dict:
             session.journey("x_statistics_page")
         else:
             session.page.goto(profile.base_url("portal") + "/", wait_until="domcontentloaded")
+            before_each_page(session.page)
             session.page.get_by_role("link", name=re.compile("thống kê", re.I)).first.click()
         session.page.wait_for_load_state("networkidle")
         return {**session.page.evaluate(PAGE_SCRIPT), "error": None}
