@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from refportal import defects
+
 MOI_DANG_KY = 1
 DA_TIEP_NHAN = 2
 TU_CHOI = 3
@@ -103,6 +105,8 @@ def is_allowed(current: int, target: int) -> bool:
 def target_of(step_name: str, current: int, came_from: int | None = None) -> int:
     """The status `step_name` leads to from `current`; raises TransitionNotAllowed."""
     step = STEPS[step_name]
+    if step_name == "approve" and current == DA_TIEP_NHAN and defects.on("approve-unprocessed"):
+        return DA_CO_KET_QUA  # DEFECT: the leader approves a dossier nobody has processed
     if current not in step.from_states:
         raise TransitionNotAllowed(step_name, current)
     target = step.to_state

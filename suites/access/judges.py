@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from harness.judging import Inconclusive, require
+from harness.judging import Inconclusive, fail_if, require
 from suites.security.answers import access_outcome
 from suites.security.judges import scenario_errors, verdict, was_refused
 
@@ -104,6 +104,31 @@ def cross_citizen(obs: dict) -> None:
                           "hoặc khách chưa đăng nhập) — someone else reaches the dossier:\n- " + "\n- ".join(problems))
     if unclear:
         raise Inconclusive("Không kết luận được quyền truy cập hồ sơ — cannot decide:\n- " + "\n- ".join(unclear))
+
+
+def step_order(obs: dict) -> None:
+    """access.step_order: a step the national status list does not allow from the dossier's status
+    (approving before processing, returning before approval) is refused by the role that owns it,
+    and the status does not move."""
+    code = _dossier(obs)
+    rows = [s for s in obs.get("steps") or [] if s["check"] == "step_order"]
+    attempts = require([s for s in rows if s["expect"] == "denied"], "bước làm sai thứ tự (out-of-order steps)")
+    problems, unclear = [], [f"{s['key']}: {s['error']}" for s in rows if s["expect"] != "denied" and s.get("error")]
+    for step in attempts:
+        where = f"hồ sơ {code}, {step['who']} — {step['purpose']}"
+        status, before, after = step.get("status"), step.get("status_before"), step.get("status_after")
+        if step.get("error"):
+            unclear.append(f"{where}: {step['error']}")
+        elif status is not None and 200 <= status < 300:
+            problems.append(f"{where}: HTTP {status} — được thực hiện, lẽ ra phải bị từ chối (went through; must be refused)")
+        elif before and after and before != after:
+            problems.append(f"{where}: bị từ chối nhưng trạng thái đổi từ {before!r} sang {after!r} — refused, yet the "
+                            "dossier moved")
+        elif status is None or status == 401 or status >= 500:  # no answer, the session, a crash: no refusal
+            unclear.append(f"{where}: HTTP {status} {step.get('message') or ''} — neither done nor refused")
+    fail_if(problems, "Hệ thống cho làm một bước sai thứ tự quy trình", "a step out of the national order went through")
+    if unclear:
+        raise Inconclusive("Không kết luận được thứ tự các bước — cannot decide:\n- " + "\n- ".join(unclear))
 
 
 def roles(obs: dict) -> None:

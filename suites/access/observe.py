@@ -13,7 +13,9 @@ import hashlib
 import re
 from urllib.parse import urlsplit
 
+from harness.gaps import vocabulary_role
 from harness.judging import now_iso
+from harness.national import ALLOWED_TRANSITIONS, status_name
 from suites import personal_data
 from suites.security.answers import around_today, message_of
 
@@ -21,6 +23,10 @@ EXCERPT = 1500
 # The two citizens of the probe: the dossier's owner and another citizen, as (role, account index).
 CITIZENS = {"owner": ("citizen", 0), "other": ("citizen", 1)}
 ANONYMOUS = "anonymous"  # a visitor without a session
+# Steps of the dossier's life by the national status they lead to: tried out of order, each by the
+# role that owns it, wherever the national list (harness.national.ALLOWED_TRANSITIONS) forbids it
+ORDERED_STEPS = (("process_dossier", 4, {"note": "dokiem step_order"}), ("approve_dossier", 9, {}),
+                 ("return_result", 10, {}))
 MAX_LINKS = 12           # links of the owner's answers replayed by the others (the first found)
 # a path part this long, of letters and digits mixed, is an unguessable token: the link is a
 # capability (whoever holds it may fetch it by design) and is listed, not replayed
@@ -121,6 +127,30 @@ class AccessProbe:
         self.steps.append(row)
         return row
 
+    def out_of_order(self, after: str) -> None:
+        """At the status the owner reads now, each step the national list does not allow from it,
+        tried by the role whose step it is: the refusal can only come from the order. After the
+        lifecycle step `after`; nothing is tried when that step failed or the status is unknown."""
+        done = next((row for row in reversed(self.steps) if row["key"] == after), None)
+        label = self.owner_status() if done is not None and done.get("ok") else None
+        codes = self.profile.status_codes(label)
+        if not codes:
+            self.steps.append({"key": f"order_after_{after}", "who": "owner", "operation": "get_dossier",
+                               "expect": "allowed", "check": "step_order", "purpose": "the status to try steps from",
+                               "status": None, "ok": False, "message": None, "excerpt": "", "status_before": label,
+                               "status_after": None, "error": (f"after '{after}' the status is unknown ({label!r}) or "
+                                                               "the step failed — không xác định được trạng thái")})
+            return
+        for operation, leads_to, inputs in ORDERED_STEPS:
+            if any(leads_to in ALLOWED_TRANSITIONS.get(code, set()) or leads_to == code for code in codes):
+                continue
+            role = vocabulary_role(self.profile, operation)
+            if role is None or self.profile.account(role) is None:
+                continue
+            self.step(f"order_{operation}_at_{codes[0]}", role, operation, "denied", "step_order",
+                      f"the {role} takes '{operation}' (to {status_name(leads_to)}) while the dossier is "
+                      f"{status_name(codes[0])}, which the national list does not allow", changes=True, **inputs)
+
     def markers(self) -> list[bytes]:
         """What only the dossier's own answers hold: its code, the run's tag, the owner's name and
         the text of the files dokiem uploaded to it."""
@@ -185,6 +215,7 @@ class AccessProbe:
             listed["lists_dossier"] = bool(self.code and self.code in listed.get("excerpt", "") + str(listed.get("vars")))
         s("other_withdraw", "other", "withdraw_dossier", "denied", "cross_citizen",
           "another citizen withdraws the dossier (status 1 allows the owner to)", changes=True)
+        self.out_of_order("submit")
         s("citizen_receive", "owner", "receive_dossier", "denied", "roles",
           "a citizen receives a dossier (an officer's step)", changes=True)
         s("officer_receive", "receiving_officer", "receive_dossier", "allowed", "roles",
@@ -196,11 +227,13 @@ class AccessProbe:
           note=f"dokiem {self.run_id}", files=document(self.run_id, "bo-sung-nguoi-khac"))
         s("owner_supplement", "owner", "supplement_dossier", "allowed", "control", "the owner supplements it",
           note=f"dokiem {self.run_id}", files=document(self.run_id, "bo-sung"))
+        self.out_of_order("owner_supplement")
         dates = around_today()
         s("specialist_audit", "specialist", "get_audit_log", "denied", "roles",
           "a specialist reads the audit log (an administrator's right)", dossier_code=None, **dates)
         s("specialist_process", "specialist", "process_dossier", "allowed", "roles", "the specialist processes it",
           note=f"dokiem {self.run_id}")
+        self.out_of_order("specialist_process")
         s("officer_approve", "receiving_officer", "approve_dossier", "denied", "roles",
           "the receiving officer approves (a leader's step; status 4 allows it)", changes=True)
         s("citizen_approve", "owner", "approve_dossier", "denied", "roles", "a citizen approves its own dossier",

@@ -166,6 +166,16 @@ def _(w: World):
     assert w.citizen_b.get(f"/api/dossiers/{code}/result").status_code == 404  # another citizen is refused
 
 
+@demo("approve-unprocessed")
+def _(w: World):
+    code = w.received()
+    assert w.leader.step(code, "approve")["status_label"] == "Đã có kết quả"  # nobody processed it
+    other = w.received()
+    w.portal.control("defects", {"off": ["approve-unprocessed"]})
+    w.leader.step(other, "approve", expect=409)  # the same portal refuses it once the defect is off
+    w.portal.control("defects", {"on": ["approve-unprocessed"]})
+
+
 @demo("status-not-updated")
 def _(w: World):
     code = w.received()

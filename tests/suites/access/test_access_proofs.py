@@ -107,6 +107,40 @@ def test_no_dossier_is_error(probe):
         judges.roles(probe)
 
 
+# --- access.step_order ------------------------------------------------------------------------
+def test_step_order_tries_every_step_the_national_list_forbids_at_each_status(probe):
+    tried = sorted(s["key"] for s in probe["steps"] if s["check"] == "step_order")
+    assert tried == sorted(["order_process_dossier_at_1", "order_approve_dossier_at_1", "order_return_result_at_1",
+                            "order_approve_dossier_at_2", "order_return_result_at_2", "order_return_result_at_4"])
+    judges.step_order(probe)
+
+
+@pytest.mark.proves("access.step_order")
+@pytest.mark.parametrize("key", ["order_approve_dossier_at_2", "order_return_result_at_4"])
+def test_step_order_fails_when_a_step_out_of_order_goes_through(probe, key):
+    step(probe, key).update(status=200, ok=True)
+    with pytest.raises(AssertionError, match="went through; must be refused"):
+        judges.step_order(probe)
+
+
+@pytest.mark.proves("access.step_order")
+def test_step_order_fails_when_a_refused_step_moves_the_dossier_anyway(probe):
+    step(probe, "order_process_dossier_at_1")["status_after"] = "Đang giải quyết"
+    with pytest.raises(AssertionError, match="refused, yet the dossier moved"):
+        judges.step_order(probe)
+
+
+def test_step_order_is_error_when_the_status_is_unknown_or_the_answer_is_a_crash(probe):
+    step(probe, "order_approve_dossier_at_1").update(status=500, ok=False)
+    with pytest.raises(Inconclusive, match="neither done nor refused"):
+        judges.step_order(probe)
+    for row in probe["steps"]:
+        if row["check"] == "step_order":
+            row.update(expect="allowed", error="after 'submit' the status is unknown")
+    with pytest.raises(Inconclusive, match="out-of-order steps"):
+        judges.step_order(probe)
+
+
 # --- access.roles -----------------------------------------------------------------------------
 @pytest.mark.proves("access.roles")
 @pytest.mark.parametrize("key", ["citizen_receive", "officer_approve", "citizen_approve", "specialist_audit"])
