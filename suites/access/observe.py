@@ -147,9 +147,11 @@ class AccessProbe:
             role = vocabulary_role(self.profile, operation)
             if role is None or self.profile.account(role) is None:
                 continue
-            self.step(f"order_{operation}_at_{codes[0]}", role, operation, "denied", "step_order",
-                      f"the {role} takes '{operation}' (to {status_name(leads_to)}) while the dossier is "
-                      f"{status_name(codes[0])}, which the national list does not allow", changes=True, **inputs)
+            row = self.step(f"order_{operation}_at_{codes[0]}", role, operation, "denied", "step_order",
+                            f"the {role} takes '{operation}' (to {status_name(leads_to)}) while the dossier is "
+                            f"{status_name(codes[0])}, which the national list does not allow", changes=True, **inputs)
+            if row.get("ok") or row.get("status_before") != row.get("status_after"):
+                return  # it went through: the dossier is elsewhere now, and the next attempts would not be out of order
 
     def markers(self) -> list[bytes]:
         """What only the dossier's own answers hold: its code, the run's tag, the owner's name and
