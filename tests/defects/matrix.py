@@ -199,7 +199,9 @@ def run_matrix(work: Path, lanes: int = 2, only_defects: list[str] | None = None
     defects = [d for d in load_defects() if not only_defects or d.name in only_defects]
     jobs: queue.Queue = queue.Queue()
     jobs.put(None)  # the baseline
-    for defect in defects:
+    # longest first (by the criteria each re-runs): a long run started last would keep its lane
+    # busy after the others are done
+    for defect in sorted(defects, key=lambda d: -len(affected_criteria(d, edition, checks))):
         jobs.put(defect)
     done: dict[str | None, tuple] = {}  # defect name (None: baseline) -> (compliance.json | error, rerun, seconds)
 
