@@ -225,7 +225,8 @@ def english_page(request: Request, conn: sqlite3.Connection = Depends(get_conn),
         raise ApiError(404, "Không tìm thấy trang — not found")  # DEFECT: no English page (links hidden in base.html)
     _, count = catalogue.search(conn, page_size=1)
     foreign = [p for p in catalogue.search(conn, q="nuoc ngoai", page_size=10)[0]]
-    return render(request, "en.html", lang="en", count=count, foreign=[] if deep_navigation() else foreign)
+    return render(request, "en.html", lang="en", count=count, foreign=[] if deep_navigation() else foreign,
+                  untranslated=defects.on("english-untranslated"))
 
 
 @router.get("/robots.txt")

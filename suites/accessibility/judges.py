@@ -453,13 +453,38 @@ def nfc(obs: dict) -> None:
                            f"could not be observed: {reasons}")
 
 
+VIETNAMESE_LETTERS = re.compile("[àáạảãâầấậẩẫăằắặẳẵèéẹẻẽêềếệểễìíịỉĩòóọỏõôồốộổỗơờớợởỡùúụủũưừứựửữỳýỵỷỹđ]", re.IGNORECASE)
+MIN_ENGLISH_WORDS = 30        # an English page says something: not a title and a "coming soon"
+MAX_VIETNAMESE_SHARE = 0.25   # of its words, outside the parts it marks lang="vi"
+
+
+def _english_content(english: dict) -> None:
+    """The English page found carries English text: enough words, few of them Vietnamese."""
+    text = english.get("main_text")
+    if text is None:
+        raise Inconclusive(f"không đọc được nội dung trang tiếng Anh {english['found']} — its text could not be read")
+    words = re.findall(r"[^\W\d_]+", text)
+    vietnamese = [w for w in words if VIETNAMESE_LETTERS.search(w)]
+    share = len(vietnamese) / len(words) if words else 1.0
+    problems = []
+    if len(words) - len(vietnamese) < MIN_ENGLISH_WORDS:
+        problems.append(f"chỉ có {len(words) - len(vietnamese)} từ tiếng Anh (cần ít nhất {MIN_ENGLISH_WORDS}) — only "
+                        f"{len(words) - len(vietnamese)} English words, fewer than {MIN_ENGLISH_WORDS}")
+    if share > MAX_VIETNAMESE_SHARE:
+        problems.append(f"{round(100 * share)}% số từ là tiếng Việt, không đánh dấu lang=\"vi\" (tối đa "
+                        f"{round(100 * MAX_VIETNAMESE_SHARE)}%) — {round(100 * share)}% of its words are Vietnamese "
+                        f"(e.g. {' '.join(vietnamese[:8])})")
+    fail_if(problems, f"Trang tiếng Anh {english['found']} khai báo lang=\"en\" nhưng không có nội dung tiếng Anh",
+            "the English page is not in English")
+
+
 def english_page(obs: dict) -> None:
     """a11y.english_page: from the home page, a link marked hreflang/lang="en", a link named
     English, or the /en path leads to a page answering 200 with lang="en"."""
     english = obs.get("english") or {}
     visited = english.get("visited") or []
     if english.get("found"):
-        return
+        return _english_content(english)
     if visited and all(v.get("error") for v in visited):
         raise Inconclusive("không mở được địa chỉ nào để tìm trang tiếng Anh — no address could be opened: "
                            + "; ".join(f"{v.get('url')}: {v.get('error')}" for v in visited))

@@ -281,6 +281,15 @@ def _public_page(session, entry: dict, expected_lang: str, timeout: int) -> dict
     return result
 
 
+MAX_MAIN_TEXT = 4000
+MAIN_TEXT_JS = """() => {
+  const main = document.querySelector("main, [role=main]") || document.body;
+  const copy = main.cloneNode(true);
+  copy.querySelectorAll('[lang^="vi"], nav, header, footer, script, style').forEach((e) => e.remove());
+  return (copy.innerText || copy.textContent || "").trim();
+}"""
+
+
 def _english(session, home_links: list[dict], base: str, timeout: int, observed: list[dict]) -> dict:
     candidates = pages.english_candidates(home_links, base)
     visited = []
@@ -293,7 +302,13 @@ def _english(session, home_links: list[dict], base: str, timeout: int, observed:
             found = result["url"]
             observed.append(result)  # judged like every public page (lang, alt, NFC, …)
             break
-    return {"candidates": candidates, "visited": visited, "found": found}
+    main_text = None
+    if found:
+        try:  # what the page says, its menus and the parts marked Vietnamese (lang="vi") aside
+            main_text = session.page.evaluate(MAIN_TEXT_JS)[:MAX_MAIN_TEXT]
+        except Exception:
+            main_text = None
+    return {"candidates": candidates, "visited": visited, "found": found, "main_text": main_text}
 
 
 def _round_trip(session, where: str, journey: str, timeout: int, observed: list[dict]) -> dict:

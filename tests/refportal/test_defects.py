@@ -488,6 +488,13 @@ def _(w: World):
     assert 'href="/en"' not in w.get("/").text and "/en<" not in w.get("/sitemap.xml").text
 
 
+@demo("english-untranslated")
+def _(w: World):
+    page = w.get("/en")
+    assert page.status_code == 200 and '<html lang="en"' in page.text
+    assert "Đây là Cổng Dịch vụ công" in page.text and "This is the public-service portal" not in page.text
+
+
 @demo("no-openapi")
 def _(w: World):
     assert w.get("/openapi.json").status_code == 404

@@ -178,9 +178,18 @@ def test_the_english_page_is_found_by_its_marked_link_and_missing_when_it_is_not
     assert found["found"] is None  # the fixture serves its Vietnamese page at /en too
     with pytest.raises(AssertionError, match="lang='vi'"):
         judges.english_page({"english": found})
-    english = session_for()
-    english.page.route(f"{BASE}/en", lambda route: route.fulfill(
+    untranslated = session_for()  # lang="en" on a page still in Vietnamese
+    untranslated.page.route(f"{BASE}/en", lambda route: route.fulfill(
         content_type="text/html; charset=utf-8", body=fixture_pages.html().replace('lang="vi"', 'lang="en"')))
+    with pytest.raises(AssertionError, match="the English page is not in English"):
+        judges.english_page({"english": observe._english(untranslated, links, BASE, TIMEOUT, [])})
+    english = session_for()
+    english.page.route(f"{BASE}/en", lambda route: route.fulfill(content_type="text/html; charset=utf-8", body=(
+        '<!doctype html><html lang="en"><body><nav><a href="/">Trang chủ</a></nav><main><h1>Public Service Portal</h1>'
+        "<p>This portal publishes the administrative procedures of the province and lets citizens, foreign residents "
+        "and businesses submit dossiers online, pay fees, follow their dossiers and receive the results. Look up a "
+        'dossier by the code on your receipt; no login is needed. <span lang="vi">Thủ tục cấp phép lao động</span> '
+        "is one of the procedures most used by foreign residents.</p></main></body></html>")))
     judges.english_page({"english": observe._english(english, links, BASE, TIMEOUT, [])})
 
 

@@ -262,6 +262,24 @@ def test_english_page_fails_when_the_english_page_is_not_marked_english(obs):
         judges.english_page(obs)
 
 
+@pytest.mark.proves("a11y.english_page")
+@pytest.mark.parametrize("text, why", [
+    ("Đây là Cổng Dịch vụ công của tỉnh An Bình, nơi công bố thủ tục hành chính và nhận hồ sơ trực tuyến "
+     "của người dân, doanh nghiệp trên địa bàn tỉnh. " * 3, "of its words are Vietnamese"),
+    ("Coming soon.", "only 2 English words"),
+])
+def test_english_page_fails_when_its_text_is_not_english(obs, text, why):
+    obs["english"]["main_text"] = text  # lang="en" on a page still in Vietnamese, or an empty shell
+    with pytest.raises(AssertionError, match=why):
+        judges.english_page(obs)
+
+
+def test_english_page_text_that_could_not_be_read_is_error(obs):
+    obs["english"]["main_text"] = None
+    with pytest.raises(Inconclusive, match="could not be read"):
+        judges.english_page(obs)
+
+
 def test_english_page_is_error_when_no_address_could_be_opened(obs):
     obs["english"].update(found=None, visited=[{"url": "https://refportal.test/en", "status": None,
                                                 "error": "TimeoutError: …", "lang": None, "how": "/en path"}])
