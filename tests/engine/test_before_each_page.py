@@ -9,7 +9,6 @@ from types import SimpleNamespace
 
 import pytest
 
-from harness import chromium
 from harness.browser import JourneyRun, before_each_page, context_arguments
 from suites.accessibility.pages import visit
 
@@ -35,19 +34,15 @@ class Pages(BaseHTTPRequestHandler):
 
 
 @pytest.fixture
-def page():
+def page(browser):
     server = ThreadingHTTPServer(("127.0.0.1", 0), Pages)
     threading.Thread(target=server.serve_forever, daemon=True).start()
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=chromium.find_chromium(), headless=True,
-                                    args=chromium.launch_args())
-        page = browser.new_context(**context_arguments({})).new_page()
-        page.base = f"http://127.0.0.1:{server.server_address[1]}"
-        page._dokiem_profile = profile(page.base)
-        yield page
-        browser.close()
+    context = browser.new_context(**context_arguments({}))
+    page = context.new_page()
+    page.base = f"http://127.0.0.1:{server.server_address[1]}"
+    page._dokiem_profile = profile(page.base)
+    yield page
+    context.close()
     server.shutdown()
     server.server_close()
 

@@ -13,7 +13,6 @@ from pathlib import Path
 import pytest
 import yaml
 
-from harness import chromium
 from harness.api import TargetClient
 from harness.browser import context_arguments
 from harness.browser_guard import guard_context
@@ -79,21 +78,16 @@ def test_the_api_client_sends_the_bypass_from_the_environment_and_redacts_it(ser
 
 
 @pytest.mark.browser
-def test_the_browser_sends_the_bypass_to_the_target_only(servers, monkeypatch):
+def test_the_browser_sends_the_bypass_to_the_target_only(servers, monkeypatch, browser):
     target, third_party = servers
     monkeypatch.setenv(VARIABLE, VALUE)
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=chromium.find_chromium(), headless=True,
-                                    args=chromium.launch_args())
-        try:
-            context = browser.new_context(**context_arguments({}))
-            guard_context(context, profile(target.url))
-            page = context.new_page()
-            page.goto(target.url + "/", wait_until="networkidle")
-        finally:
-            browser.close()
+    context = browser.new_context(**context_arguments({}))
+    try:
+        guard_context(context, profile(target.url))
+        page = context.new_page()
+        page.goto(target.url + "/", wait_until="networkidle")
+    finally:
+        context.close()
     assert ("/", VALUE) in target.seen
     assert third_party.seen and all(value is None for _, value in third_party.seen), third_party.seen
 
