@@ -5,8 +5,11 @@ from __future__ import annotations
 import json
 import os
 import sys
+import tempfile
 import time
 from pathlib import Path
+
+from harness import saved_session
 
 WAIT_S = 300  # how long a tester has to complete the login by hand
 
@@ -29,9 +32,9 @@ def record(profile, role: str, index: int, out: Path, headless: bool, wait_s: fl
         print(f"{account.label}: no password in the environment ({account.password_env or 'password_env not set'}): "
               "a login by hand needs a visible window (drop --headless) — cần đăng nhập bằng tay", file=sys.stderr)
         return 2
-    with sync_playwright() as p:
+    with sync_playwright() as p, tempfile.TemporaryDirectory(prefix="dokiem-browser-", dir=chromium.temp_base()) as temp:
         browser = p.chromium.launch(executable_path=chromium.find_chromium(), headless=headless,
-                                    args=chromium.launch_args())
+                                    args=chromium.launch_args(), env={**os.environ, "TMPDIR": temp})
         try:
             context = browser.new_context(**context_arguments({}))
             page = context.new_page()
@@ -45,6 +48,11 @@ def record(profile, role: str, index: int, out: Path, headless: bool, wait_s: fl
                 _until_closed(page, context, out, wait_s)
         finally:
             browser.close()
+    unusable = saved_session.expired(out) if out.is_file() else "nothing was saved"
+    if unusable:  # the window was closed (or the time ran out) before anybody logged in
+        out.unlink(missing_ok=True)
+        print(f"{out}: {unusable} — chưa đăng nhập, không lưu phiên", file=sys.stderr)
+        return 2
     where = os.path.relpath(out.resolve(), profile.path.parent.resolve())
     print(f"{out}: phiên đã lưu — session saved; in the profile, under accounts.{role}[{index}]: "
           f"storage_state: {where}")
