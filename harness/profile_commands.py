@@ -52,14 +52,20 @@ def dispatch(args) -> int:
     return check_command(args)
 
 
-def login_command(args) -> int:
-    from harness import profile_login
+def _load(args):
+    """(checks, edition, profile) that `args` name; InputError on bad input."""
     from harness.profile import load_profile
 
+    checks = criteria.load_checks(args.criteria_dir)
+    edition = criteria.load_edition(args.criteria_dir, args.edition, checks)
+    return checks, edition, load_profile(args.profile, edition, checks, args.criteria_dir)
+
+
+def login_command(args) -> int:
+    from harness import profile_login
+
     try:
-        checks = criteria.load_checks(args.criteria_dir)
-        edition = criteria.load_edition(args.criteria_dir, args.edition, checks)
-        profile = load_profile(args.profile, edition, checks, args.criteria_dir)
+        _checks, _edition, profile = _load(args)
     except InputError as exc:
         for problem in exc.problems:
             print(problem, file=sys.stderr)
@@ -107,13 +113,10 @@ def init_command(args) -> int:
 def check_command(args) -> int:
     """Validate (and, unless --offline, pre-flight) a profile; one line per problem, then one summary line."""
     from harness.preflight import configuration_gaps, run_preflight
-    from harness.profile import load_profile
 
     name = args.profile
     try:
-        checks = criteria.load_checks(args.criteria_dir)
-        edition = criteria.load_edition(args.criteria_dir, args.edition, checks)
-        profile = load_profile(args.profile, edition, checks, args.criteria_dir)
+        checks, edition, profile = _load(args)
     except InputError as exc:
         for problem in exc.problems:
             print(problem)
