@@ -6,11 +6,15 @@
 - when the checks are over: the breaker stops; an aborted run writes no record (exit 3);
 - after the services are stopped and the temporary folders removed: the reason is printed and
   the previous signal handlers are back.
+
+What this needs across the run (the signal guard, the breaker, the TMPDIR it replaced) is one
+`Aborting` in the config's stash.
 """
 from __future__ import annotations
 
 import contextlib
 import os
+from dataclasses import dataclass
 import subprocess
 import sys
 import tempfile
@@ -23,6 +27,17 @@ from harness import breaker, chromium, leftovers, signals
 from harness.ledger import RUN_FILES
 
 STOP_GRACE_S = 2.0  # an aborted run's services get this long to stop by themselves
+KEEP = object()  # Aborting.tmpdir before the run replaced TMPDIR: nothing to put back
+
+
+@dataclass
+class Aborting:
+    guard: signals.SignalGuard
+    breaker: breaker.Breaker | None = None
+    tmpdir: object = KEEP  # the TMPDIR the run replaced (None: there was none)
+
+
+STATE = pytest.StashKey[Aborting]()
 
 
 def _controller(config) -> bool:
@@ -30,8 +45,10 @@ def _controller(config) -> bool:
 
 
 def before_open(config) -> None:
+    guard = signals.SignalGuard()
     if _controller(config):
-        signals.install()
+        guard.install()
+    config.stash[STATE] = Aborting(guard)
 
 
 def after_open(run) -> None:
@@ -45,31 +62,38 @@ def after_open(run) -> None:
     for folder in removed:
         print(f"[dokiem] đã xóa thư mục của một lượt chạy đã dừng đột ngột — removed a dead run's leftover "
               f"folder: {folder}", file=sys.stderr)
-    _private_temp(run.services)
-    breaker.watch(run.inputs.profile, run.services.processes)
+    state = run.config.stash[STATE]
+    state.tmpdir = _private_temp(run.services)
+    state.breaker = run.traffic.breaker = breaker.watch(run.inputs.profile, run.services.processes,
+                                                        state.guard.abort)
 
 
-_TMPDIR: list = []
-
-
-def _private_temp(services) -> None:
+def _private_temp(services) -> str | None:
     """Processes started from here on (Chromium, Locust, xdist workers) keep their temporary files
     in a folder of this run: a Chromium killed by Ctrl-C leaves its shared-memory files there, and
-    the folder goes with the run (or with the next run, if this one is killed outright)."""
+    the folder goes with the run (or with the next run, if this one is killed outright). The
+    TMPDIR it replaces (None: there was none)."""
     folder = Path(tempfile.mkdtemp(prefix="dokiem-browser-", dir=chromium.temp_base()))
     leftovers.mark(folder)
     services.temp_dirs.append(folder)
-    _TMPDIR.append(os.environ.get("TMPDIR"))
+    previous = os.environ.get("TMPDIR")
     os.environ["TMPDIR"] = str(folder)
+    return previous
+
+
+def _stop_breaker(state: Aborting) -> None:
+    if state.breaker is not None:
+        state.breaker.stop()
 
 
 def stop_watching(run) -> bool:
     """The checks are over: stop the breaker. True when the run was aborted (write no record);
     the services are then stopped at once, not gracefully (an aborted run has 10 s to end)."""
-    breaker.stop()
-    if signals.aborted():
+    state = run.config.stash[STATE]
+    _stop_breaker(state)
+    if state.guard.aborted():
         stop_now(run.services.processes if run.services else [])
-    return signals.aborted()
+    return state.guard.aborted()
 
 
 def stop_now(services, grace_s: float = STOP_GRACE_S) -> None:
@@ -97,13 +121,14 @@ def discarding_on_abort(run):
 
 
 def after_close(config) -> None:
+    state = config.stash.get(STATE, None)
+    if state is None:
+        return
     if _controller(config):
-        breaker.stop()
-        signals.report()
-        signals.uninstall()
-    while _TMPDIR:
-        previous = _TMPDIR.pop()
-        if previous is None:
-            os.environ.pop("TMPDIR", None)
-        else:
-            os.environ["TMPDIR"] = previous
+        _stop_breaker(state)
+        state.guard.report()
+        state.guard.uninstall()
+    if state.tmpdir is None:
+        os.environ.pop("TMPDIR", None)
+    elif state.tmpdir is not KEEP:
+        os.environ["TMPDIR"] = state.tmpdir

@@ -8,19 +8,18 @@ that reached the target is never repeated: it may have changed data).
 """
 from __future__ import annotations
 
-import os
-import threading
 import time
 
 import requests
 
-from harness import Inconclusive, breaker, deadlines, exercise, target_secrets
+from harness import Inconclusive, deadlines, exercise, target_secrets
 from harness.evidence import Exchange, Redactor, Transcript, is_binary
 from harness.profile import Account, Profile
 from harness.results import OpResult, extract  # noqa: F401 (one home: harness/results.py)
 # templates live in harness/profile_values.py; these names stay importable from here
 from harness.profile_values import PLACEHOLDER, ConfigurationError, placeholders, render  # noqa: F401
 from harness.safety import Withheld, method_effect, operation_effect, refusal
+from harness.traffic import Traffic, polite_session
 
 CONNECT_RETRIES = 2
 MAX_BODY_IN_TRANSCRIPT = 20_000
@@ -29,63 +28,6 @@ USER_AGENT = "dokiem/0 (conformance harness)"  # headers are latin-1: no Vietnam
 
 class OperationError(Inconclusive):
     """An operation the scenario depends on did not succeed, so nothing can be judged from it."""
-
-
-# ------------------------------------------------------------------------- rate limit
-
-class RateLimiter:
-    """Spacing between requests of this process; the profile's rate is shared by all xdist workers."""
-
-    def __init__(self, per_second: float):
-        workers = int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "1") or 1)
-        self.interval = max(workers, 1) / per_second
-        self._next = 0.0
-        self._lock = threading.Lock()
-        self._waited = threading.local()
-
-    def wait(self) -> None:
-        with self._lock:
-            now = time.monotonic()
-            delay = self._next - now
-            self._next = max(now, self._next) + self.interval
-        if delay > 0:
-            time.sleep(delay)
-            self._waited.total = self.waited() + delay
-
-    def waited(self) -> float:
-        """Seconds this thread has spent waiting its turn: taken out of measured response times."""
-        return getattr(self._waited, "total", 0.0)
-
-
-_LIMITERS: dict[int, RateLimiter] = {}
-
-
-class PoliteAdapter(deadlines.DeadlineAdapter):
-    """Every request that goes on the wire waits its turn, redirects and connection retries
-    included (requests follows redirects inside one call, past any limiter outside the adapter)."""
-
-    def __init__(self, limiter: RateLimiter):
-        super().__init__()
-        self.limiter = limiter
-
-    def send(self, request, **kwargs):
-        self.limiter.wait()
-        return super().send(request, **kwargs)
-
-
-def polite_session(limiter: RateLimiter) -> requests.Session:
-    session = requests.Session()
-    adapter = PoliteAdapter(limiter)
-    session.mount("http://", adapter)
-    session.mount("https://", adapter)
-    return session
-
-
-def limiter_for(profile: Profile) -> RateLimiter:
-    key = id(profile)
-    if key not in _LIMITERS:
-        _LIMITERS[key] = RateLimiter(float(profile.limits["requests_per_second"]))
-    return _LIMITERS[key]
 
 
 # ------------------------------------------------------------------------- results
@@ -106,12 +48,14 @@ class TargetClient:
     """One account's (or an anonymous) session with the target."""
 
     def __init__(self, profile: Profile, redactor: Redactor, account: Account | None = None,
-                 transcript: Transcript | None = None):
+                 transcript: Transcript | None = None, traffic: Traffic | None = None):
         self.profile = profile
+        # shared with every sender of the run (its rate limit, breaker, refusals); a client on its own has its own
+        self.traffic = traffic or Traffic(profile)
         self.account = account
         self.redactor = redactor
         self.transcript = transcript or Transcript(redactor)
-        self.limiter = limiter_for(profile)
+        self.limiter = self.traffic.limiter
         self.http = polite_session(self.limiter)  # waits its turn (PoliteAdapter) and can be cut at a deadline
         self.http.verify = profile.verify_tls
         self.http.headers["User-Agent"] = USER_AGENT
@@ -324,7 +268,7 @@ class TargetClient:
                 error = f"{type(exc).__name__}: {exc}"
                 break
         elapsed = max(0.0, time.monotonic() - started - (self.limiter.waited() - waited)) * 1000
-        breaker.note(url, connected=response is not None or not refused)
+        self.traffic.exchanged(url, connected=response is not None or not refused)
         self._record(method, url, kwargs, response, elapsed, error)
         return response, error, elapsed
 

@@ -6,10 +6,11 @@ watcher thread of the controller
 - probes the target's base URLs every PROBE_INTERVAL_S: any HTTP answer, whatever its status,
   is alive; no answer within the profile's request deadline, or no connection, is a failure;
   FAILURES_TO_TRIP failures in a row trip it;
-and the API clients of this process report every exchange (`note`): FAILURES_TO_TRIP
+and the API clients of this process report every exchange (`note`, through the run's traffic,
+harness/traffic.py): FAILURES_TO_TRIP
 exchanges in a row that could not connect trip it at once, without waiting for the probe.
 
-Tripping aborts the run through harness/signals.py: exit 3, no record, the reason on stderr.
+Tripping aborts the run through harness/signals.py (its `trip`): exit 3, no record, the reason on stderr.
 Under xdist the watcher runs in the controller only; the workers' API clients do not report.
 """
 from __future__ import annotations
@@ -17,7 +18,7 @@ from __future__ import annotations
 import threading
 import time
 
-from harness import deadlines, signals
+from harness import deadlines
 
 PROBE_INTERVAL_S = 5.0
 SERVICE_POLL_S = 0.5
@@ -26,7 +27,7 @@ PROBE_MAX_BYTES = 1024 * 1024
 
 
 class Breaker:
-    def __init__(self, urls: list[str], verify, deadline_s: float, services: list, trip=signals.abort,
+    def __init__(self, urls: list[str], verify, deadline_s: float, services: list, trip,
                  interval_s: float = PROBE_INTERVAL_S, failures_to_trip: int = FAILURES_TO_TRIP):
         self.urls, self.verify, self.deadline_s = sorted(set(urls)), verify, deadline_s
         self.services, self.trip = list(services), trip
@@ -98,25 +99,9 @@ class Breaker:
             self.trip(reason)
 
 
-_CURRENT: list[Breaker] = []
-
-
-def watch(profile, services: list) -> Breaker:
-    """Start watching the run's target (its base URLs) and the services dokiem started."""
-    stop()
-    breaker = Breaker(list(profile.base_urls().values()), profile.verify_tls,
-                      float(profile.limits["request_timeout_s"]), services).start()
-    _CURRENT.append(breaker)
-    return breaker
-
-
-def stop() -> None:
-    """Stop watching (the checks are over: the record is being written)."""
-    while _CURRENT:
-        _CURRENT.pop().stop()
-
-
-def note(url: str, connected: bool) -> None:
-    """An API exchange of this process to `url` reached the target (True) or could not connect (False)."""
-    if _CURRENT:
-        _CURRENT[-1].note(url, connected)
+def watch(profile, services: list, trip) -> Breaker:
+    """Start watching the run's target (its base URLs) and the services dokiem started; `trip(reason)`
+    aborts the run (harness.signals.SignalGuard.abort). The run keeps the breaker in its traffic,
+    where its API clients report to it, and stops it when the checks are over."""
+    return Breaker(list(profile.base_urls().values()), profile.verify_tls,
+                   float(profile.limits["request_timeout_s"]), services, trip).start()

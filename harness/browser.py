@@ -289,7 +289,7 @@ class BrowserSession:
     """A fresh browser context for one scenario, with its evidence (docs/ARCHITECTURE.md, "Scenarios")."""
 
     def __init__(self, browser, profile, evidence, name: str, viewport: dict | None = None,
-                 storage_state: Path | None = None):
+                 storage_state: Path | None = None, traffic=None):
         self.browser, self.profile, self.evidence, self.name = browser, profile, evidence, name
         args = context_arguments({})
         if viewport:
@@ -298,7 +298,7 @@ class BrowserSession:
             args["storage_state"] = str(storage_state)
         self.context = browser.new_context(**args)
         self.context.set_default_timeout(int(profile.limits["step_timeout_ms"]))
-        self.guard = guard_context(self.context, profile)
+        self.guard = guard_context(self.context, profile, traffic)  # traffic: the run's (harness/traffic.py)
         self.context.tracing.start(screenshots=True, snapshots=True)
         self.page = self.context.new_page()
         self.page._dokiem_profile = profile  # for before_each_page after a probe's own navigation

@@ -4,23 +4,23 @@ Every request of a browser context dokiem drives goes through one route handler.
 without the `mutates` authorisation anything but GET and HEAD (a form post, a fetch that deletes)
 is aborted before it leaves and remembered, so the journey that caused it ends as ERROR (withheld)
 with the refusal in its evidence. Requests to the target's hosts wait their turn on the same rate
-limiter as the API clients of the process (harness.api.limiter_for), so the browser and the API
+limiter as the API clients of the run (its traffic, harness/traffic.py), so the browser and the API
 together keep to `limits.requests_per_second`.
 """
 from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from harness.api import limiter_for
 from harness.safety import READ_METHODS, Withheld, refusal
+from harness.traffic import Traffic
 
 BROWSER_READ_METHODS = READ_METHODS - {"OPTIONS"}  # a CORS preflight precedes a write: it goes with it
 
 
 class RequestGuard:
-    def __init__(self, profile):
+    def __init__(self, profile, traffic: Traffic | None = None):
         self.profile = profile
-        self.limiter = limiter_for(profile)
+        self.limiter = (traffic or Traffic(profile)).limiter
         self.hosts = {urlsplit(url).netloc for url in profile.base_urls().values()}
         self.bypass = profile.bypass_headers() if hasattr(profile, "bypass_headers") else {}
         self.refused: list[str] = []
@@ -50,10 +50,11 @@ class RequestGuard:
             raise Withheld("; ".join(self.refused[:3]) + (f" (+{len(self.refused) - 3})" if len(self.refused) > 3 else ""))
 
 
-def guard_context(context, profile) -> RequestGuard:
-    """Install the guard on a context once; the same guard is returned on later calls."""
+def guard_context(context, profile, traffic: Traffic | None = None) -> RequestGuard:
+    """Install the guard on a context once; the same guard is returned on later calls. `traffic`:
+    the run's (None outside a run: the context keeps to a rate limit of its own)."""
     guard = getattr(context, "_dokiem_guard", None)
     if guard is None:
-        guard = RequestGuard(profile).install(context)
+        guard = RequestGuard(profile, traffic).install(context)
         context._dokiem_guard = guard
     return guard

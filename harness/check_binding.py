@@ -9,7 +9,8 @@ Each entry names its judge and what the judge is called with:
 The judge is called `judge(observations, *args)`. An argument is one of
   `param:NAME`        the edition parameter as this run uses it (`param:NAME:int`, `param:NAME:float` convert it),
   `target:ATTRIBUTE`  an attribute of the target profile (e.g. `target:holidays`),
-  `fixture:NAME`      another fixture (e.g. `fixture:dokiem` for a judge that adds tables to the record),
+  `fixture:NAME`      another fixture (e.g. `fixture:dokiem` for a judge that adds tables to the record,
+                      `fixture:measured` for one that reports the figures it decided on),
   `value:TEXT`        the text itself (one judge serving several checks).
 
 A check with no `judge` is declared but not implemented yet (`dokiem criteria coverage` lists it).

@@ -13,14 +13,14 @@ Two kinds of gap make a check ERROR with the hint of what to map in the profile:
   purpose, as the access checks do), and a check that would FAIL while one of the operations it
   needs was refused that way is ERROR instead, naming the refusal.
 
-Refusals are kept per process: a scenario runs in the worker of the checks that judge it.
+Refusals are kept with the run's traffic (harness/traffic.py) of the process: a scenario runs in
+the worker of the checks that judge it.
 """
 from __future__ import annotations
 
 from harness.profile_values import ConfigurationError
 
 REFUSED_STATUSES = (401, 403)
-_REFUSALS: dict[str, str] = {}  # operation -> hint
 
 
 def require_configured(unconfigured) -> None:
@@ -55,31 +55,24 @@ def refusal_hint(client, result) -> str | None:
 
 
 def note_refusal(client, result) -> str | None:
-    """Remember a refused operation that dokiem needed to succeed; the hint, or None if it is none."""
+    """Remember a refused operation that dokiem needed to succeed (in the client's traffic); the
+    hint, or None if it is none."""
     hint = refusal_hint(client, result)
     if hint:
-        _REFUSALS.setdefault(result.operation, hint)
+        client.traffic.refusals.setdefault(result.operation, hint)
     return hint
 
 
-def refusals() -> dict[str, str]:
-    return dict(_REFUSALS)
-
-
-def forget_refusals() -> None:
-    _REFUSALS.clear()
-
-
-def reclassify(registry, check_ids, outcome: str, reason: str) -> tuple[str, str]:
+def reclassify(registry, check_ids, outcome: str, reason: str, refusals: dict[str, str]) -> tuple[str, str]:
     """A FAIL of a check one of whose needed operations dokiem was refused for want of a role is ERROR
-    (`registry`: the loaded criteria/checks.yaml)."""
-    if outcome != "failed" or not _REFUSALS:
+    (`registry`: the loaded criteria/checks.yaml; `refusals`: operation -> hint, the run's traffic's)."""
+    if outcome != "failed" or not refusals:
         return outcome, reason
     checks = getattr(registry, "checks", None) or {}
     hints = []
     for check in check_ids:
         needed = set((checks[check].needs.get("operations") or []) if check in checks else [])
-        hints += [hint for operation, hint in sorted(_REFUSALS.items()) if operation in needed]
+        hints += [hint for operation, hint in sorted(refusals.items()) if operation in needed]
     if not hints:
         return outcome, reason
     return "error", ("dokiem bị từ chối một thao tác cần thiết vì thiếu vai trò, không đánh giá được — dokiem was "

@@ -133,7 +133,8 @@ def _short(exc: Exception) -> str:
 
 
 def run_preflight(profile: Profile, checks: CheckRegistry, check_ids, redactor: Redactor,
-                  now: dt.datetime | None = None, log_in: bool = True) -> Preflight:
+                  now: dt.datetime | None = None, log_in: bool = True, traffic=None) -> Preflight:
+    """`traffic`: the run's (harness/traffic.py), so that the logins keep to its rate limit."""
     result = Preflight()
     now = now or dt.datetime.now(VIETNAM)
     window = profile.limits.get("allowed_hours")
@@ -172,7 +173,7 @@ def run_preflight(profile: Profile, checks: CheckRegistry, check_ids, redactor: 
             if account.reserved_for:
                 continue  # e.g. the lockout account: an earlier run may have left it locked on purpose
             try:
-                TargetClient(profile, redactor, account).login()
+                TargetClient(profile, redactor, account, traffic=traffic).login()
             except Exception as exc:  # every failure to log in is a configuration problem here
                 result.problems.append(f"accounts.{role}[{account.index}] ({account.username}): cannot log in — "
                                        f"không đăng nhập được: {exc}")

@@ -29,7 +29,7 @@ from pathlib import Path
 
 import pytest
 
-from harness import __version__, aborting, check_items, exercise, gaps, measured, outcomes, report, scoring
+from harness import __version__, aborting, check_items, exercise, gaps, outcomes, report, scoring
 from harness.evidence import Redactor
 from harness.exitcodes import ExitCode
 from harness.ledger import ENV_STAGING, RunLedger
@@ -40,6 +40,8 @@ from harness.report.traces import prune as prune_traces
 from harness.run_inputs import REPO_ROOT, RunInputs, load_inputs
 from harness.run_summary import finish_outputs
 from harness.services import ENV_NPS_URL, ENV_OVERRIDES, Services, abort
+from harness.measured import MEASURED
+from harness.traffic import Traffic
 from harness.yamlsource import InputError, Problem
 
 ENV_RUN_ID = "DOKIEM_RUN_ID"
@@ -71,6 +73,7 @@ class DokiemRun:
         self.staging = staging
         self.redactor = redactor
         self.ledger = RunLedger(staging, redactor)
+        self.traffic = Traffic(inputs.profile)  # this process's rate limit, breaker and refusals
         self.is_worker = hasattr(config, "workerinput")
         self.started = dt.datetime.now(dt.timezone.utc)
         self.started_monotonic = time.monotonic()
@@ -146,7 +149,8 @@ class DokiemRun:
 
     def _preflight(self) -> None:
         inputs = self.inputs
-        result = run_preflight(inputs.profile, inputs.checks, list(inputs.selection.checks), self.redactor)
+        result = run_preflight(inputs.profile, inputs.checks, list(inputs.selection.checks), self.redactor,
+                               traffic=self.traffic)
         for line in result.warnings:
             self.say(f"[dokiem] cảnh báo (warning): {line}")
         if result.exit_code:
@@ -209,10 +213,11 @@ class DokiemRun:
         decision = item.stash.get(ITEM, None)
         if decision is None:
             return
-        noted = measured.take()  # what the judge measured in this phase (a setup phase notes nothing)
+        measurements = item.stash.get(MEASURED, None)  # what the judge measured (the `measured` fixture)
+        noted = measurements.take() if measurements is not None else []
         if report.when == "call" or report.outcome != "passed":
             outcome, reason = gaps.reclassify(self.inputs.checks, decision.checks,
-                                              *outcomes.classify(report, call.excinfo))
+                                              *outcomes.classify(report, call.excinfo), self.traffic.refusals)
             outcomes.attach(report, list(decision.checks), outcome, reason, noted)
 
     def pytest_runtest_logreport(self, report):

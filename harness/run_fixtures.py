@@ -5,6 +5,7 @@ import pytest
 
 from harness.browser import JourneyRun
 from harness.browser_guard import guard_context
+from harness.measured import MEASURED, Measurements
 from harness.nps.client import NpsClient
 from harness.run import ITEM, RUN, DokiemRun
 from harness.scenario import Scenario
@@ -22,6 +23,7 @@ class RunHandle:
         self.nps_url: str | None = run.nps_url
         self.not_configured: dict[str, list[str]] = run.not_configured  # check id -> what the profile lacks
         self.redactor = run.redactor  # values a scenario makes up (passwords) are added to it
+        self.traffic = run.traffic  # what every sender shares: rate limit, breaker, refusals (harness/traffic.py)
 
     def parameter(self, name: str):
         """An edition parameter as this run uses it (profile lowerings applied)."""
@@ -101,8 +103,15 @@ def api(dokiem):
 @pytest.fixture
 def journey(request, page):
     """`journey(name, **variables)` -> the variables the profile's journey read, in this test's page."""
-    profile = _run(request).inputs.profile
-    return JourneyRun(page, profile, guard=guard_context(page.context, profile)).run
+    run = _run(request)
+    return JourneyRun(page, run.inputs.profile, guard=guard_context(page.context, run.inputs.profile, run.traffic)).run
+
+
+@pytest.fixture
+def measured(request):
+    """The figures this test's judge measured (harness.measured), which the record prints beside its verdict."""
+    measurements = request.node.stash[MEASURED] = Measurements()
+    return measurements
 
 
 @pytest.fixture

@@ -44,7 +44,7 @@ class Scenario:
                 which = f"reserved for {reserved_for}" if reserved_for else f"number {index + 1}"
                 raise ConfigurationError(f"the profile has no account {which} for role '{role}' — "
                                          f"cấu hình đích thiếu tài khoản vai trò '{role}'")
-        client = TargetClient(self.profile, self.run.redactor, account)
+        client = TargetClient(self.profile, self.run.redactor, account, traffic=self.run.traffic)
         self.clients.append(client)
         if login and account is not None:
             client.login()
@@ -68,7 +68,7 @@ class Scenario:
 
     def browser(self, browser, label: str = "browser", **kwargs) -> BrowserSession:
         return BrowserSession(browser, self.profile, self.run.evidence_for(f"scenario-{self.name}-{label}"),
-                              label, **kwargs)
+                              label, traffic=self.run.traffic, **kwargs)
 
     def note(self, text: str) -> None:
         self.notes.append(text)

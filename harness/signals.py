@@ -8,6 +8,8 @@ and the run state stops the services and deletes its temporary folders (refporta
 keys among them). An aborted run writes no record at all — verdicts on a target or services that
 stopped answering would be worse than none — and says on stderr why and when it stopped.
 Later signals are ignored while that clean-up runs, so a second Ctrl-C cannot leave it half done.
+
+One `SignalGuard` per run, on the controller (harness/aborting.py keeps it in the config's stash).
 """
 from __future__ import annotations
 
@@ -19,62 +21,54 @@ import threading
 import pytest
 
 EXIT_ABORTED = 3
-_ABORT: list[str] = []       # why and when the run was aborted (the first reason only)
-_INSTALLED: dict = {}        # signal number -> the handler it had before
 
 
-def install() -> None:
-    """Handle SIGINT and SIGTERM in this (the controller's main) thread."""
-    if threading.current_thread() is not threading.main_thread():
-        return
-    _ABORT.clear()
-    _PENDING.clear()
-    for signum in (signal.SIGINT, signal.SIGTERM):
-        if signum not in _INSTALLED:
-            _INSTALLED[signum] = signal.signal(signum, _on_signal)
+class SignalGuard:
+    def __init__(self):
+        self.reason: str | None = None     # why and when the run was aborted (the first reason only)
+        self.pending: str | None = None    # the breaker's reason, on its way to the main thread as SIGTERM
+        self.previous: dict = {}           # signal number -> the handler it had before
 
+    def install(self) -> "SignalGuard":
+        """Handle SIGINT and SIGTERM in this (the controller's main) thread."""
+        if threading.current_thread() is threading.main_thread():
+            for signum in (signal.SIGINT, signal.SIGTERM):
+                self.previous.setdefault(signum, signal.signal(signum, self._on_signal))
+        return self
 
-def uninstall() -> None:
-    for signum, previous in list(_INSTALLED.items()):
-        signal.signal(signum, previous)
-        del _INSTALLED[signum]
+    def uninstall(self) -> None:
+        for signum, previous in list(self.previous.items()):
+            signal.signal(signum, previous)
+            del self.previous[signum]
 
+    def _on_signal(self, signum, _frame) -> None:
+        name = signal.Signals(signum).name
+        if self.reason:
+            return  # already ending: let the clean-up finish
+        if signum == signal.SIGTERM and self.pending:
+            reason, self.pending = self.pending, None
+        else:
+            reason = f"nhận tín hiệu {name} — received {name}"
+        self.reason = f"{reason} ({dt.datetime.now(dt.timezone.utc):%Y-%m-%d %H:%M:%S} UTC)"
+        raise pytest.exit.Exception(self.message(), returncode=EXIT_ABORTED)
 
-def _on_signal(signum, _frame) -> None:
-    name = signal.Signals(signum).name
-    if _ABORT:
-        return  # already ending: let the clean-up finish
-    if signum == signal.SIGTERM and _PENDING:
-        reason = _PENDING.pop()  # the breaker's reason, delivered as SIGTERM to the main thread
-    else:
-        reason = f"nhận tín hiệu {name} — received {name}"
-    _ABORT.append(f"{reason} ({dt.datetime.now(dt.timezone.utc):%Y-%m-%d %H:%M:%S} UTC)")
-    raise pytest.exit.Exception(message(), returncode=EXIT_ABORTED)
+    def abort(self, reason: str) -> None:
+        """From any thread: abort the run for `reason` (the main thread gets it as a signal, which
+        interrupts a blocking call there)."""
+        if self.reason or self.pending:
+            return
+        self.pending = reason
+        if signal.SIGTERM in self.previous:
+            signal.pthread_kill(threading.main_thread().ident, signal.SIGTERM)
 
+    def aborted(self) -> bool:
+        return bool(self.reason)
 
-_PENDING: list[str] = []
+    def message(self) -> str:
+        return (f"dokiem: lượt chạy bị hủy, không ghi biên bản — run aborted, no record written: {self.reason}"
+                if self.reason else "")
 
-
-def abort(reason: str) -> None:
-    """From any thread: abort the run for `reason` (the main thread gets it as a signal, which
-    interrupts a blocking call there)."""
-    if _ABORT or _PENDING:
-        return
-    _PENDING.append(reason)
-    if signal.SIGTERM in _INSTALLED:
-        signal.pthread_kill(threading.main_thread().ident, signal.SIGTERM)
-
-
-def aborted() -> bool:
-    return bool(_ABORT)
-
-
-def message() -> str:
-    return (f"dokiem: lượt chạy bị hủy, không ghi biên bản — run aborted, no record written: {_ABORT[0]}"
-            if _ABORT else "")
-
-
-def report() -> None:
-    """Say why the run stopped (stderr: the terminal reporter may be gone)."""
-    if _ABORT:
-        print(message(), file=sys.stderr, flush=True)
+    def report(self) -> None:
+        """Say why the run stopped (stderr: the terminal reporter may be gone)."""
+        if self.reason:
+            print(self.message(), file=sys.stderr, flush=True)

@@ -22,5 +22,5 @@ def context(context, dokiem):
     """pytest-playwright's context, behind dokiem's request guard (production safety, rate limit)."""
     from harness.browser_guard import guard_context
 
-    guard_context(context, dokiem.profile)
+    guard_context(context, dokiem.profile, dokiem.traffic)
     return context

@@ -22,8 +22,29 @@ from harness.campaign.spec import Target
 RUN_INTERNAL_ENV = ("DOKIEM_RUN_ID", "DOKIEM_STAGING_DIR", "DOKIEM_NPS_URL", "DOKIEM_NPS_SMTP",
                     "DOKIEM_TARGET_OVERRIDES", "DOKIEM_NOT_CONFIGURED")
 EXIT_MEANING = {2: "dữ liệu đầu vào không hợp lệ — bad input", 3: "không phản hồi hoặc bị dừng — unreachable or aborted"}
-_running: dict[int, subprocess.Popen] = {}  # pid -> run, so an interrupted campaign stops them all
-_running_lock = threading.Lock()
+
+
+class Started:
+    """The runs an engine started and has not reaped yet, so that an interrupted campaign stops them all."""
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._running: dict[int, subprocess.Popen] = {}  # pid -> run
+
+    def add(self, process: subprocess.Popen) -> None:
+        with self._lock:
+            self._running[process.pid] = process
+
+    def remove(self, process: subprocess.Popen) -> None:
+        with self._lock:
+            self._running.pop(process.pid, None)
+
+    def stop_all(self) -> None:
+        """Stop every run still going (an interrupted campaign leaves no run behind)."""
+        with self._lock:
+            running = list(self._running.values())
+        for process in running:
+            _stop(process)
 
 
 def now_iso() -> str:
@@ -36,8 +57,10 @@ def target_history(history: Path | None, target_id: str) -> Path | None:
 
 
 def run_target(target: Target, out: Path, history: Path | None = None, worker: str | None = None,
-               attempt: int = 1) -> dict:
-    """Run one target into `out` (which must not exist yet); return what happened, as plain JSON."""
+               attempt: int = 1, started_runs: Started | None = None) -> dict:
+    """Run one target into `out` (which must not exist yet); return what happened, as plain JSON.
+    `started_runs`: where the engine keeps the runs it must stop when interrupted."""
+    started_runs = started_runs or Started()
     worker = worker or f"local@{socket.gethostname()}"
     outcome = {"target": target.id, "attempt": attempt, "worker": worker, "out": str(out), "started": now_iso(),
                "finished": None, "exit_code": None, "status": "error", "reason": "", "wall_s": 0.0,
@@ -55,8 +78,7 @@ def run_target(target: Target, out: Path, history: Path | None = None, worker: s
     with open(log, "wb") as stream:
         process = subprocess.Popen(argv, stdout=stream, stderr=subprocess.STDOUT, env=env, start_new_session=True,
                                    preexec_fn=_end_with_parent)
-    with _running_lock:
-        _running[process.pid] = process
+    started_runs.add(process)
     timed_out = threading.Event()
 
     def stop_at_timeout() -> None:
@@ -71,8 +93,7 @@ def run_target(target: Target, out: Path, history: Path | None = None, worker: s
         process.returncode = os.waitstatus_to_exitcode(status)
     finally:
         timer.cancel()
-        with _running_lock:
-            _running.pop(process.pid, None)
+        started_runs.remove(process)
         if process.returncode is None:  # interrupted while waiting: the run must not outlive the campaign
             _stop(process)
     code = process.returncode
@@ -124,11 +145,3 @@ def _stop(process: subprocess.Popen) -> None:
             except ProcessLookupError:
                 return
             time.sleep(0.2)
-
-
-def stop_all() -> None:
-    """Stop every run this process started (an interrupted campaign leaves no run behind)."""
-    with _running_lock:
-        running = list(_running.values())
-    for process in running:
-        _stop(process)

@@ -10,7 +10,7 @@ import threading
 from pathlib import Path
 from typing import Callable
 
-from harness.campaign.execute import run_target, stop_all, target_history
+from harness.campaign.execute import Started, run_target, target_history
 from harness.campaign.spec import Target
 
 
@@ -21,6 +21,7 @@ def run_local(targets: list[Target], runs_dir: Path, history: Path | None, paral
     busy: set[str] = set()
     outcomes: dict[str, dict] = {}
     ready = threading.Condition()
+    started_runs = Started()
 
     def next_target() -> Target | None:
         with ready:
@@ -37,7 +38,8 @@ def run_local(targets: list[Target], runs_dir: Path, history: Path | None, paral
         while (target := next_target()) is not None:
             say(f"[dokiem campaign] bắt đầu — start {target.id} ({target.system_key})")
             try:
-                outcome = run_target(target, runs_dir / target.id, target_history(history, target.id))
+                outcome = run_target(target, runs_dir / target.id, target_history(history, target.id),
+                                     started_runs=started_runs)
             except Exception as exc:  # one broken run is that target's ERROR row, never the campaign's end
                 outcome = {"target": target.id, "attempt": 1, "worker": "local", "status": "error",
                            "exit_code": None, "reason": f"{type(exc).__name__}: {exc}", "out": str(runs_dir / target.id)}
@@ -60,7 +62,7 @@ def run_local(targets: list[Target], runs_dir: Path, history: Path | None, paral
     except KeyboardInterrupt:
         with ready:
             pending.clear()
-        stop_all()
+        started_runs.stop_all()
         raise
     return outcomes
 

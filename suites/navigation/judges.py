@@ -12,7 +12,7 @@ import re
 from collections import deque
 from urllib.parse import urlsplit
 
-from harness import measured
+from harness.measured import Measurements
 from harness.judging import Inconclusive, fail_if, fold, require
 from suites.catalogue.judges import catalogue_for_sample
 from suites.navigation.crawl import key, looks_like_document, robots_parser
@@ -67,7 +67,7 @@ def depths(crawl: dict) -> tuple[dict[str, int], set[str]]:
     return distance, read
 
 
-def three_clicks(observations: dict, max_clicks: int) -> None:
+def three_clicks(observations: dict, max_clicks: int, measured: Measurements) -> None:
     """navigation.three_clicks"""
     crawl = _crawl(observations)
     targets = _targets(observations)

@@ -13,7 +13,8 @@ import datetime as dt
 import re
 from functools import partial
 
-from harness import judging, measured
+from harness import judging
+from harness.measured import Measurements, number
 from harness.judging import Inconclusive
 from harness.national import invalid_transitions, status_name
 from suites.packets.life import (creation_step, final_code, parse_time, receipt_step, run_dossiers,
@@ -175,7 +176,7 @@ def order(obs: dict) -> None:
 
 # ------------------------------------------------------------------------------ delay
 
-def delay(obs: dict, sync_delay_s: float) -> None:
+def delay(obs: dict, sync_delay_s: float, measured: Measurements) -> None:
     records, pairs = records_of(obs), []
     for dossier in life_dossiers(obs):
         code = dossier["code"]
@@ -201,8 +202,8 @@ def delay(obs: dict, sync_delay_s: float) -> None:
                             f"{sync_delay_s:g} s — arrived {delay:.1f} s after the step, over {sync_delay_s:g} s")
     if delays:
         worst = max(delays)
-        measured.note(f"độ trễ lớn nhất {measured.number(worst, 1)} s {'≤' if worst <= sync_delay_s else '>'} "
-                      f"{measured.number(sync_delay_s, 1)} s ({len(delays)} gói tin)", worst <= sync_delay_s,
+        measured.note(f"độ trễ lớn nhất {number(worst, 1)} s {'≤' if worst <= sync_delay_s else '>'} "
+                      f"{number(sync_delay_s, 1)} s ({len(delays)} gói tin)", worst <= sync_delay_s,
                       worst, sync_delay_s, "s")
     fail_if(problems, "Độ trễ đồng bộ vượt quá quy định", "Sync delay over the edition's limit")
     if untimed:  # a delay that could not be measured is no delay within the limit

@@ -15,7 +15,7 @@ edition's load was not tried. perf.concurrent_users is always ERROR then.
 """
 from __future__ import annotations
 
-from harness import measured
+from harness.measured import Measurements, number
 from harness.judging import Inconclusive
 
 PUBLIC_OPERATIONS = ("list_procedures", "get_procedure", "search_procedures", "lookup_dossier", "submit_dossier")
@@ -162,12 +162,12 @@ def _conclude_measured(slow: list[str], unmeasured: list[str], passed: str, obs:
     _conclude(slow, passed, obs, users)
 
 
-def _note_operations(ops: dict[str, dict], key: str, label: str, limit_ms: float) -> None:
+def _note_operations(ops: dict[str, dict], key: str, label: str, limit_ms: float, measured: Measurements) -> None:
     """Each operation's figure against the threshold, for the record (harness.measured)."""
     for op, e in ops.items():
         value = e.get(key) or 0
-        measured.note(f"{op}: {label} {measured.number(value)} ms {'≤' if value <= limit_ms else '>'} "
-                      f"{measured.number(limit_ms)} ms; {e['requests']} yêu cầu, {e.get('failures', 0)} lỗi",
+        measured.note(f"{op}: {label} {number(value)} ms {'≤' if value <= limit_ms else '>'} "
+                      f"{number(limit_ms)} ms; {e['requests']} yêu cầu, {e.get('failures', 0)} lỗi",
                       ok=value <= limit_ms, value=value, limit=limit_ms, unit="ms")
 
 
@@ -178,36 +178,39 @@ def _load_label(obs: dict) -> str:
 
 # ------------------------------------------------------------------ the checks
 
-def avg_response(obs: dict, avg_ms: float, users: int, duration_s: float, min_success_percent: float) -> None:
+def avg_response(obs: dict, avg_ms: float, users: int, duration_s: float, min_success_percent: float,
+                 measured: Measurements) -> None:
     """perf.avg_response: each public operation's average response time is within the edition's."""
     _require_measured(obs, users, duration_s, min(LOOP_LAG_LIMIT_MS, LOOP_LAG_SHARE * avg_ms))
     ops, unmeasured = _measured_operations(obs, PUBLIC_OPERATIONS, "công khai (public)", every_one=False,
                                            min_success_percent=min_success_percent)
-    _note_operations(ops, "avg_ms", "TB", avg_ms)
+    _note_operations(ops, "avg_ms", "TB", avg_ms, measured)
     slow = [f"{op}: trung bình {e['avg_ms']:.0f} ms > {avg_ms:g} ms (average over {e['requests']} requests) — "
             f"{_load_label(obs)}" for op, e in ops.items() if e["avg_ms"] > avg_ms]
     _conclude_measured(slow, unmeasured, f"thời gian phản hồi trung bình đạt — averages within {avg_ms:g} ms", obs, users)
 
 
-def search_response(obs: dict, search_ms: float, users: int, duration_s: float, min_success_percent: float) -> None:
+def search_response(obs: dict, search_ms: float, users: int, duration_s: float, min_success_percent: float,
+                    measured: Measurements) -> None:
     """perf.search_response: procedure search and dossier lookup each average within the search threshold."""
     _require_measured(obs, users, duration_s, min(LOOP_LAG_LIMIT_MS, LOOP_LAG_SHARE * search_ms))
     ops, unmeasured = _measured_operations(obs, SEARCH_OPERATIONS, "tra cứu (search)", every_one=True,
                                            min_success_percent=min_success_percent)
-    _note_operations(ops, "avg_ms", "TB", search_ms)
+    _note_operations(ops, "avg_ms", "TB", search_ms, measured)
     slow = [f"{op}: trung bình {e['avg_ms']:.0f} ms > {search_ms:g} ms (average over {e['requests']} requests) — "
             f"{_load_label(obs)}" for op, e in ops.items() if e["avg_ms"] > search_ms]
     _conclude_measured(slow, unmeasured, f"tra cứu trung bình đạt — searches within {search_ms:g} ms", obs, users)
 
 
-def max_response(obs: dict, max_ms: float, users: int, duration_s: float, min_success_percent: float) -> None:
+def max_response(obs: dict, max_ms: float, users: int, duration_s: float, min_success_percent: float,
+                 measured: Measurements) -> None:
     """perf.max_response: no served answer of the load took longer than the edition's maximum."""
     _require_measured(obs, users, duration_s, min(LOOP_LAG_LIMIT_MS, LOOP_LAG_SHARE * max_ms))
     ops = {op: e for op, e in (obs.get("operations") or {}).items() if e.get("requests")}
     if not ops:
         raise Inconclusive("không có yêu cầu nào hoàn tất dưới tải — no request completed under load")
     unmeasured = [why for op, e in ops.items() if (why := _unserved(obs, op, e, min_success_percent))]
-    _note_operations(ops, "max_ms", "chậm nhất", max_ms)
+    _note_operations(ops, "max_ms", "chậm nhất", max_ms, measured)
     slow = [f"{op}: chậm nhất {e['max_ms']:.0f} ms > {max_ms:g} ms (slowest of {e['requests']} requests) — "
             f"{_load_label(obs)}" for op, e in ops.items() if (e.get("max_ms") or 0) > max_ms]
     timeout_ms = obs["settings"]["request_timeout_s"] * 1000
@@ -220,7 +223,7 @@ def max_response(obs: dict, max_ms: float, users: int, duration_s: float, min_su
                        obs, users)
 
 
-def error_rate(obs: dict, error_rate_percent: float, users: int, duration_s: float) -> None:
+def error_rate(obs: dict, error_rate_percent: float, users: int, duration_s: float, measured: Measurements) -> None:
     """perf.error_rate: failed requests (no answer, timeouts, 5xx, any unexpected status) within the rate."""
     _require_measured(obs, users, duration_s)
     ops = obs.get("operations") or {}
@@ -229,8 +232,8 @@ def error_rate(obs: dict, error_rate_percent: float, users: int, duration_s: flo
         raise Inconclusive("không có yêu cầu nào hoàn tất dưới tải — no request completed under load")
     failed = sum(e.get("failures", 0) for e in ops.values())
     rate = 100.0 * failed / total
-    measured.note(f"tỷ lệ lỗi {measured.number(rate, 2)} % {'≤' if rate <= error_rate_percent else '>'} "
-                  f"{measured.number(error_rate_percent, 2)} %; {total} yêu cầu, {failed} lỗi",
+    measured.note(f"tỷ lệ lỗi {number(rate, 2)} % {'≤' if rate <= error_rate_percent else '>'} "
+                  f"{number(error_rate_percent, 2)} %; {total} yêu cầu, {failed} lỗi",
                   ok=rate <= error_rate_percent, value=rate, limit=error_rate_percent, unit="%")
     failures = []
     if rate > error_rate_percent:
@@ -241,14 +244,15 @@ def error_rate(obs: dict, error_rate_percent: float, users: int, duration_s: flo
     _conclude(failures, f"tỷ lệ lỗi {rate:.2f}% đạt — error rate within {error_rate_percent:g}%", obs, users)
 
 
-def concurrent_users(obs: dict, users: int, duration_s: float, min_success_percent: float) -> None:
+def concurrent_users(obs: dict, users: int, duration_s: float, min_success_percent: float,
+                     measured: Measurements) -> None:
     """perf.concurrent_users: the edition's users held for the duration, served, and logged-in users
     kept their sessions."""
     _require_measured(obs, users, duration_s)
     low = lowered(obs, users)
     held = (obs.get("generator") or {}).get("fewest_users_sustained") or 0
     measured.note(f"duy trì {held} người dùng {'≥' if held >= users else '<'} {users} người dùng trong "
-                  f"{measured.number(duration_s)} s", ok=held >= users, value=held, limit=users)
+                  f"{number(duration_s)} s", ok=held >= users, value=held, limit=users)
     if low:
         raise Inconclusive(f"không thử được số người dùng của phiên bản — the edition's users were not tried: {low}")
     citizen = (obs.get("mix") or {}).get("citizen") or {}

@@ -58,7 +58,7 @@ def security_sweep(dokiem, request):
         if citizen is not None:
             obs["cookies"] += _part(obs, "API login", lambda: sweep.api_login_cookies(anonymous, profile, citizen), [])
         timeout = float(profile.limits["request_timeout_s"])
-        obs["http"] = _part(obs, "plain HTTP", lambda: sweep.http_probes(profile, timeout), [])
+        obs["http"] = _part(obs, "plain HTTP", lambda: sweep.http_probes(profile, timeout, dokiem.traffic.limiter), [])
         marker = "dk" + run_suffix(dokiem.run_id)
         obs["error_answers"] = _part(obs, "error answers", lambda: sweep.error_probes(anonymous, profile, marker), [])
         dates = around_today()

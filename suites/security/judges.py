@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from harness import measured
+from harness.measured import Measurements, number
 from harness.judging import Inconclusive, fail_if, require
 from suites.security import signatures, tls
 from suites.security.answers import access_outcome
@@ -172,7 +172,7 @@ def moment(text: str) -> dt.datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=dt.timezone.utc)
 
 
-def tls_certificate(obs: dict, min_days_left: float) -> None:
+def tls_certificate(obs: dict, min_days_left: float, measured: Measurements) -> None:
     endpoints = require(obs.get("endpoints") or [], "điểm truy cập (endpoints)")
     problems, unclear = [], []
     for endpoint in endpoints:
@@ -197,8 +197,8 @@ def tls_certificate(obs: dict, min_days_left: float) -> None:
                             "— certificate does not match the host name")
         probed = moment(cert["probed_at"])
         days_left = (moment(cert["not_after"]) - probed).total_seconds() / 86400
-        measured.note(f"{where}: chứng thư còn {measured.number(days_left, 1)} ngày "
-                      f"{'≥' if days_left >= min_days_left else '<'} {measured.number(min_days_left)} ngày",
+        measured.note(f"{where}: chứng thư còn {number(days_left, 1)} ngày "
+                      f"{'≥' if days_left >= min_days_left else '<'} {number(min_days_left)} ngày",
                       days_left >= min_days_left, round(days_left, 1), min_days_left, "ngày")
         if days_left < min_days_left:
             problems.append(f"{where}: chứng thư hết hạn {cert['not_after']}, còn {days_left:.1f} ngày < {min_days_left} "
@@ -360,7 +360,7 @@ def session_end(obs: dict) -> None:
     verdict(problems, unclear, "Phiên không kết thúc khi đăng xuất — session survives logout")
 
 
-def lockout(obs: dict, attempts_allowed: int) -> None:
+def lockout(obs: dict, attempts_allowed: int, measured: Measurements) -> None:
     probe = obs.get("lockout")
     if not probe or probe.get("error"):
         raise Inconclusive((probe or {}).get("error") or f"chưa thử khóa tài khoản — lockout not observed ({scenario_errors(obs)})")

@@ -11,7 +11,7 @@ from urllib.parse import urlsplit, urlunsplit
 import requests
 
 from harness import deadlines
-from harness.api import USER_AGENT, limiter_for
+from harness.api import USER_AGENT
 from suites.security.answers import parse_set_cookie, split_set_cookie
 
 BODY_KEPT = 8000   # characters of an error answer kept for the judge and the evidence
@@ -108,13 +108,14 @@ def http_counterpart(url: str) -> str | None:
     return urlunsplit(("http", netloc, parts.path or "/", "", ""))
 
 
-def http_probes(profile, timeout: float) -> list[dict]:
+def http_probes(profile, timeout: float, limiter) -> list[dict]:
+    """`limiter`: the run's (harness/traffic.py): the profile's rate limit binds every sender."""
     rows = []
     for name, base in distinct_bases(profile).items():
         url = http_counterpart(base)
         row = {"base": name, "url": url, "outcome": None, "status": None, "location": None, "error": None}
         try:
-            limiter_for(profile).wait()  # the profile's rate limit binds every sender
+            limiter.wait()
             response = deadlines.request(None, "GET", url, deadline_s=timeout, allow_redirects=False,
                                          max_bytes=int(profile.limits["max_response_mb"] * deadlines.MEGABYTE),
                                          headers={"User-Agent": USER_AGENT})

@@ -17,6 +17,7 @@ import requests
 from harness import deadlines, preflight
 from harness.api import TargetClient
 from harness.evidence import Redactor
+from harness.traffic import Traffic
 from tests.hostile import servers
 
 from .test_preflight import make_profile
@@ -135,7 +136,8 @@ def test_the_security_sweep_plain_http_probe_is_bounded_too():
 
     with servers.BlackHoleServer() as hole, servers.HugeServer() as huge, servers.EchoServer() as echo:
         started = time.monotonic()
-        rows = http_probes(_Bases({"portal": hole.url, "api": huge.url, "backoffice": echo.url}), DEADLINE_S)
+        bases = _Bases({"portal": hole.url, "api": huge.url, "backoffice": echo.url})
+        rows = http_probes(bases, DEADLINE_S, Traffic(bases).limiter)
         elapsed = time.monotonic() - started
     outcomes = {row["base"]: row["outcome"] for row in rows}
     assert outcomes == {"portal": "refused", "api": "content", "backoffice": "content"}, rows

@@ -40,6 +40,7 @@ def make_run(not_configured=None):
     run = object.__new__(DokiemRun)  # the decisions need only the inputs and the pre-flight's gaps
     run.inputs = types.SimpleNamespace(decisions=DECISIONS, checks=None)  # no checks.yaml: nothing to reclassify
     run.not_configured = not_configured or {}
+    run.traffic = types.SimpleNamespace(refusals={})  # refused nothing
     return run
 
 

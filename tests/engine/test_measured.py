@@ -5,6 +5,7 @@ from pathlib import Path
 
 from harness import measured, outcomes
 from harness.evidence import EvidenceStore, Exchange, Redactor, Transcript, is_binary
+from harness.measured import Measurements
 from suites.performance import judges
 
 RECORDED = Path(__file__).parent.parent / "suites" / "performance" / "recorded" / "load_test.json"
@@ -17,18 +18,18 @@ def test_vietnamese_figures():
 
 def test_a_perf_judge_notes_each_figure_against_its_threshold():
     obs = json.loads(RECORDED.read_text(encoding="utf-8"))
-    measured.take()
-    judges.avg_response(obs, 2000, 20, 15, 95)
-    noted = measured.take()
+    figures = Measurements()
+    judges.avg_response(obs, 2000, 20, 15, 95, measured=figures)
+    noted = figures.take()
     assert noted and all(n["ok"] and " ≤ 2 000 ms; " in n["text"] and "yêu cầu" in n["text"] for n in noted)
     obs["operations"]["list_procedures"]["avg_ms"] = 2500.0
     try:
-        judges.avg_response(obs, 2000, 20, 15, 95)
+        judges.avg_response(obs, 2000, 20, 15, 95, measured=figures)
     except AssertionError:
         pass
-    slow = [n for n in measured.take() if n["text"].startswith("list_procedures")]
+    slow = [n for n in figures.take() if n["text"].startswith("list_procedures")]
     assert slow[0]["ok"] is False and "TB 2 500 ms > 2 000 ms" in slow[0]["text"]
-    assert measured.take() == []  # taken once
+    assert figures.take() == []  # taken once
 
 
 def test_measured_values_travel_with_the_outcome():

@@ -26,6 +26,7 @@ from harness.nps.client import NpsClient, own_call
 from harness.nps.process import start_simulator
 from harness.nps.records import DOKIEM, TARGET, from_target
 from harness.profile import load_profile
+from harness.measured import Measurements
 from suites.catalogue.observe import national_records
 from suites.packets import judges
 from suites.packets import judges_protocol as protocol
@@ -43,7 +44,7 @@ AGENCY_PATTERN = r"^\d{3}\.\d{2}\.\d{2}\.[A-Z]\d{2}$"
 MUST_SEND = {
     "packets.dossier_synced": lambda o: judges.dossier_synced(o),
     "packets.order": lambda o: judges.order(o),
-    "packets.delay": lambda o: judges.delay(o, 60.0),
+    "packets.delay": lambda o: judges.delay(o, 60.0, measured=Measurements()),
     "packets.mandatory_fields": lambda o: judges.mandatory_fields(o),
     "packets.codes": lambda o: judges.codes(o, DOSSIER_PATTERN, PROCEDURE_PATTERN, AGENCY_PATTERN),
     "packets.status_codes": lambda o: judges.status_codes(o),

@@ -13,10 +13,10 @@ import time
 
 import pytest
 
-from harness import api
 from harness.api import TargetClient
 from harness.evidence import Redactor
 from harness.profile import Profile
+from harness.traffic import Traffic
 
 from .counting_server import CountingServer, max_in_window
 
@@ -41,8 +41,8 @@ def _profile(tmp_path, url: str, rate: float) -> Profile:
     return Profile(tmp_path / "polite.yaml", data, "0")
 
 
-def _hammer_api(profile, stop_at: float) -> None:
-    client = TargetClient(profile, Redactor())
+def _hammer_api(profile, stop_at: float, traffic: Traffic | None = None) -> None:
+    client = TargetClient(profile, Redactor(), traffic=traffic)
     while time.monotonic() < stop_at:
         client.call("x_hop")  # four requests: three redirects and the answer
 
@@ -71,11 +71,12 @@ def test_the_browser_and_the_api_share_one_bound(tmp_path, server, browser):
     from harness.browser_guard import guard_context
 
     profile = _profile(tmp_path, server.url, RATE)
+    traffic = Traffic(profile)  # the run's: every sender of it shares the bound
     stop_at = time.monotonic() + SEND_FOR_S
-    worker = threading.Thread(target=_hammer_api, args=(profile, stop_at))
+    worker = threading.Thread(target=_hammer_api, args=(profile, stop_at, traffic))
     context = browser.new_context()
     try:
-        guard_context(context, profile)
+        guard_context(context, profile, traffic)
         page = context.new_page()
         worker.start()
         while time.monotonic() < stop_at:
@@ -88,10 +89,13 @@ def test_the_browser_and_the_api_share_one_bound(tmp_path, server, browser):
     assert max_in_window([t for t, _m, _p in seen], WINDOW_S) <= bound(RATE)
 
 
-def test_the_limiter_is_shared_per_profile(tmp_path, server):
+def test_the_senders_of_one_run_share_its_limiter_and_nothing_else_does(tmp_path, server):
     profile = _profile(tmp_path, server.url, RATE)
-    assert api.limiter_for(profile) is api.limiter_for(profile)
-    assert TargetClient(profile, Redactor()).limiter is TargetClient(profile, Redactor()).limiter
+    traffic = Traffic(profile)
+    assert TargetClient(profile, Redactor(), traffic=traffic).limiter is traffic.limiter
+    assert TargetClient(profile, Redactor(), traffic=traffic).limiter is traffic.limiter
+    # a client on its own (outside a run) keeps to a bound of its own: no state between runs of a process
+    assert TargetClient(profile, Redactor()).limiter is not TargetClient(profile, Redactor()).limiter
 
 
 @pytest.mark.slow

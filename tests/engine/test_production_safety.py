@@ -15,6 +15,7 @@ from harness.evidence import Redactor
 from harness.profile import load_profile
 from harness.safety import Withheld, method_effect
 from harness.scenario import Scenario
+from harness.traffic import Traffic
 
 from .counting_server import CountingServer
 from .test_profile import CRITERIA
@@ -92,6 +93,7 @@ class _State:
 
     def __init__(self, profile):
         self.profile, self.redactor, self.not_configured = profile, Redactor(), {}
+        self.traffic = Traffic(profile)
         self.written = _Evidence()
 
     def evidence_for(self, folder):

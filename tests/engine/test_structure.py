@@ -1,6 +1,7 @@
 """The code's shape: no import cycle in harness, suites or refportal (imports inside functions
-count too: they are cycles all the same, only deferred), and no module over 600 lines outside
-tests. Computed from the source with `ast`, so it runs in well under a second."""
+count too: they are cycles all the same, only deferred), no module over 600 lines outside
+tests, and no module state in harness or suites. Computed from the source with `ast`, so it runs
+in well under a second."""
 from __future__ import annotations
 
 import ast
@@ -113,3 +114,59 @@ def test_no_module_over_the_size_limit(package):
     too_long = {name: n for name, path in modules(package).items()
                 if (n := len(path.read_text(encoding="utf-8").splitlines())) > MAX_LINES}
     assert not too_long, f"modules over {MAX_LINES} lines in {package}: {too_long}"
+
+
+# Module state: a module-level container that starts empty (or a `global` rebinding) is state that
+# outlives a run and is shared by everything in the process. The run's state lives in objects the
+# run owns (harness/run.py: its traffic, ledger, the `measured` fixture; harness/aborting.py: one
+# Aborting in the config's stash). Checked in dokiem's own code; refportal stands in for a vendor's
+# server, one portal per process, and keeps its switches (defects, style, clock) as such a server would.
+STATE_PACKAGES = ("harness", "suites")
+MODULE_STATE_EXEMPT = {
+    # a Locust script, run by Locust in its own processes: Locust calls some of its event listeners
+    # with no context (spawning_complete gets only a user count), so its state is the script's module
+    "suites.performance.locustfile_template": "*",
+    # the exchange in progress on this thread: urllib3 opens its sockets deep inside requests, where
+    # nothing can be handed down; a thread-local is the context of one call, not state between runs
+    "harness.deadlines": "_current",
+}
+EMPTY_CONTAINERS = ("list", "dict", "set", "defaultdict", "OrderedDict", "deque", "local", "Counter")
+
+
+def module_state(path: Path) -> list[str]:
+    """`NAME (line N)` for each module-level name bound to an empty mutable container, or rebound
+    with `global` anywhere in the module."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    found = []
+    for node in tree.body:
+        targets, value = [], None
+        if isinstance(node, ast.Assign):
+            targets, value = node.targets, node.value
+        elif isinstance(node, ast.AnnAssign) and node.value is not None:
+            targets, value = [node.target], node.value
+        empty = (isinstance(value, (ast.List, ast.Set)) and not value.elts
+                 or isinstance(value, ast.Dict) and not value.keys
+                 or isinstance(value, ast.Call) and not value.args and not value.keywords
+                 and getattr(value.func, "attr", getattr(value.func, "id", None)) in EMPTY_CONTAINERS)
+        if empty:
+            found += [f"{t.id} (line {node.lineno})" for t in targets if isinstance(t, ast.Name)]
+    found += [f"global {', '.join(n.names)} (line {n.lineno})" for n in ast.walk(tree) if isinstance(n, ast.Global)]
+    return found
+
+
+def test_the_module_state_finder_sees_each_form(tmp_path):
+    source = tmp_path / "m.py"
+    source.write_text("A = []\nB: dict = {}\nC = set()\nD = threading.local()\nE = (1,)\nF = {'x': 1}\n"
+                      "def f():\n    global G\n    G = 1\n")
+    assert module_state(source) == ["A (line 1)", "B (line 2)", "C (line 3)", "D (line 4)", "global G (line 8)"]
+
+
+@pytest.mark.parametrize("package", STATE_PACKAGES)
+def test_no_module_state(package):
+    found = {}
+    for name, path in modules(package).items():
+        exempt = MODULE_STATE_EXEMPT.get(name)
+        state = [s for s in module_state(path) if exempt != "*" and s.split(" (")[0] != exempt]
+        if state:
+            found[name] = state
+    assert not found, f"module state in {package} (keep it in an object the run owns): {found}"

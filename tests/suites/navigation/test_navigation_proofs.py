@@ -8,6 +8,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 
 from harness import Inconclusive
+from harness.measured import Measurements
 from suites.navigation import judges
 from suites.navigation.crawl import crawl, key, parse_html, robots_parser
 from tests.suites.recordings import parameter, recorded
@@ -32,10 +33,8 @@ def hide(obs: dict, url: str) -> None:
 def test_three_clicks_passes_on_the_clean_recording(good):
     distance, _read = judges.depths(good["crawl"])
     assert all(distance[key(t["url"])] <= MAX_CLICKS for t in good["targets"])
-    from harness import measured
-
-    measured.take()
-    judges.three_clicks(good, MAX_CLICKS)
+    measured = Measurements()
+    judges.three_clicks(good, MAX_CLICKS, measured=measured)
     (noted,) = measured.take()  # the deepest sampled service, beside the verdict
     assert noted["ok"] and noted["value"] == max(distance[key(t["url"])] for t in good["targets"])
 
@@ -47,7 +46,7 @@ def test_three_clicks_fails_when_a_sampled_procedure_is_linked_only_from_deep_pa
     target = good["targets"][2]["url"]
     hide(good, target)
     with pytest.raises(AssertionError, match="quá 3 lần nhấn"):
-        judges.three_clicks(good, MAX_CLICKS)
+        judges.three_clicks(good, MAX_CLICKS, measured=Measurements())
 
 
 @pytest.mark.proves("navigation.three_clicks")
@@ -66,7 +65,7 @@ def test_a_page_found_four_clicks_away_fails_with_its_depth(good):
     distance, _ = judges.depths(good["crawl"])
     assert distance[key(target)] == 4
     with pytest.raises(AssertionError, match="found 4 clicks deep"):
-        judges.three_clicks(good, MAX_CLICKS)
+        judges.three_clicks(good, MAX_CLICKS, measured=Measurements())
 
 
 def test_three_clicks_is_an_error_when_the_budget_ran_out_before_the_near_pages(good):
@@ -75,19 +74,19 @@ def test_three_clicks_is_an_error_when_the_budget_ran_out_before_the_near_pages(
     pages = good["crawl"]["pages"]
     good["crawl"]["pages"] = [p for p in pages if p["depth"] < 2 or not p["html"]]  # depth-2 pages never read
     with pytest.raises(Inconclusive, match="ran out of its page budget"):
-        judges.three_clicks(good, MAX_CLICKS)
+        judges.three_clicks(good, MAX_CLICKS, measured=Measurements())
 
 
 def test_three_clicks_is_an_error_without_the_pages_url(good):
     good["targets"][0]["url"] = None
     with pytest.raises(Inconclusive, match="page url"):
-        judges.three_clicks(good, MAX_CLICKS)
+        judges.three_clicks(good, MAX_CLICKS, measured=Measurements())
 
 
 def test_three_clicks_is_an_error_on_an_empty_crawl(good):
     good["crawl"]["pages"] = []
     with pytest.raises(Inconclusive, match="crawled page"):
-        judges.three_clicks(good, MAX_CLICKS)
+        judges.three_clicks(good, MAX_CLICKS, measured=Measurements())
 
 
 # ------------------------------------------------------------------------- navigation.crawl

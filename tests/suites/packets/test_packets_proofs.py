@@ -15,6 +15,7 @@ import pytest
 
 from harness import Inconclusive
 from harness.nps.validation import PacketValidator
+from harness.measured import Measurements
 from suites.packets import judges, judges_protocol
 
 RECORDED = Path(__file__).parent / "recorded" / "packet_log.json"
@@ -134,24 +135,22 @@ def test_order_fails_when_packets_arrive_out_of_step_order(obs):
 
 @pytest.mark.proves("packets.delay")
 def test_delay_fails_when_a_packet_comes_after_the_sync_delay(obs):
-    judges.delay(copy.deepcopy(obs), SYNC_DELAY)
+    judges.delay(copy.deepcopy(obs), SYNC_DELAY, measured=Measurements())
     full = code(obs, "online_full")
     (record, _), = packets(obs, "DongBoHoSoMC", full, "10")
     shift(record, SYNC_DELAY + 5)
-    fails(judges.delay, obs, SYNC_DELAY, match="đến sau")
+    fails(judges.delay, obs, SYNC_DELAY, Measurements(), match="đến sau")
 
 
 def test_delay_is_error_when_a_packets_arrival_cannot_be_timed_and_notes_the_worst_delay(obs, monkeypatch):
-    from harness import measured
-
-    measured.take()
-    judges.delay(copy.deepcopy(obs), SYNC_DELAY)
+    measured = Measurements()
+    judges.delay(copy.deepcopy(obs), SYNC_DELAY, measured=measured)
     (noted,) = measured.take()
     assert noted["ok"] and 0 <= noted["value"] <= SYNC_DELAY and noted["limit"] == SYNC_DELAY
     # the arrivals matched, but none says when it came: the delay is unknown, not small
     monkeypatch.setattr(judges, "arrival", lambda record: None)
     with pytest.raises(Inconclusive, match="could not be measured"):
-        judges.delay(obs, SYNC_DELAY)
+        judges.delay(obs, SYNC_DELAY, measured=measured)
     assert measured.take() == []
 
 
@@ -469,7 +468,7 @@ def test_procedure_pull_fails_when_the_catalogue_shows_other_data(obs):
 # ------------------------------------------------------------------------------ without dossier_life
 
 @pytest.mark.parametrize("judge", [judges.dossier_synced, judges.order, judges.progress_synced,
-                                   lambda obs: judges.delay(obs, SYNC_DELAY), judges_protocol.attachments_by_url])
+                                   lambda obs: judges.delay(obs, SYNC_DELAY, measured=Measurements()), judges_protocol.attachments_by_url])
 def test_the_probes_alone_do_not_show_a_dossier_life(obs, judge):
     """Without dossier_life only the probes' registered-then-withdrawn dossiers remain: ERROR, not PASS."""
     obs["dossiers"] = [d for d in obs["dossiers"] if d["origin"] == "probe"]

@@ -9,6 +9,7 @@ from harness import Inconclusive, exercise
 from harness.ledger import ENV_STAGING, RUN_FILES
 from harness.preflight import check_reachable
 from harness.profile import Profile
+from harness.measured import Measurements
 from suites.performance import judges, observe, plan, runner
 from tests.hostile import servers
 from tests.suites.performance.load_target import DOSSIER, PROCEDURES, profile_data
@@ -43,14 +44,14 @@ def verdicts(obs) -> dict[str, str]:
     users, duration = PARAMS["perf.concurrent_users"], PARAMS["perf.duration_s"]
     calls = {
         "perf.avg_response": lambda: judges.avg_response(obs, THRESHOLDS["avg"], users, duration,
-                                                               min_success_percent=SERVED),
+                                                               min_success_percent=SERVED, measured=Measurements()),
         "perf.max_response": lambda: judges.max_response(obs, THRESHOLDS["max"], users, duration,
-                                                               min_success_percent=SERVED),
-        "perf.error_rate": lambda: judges.error_rate(obs, THRESHOLDS["error_rate"], users, duration),
+                                                               min_success_percent=SERVED, measured=Measurements()),
+        "perf.error_rate": lambda: judges.error_rate(obs, THRESHOLDS["error_rate"], users, duration, measured=Measurements()),
         "perf.concurrent_users": lambda: judges.concurrent_users(obs, users, duration,
-                                                                       min_success_percent=SERVED),
+                                                                       min_success_percent=SERVED, measured=Measurements()),
         "perf.search_response": lambda: judges.search_response(obs, THRESHOLDS["search"], users, duration,
-                                                                     min_success_percent=SERVED),
+                                                                     min_success_percent=SERVED, measured=Measurements()),
     }
     result = {}
     for check, call in calls.items():

@@ -10,6 +10,7 @@ import trustme
 
 from harness import Inconclusive
 from harness.profile import Profile
+from harness.measured import Measurements
 from suites.performance import judges, observe, plan, runner
 from tests.suites.performance.load_target import DOSSIER, PROCEDURES, LoadTarget, profile_data
 
@@ -62,12 +63,12 @@ def load_test(tmp_path, target, adjust=None, params=PARAMS, limits=None, **load)
 
 def judges_of(params=PARAMS):
     users, duration = params["perf.concurrent_users"], params["perf.duration_s"]
-    return {"avg": lambda obs: judges.avg_response(obs, AVG_MS, users, duration, min_success_percent=SERVED),
-            "max": lambda obs: judges.max_response(obs, MAX_MS, users, duration, min_success_percent=SERVED),
-            "error_rate": lambda obs: judges.error_rate(obs, ERROR_PERCENT, users, duration),
-            "concurrent": lambda obs: judges.concurrent_users(obs, users, duration, min_success_percent=SERVED),
+    return {"avg": lambda obs: judges.avg_response(obs, AVG_MS, users, duration, min_success_percent=SERVED, measured=Measurements()),
+            "max": lambda obs: judges.max_response(obs, MAX_MS, users, duration, min_success_percent=SERVED, measured=Measurements()),
+            "error_rate": lambda obs: judges.error_rate(obs, ERROR_PERCENT, users, duration, measured=Measurements()),
+            "concurrent": lambda obs: judges.concurrent_users(obs, users, duration, min_success_percent=SERVED, measured=Measurements()),
             "search": lambda obs: judges.search_response(obs, SEARCH_MS, users, duration,
-                                                               min_success_percent=SERVED)}
+                                                               min_success_percent=SERVED, measured=Measurements())}
 
 
 def judge_all(obs):
@@ -123,16 +124,16 @@ def test_slow_search_failing_lookups_and_refused_logins_fail_and_stay_bounded(tm
     users, duration = params["perf.concurrent_users"], params["perf.duration_s"]
     assert obs["operations"]["search_procedures"]["avg_ms"] >= 2500, "searches in flight at the stop were measured"
     with pytest.raises(AssertionError, match="search_procedures: trung bình"):
-        judges.search_response(obs, SEARCH_MS, users, duration, min_success_percent=SERVED)
+        judges.search_response(obs, SEARCH_MS, users, duration, min_success_percent=SERVED, measured=Measurements())
     with pytest.raises(AssertionError, match="search_procedures"):
-        judges.avg_response(obs, AVG_MS, users, duration, min_success_percent=SERVED)
+        judges.avg_response(obs, AVG_MS, users, duration, min_success_percent=SERVED, measured=Measurements())
     with pytest.raises(AssertionError, match=r"lookup_dossier CatchResponseError\('\[http\] HTTP 500'\)"):
-        judges.error_rate(obs, ERROR_PERCENT, users, duration)
+        judges.error_rate(obs, ERROR_PERCENT, users, duration, measured=Measurements())
     with pytest.raises(AssertionError, match="1 of 1 logins failed under load"):
-        judges.concurrent_users(obs, users, duration, min_success_percent=SERVED)
+        judges.concurrent_users(obs, users, duration, min_success_percent=SERVED, measured=Measurements())
     # 2.5 s searches stay under the 10 s maximum, but no lookup was served: its times say nothing
     with pytest.raises(Inconclusive, match=r"lookup_dossier: chỉ 0% yêu cầu được phục vụ"):
-        judges.max_response(obs, MAX_MS, users, duration, min_success_percent=SERVED)
+        judges.max_response(obs, MAX_MS, users, duration, min_success_percent=SERVED, measured=Measurements())
     assert obs["operations"]["lookup_dossier"]["avg_ms"] is None, "failed lookups are not timed"
 
 

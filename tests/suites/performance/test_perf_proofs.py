@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from harness import Inconclusive
+from harness.measured import Measurements
 from suites.performance import judges
 
 RECORDED = Path(__file__).parent / "recorded" / "load_test.json"
@@ -22,23 +23,23 @@ def good():
 
 
 def avg(obs):
-    judges.avg_response(obs, AVG_MS, USERS, DURATION_S, SERVED)
+    judges.avg_response(obs, AVG_MS, USERS, DURATION_S, SERVED, measured=Measurements())
 
 
 def max_response(obs):
-    judges.max_response(obs, MAX_MS, USERS, DURATION_S, SERVED)
+    judges.max_response(obs, MAX_MS, USERS, DURATION_S, SERVED, measured=Measurements())
 
 
 def error_rate(obs):
-    judges.error_rate(obs, ERROR_PERCENT, USERS, DURATION_S)
+    judges.error_rate(obs, ERROR_PERCENT, USERS, DURATION_S, measured=Measurements())
 
 
 def concurrent(obs):
-    judges.concurrent_users(obs, USERS, DURATION_S, SERVED)
+    judges.concurrent_users(obs, USERS, DURATION_S, SERVED, measured=Measurements())
 
 
 def search(obs):
-    judges.search_response(obs, SEARCH_MS, USERS, DURATION_S, SERVED)
+    judges.search_response(obs, SEARCH_MS, USERS, DURATION_S, SERVED, measured=Measurements())
 
 
 ALL = [avg, max_response, error_rate, concurrent, search]

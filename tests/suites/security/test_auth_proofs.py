@@ -4,9 +4,9 @@ import datetime as dt
 
 import pytest
 
-from harness import measured
 
 from harness import Inconclusive
+from harness.measured import Measurements
 from suites.access import judges as access_judges
 from suites.audit import judges as audit_judges
 from suites.security import judges
@@ -27,8 +27,8 @@ def test_every_auth_check_passes_on_the_clean_recording(auth):
     access_judges.registration(auth)
     judges.password_policy(auth, MIN_LENGTH)
     judges.session_end(auth)
-    measured.take()
-    judges.lockout(auth, ATTEMPTS)
+    measured = Measurements()
+    judges.lockout(auth, ATTEMPTS, measured=measured)
     (noted,) = measured.take()  # after how many wrong passwords the account locked
     assert noted["ok"] and 1 <= noted["value"] <= ATTEMPTS and noted["limit"] == ATTEMPTS
     audit_judges.failed_logins(auth)
@@ -132,26 +132,26 @@ def test_session_end_cannot_decide_if_the_session_never_worked(auth):
 def test_lockout_fails_when_the_right_password_still_works_after_the_failures(auth):
     auth["lockout"]["after"].update(ok=True, status=200, message="", lock_signal=False)
     with pytest.raises(AssertionError, match="no lockout"):
-        judges.lockout(auth, ATTEMPTS)
+        judges.lockout(auth, ATTEMPTS, measured=Measurements())
 
 
 def test_lockout_stops_early_once_locked_and_still_passes(auth):
     probe = auth["lockout"]
     probe["attempts"] = probe["attempts"][:3]
     probe["attempts"][-1].update(status=423, lock_signal=True)
-    judges.lockout(auth, ATTEMPTS)
+    judges.lockout(auth, ATTEMPTS, measured=Measurements())
 
 
 def test_an_account_locked_by_an_earlier_run_is_error(auth):
     auth["lockout"]["control"].update(ok=False, status=423, message="Tài khoản tạm khóa", lock_signal=True)
     with pytest.raises(Inconclusive, match="still locked by an earlier run"):
-        judges.lockout(auth, ATTEMPTS)
+        judges.lockout(auth, ATTEMPTS, measured=Measurements())
 
 
 def test_lockout_without_a_reserved_account_is_error(auth):
     auth["lockout"] = {"error": "the profile reserves no account for the lockout (reserved_for: lockout)"}
     with pytest.raises(Inconclusive, match="reserved_for: lockout"):
-        judges.lockout(auth, ATTEMPTS)
+        judges.lockout(auth, ATTEMPTS, measured=Measurements())
 
 
 @pytest.mark.parametrize("status, message, locked", [

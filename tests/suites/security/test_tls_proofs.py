@@ -6,6 +6,7 @@ import pytest
 import trustme
 
 from harness import Inconclusive
+from harness.measured import Measurements
 from suites.security import judges, tls
 
 from .recordings import recorded
@@ -25,11 +26,9 @@ def versions(obs) -> dict:
 
 # --- recordings -------------------------------------------------------------------------------
 def test_tls_checks_pass_on_the_clean_recording(probe):
-    from harness import measured
-
-    measured.take()
+    measured = Measurements()
     judges.tls_version(probe, "1.2")
-    judges.tls_certificate(probe, MIN_DAYS)
+    judges.tls_certificate(probe, MIN_DAYS, measured=measured)
     noted = measured.take()  # the days left, beside the verdict in the record
     assert noted and all(n["ok"] and n["value"] >= MIN_DAYS and n["limit"] == MIN_DAYS for n in noted)
 
@@ -60,21 +59,21 @@ def test_a_plain_http_endpoint_fails_both_tls_checks(probe):
     with pytest.raises(AssertionError, match="not served over TLS"):
         judges.tls_version(probe, "1.2")
     with pytest.raises(AssertionError, match="not HTTPS"):
-        judges.tls_certificate(probe, MIN_DAYS)
+        judges.tls_certificate(probe, MIN_DAYS, measured=Measurements())
 
 
 @pytest.mark.proves("security.tls_certificate")
 def test_tls_certificate_fails_on_an_untrusted_chain(probe):
     probe["endpoints"][0]["certificate"].update(chain_ok=False, chain_error="self-signed certificate in certificate chain")
     with pytest.raises(AssertionError, match="chain not trusted: self-signed"):
-        judges.tls_certificate(probe, MIN_DAYS)
+        judges.tls_certificate(probe, MIN_DAYS, measured=Measurements())
 
 
 @pytest.mark.proves("security.tls_certificate")
 def test_tls_certificate_fails_when_it_names_another_host(probe):
     probe["endpoints"][0]["certificate"].update(dns_names=["dvc.example.gov.vn"], ip_addresses=["10.0.0.1"])
     with pytest.raises(AssertionError, match="does not match the host name"):
-        judges.tls_certificate(probe, MIN_DAYS)
+        judges.tls_certificate(probe, MIN_DAYS, measured=Measurements())
 
 
 @pytest.mark.proves("security.tls_certificate")
@@ -83,7 +82,7 @@ def test_tls_certificate_fails_when_it_expires_within_the_minimum(probe):
     soon = dt.datetime.fromisoformat(cert["probed_at"]) + dt.timedelta(days=MIN_DAYS - 1)
     cert["not_after"] = soon.isoformat()
     with pytest.raises(AssertionError, match="expires in 13.0 days"):
-        judges.tls_certificate(probe, MIN_DAYS)
+        judges.tls_certificate(probe, MIN_DAYS, measured=Measurements())
 
 
 @pytest.mark.parametrize("host, dns, ips, expected", [
@@ -126,7 +125,7 @@ def test_a_tls_1_0_only_server_fails_the_version_check(ca):
     with pytest.raises(AssertionError, match="accepts TLS 1.0") as failure:
         judges.tls_version(obs, "1.2")
     assert "refuses the minimum version" in str(failure.value)
-    judges.tls_certificate(obs, MIN_DAYS)  # the certificate itself is fine, whatever the version
+    judges.tls_certificate(obs, MIN_DAYS, measured=Measurements())  # the certificate itself is fine, whatever the version
 
 
 def test_a_tls_1_2_or_newer_server_passes_both_checks(ca):
@@ -134,7 +133,7 @@ def test_a_tls_1_2_or_newer_server_passes_both_checks(ca):
     with TlsServer(authority.issue_cert("127.0.0.1"), "1.2", "1.3") as server:
         obs = observe(server, ca_file)
     judges.tls_version(obs, "1.2")
-    judges.tls_certificate(obs, MIN_DAYS)
+    judges.tls_certificate(obs, MIN_DAYS, measured=Measurements())
     assert obs["endpoints"][0]["certificate"]["chain_ok"] is True
 
 
@@ -145,7 +144,7 @@ def test_a_certificate_that_expires_soon_fails(ca):
     with TlsServer(authority.issue_cert("127.0.0.1", not_after=soon), "1.2", "1.3") as server:
         obs = observe(server, ca_file)
     with pytest.raises(AssertionError, match=r"expires in (2|3)\.\d days"):
-        judges.tls_certificate(obs, MIN_DAYS)
+        judges.tls_certificate(obs, MIN_DAYS, measured=Measurements())
 
 
 @pytest.mark.proves("security.tls_certificate")
@@ -156,5 +155,5 @@ def test_a_certificate_from_another_ca_or_for_another_name_fails(ca, tmp_path):
     with TlsServer(authority.issue_cert("dvc.example.gov.vn"), "1.2", "1.3") as server:
         obs = observe(server, stranger)
     with pytest.raises(AssertionError) as failure:
-        judges.tls_certificate(obs, MIN_DAYS)
+        judges.tls_certificate(obs, MIN_DAYS, measured=Measurements())
     assert "chain not trusted" in str(failure.value) and "does not match the host name" in str(failure.value)
