@@ -65,7 +65,7 @@ def after_open(run) -> None:
     state = run.config.stash[STATE]
     state.tmpdir = _private_temp(run.services)
     state.breaker = run.traffic.breaker = breaker.watch(run.inputs.profile, run.services.processes,
-                                                        state.guard.abort)
+                                                        state.guard.abort, run.traffic.limiter)
 
 
 def _private_temp(services) -> str | None:

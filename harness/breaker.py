@@ -28,10 +28,11 @@ PROBE_MAX_BYTES = 1024 * 1024
 
 class Breaker:
     def __init__(self, urls: list[str], verify, deadline_s: float, services: list, trip,
-                 interval_s: float = PROBE_INTERVAL_S, failures_to_trip: int = FAILURES_TO_TRIP):
+                 interval_s: float = PROBE_INTERVAL_S, failures_to_trip: int = FAILURES_TO_TRIP, limiter=None):
         self.urls, self.verify, self.deadline_s = sorted(set(urls)), verify, deadline_s
         self.services, self.trip = list(services), trip
         self.interval_s, self.failures_to_trip = interval_s, failures_to_trip
+        self.limiter = limiter  # the run's rate limit (harness/traffic.py): a probe is a request like any other
         self.failures = 0            # probes in a row without an answer
         self.refused = 0             # API exchanges in a row that could not connect
         self.reason: str | None = None
@@ -66,6 +67,8 @@ class Breaker:
         errors = []
         for url in self.urls:
             try:
+                if self.limiter is not None:
+                    self.limiter.wait()
                 deadlines.request(None, "GET", url, deadline_s=self.deadline_s, max_bytes=PROBE_MAX_BYTES,
                                   verify=self.verify, allow_redirects=False)
                 self.failures = 0
@@ -99,9 +102,10 @@ class Breaker:
             self.trip(reason)
 
 
-def watch(profile, services: list, trip) -> Breaker:
+def watch(profile, services: list, trip, limiter=None) -> Breaker:
     """Start watching the run's target (its base URLs) and the services dokiem started; `trip(reason)`
     aborts the run (harness.signals.SignalGuard.abort). The run keeps the breaker in its traffic,
-    where its API clients report to it, and stops it when the checks are over."""
+    where its API clients report to it, and stops it when the checks are over. Its probes wait
+    their turn on `limiter`, the run's rate limit."""
     return Breaker(list(profile.base_urls().values()), profile.verify_tls,
-                   float(profile.limits["request_timeout_s"]), services, trip).start()
+                   float(profile.limits["request_timeout_s"]), services, trip, limiter=limiter).start()

@@ -98,3 +98,18 @@ def test_api_requests_that_cannot_connect_trip_it_other_addresses_do_not():
     assert not tripped
     watch.note("https://portal.example/api/e", connected=False)
     assert tripped and "3 requests in a row could not connect" in tripped[0]
+
+
+def test_a_probe_waits_its_turn_on_the_runs_rate_limit():
+    """The breaker's probes are requests to the target like any other: the profile's rate binds them."""
+    from harness.traffic import RateLimiter
+
+    limiter = RateLimiter(2.0)  # one request every 0.5 s
+    with servers.ErrorPageServer() as server:
+        watch, _tripped, _ = make([server.url], limiter=limiter)
+        started = time.monotonic()
+        for _ in range(3):
+            watch.probe()
+        spent = time.monotonic() - started
+    assert spent >= 0.9, f"three probes at 2 per second took {spent:.2f} s"
+    assert limiter.waited() >= 0.9
