@@ -41,7 +41,9 @@ def _iso(value) -> str:
 
 
 def _check_titles(checks) -> dict[str, dict]:
+    """Per check: its titles, the OWASP ASVS requirements it serves (security probes) and its parameters."""
     return {cid: {"title_vi": c.data.get("title_vi"), "title_en": c.data.get("title_en"),
+                  **({"asvs": list(c.data["asvs"])} if c.data.get("asvs") else {}),
                   "parameters": c.parameters} for cid, c in checks.checks.items()}
 
 

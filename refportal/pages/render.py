@@ -89,6 +89,8 @@ def redirect(request: Request, url: str, status_code: int = 303) -> RedirectResp
 
 def check_csrf(request: Request, form) -> None:
     """Refuse a form post whose token does not match this browser's CSRF cookie (403)."""
+    if defects.on("csrf-unchecked"):  # DEFECT: the token is rendered in every form but never compared
+        return
     if not security.same(form.get(security.CSRF_FIELD), request.cookies.get(security.CSRF_COOKIE)):
         raise ApiError(403, "Biểu mẫu đã hết hạn hoặc không hợp lệ, vui lòng tải lại trang và gửi lại — "
                             "the form's CSRF token is missing or wrong")

@@ -1,11 +1,15 @@
 """The `dossier_browser` part: a citizen in the browser — log in, submit through the e-form (the fields
-the page pre-filled are read first), the dossier processed to its result and rated in the browser
-(`online_browser`) — and, once the other dossiers are done, an anonymous lookup of `online_full` on
-the portal's public page."""
+the page pre-filled are read first; the state-changing requests it sent are then forged, for
+security.csrf), the dossier processed to its result and rated in the browser (`online_browser`) —
+and, once the other dossiers are done, an anonymous lookup of `online_full` on the portal's public
+page."""
 from __future__ import annotations
+
+from urllib.parse import urlsplit
 
 from suites.dossier import documents
 from suites.dossier.driver import MAX_TEXT, Driver, _now, _scalars
+from suites.security import csrf
 
 MAX_HTML = 200_000  # a lookup page is ~10 kB; a page this long is kept only in part
 
@@ -65,6 +69,8 @@ def browser_submit(life, session) -> dict | None:
     record = {"step": "submit", "operation": "journey:submit_online", "role": "citizen",
               "username": d["applicant"]["username"], "started": _now(), "finished": None, "ok": False,
               "http_status": None, "error": None, "expected_code": 1, "vars": {}, "reason": None}
+    hosts = {urlsplit(url).netloc for url in life.profile.base_urls().values()}
+    posts = csrf.PostRecorder(session.context, hosts)
     try:
         out = session.journey("submit_online", procedure_code=d["procedure_code"], ghi_chu=d["form_data"]["ghi_chu"],
                               trich_yeu=d["form_data"].get("trich_yeu", ""), files=files)
@@ -85,7 +91,18 @@ def browser_submit(life, session) -> dict | None:
         life.obs["dossiers"].remove(d)  # no dossier was made (as far as the harness can tell)
         return None
     life.read_views(d, record)
+    forge_posts(life, session, posts)
     return d
+
+
+def forge_posts(life, session, posts) -> None:
+    """The submission's own requests, forged (security.csrf): after the real dossier is read, so that
+    a forged copy the target accepts cannot be mistaken for it."""
+    try:
+        life.obs["browser"]["forged_posts"] = csrf.forge(session.context, posts, int(life.profile.limits["step_timeout_ms"]),
+                                                 life.sc.run.traffic.limiter)
+    except Exception as exc:  # the probe's own failure: security.csrf is ERROR, the dossier goes on
+        life.obs["browser"]["errors"].append(f"csrf probe: {type(exc).__name__}: {exc}")
 
 
 def browser_life(life, browser, account, d: dict) -> None:

@@ -547,6 +547,18 @@ def _(w: World):
     assert "httponly" not in cookie.lower() and "secure" not in cookie.lower() and "samesite" not in cookie.lower()
 
 
+@demo("csrf-unchecked")
+def _(w: World):
+    code = w.received()
+    browser = w.portal.cookie_session("congdan1")
+    forged = lambda: browser.post(f"{w.portal.url}/ho-so/{code}/tin-nhan", data={"text": "giả mạo"},  # noqa: E731
+                                  headers={"Origin": "https://dokiem-csrf.invalid"}, allow_redirects=False, timeout=15)
+    assert forged().status_code == 303  # no csrf_token field, a foreign origin: taken all the same
+    w.portal.control("defects", {"off": ["csrf-unchecked"]})
+    assert forged().status_code == 403
+    w.portal.control("defects", {"on": ["csrf-unchecked"]})
+
+
 @demo("no-lockout")
 def _(w: World):
     user = f"khong_khoa_{time.monotonic_ns() % 10 ** 8}"

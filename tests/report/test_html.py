@@ -234,7 +234,7 @@ def test_the_pdf_record_is_a4_numbered_and_short(run_out):
     doc = json.loads((out / "compliance.json").read_text(encoding="utf-8"))
     record = pypdf.PdfReader(out / "compliance.pdf")
     # this run fails or errs on nearly half its criteria, each listed with its reason (13 pages with
-    # 109 checks); the real demo run (mostly passing) prints to 9 pages, the bar being 10
+    # 110 checks); the real demo run (mostly passing) prints to 9 pages, the bar being 10
     assert 1 < len(record.pages) <= 14
     box = record.pages[0].mediabox
     assert abs(float(box.width) - 595.3) < 2 and abs(float(box.height) - 841.9) < 2  # A4 in points
