@@ -5,7 +5,7 @@ import sqlite3
 
 from fastapi import APIRouter, Depends, Request
 
-from refportal import accounts, security
+from refportal import accounts, defects, security
 from refportal.accounts import User
 from refportal.api.auth import set_session_cookie
 from refportal.failures import ApiError
@@ -52,7 +52,8 @@ async def logout_post(request: Request, conn: sqlite3.Connection = Depends(get_c
                       user: User | None = Depends(page_user)):
     form = await request.form()
     check_csrf(request, form)
-    accounts.logout(conn, session_token(request), user, client_ip(request))
+    if not defects.on("page-logout-keeps-session"):  # DEFECT when on: the page only drops the cookie
+        accounts.logout(conn, session_token(request), user, client_ip(request))
     response = redirect(request, "/")
     response.delete_cookie(security.SESSION_COOKIE, path="/")
     return response

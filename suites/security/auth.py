@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from urllib.parse import urlsplit
 
 from harness.judging import now_iso
 from suites.security.answers import (around_today, cookie_values, first_line, lock_signal, message_of,
@@ -152,6 +153,50 @@ class AuthProbe:
         if jar is not None:
             out["old_cookie"] = self._status(jar.call("list_my_dossiers"))
         return out
+
+    def browser_logout(self, session) -> dict:
+        """Log in and out through the browser (journeys login and logout), then open the page the login
+        landed on with the browser's old cookies: a logged-out browser session must not open it."""
+        account = self.profile.account("citizen")
+        out = {"username": account.username if account else None, "page": None, "names": [], "before": None,
+               "after": None, "cookie_names": [], "error": None}
+        if account is None or not account.password:
+            out["error"] = "no citizen account with a password — không có tài khoản công dân"
+            return out
+        try:
+            read = session.journey("login", username=account.username, password=account.password) or {}
+        except Exception as exc:
+            out["error"] = f"login journey: {first_line(exc)[:300]}"
+            return out
+        out["page"] = session.page.url
+        # what names the account on its own pages: the journey's display name, the account's known name;
+        # the user name only when neither is known (a login form may show it again after the logout)
+        names = {n for n in (read.get("user_display_name"), (account.known or {}).get("full_name")) if n}
+        out["names"] = sorted(names or {account.username})
+        hosts = {urlsplit(url).netloc for url in self.profile.base_urls().values()}
+        cookies = {c["name"]: c["value"] for c in session.context.cookies()
+                   if c["domain"].lstrip(".") in {h.split(":")[0] for h in hosts}}
+        for value in cookies.values():
+            self.secret(value)
+        out["cookie_names"] = sorted(cookies)
+        replay = self._replay_client(cookies=cookies)
+        out["before"] = self._page(replay, out["page"], out["names"])
+        try:
+            session.journey("logout")
+        except Exception as exc:
+            out["error"] = f"logout journey: {first_line(exc)[:300]} — map the `logout` journey (journeys.logout)"
+            return out
+        out["after"] = self._page(replay, out["page"], out["names"])
+        return out
+
+    @staticmethod
+    def _page(client, url: str, names: list[str]) -> dict:
+        response = client.request("GET", url)
+        if response is None:
+            return {"status": None, "url": None, "names_account": False, "error": "no answer — không có phản hồi"}
+        text = response.text
+        return {"status": response.status_code, "url": response.url, "error": None,
+                "names_account": any(name in text for name in names)}
 
     def _replay_client(self, token: str | None = None, cookies: dict | None = None):
         client = self.sc.client(None)  # no account: the session is only what is set here

@@ -109,8 +109,8 @@ def injection_probe(dokiem, request):
 def auth_probe(dokiem, request):
     with dokiem.scenario("auth_probe") as sc:
         obs = {"run_id": dokiem.run_id, "started": now_iso(), "logins": {}, "registration": None,
-               "weak_attempts": [], "logout": None, "lockout": None, "audit": None, "failed_attempts": [],
-               "errors": []}
+               "weak_attempts": [], "logout": None, "browser_logout": None, "lockout": None, "audit": None,
+               "failed_attempts": [], "errors": []}
         probe = AuthProbe(sc, dokiem.run_id)
         min_length = int(sc.parameter("security.min_password_length"))
         if _wanted(dokiem, "access.login", "audit.failed_logins"):
@@ -128,6 +128,13 @@ def auth_probe(dokiem, request):
             obs["weak_attempts"] = _part(obs, "password policy", lambda: probe.weak_attempts(min_length), [])
         if _wanted(dokiem, "security.session_end"):
             obs["logout"] = _part(obs, "logout", probe.logout_probe)
+            browser = _browser(request, obs)
+
+            def browser_logout():
+                with sc.browser(browser, "logout") as session:
+                    return probe.browser_logout(session)
+            obs["browser_logout"] = (_part(obs, "browser logout", browser_logout) if browser is not None
+                                     else {"error": "no browser in this run — không có trình duyệt"})
         if _wanted(dokiem, "security.lockout"):
             # only on the account reserved for it, which stays locked afterwards
             obs["lockout"] = _part(obs, "lockout", lambda: probe.lockout(int(sc.parameter("security.lockout_attempts"))))

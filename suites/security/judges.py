@@ -357,7 +357,25 @@ def session_end(obs: dict) -> None:
             unclear.append(f"{what}: HTTP {after.get('status')} {after.get('error') or ''}")
     if not judged:
         unclear.append(f"phiên chưa dùng được trước khi đăng xuất — the session did not work before logout: {before}")
+    browser_logout(obs.get("browser_logout"), problems, unclear)
     verdict(problems, unclear, "Phiên không kết thúc khi đăng xuất — session survives logout")
+
+
+def browser_logout(probe: dict | None, problems: list[str], unclear: list[str]) -> None:
+    """The same, through the browser: after the logout journey the page the login landed on, opened
+    with the browser's old cookies, must not be the account's page again."""
+    if not probe or probe.get("error"):
+        unclear.append(f"chưa thử đăng xuất trên trình duyệt — browser logout not tried: {(probe or {}).get('error')}")
+        return
+    before, after, page = probe.get("before") or {}, probe.get("after") or {}, probe.get("page")
+    if before.get("status") != 200 or not before.get("names_account"):
+        unclear.append(f"trang sau đăng nhập ({page}) mở bằng cookie của trình duyệt không nêu tên tài khoản — the "
+                       f"page the browser login landed on, opened with its cookies, does not name the account: {before}")
+    elif after.get("status") is None:
+        unclear.append(f"{page}: {after.get('error')}")
+    elif after["status"] == 200 and after.get("names_account"):
+        problems.append(f"cookie cũ của trình duyệt vẫn mở được {page} sau khi đăng xuất trên trình duyệt — the "
+                        "browser's old cookies still open the account's page after logging out in the browser")
 
 
 def lockout(obs: dict, attempts_allowed: int, measured: Measurements) -> None:

@@ -559,6 +559,24 @@ def _(w: World):
     w.portal.control("defects", {"on": ["csrf-unchecked"]})
 
 
+@demo("page-logout-keeps-session")
+def _(w: World):
+    def old_cookie_after_page_logout() -> int:
+        browser = w.portal.cookie_session("congdan1")
+        session_id = browser.cookies.get("rp_session")
+        page = browser.get(f"{w.portal.url}/ho-so-cua-toi", timeout=15).text
+        token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+        assert browser.post(f"{w.portal.url}/dang-xuat", data={"csrf_token": token}, allow_redirects=False,
+                            timeout=15).status_code == 303
+        replay = w.anonymous()
+        replay.cookies.set("rp_session", session_id)
+        return replay.get(f"{w.portal.url}/ho-so-cua-toi", allow_redirects=False, timeout=15).status_code
+    assert old_cookie_after_page_logout() == 200  # the page dropped the cookie; the server kept the session
+    w.portal.control("defects", {"off": ["page-logout-keeps-session"]})
+    assert old_cookie_after_page_logout() in (303, 401)
+    w.portal.control("defects", {"on": ["page-logout-keeps-session"]})
+
+
 @demo("no-lockout")
 def _(w: World):
     user = f"khong_khoa_{time.monotonic_ns() % 10 ** 8}"

@@ -127,6 +127,31 @@ def test_session_end_cannot_decide_if_the_session_never_worked(auth):
         judges.session_end(auth)
 
 
+def test_the_clean_browser_logout_sends_the_old_cookies_to_the_login_page(auth):
+    probe = auth["browser_logout"]
+    assert probe["before"]["status"] == 200 and probe["before"]["names_account"]
+    assert not probe["after"]["names_account"] and probe["after"]["url"] != probe["page"]
+
+
+@pytest.mark.proves("security.session_end")
+def test_session_end_fails_when_the_browsers_old_cookies_still_open_the_accounts_page(auth):
+    """The API logout ends the session; the page's logout only made the browser forget its cookie."""
+    auth["browser_logout"]["after"].update(status=200, url=auth["browser_logout"]["page"], names_account=True)
+    with pytest.raises(AssertionError, match="after logging out in the browser"):
+        judges.session_end(auth)
+
+
+def test_session_end_is_error_not_pass_when_the_browser_logout_could_not_be_driven(auth):
+    auth["browser_logout"] = {"error": "logout journey: no button named 'Đăng xuất' — map the `logout` journey"}
+    with pytest.raises(Inconclusive, match="browser logout not tried.*logout journey"):
+        judges.session_end(auth)
+    auth["browser_logout"] = {"error": None, "page": "https://portal.example/ho-so-cua-toi",
+                              "before": {"status": 200, "url": "x", "names_account": False, "error": None},
+                              "after": {"status": 200, "url": "x", "names_account": False, "error": None}}
+    with pytest.raises(Inconclusive, match="does not name the account"):
+        judges.session_end(auth)
+
+
 # --- security.lockout -------------------------------------------------------------------------
 @pytest.mark.proves("security.lockout")
 def test_lockout_fails_when_the_right_password_still_works_after_the_failures(auth):
