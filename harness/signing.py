@@ -17,6 +17,7 @@ Verification checks each signature's integrity and signer certificate (validity 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import sys
 import warnings
@@ -69,12 +70,27 @@ def _secret(var: str) -> bytes | None:
     return value.encode("utf-8") if value is not None else None
 
 
-def load_signer(key: str, password_env: str, pkcs11_lib: str | None = None):
-    """A pyHanko Signer from a PKCS#12 file or a PKCS#11 token; SigningError on bad input."""
+@contextlib.contextmanager
+def open_signer(key: str, password_env: str, pkcs11_lib: str | None = None):
+    """A pyHanko Signer from a PKCS#12 file or a PKCS#11 token (its session closed afterwards);
+    SigningError on bad input."""
+    if not key.startswith("pkcs11:"):
+        yield _pkcs12_signer(key, password_env)
+        return
+    from pkcs11.exceptions import PKCS11Error
+
+    session = _pkcs11_session(key, password_env, pkcs11_lib)
+    try:
+        yield _pkcs11_signer(session, key)
+    except PKCS11Error as exc:  # the token refused to sign (a mechanism it lacks, pulled out, PIN expired)
+        raise SigningError(f"{key}: token từ chối ký — the token refused to sign: {type(exc).__name__} {exc}") from None
+    finally:
+        session.close()
+
+
+def _pkcs12_signer(key: str, password_env: str):
     from pyhanko.sign import signers
 
-    if key.startswith("pkcs11:"):
-        return _pkcs11_signer(key, password_env, pkcs11_lib)
     path = Path(key)
     if not path.is_file():
         raise SigningError(f"{key}: không có tệp khóa — no such key file (a PKCS#12 .p12/.pfx or pkcs11:…)")
@@ -88,20 +104,45 @@ def load_signer(key: str, password_env: str, pkcs11_lib: str | None = None):
     return signer
 
 
-def _pkcs11_signer(uri: str, password_env: str, lib: str | None):
-    try:
-        from pyhanko.sign import pkcs11
-    except ImportError:
-        raise SigningError("ký bằng token PKCS#11 cần gói bổ sung — PKCS#11 needs: pip install 'dokiem[pkcs11]'") from None
-    if not lib:
-        raise SigningError("--pkcs11-lib: cần thư viện PKCS#11 của token — the token's PKCS#11 module is required")
+def _pkcs11_parts(uri: str) -> dict[str, str]:
     parts = dict(p.split("=", 1) for p in uri.removeprefix("pkcs11:").split(";") if "=" in p)
     if "token" not in parts or "object" not in parts:
         raise SigningError(f"{uri}: phải có dạng pkcs11:token=NHÃN;object=NHÃN_KHÓA — expected "
                            "pkcs11:token=LABEL;object=KEY_LABEL")
+    return parts
+
+
+def _pkcs11_session(uri: str, password_env: str, lib: str | None):
+    try:
+        from pyhanko.config.pkcs11 import TokenCriteria
+        from pyhanko.sign import pkcs11
+    except ImportError:
+        raise SigningError("ký bằng token PKCS#11 cần gói bổ sung — PKCS#11 needs: pip install 'dokiem[pkcs11]'") from None
+    if not lib or not Path(lib).is_file():
+        raise SigningError(f"--pkcs11-lib {lib or ''}: cần tệp thư viện PKCS#11 của token — the token's PKCS#11 "
+                           "module (.so/.dll) is required")
+    parts = _pkcs11_parts(uri)
     pin = os.environ.get(password_env)
-    session = pkcs11.open_pkcs11_session(lib, token_label=parts["token"], user_pin=pin)
-    return pkcs11.PKCS11Signer(session, key_label=parts["object"], cert_label=parts.get("cert", parts["object"]))
+    if pin is None:
+        raise SigningError(f"${password_env}: chưa đặt mã PIN của token — the token's PIN is not set in ${password_env}")
+    try:
+        return pkcs11.open_pkcs11_session(lib, token_criteria=TokenCriteria(label=parts["token"]), user_pin=pin)
+    except Exception as exc:  # the module's own errors: no such token, wrong PIN, locked token
+        raise SigningError(f"{uri}: không mở được token — cannot open the token (no token labelled "
+                           f"'{parts['token']}', or a wrong PIN in ${password_env}): {type(exc).__name__}: {exc}") from None
+
+
+def _pkcs11_signer(session, uri: str):
+    from pyhanko.sign import pkcs11
+
+    parts = _pkcs11_parts(uri)
+    try:
+        signer = pkcs11.PKCS11Signer(session, key_label=parts["object"], cert_label=parts.get("cert", parts["object"]))
+        signer.signing_cert  # the certificate is read now: a key that is not there is said before anything is signed
+    except Exception as exc:
+        raise SigningError(f"{uri}: token không có khóa và chứng thư nhãn '{parts['object']}' — the token holds no key "
+                           f"and certificate labelled '{parts['object']}': {type(exc).__name__}: {exc}") from None
+    return signer
 
 
 # ------------------------------------------------------------------ signing
@@ -146,8 +187,8 @@ def sign_folder(folder: Path, signer) -> list[str]:
 
 def sign_command(args) -> int:
     try:
-        signer = load_signer(args.key, args.password_env, args.pkcs11_lib)
-        done = _in_thread(sign_folder, args.dir, signer)
+        with open_signer(args.key, args.password_env, args.pkcs11_lib) as signer:
+            done = _in_thread(sign_folder, args.dir, signer)
     except SigningError as exc:
         print(f"dokiem sign: {exc}", file=sys.stderr)
         return 2
