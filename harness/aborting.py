@@ -53,7 +53,11 @@ def before_open(config) -> None:
 
 def after_open(run) -> None:
     """`run`: harness.run.DokiemRun, just opened."""
+    reason_file = run.staging / RUN_FILES / breaker.ABORT_REASON
     if run.is_worker:
+        controller = os.environ.get(breaker.ENV_CONTROLLER_PID)
+        if controller:  # this worker's refused exchanges abort the run through the controller
+            run.traffic.breaker = breaker.worker_reporter(run.inputs.profile, reason_file, int(controller))
         return
     removed = leftovers.clean(run.out_dir.parent)
     leftovers.mark(run.staging, mark_in=run.staging / RUN_FILES)
@@ -63,6 +67,8 @@ def after_open(run) -> None:
         print(f"[dokiem] đã xóa thư mục của một lượt chạy đã dừng đột ngột — removed a dead run's leftover "
               f"folder: {folder}", file=sys.stderr)
     state = run.config.stash[STATE]
+    state.guard.reason_file = reason_file
+    os.environ[breaker.ENV_CONTROLLER_PID] = str(os.getpid())  # for the xdist workers, started after this
     state.tmpdir = _private_temp(run.services)
     state.breaker = run.traffic.breaker = breaker.watch(run.inputs.profile, run.services.processes,
                                                         state.guard.abort, run.traffic.limiter)
@@ -128,6 +134,7 @@ def after_close(config) -> None:
         _stop_breaker(state)
         state.guard.report()
         state.guard.uninstall()
+        os.environ.pop(breaker.ENV_CONTROLLER_PID, None)
     if state.tmpdir is None:
         os.environ.pop("TMPDIR", None)
     elif state.tmpdir is not KEEP:

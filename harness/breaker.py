@@ -6,17 +6,23 @@ watcher thread of the controller
 - probes the target's base URLs every PROBE_INTERVAL_S: any HTTP answer, whatever its status,
   is alive; no answer within the profile's request deadline, or no connection, is a failure;
   FAILURES_TO_TRIP failures in a row trip it;
-and the API clients of this process report every exchange (`note`, through the run's traffic,
+and the API clients of the run report every exchange (`note`, through the run's traffic,
 harness/traffic.py): FAILURES_TO_TRIP
 exchanges in a row that could not connect trip it at once, without waiting for the probe.
 
 Tripping aborts the run through harness/signals.py (its `trip`): exit 3, no record, the reason on stderr.
-Under xdist the watcher runs in the controller only; the workers' API clients do not report.
+Under xdist the watcher runs in the controller only; each worker counts its own API exchanges
+with a breaker that does not watch (`worker_reporter`) and, when it trips, writes its reason into
+the run's staging folder and sends SIGTERM to the controller, whose signal guard reads the reason
+there: the run aborts the same way, naming what the worker saw.
 """
 from __future__ import annotations
 
+import os
+import signal
 import threading
 import time
+from pathlib import Path
 
 from harness import deadlines
 
@@ -109,3 +115,26 @@ def watch(profile, services: list, trip, limiter=None) -> Breaker:
     their turn on `limiter`, the run's rate limit."""
     return Breaker(list(profile.base_urls().values()), profile.verify_tls,
                    float(profile.limits["request_timeout_s"]), services, trip, limiter=limiter).start()
+
+
+ENV_CONTROLLER_PID = "DOKIEM_CONTROLLER_PID"  # set by the controller for its xdist workers
+ABORT_REASON = "abort-reason.txt"  # in the staging folder's run files: a worker's reason to abort
+
+
+def worker_reporter(profile, reason_file: Path, controller_pid: int) -> Breaker:
+    """A worker's breaker: it does not watch (the controller's does), it counts this worker's API
+    exchanges and, at FAILURES_TO_TRIP refused in a row, tells the controller."""
+    def tell_controller(reason: str) -> None:
+        try:
+            reason_file.parent.mkdir(parents=True, exist_ok=True)
+            with open(reason_file, "x", encoding="utf-8") as out:  # the first worker's reason stands
+                out.write(f"{reason} (xdist worker {os.environ.get('PYTEST_XDIST_WORKER', '?')})")
+        except FileExistsError:
+            pass
+        try:
+            os.kill(controller_pid, signal.SIGTERM)
+        except ProcessLookupError:
+            pass  # the controller is gone already: the run is over
+
+    return Breaker(list(profile.base_urls().values()), profile.verify_tls, float(profile.limits["request_timeout_s"]),
+                   [], tell_controller)

@@ -28,6 +28,7 @@ class SignalGuard:
         self.reason: str | None = None     # why and when the run was aborted (the first reason only)
         self.pending: str | None = None    # the breaker's reason, on its way to the main thread as SIGTERM
         self.previous: dict = {}           # signal number -> the handler it had before
+        self.reason_file = None            # where an xdist worker writes why it sent SIGTERM (harness/breaker.py)
 
     def install(self) -> "SignalGuard":
         """Handle SIGINT and SIGTERM in this (the controller's main) thread."""
@@ -47,6 +48,8 @@ class SignalGuard:
             return  # already ending: let the clean-up finish
         if signum == signal.SIGTERM and self.pending:
             reason, self.pending = self.pending, None
+        elif signum == signal.SIGTERM and self.reason_file is not None and self.reason_file.is_file():
+            reason = self.reason_file.read_text(encoding="utf-8").strip()
         else:
             reason = f"nhận tín hiệu {name} — received {name}"
         self.reason = f"{reason} ({dt.datetime.now(dt.timezone.utc):%Y-%m-%d %H:%M:%S} UTC)"

@@ -20,7 +20,7 @@ from harness.campaign.spec import Target
 
 # variables one run sets for its own pytest workers: a run started from inside another must not inherit them
 RUN_INTERNAL_ENV = ("DOKIEM_RUN_ID", "DOKIEM_STAGING_DIR", "DOKIEM_NPS_URL", "DOKIEM_NPS_SMTP",
-                    "DOKIEM_TARGET_OVERRIDES", "DOKIEM_NOT_CONFIGURED")
+                    "DOKIEM_TARGET_OVERRIDES", "DOKIEM_NOT_CONFIGURED", "DOKIEM_CONTROLLER_PID")
 EXIT_MEANING = {2: "dữ liệu đầu vào không hợp lệ — bad input", 3: "không phản hồi hoặc bị dừng — unreachable or aborted"}
 
 

@@ -3,6 +3,7 @@ started dies: probes against hostile servers, a real child process, the API clie
 What a trip does to a whole run (exit 3, no record) is proven in tests/engine/test_abort.py."""
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import threading
@@ -113,3 +114,40 @@ def test_a_probe_waits_its_turn_on_the_runs_rate_limit():
         spent = time.monotonic() - started
     assert spent >= 0.9, f"three probes at 2 per second took {spent:.2f} s"
     assert limiter.waited() >= 0.9
+
+
+def test_a_worker_that_cannot_connect_aborts_the_run_through_the_controller(tmp_path):
+    """Under xdist a worker's refused exchanges trip its own breaker, which leaves its reason in the
+    staging folder and sends SIGTERM to the controller; the controller's guard aborts with that reason."""
+    import signal as signals_module
+
+    import pytest as pytest_module
+
+    from harness.signals import SignalGuard
+
+    class Profile:
+        verify_tls, limits = True, {"request_timeout_s": 5}
+
+        @staticmethod
+        def base_urls():
+            return {"portal": "https://dich-vu-cong.example"}
+
+    reason_file = tmp_path / "_run" / breaker.ABORT_REASON
+    guard = SignalGuard().install()
+    guard.reason_file = reason_file
+    try:
+        worker = breaker.worker_reporter(Profile, reason_file, os.getpid())
+        worker.note("https://other.example/x", connected=False)  # another address: not the target
+        for _ in range(breaker.FAILURES_TO_TRIP - 1):
+            worker.note("https://dich-vu-cong.example/api", connected=False)
+        assert not reason_file.exists()
+        with pytest_module.raises(pytest_module.exit.Exception) as ended:
+            worker.note("https://dich-vu-cong.example/api", connected=False)
+            time.sleep(2)  # the signal arrives in this (the main) thread
+        assert ended.value.returncode == 3
+        assert "requests in a row could not connect" in guard.reason and "xdist worker" in guard.reason
+        worker.note("https://dich-vu-cong.example/api", connected=False)  # tripped once: nothing more
+        assert reason_file.read_text(encoding="utf-8").count("xdist worker") == 1
+    finally:
+        guard.uninstall()
+    assert signals_module.getsignal(signals_module.SIGTERM) != guard._on_signal  # the previous handler is back
