@@ -107,9 +107,13 @@ def test_form_json_and_header_tokens_are_found_and_replaced():
     assert csrf.with_token("application/x-www-form-urlencoded", form, ["csrfmiddlewaretoken"], None) == b"ghi_chu=x"
     data = json.dumps({"_token": "T2", "note": "x"}).encode()
     assert json.loads(csrf.with_token("application/json", data, ["_token"], "W")) == {"_token": "W", "note": "x"}
-    (none, headers, _), (wrong, forged_headers, _) = csrf.variants(
-        {"content-type": "application/json", "x-csrf-token": "T3"}, b'{"note": "x"}')
-    assert "x-csrf-token" not in headers and forged_headers["x-csrf-token"] not in ("T3", "")
+    (none, headers, body), (wrong, forged_headers, _) = csrf.variants(
+        {"content-type": "application/json", "x-csrf-token": "T3", "authorization": "Bearer abc",
+         "x-requested-with": "XMLHttpRequest"}, b'{"note": "x"}')
+    # a hostile page cannot set these headers, nor send JSON as JSON without a preflight
+    for h in (headers, forged_headers):
+        assert not {"x-csrf-token", "authorization", "x-requested-with"} & set(h) and h["content-type"] == "text/plain"
+    assert body == b'{"note": "x"}'
 
 
 def test_a_request_with_no_token_at_all_is_sent_as_it_was_from_a_foreign_origin():
