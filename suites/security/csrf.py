@@ -32,6 +32,7 @@ TOKEN_NAME = re.compile(r"csrf|xsrf|authenticity_token|requestverificationtoken|
 SIMPLE_HEADERS = {"accept", "accept-language", "content-language", "content-type", "user-agent"}
 SIMPLE_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data", "text/plain")
 STATE_CHANGING = {"POST", "PUT", "PATCH", "DELETE"}
+SENDERS = {"document", "xhr", "fetch"}  # a form, or a page's script; not a beacon or a ping the browser sends alone
 MAX_POSTS = 4       # distinct requests replayed: one of each kind is the probe, not a load
 MAX_BODY = 2_000    # characters of an answer kept for the evidence
 
@@ -44,7 +45,8 @@ class PostRecorder:
         context.on("requestfinished", self._seen)
 
     def _seen(self, request) -> None:
-        if request.method.upper() in STATE_CHANGING and urlsplit(request.url).netloc in self.hosts:
+        if (request.method.upper() in STATE_CHANGING and request.resource_type in SENDERS
+                and urlsplit(request.url).netloc in self.hosts):
             self.requests.append(request)  # read after the journey: no calls back into Playwright here
 
     def distinct(self) -> list:

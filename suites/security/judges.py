@@ -370,7 +370,9 @@ def browser_logout(probe: dict | None, problems: list[str], unclear: list[str]) 
     before, after, page = probe.get("before") or {}, probe.get("after") or {}, probe.get("page")
     if before.get("status") != 200 or not before.get("names_account"):
         unclear.append(f"trang sau đăng nhập ({page}) mở bằng cookie của trình duyệt không nêu tên tài khoản — the "
-                       f"page the browser login landed on, opened with its cookies, does not name the account: {before}")
+                       f"page the browser login landed on, opened with its cookies, does not name the account "
+                       f"({', '.join(probe.get('names') or [])}); let the login journey read `user_display_name`, or give "
+                       f"the account's `known.full_name`: {before}")
     elif after.get("status") is None:
         unclear.append(f"{page}: {after.get('error')}")
     elif after["status"] == 200 and after.get("names_account"):

@@ -123,8 +123,8 @@ def test_a_request_with_no_token_at_all_is_sent_as_it_was_from_a_foreign_origin(
 
 def test_one_request_of_each_kind_is_forged():
     class Request:
-        def __init__(self, method, url):
-            self.method, self.url = method, url
+        def __init__(self, method, url, resource_type="document"):
+            self.method, self.url, self.resource_type = method, url, resource_type
 
     recorder = csrf.PostRecorder.__new__(csrf.PostRecorder)
     recorder.hosts = {"portal.example"}
@@ -132,7 +132,8 @@ def test_one_request_of_each_kind_is_forged():
     for method, url in [("POST", "https://portal.example/nop-ho-so/1.001"), ("GET", "https://portal.example/"),
                         ("POST", "https://portal.example/nop-ho-so/2.002"), ("POST", "https://cdn.example/log"),
                         ("DELETE", "https://portal.example/ho-so/7")]:
-        recorder._seen(Request(method, url))
+        recorder._seen(Request(method, url, "fetch" if method == "DELETE" else "document"))
+    recorder._seen(Request("POST", "https://portal.example/thong-ke-truy-cap", "ping"))  # a beacon: not the citizen's
     assert [(r.method, r.url) for r in recorder.distinct()] == [
         ("POST", "https://portal.example/nop-ho-so/1.001"), ("DELETE", "https://portal.example/ho-so/7")]
     assert len(recorder.requests) == 3  # the GET and the third party's request are not kept
