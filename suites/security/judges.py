@@ -373,8 +373,9 @@ def browser_logout(probe: dict | None, problems: list[str], unclear: list[str]) 
                        f"page the browser login landed on, opened with its cookies, does not name the account "
                        f"({', '.join(probe.get('names') or [])}); let the login journey read `user_display_name`, or give "
                        f"the account's `known.full_name`: {before}")
-    elif after.get("status") is None:
-        unclear.append(f"{page}: {after.get('error')}")
+    elif after.get("status") != 200 and access_outcome(after.get("status")) == "unclear":
+        unclear.append(f"{page} mở bằng cookie cũ sau khi đăng xuất — opened with the old cookies after the logout: "
+                       f"HTTP {after.get('status')} {after.get('error') or ''}")
     elif after["status"] == 200 and after.get("names_account"):
         problems.append(f"cookie cũ của trình duyệt vẫn mở được {page} sau khi đăng xuất trên trình duyệt — the "
                         "browser's old cookies still open the account's page after logging out in the browser")

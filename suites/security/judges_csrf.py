@@ -4,9 +4,11 @@
 A forged copy is accepted when it gets the kind of answer the real request got: the same redirect
 (its target's path with numbers masked: a forged submission names another new dossier), or, when
 the real answer was a page, a page of the same text. It is refused when it gets a 4xx, a redirect
-elsewhere (the login page, the form again), or a page where the real request was redirected. A
-page answering both, with different text, cannot be told apart without reading it as a person
-would: ERROR, naming the request.
+elsewhere on the target (the login page, the form again), or a page where the real request was
+redirected. What does not say either way is ERROR, naming the request: a 5xx (the server may have
+failed half-way through the change), a redirect to the foreign page the forged copy came from
+(a server sending its visitor "back" to the Referer), and a page answering both with different
+text (it would have to be read as a person would).
 """
 from __future__ import annotations
 
@@ -14,22 +16,25 @@ import re
 from urllib.parse import urlsplit
 
 from harness.judging import Inconclusive, fail_if
+from suites.security.csrf import FOREIGN_ORIGIN, shape
 
 
 def _same_text(a: str, b: str) -> bool:
-    masked = [re.sub(r"[0-9]+", "#", re.sub(r"\s+", " ", text or "")).strip() for text in (a, b)]
+    masked = [shape(re.sub(r"\s+", " ", text or "")).strip() for text in (a, b)]
     return bool(masked[0]) and masked[0] == masked[1]
 
 
 def verdict(real: dict, forged: dict) -> str:
     """'accepted', 'refused' or 'unclear' for one forged copy against the real request's answer."""
     status = forged.get("status")
-    if status is None:
+    if status is None or status >= 500:
         return "unclear"
     if status >= 400:
         return "refused"
     real_status = real["status"]
     if 300 <= status < 400:
+        if urlsplit(forged.get("location") or "").netloc == urlsplit(FOREIGN_ORIGIN).netloc:
+            return "unclear"  # sent back where it came from: says nothing of whether the change was made
         same = 300 <= real_status < 400 and forged.get("location_shape") == real.get("location_shape")
         return "accepted" if same else "refused"
     if 300 <= real_status < 400:

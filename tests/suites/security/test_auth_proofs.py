@@ -152,6 +152,16 @@ def test_session_end_is_error_not_pass_when_the_browser_logout_could_not_be_driv
         judges.session_end(auth)
 
 
+@pytest.mark.proves("security.session_end")
+@pytest.mark.parametrize("status", [None, 500, 400])
+def test_session_end_is_error_when_the_old_cookies_got_no_clear_answer(auth, status):
+    """A server error or no answer after the browser logout does not show the session ended."""
+    auth["browser_logout"]["after"].update(status=status, url=None, names_account=False,
+                                           error="ReadTimeout" if status is None else None)
+    with pytest.raises(Inconclusive, match="opened with the old cookies after the logout"):
+        judges.session_end(auth)
+
+
 # --- security.lockout -------------------------------------------------------------------------
 @pytest.mark.proves("security.lockout")
 def test_lockout_fails_when_the_right_password_still_works_after_the_failures(auth):

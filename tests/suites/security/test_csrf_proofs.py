@@ -47,6 +47,16 @@ def test_a_wrong_token_accepted_fails_even_when_a_missing_one_is_refused():
         judge(observations(forged("no_token"), accepted))
 
 
+@pytest.mark.proves("security.csrf")
+def test_a_server_error_or_a_redirect_back_to_the_forging_page_is_error_not_a_refusal():
+    """Neither says the change was not made: a 500 may come half-way through it, and a server that
+    sends its visitor back to the Referer does so whether it took the post or not."""
+    for answer in ({"status": 500, "text": "Internal Server Error"},
+                   {"status": 302, "location": csrf.FOREIGN_ORIGIN + "/", "location_shape": "/", "text": ""}):
+        with pytest.raises(Inconclusive, match="cannot tell"):
+            judge(observations(forged("no_token", **answer), forged("wrong_token")))
+
+
 def test_a_redirect_elsewhere_or_the_form_again_is_a_refusal():
     to_login = forged("no_token", status=302, location="/dang-nhap?next=/nop-ho-so", location_shape="/dang-nhap", text="")
     form_again = forged("wrong_token", status=200, text="<form>Biểu mẫu đã hết hạn, vui lòng tải lại trang</form>")
