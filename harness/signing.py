@@ -77,11 +77,12 @@ def open_signer(key: str, password_env: str, pkcs11_lib: str | None = None):
     if not key.startswith("pkcs11:"):
         yield _pkcs12_signer(key, password_env)
         return
-    from pkcs11.exceptions import PKCS11Error
+    parts = _pkcs11_parts(key)
+    session = _pkcs11_session(key, parts, password_env, pkcs11_lib)
+    from pkcs11.exceptions import PKCS11Error  # installed: the session opened (else SigningError above)
 
-    session = _pkcs11_session(key, password_env, pkcs11_lib)
     try:
-        yield _pkcs11_signer(session, key)
+        yield _pkcs11_signer(session, key, parts)
     except PKCS11Error as exc:  # the token refused to sign (a mechanism it lacks, pulled out, PIN expired)
         raise SigningError(f"{key}: token từ chối ký — the token refused to sign: {type(exc).__name__} {exc}") from None
     finally:
@@ -112,7 +113,7 @@ def _pkcs11_parts(uri: str) -> dict[str, str]:
     return parts
 
 
-def _pkcs11_session(uri: str, password_env: str, lib: str | None):
+def _pkcs11_session(uri: str, parts: dict[str, str], password_env: str, lib: str | None):
     try:
         from pyhanko.config.pkcs11 import TokenCriteria
         from pyhanko.sign import pkcs11
@@ -121,7 +122,6 @@ def _pkcs11_session(uri: str, password_env: str, lib: str | None):
     if not lib or not Path(lib).is_file():
         raise SigningError(f"--pkcs11-lib {lib or ''}: cần tệp thư viện PKCS#11 của token — the token's PKCS#11 "
                            "module (.so/.dll) is required")
-    parts = _pkcs11_parts(uri)
     pin = os.environ.get(password_env)
     if pin is None:
         raise SigningError(f"${password_env}: chưa đặt mã PIN của token — the token's PIN is not set in ${password_env}")
@@ -132,10 +132,9 @@ def _pkcs11_session(uri: str, password_env: str, lib: str | None):
                            f"'{parts['token']}', or a wrong PIN in ${password_env}): {type(exc).__name__}: {exc}") from None
 
 
-def _pkcs11_signer(session, uri: str):
+def _pkcs11_signer(session, uri: str, parts: dict[str, str]):
     from pyhanko.sign import pkcs11
 
-    parts = _pkcs11_parts(uri)
     try:
         signer = pkcs11.PKCS11Signer(session, key_label=parts["object"], cert_label=parts.get("cert", parts["object"]))
         signer.signing_cert  # the certificate is read now: a key that is not there is said before anything is signed

@@ -102,3 +102,19 @@ def test_bad_keys_and_folders_are_exit_2(tmp_path, monkeypatch, capsys):
     assert main(["verify", str(folder), "--ca-bundle", str(tmp_path / "none.pem")]) == 2
     err = capsys.readouterr().err
     assert "Traceback" not in err and "dokiem sign:" in err
+
+
+def test_a_token_key_without_the_pkcs11_extra_is_exit_2_saying_what_to_install(tmp_path, monkeypatch, capsys):
+    import sys
+
+    for name in ("pkcs11", "pkcs11.exceptions", "pyhanko.sign.pkcs11", "pyhanko.config.pkcs11"):
+        monkeypatch.setitem(sys.modules, name, None)  # as if `pip install 'dokiem[pkcs11]'` had not been run
+    module = tmp_path / "vendor-pkcs11.so"
+    module.write_bytes(b"")
+    monkeypatch.setenv("TOKEN_PIN", "123456")
+    folder = _run_folder(tmp_path / "run")
+    assert main(["sign", str(folder), "--key", "pkcs11:token=t;object=k", "--pkcs11-lib", str(module),
+                 "--password-env", "TOKEN_PIN"]) == 2
+    err = capsys.readouterr().err
+    assert "dokiem[pkcs11]" in err and "Traceback" not in err
+    assert not (folder / verify.SIGNATURE).exists()
