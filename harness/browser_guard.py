@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
+from harness.profile import target_hosts
 from harness.safety import READ_METHODS, Withheld, refusal
 from harness.traffic import Traffic
 
@@ -21,7 +22,7 @@ class RequestGuard:
     def __init__(self, profile, traffic: Traffic | None = None):
         self.profile = profile
         self.limiter = (traffic or Traffic(profile)).limiter
-        self.hosts = {urlsplit(url).netloc for url in profile.base_urls().values()}
+        self.hosts = target_hosts(profile)
         self.bypass = profile.bypass_headers() if hasattr(profile, "bypass_headers") else {}
         self.refused: list[str] = []
 

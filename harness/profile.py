@@ -13,6 +13,7 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from harness import criteria, saved_session
 from harness.files import file_sha256
@@ -237,6 +238,11 @@ class Profile:
 
 
 # ------------------------------------------------------------------------- loading
+
+def target_hosts(profile) -> set[str]:
+    """host[:port] of each base URL of the profile: what counts as "on the target"."""
+    return {urlsplit(url).netloc for url in profile.base_urls().values()}
+
 
 def _subject(path: tuple) -> str:
     names = [str(p) for p in path[:3]]

@@ -16,6 +16,7 @@ from urllib.parse import urlsplit
 from harness.gaps import vocabulary_role
 from harness.judging import now_iso
 from harness.national import ALLOWED_TRANSITIONS, status_name
+from harness.profile import target_hosts
 from suites import personal_data
 from suites.security.answers import around_today, message_of
 
@@ -265,7 +266,7 @@ class AccessProbe:
 def links_in(value, profile) -> list[str]:
     """Every URL on the target (absolute on one of the profile's hosts, or a /path) among the string
     values of a JSON answer, in the order found."""
-    hosts = {urlsplit(url).netloc for url in profile.base_urls().values()}
+    hosts = target_hosts(profile)
     found: list[str] = []
 
     def walk(item) -> None:

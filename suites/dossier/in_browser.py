@@ -5,8 +5,7 @@ and, once the other dossiers are done, an anonymous lookup of `online_full` on t
 page."""
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
+from harness.profile import target_hosts
 from suites.dossier import documents
 from suites.dossier.driver import MAX_TEXT, Driver, _now, _scalars
 from suites.security import csrf
@@ -69,8 +68,7 @@ def browser_submit(life, session) -> dict | None:
     record = {"step": "submit", "operation": "journey:submit_online", "role": "citizen",
               "username": d["applicant"]["username"], "started": _now(), "finished": None, "ok": False,
               "http_status": None, "error": None, "expected_code": 1, "vars": {}, "reason": None}
-    hosts = {urlsplit(url).netloc for url in life.profile.base_urls().values()}
-    posts = csrf.PostRecorder(session.context, hosts)
+    posts = csrf.PostRecorder(session.context, target_hosts(life.profile))
     try:
         out = session.journey("submit_online", procedure_code=d["procedure_code"], ghi_chu=d["form_data"]["ghi_chu"],
                               trich_yeu=d["form_data"].get("trich_yeu", ""), files=files)

@@ -10,9 +10,8 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from urllib.parse import urlsplit
-
 from harness.judging import now_iso
+from harness.profile import target_hosts
 from suites.security.answers import (around_today, cookie_values, first_line, lock_signal, message_of,
                                      run_suffix, split_set_cookie)
 from suites.security.injection import probe_email
@@ -173,9 +172,8 @@ class AuthProbe:
         # the user name only when neither is known (a login form may show it again after the logout)
         names = {n for n in (read.get("user_display_name"), (account.known or {}).get("full_name")) if n}
         out["names"] = sorted(names or {account.username})
-        hosts = {urlsplit(url).netloc for url in self.profile.base_urls().values()}
-        cookies = {c["name"]: c["value"] for c in session.context.cookies()
-                   if c["domain"].lstrip(".") in {h.split(":")[0] for h in hosts}}
+        names_of_hosts = {host.split(":")[0] for host in target_hosts(self.profile)}  # cookies carry no port
+        cookies = {c["name"]: c["value"] for c in session.context.cookies() if c["domain"].lstrip(".") in names_of_hosts}
         for value in cookies.values():
             self.secret(value)
         out["cookie_names"] = sorted(cookies)
