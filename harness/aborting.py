@@ -14,11 +14,11 @@ from __future__ import annotations
 
 import contextlib
 import os
-from dataclasses import dataclass
 import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest

@@ -33,6 +33,7 @@ from harness import __version__, aborting, check_items, exercise, gaps, outcomes
 from harness.evidence import Redactor
 from harness.exitcodes import ExitCode
 from harness.ledger import ENV_STAGING, RunLedger
+from harness.measured import MEASURED
 from harness.opener import open_record
 from harness.preflight import run_preflight
 from harness.progress import Progress
@@ -40,7 +41,6 @@ from harness.report.traces import prune as prune_traces
 from harness.run_inputs import REPO_ROOT, RunInputs, load_inputs
 from harness.run_summary import finish_outputs
 from harness.services import ENV_NPS_URL, ENV_OVERRIDES, Services, abort
-from harness.measured import MEASURED
 from harness.traffic import Traffic
 from harness.yamlsource import InputError, Problem
 

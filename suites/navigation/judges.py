@@ -12,8 +12,8 @@ import re
 from collections import deque
 from urllib.parse import urlsplit
 
-from harness.measured import Measurements
 from harness.judging import Inconclusive, fail_if, fold, require
+from harness.measured import Measurements
 from suites.catalogue.judges import catalogue_for_sample
 from suites.navigation.crawl import key, looks_like_document, robots_parser
 

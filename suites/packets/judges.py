@@ -14,8 +14,8 @@ import re
 from functools import partial
 
 from harness import judging
-from harness.measured import Measurements, number
 from harness.judging import Inconclusive
+from harness.measured import Measurements, number
 from harness.national import invalid_transitions, status_name
 from suites.packets.life import (creation_step, final_code, parse_time, receipt_step, run_dossiers,
                                  status_steps, true_code)

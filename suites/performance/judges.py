@@ -15,8 +15,8 @@ edition's load was not tried. perf.concurrent_users is always ERROR then.
 """
 from __future__ import annotations
 
-from harness.measured import Measurements, number
 from harness.judging import Inconclusive
+from harness.measured import Measurements, number
 
 PUBLIC_OPERATIONS = ("list_procedures", "get_procedure", "search_procedures", "lookup_dossier", "submit_dossier")
 SEARCH_OPERATIONS = ("search_procedures", "lookup_dossier")

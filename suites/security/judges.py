@@ -9,8 +9,8 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from harness.measured import Measurements, number
 from harness.judging import Inconclusive, fail_if, require
+from harness.measured import Measurements, number
 from suites.security import signatures, tls
 from suites.security.answers import access_outcome
 
