@@ -27,6 +27,7 @@ from harness.criteria import CheckRegistry
 from harness.evidence import Redactor
 from harness.exitcodes import ExitCode
 from harness.profile import Profile
+from harness.traffic import Traffic
 
 REACH_DEADLINE_S = 20.0   # one deadline for every probe together: a dead target aborts well within 30 s
 REACH_TIMEOUT_S = 5.0     # one attempt's whole exchange
@@ -134,7 +135,9 @@ def _short(exc: Exception) -> str:
 
 def run_preflight(profile: Profile, checks: CheckRegistry, check_ids, redactor: Redactor,
                   now: dt.datetime | None = None, log_in: bool = True, traffic=None) -> Preflight:
-    """`traffic`: the run's (harness/traffic.py), so that the logins keep to its rate limit."""
+    """`traffic`: the run's (harness/traffic.py), so that the logins keep to its rate limit; without a
+    run (`dokiem profile check`) the logins share one of their own, as every sender of one run does."""
+    traffic = traffic or Traffic(profile)
     result = Preflight()
     now = now or dt.datetime.now(VIETNAM)
     window = profile.limits.get("allowed_hours")

@@ -98,3 +98,21 @@ def test_an_account_reserved_for_the_lockout_is_not_logged_in(tmp_path, fake, ch
     profile.data["accounts"]["citizen"][1]["reserved_for"] = "lockout"
     result = run_preflight(profile, checks, ["lookup.public_by_code"], Redactor())
     assert result.exit_code == 0, result.problems
+
+
+def test_the_logins_share_one_rate_limit_even_outside_a_run(tmp_path, fake, checks, monkeypatch):
+    """`dokiem profile check` has no run: its logins still keep to one rate limit together."""
+    monkeypatch.setenv("FAKE_PW", PASSWORD)
+    monkeypatch.setenv("FAKE_PW_WRONG", PASSWORD)
+    profile = make_profile(tmp_path, fake.url)
+    profile.data["accounts"]["citizen"][1]["username"] = "congdan1"  # both log in
+    limiters = []
+    real = preflight.TargetClient
+
+    def client(*args, **kwargs):
+        made = real(*args, **kwargs)
+        limiters.append(made.limiter)
+        return made
+    monkeypatch.setattr(preflight, "TargetClient", client)
+    assert run_preflight(profile, checks, ["lookup.public_by_code"], Redactor()).exit_code == 0
+    assert len(limiters) >= 2 and all(limiter is limiters[0] for limiter in limiters)
