@@ -76,8 +76,11 @@ def _install() -> None:
     is_root = hasattr(os, "geteuid") and os.geteuid() == 0
     if is_root and shutil.which("apt-get"):
         print("Chưa có Chromium: cài gói chromium của Debian (no Chromium found: installing Debian's chromium)")
-        subprocess.run(["apt-get", "update", "-qq"], check=False)
-        subprocess.run(["apt-get", "install", "-y", "-qq", "chromium"], check=True)
+        # Another apt (a second checkout's setup, unattended upgrades) may hold the lock: wait
+        # for it rather than fail the setup.
+        wait = ["-o", "DPkg::Lock::Timeout=600"]
+        subprocess.run(["apt-get", *wait, "update", "-qq"], check=False)
+        subprocess.run(["apt-get", *wait, "install", "-y", "-qq", "chromium"], check=True)
         return
     print("Chưa có Chromium: chạy `playwright install chromium` (no Chromium found: downloading Playwright's)")
     subprocess.run([sys.executable, "-m", "playwright", "install", "chromium"], check=True)
