@@ -6,7 +6,15 @@ test-control endpoint) must make every `must_fail` criterion FAIL and change no 
 - one clean baseline over the whole edition; each defect run re-runs only the affected
   scenarios (the scenarios of the defect's checks) with `--only`, and compares every criterion
   those scenarios judge;
-- each lane (a simulator + refportal instances) runs its defects one after another; lanes run in
+- defects that cannot meet share a run (`batches`): their scenarios are disjoint and neither may
+  move a criterion the other re-runs, so each is judged on its own criteria exactly as if it ran
+  alone, and the run's fixed cost (start-up, pre-flight, services, the record) is paid once. A
+  batch in which any member is not as declared is re-run one defect at a time, and those runs
+  decide: a BROKEN row always comes from a defect alone. `--isolated` (or
+  DOKIEM_MATRIX_ISOLATED=1) runs every defect alone. What batching cannot see: a defect whose
+  own switch does nothing while another member's undeclared side effect fails its checks; the
+  isolated matrix (nightly) is the answer to that;
+- each lane (a simulator + refportal instances) runs its jobs one after another; lanes run in
   parallel threads; refportal is restarted on a fresh database for every run (about a second),
   so no run inherits state from another (a locked account, an apology already sent);
 - runs skip the Allure HTML build, and the profile lowers the waits (only stricter, docs/ARCHITECTURE.md, "The target profile").
@@ -76,6 +84,39 @@ def affected_criteria(defect: Defect, edition: criteria.Edition, checks: criteri
     return [crit["id"] for crit in edition.criteria if crit["id"] in wanted]
 
 
+def scenarios_of(criterion_ids: list[str], edition: criteria.Edition, checks: criteria.CheckRegistry) -> set[str]:
+    """The scenarios a run `--only` these criteria drives (every check of each criterion)."""
+    wanted = set(criterion_ids)
+    return {checks.checks[c].scenario for crit in edition.criteria if crit["id"] in wanted
+            for c in crit["checks"] if c in checks.checks}
+
+
+def batches(defects: list[Defect], edition: criteria.Edition, checks: criteria.CheckRegistry) -> list[list[Defect]]:
+    """Group the defects into runs; two defects share a run only when they cannot meet.
+
+    They cannot meet when the scenarios their re-run criteria drive are disjoint (so their re-run
+    criteria are disjoint too) and neither one's may_change names a criterion the other re-runs
+    (a declared side effect would otherwise land on the other's criteria). Longest first, first
+    batch that fits: the few defects of the busy scenarios (dossier_life, packet_log) anchor the
+    batches and the small ones ride along.
+    """
+    rerun = {d.name: set(affected_criteria(d, edition, checks)) for d in defects}
+    scenarios = {d.name: scenarios_of(sorted(rerun[d.name]), edition, checks) for d in defects}
+
+    def meets(a: Defect, b: Defect) -> bool:
+        return bool(scenarios[a.name] & scenarios[b.name] or set(a.may_change) & rerun[b.name]
+                    or set(b.may_change) & rerun[a.name])
+
+    groups: list[list[Defect]] = []
+    for defect in sorted(defects, key=lambda d: -len(rerun[d.name])):
+        home = next((g for g in groups if not any(meets(defect, other) for other in g)), None)
+        if home is None:
+            groups.append([defect])
+        else:
+            home.append(defect)
+    return groups
+
+
 @dataclass
 class Row:
     defect: str
@@ -85,6 +126,7 @@ class Row:
     rerun: int = 0
     seconds: float = 0.0
     error: str = ""
+    run: str = ""   # the run that decided the row: "alone", or "batch N" shared with other defects
 
     @property
     def ok(self) -> bool:
@@ -119,8 +161,8 @@ class Lane:
                 self.passwords[row["username"]] = value
                 self.env[row["password_env"]] = value
 
-    def run(self, label: str, defect: str | None, only: list[str] | None) -> dict:
-        """One dokiem run against a fresh refportal (with `defect` on); returns compliance.json."""
+    def run(self, label: str, defects: list[str], only: list[str] | None) -> dict:
+        """One dokiem run against a fresh refportal (with `defects` on); returns compliance.json."""
         self.runs += 1
         # the suites read only the records of their own run; the reset keeps the lane's log small
         NpsClient(self.nps_url).reset()
@@ -135,17 +177,17 @@ class Lane:
             timeout=60, env={"REFPORTAL_PASSWORDS": json.dumps(self.passwords)}, cwd=str(REPO))
         try:
             url, ca_file = portal.ready["url"], portal.ready["ca_file"]
-            if defect:
-                answer = requests.post(f"{url}/_test/defects", json={"set": [defect]}, verify=ca_file, timeout=10)
+            if defects:
+                answer = requests.post(f"{url}/_test/defects", json={"set": defects}, verify=ca_file, timeout=10)
                 answer.raise_for_status()
-                assert answer.json()["on"] == [defect], answer.text
+                assert sorted(answer.json()["on"]) == sorted(defects), answer.text
             profile_data["base_urls"] = {"portal": url}
             profile_data["tls"] = {"ca_file": ca_file}
             profile_data["simulator"] = {"url": self.nps_url}
             profile_data["parameters"] = {**(profile_data.get("parameters") or {}), **LOWERED}
             profile_path = self.work / f"profile-{self.runs}.yaml"
             profile_path.write_text(yaml.safe_dump(profile_data, allow_unicode=True, sort_keys=False), encoding="utf-8")
-            out = self.work / f"out-{label}"
+            out = self.work.parent / "runs" / label
             shutil.rmtree(out, ignore_errors=True)
             argv = [sys.executable, "-m", "harness.cli", "run", "--target", str(profile_path), "--out", str(out),
                     "--no-allure-report", "--no-pdf"]  # the matrix reads compliance.json only
@@ -188,66 +230,100 @@ def judge(defect: Defect, baseline: dict[str, str], doc: dict, rerun: list[str])
     return row
 
 
-def run_matrix(work: Path, lanes: int = 2, only_defects: list[str] | None = None) -> tuple[dict, list[Row]]:
-    """Baseline plus every defect; returns (baseline verdicts, rows in defects.yaml order).
+@dataclass
+class Outcome:
+    baseline_out: Path          # the clean baseline run's folder (compliance.json, evidence/)
+    baseline: dict[str, str]    # its verdicts
+    rows: list[Row]             # one per defect, in defects.yaml order
+
+
+def run_matrix(work: Path, lanes: int = 2, only_defects: list[str] | None = None,
+               isolated: bool = False) -> Outcome:
+    """The clean baseline plus every defect.
 
     The runs do not depend on each other, so every lane starts at once (the baseline is just the
-    first job); each defect is judged against the baseline once all runs are done.
+    first job); each run is judged against the baseline once all are done. A batch with a member
+    not as declared is then run again one defect at a time, and those runs decide.
     """
     checks = criteria.load_checks(REPO / "criteria")
     edition = criteria.load_edition(REPO / "criteria", None, checks)
     defects = [d for d in load_defects() if not only_defects or d.name in only_defects]
-    jobs: queue.Queue = queue.Queue()
-    jobs.put(None)  # the baseline
+    rerun = {d.name: affected_criteria(d, edition, checks) for d in defects}
+    groups = [[d] for d in defects] if isolated else batches(defects, edition, checks)
     # longest first (by the criteria each re-runs): a long run started last would keep its lane
     # busy after the others are done
-    for defect in sorted(defects, key=lambda d: -len(affected_criteria(d, edition, checks))):
-        jobs.put(defect)
-    done: dict[str | None, tuple] = {}  # defect name (None: baseline) -> (compliance.json | error, rerun, seconds)
+    jobs = [("baseline", [])] + sorted(
+        ((f"batch-{n}" if len(g) > 1 else g[0].name, g) for n, g in enumerate(groups, 1)),
+        key=lambda job: -sum(len(rerun[d.name]) for d in job[1]))
+    pool = [Lane(n, work) for n in range(max(1, lanes))]
+    try:
+        done = run_jobs(pool, jobs, rerun, edition)
+        if isinstance(done["baseline"][0], str):
+            raise RuntimeError(f"the clean baseline run broke: {done['baseline'][0]}")
+        baseline = verdicts(done["baseline"][0])
+        rows: dict[str, Row] = {}
+        alone = []
+        for label, group in jobs[1:]:
+            judged = judge_run(group, baseline, rerun, label, *done[label])
+            if len(group) > 1 and not all(row.ok for row in judged):
+                alone += [(d.name, [d]) for d in group]
+            else:
+                rows.update((row.defect, row) for row in judged)
+        if alone:
+            done = run_jobs(pool, alone, rerun, edition)
+            for label, group in alone:
+                rows.update((row.defect, row) for row in judge_run(group, baseline, rerun, label, *done[label]))
+    finally:
+        for lane in pool:
+            lane.close()
+    return Outcome(work / "runs" / "baseline", baseline, [rows[d.name] for d in defects])
+
+
+def run_jobs(pool: list[Lane], jobs: list[tuple[str, list[Defect]]], rerun: dict[str, list[str]],
+             edition: criteria.Edition) -> dict[str, tuple]:
+    """Run (label, defects on) jobs over the lanes; returns label -> (compliance.json | error, seconds).
+    A job with no defect is the baseline over the whole edition."""
+    waiting: queue.Queue = queue.Queue()
+    for job in jobs:
+        waiting.put(job)
+    position = {crit["id"]: n for n, crit in enumerate(edition.criteria)}
+    done: dict[str, tuple] = {}
 
     def work_lane(lane: Lane) -> None:
         while True:
             try:
-                defect = jobs.get_nowait()
+                label, group = waiting.get_nowait()
             except queue.Empty:
                 return
             started = time.monotonic()
-            name = defect.name if defect else None
-            rerun = affected_criteria(defect, edition, checks) if defect else None
+            only = sorted({c for d in group for c in rerun[d.name]}, key=position.get) if group else None
             try:
-                outcome = lane.run(name or "baseline", name, rerun)
+                outcome = lane.run(label, [d.name for d in group], only)
             except Exception as exc:  # the matrix reports every defect, even one whose run broke
                 outcome = f"{type(exc).__name__}: {exc}"[:1500]
-            done[name] = (outcome, rerun, time.monotonic() - started)
+            done[label] = (outcome, time.monotonic() - started)
 
-    pool = [Lane(n, work) for n in range(max(1, lanes))]
-    try:
-        threads = [threading.Thread(target=work_lane, args=(lane,)) for lane in pool]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
-    finally:
-        for lane in pool:
-            lane.close()
-    base_doc = done[None][0]
-    if isinstance(base_doc, str):
-        raise RuntimeError(f"the clean baseline run broke: {base_doc}")
-    baseline = verdicts(base_doc)
-    rows = []
-    for defect in defects:
-        outcome, rerun, seconds = done[defect.name]
-        row = (Row(defect.name, defect.must_fail, error=outcome) if isinstance(outcome, str)
-               else judge(defect, baseline, outcome, rerun))
-        row.seconds = seconds
-        rows.append(row)
-    return baseline, rows
+    threads = [threading.Thread(target=work_lane, args=(lane,)) for lane in pool]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return done
+
+
+def judge_run(group: list[Defect], baseline: dict[str, str], rerun: dict[str, list[str]], label: str,
+              outcome, seconds: float) -> list[Row]:
+    rows = [Row(d.name, d.must_fail, error=outcome) if isinstance(outcome, str)
+            else judge(d, baseline, outcome, rerun[d.name]) for d in group]
+    for row in rows:
+        row.seconds, row.run = seconds, (label if len(group) > 1 else "alone")
+    return rows
 
 
 def table(rows: list[Row]) -> str:
     """The matrix as a table a reader can scan: one line per defect."""
-    lines = [f"{'defect':32} {'must FAIL':>9} {'re-run':>6} {'s':>5}  result",
-             "-" * 96]
+    lines = [f"{'defect':32} {'must FAIL':>9} {'re-run':>6} {'s':>5}  {'run':9} result",
+             "-" * 106]
     for row in rows:
         failed = len(row.must_fail) - len(row.not_failing)
         status = "OK" if row.ok else "BROKEN"
@@ -259,7 +335,7 @@ def table(rows: list[Row]) -> str:
         if row.error:
             details.append(row.error.splitlines()[0])
         lines.append(f"{row.defect:32} {failed:>4}/{len(row.must_fail):<4} {row.rerun:>6} {row.seconds:>5.0f}  "
-                     f"{status} {'; '.join(details)}")
+                     f"{row.run:9} {status} {'; '.join(details)}")
     return "\n".join(lines)
 
 
@@ -271,10 +347,11 @@ if __name__ == "__main__":
     parser.add_argument("--lanes", type=int, default=2)
     parser.add_argument("--defect", action="append", help="only these defects (repeatable)")
     parser.add_argument("--keep", type=Path, help="keep the runs' outputs here")
+    parser.add_argument("--isolated", action="store_true", help="every defect in a run of its own (no batches)")
     args = parser.parse_args()
     folder = args.keep or Path(tempfile.mkdtemp(prefix="dokiem-matrix-"))
     started = time.monotonic()
-    _baseline, result = run_matrix(folder, args.lanes, args.defect)
+    result = run_matrix(folder, args.lanes, args.defect, args.isolated).rows
     print(table(result))
     print(f"{sum(r.ok for r in result)}/{len(result)} defects as declared, {time.monotonic() - started:.0f} s; "
           f"outputs in {folder}")
