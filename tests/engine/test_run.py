@@ -113,8 +113,13 @@ def write_profile(workspace: Path, url: str, environment: str = "staging", text:
     return path
 
 
-def run(workspace: Path, profile: Path, *extra: str, timeout: float = 240) -> subprocess.CompletedProcess:
+def run(workspace: Path, profile: Path, *extra: str, timeout: float = 240,
+        reports: bool = False) -> subprocess.CompletedProcess:
+    """A run of the fake suite; the Allure HTML report and the PDF (seconds each, tested in
+    tests/report/) are built only where the test reads them (`reports=True`)."""
     env = {**os.environ, "FAKE_RUN_PW": PASSWORD}
+    if not reports:
+        extra = (*extra, "--no-allure-report", "--no-pdf")
     env.pop("DOKIEM_RUN_ID", None)
     return subprocess.run(
         [sys.executable, "-m", "pytest", str(workspace / "suite"), "-p", "no:cacheprovider", "-q",
@@ -141,7 +146,7 @@ def verdicts(out: Path) -> dict[str, str]:
 
 def test_a_conforming_target_passes_its_automated_criteria_and_waits_for_the_manual_ones(workspace, fake):
     fake.server.mode = "good"
-    proc = run(workspace, write_profile(workspace, fake.url))
+    proc = run(workspace, write_profile(workspace, fake.url), reports=True)  # every output is read for secrets
     out = workspace / "out"
     assert proc.returncode == 4, proc.stdout + proc.stderr  # automated passed, manual pending
     assert verdicts(out) == {"GEN-01": "MANUAL_PENDING", "GEN-02": "NOT_RUN", "HS-01": "PASS", "HS-02": "MANUAL_PENDING"}
@@ -191,7 +196,7 @@ def test_a_check_that_cannot_decide_is_error_never_pass(workspace, fake, monkeyp
     # --open on a machine without a display: the record's path is printed, no browser is started
     monkeypatch.delenv("DISPLAY", raising=False)
     monkeypatch.delenv("WAYLAND_DISPLAY", raising=False)
-    proc = run(workspace, write_profile(workspace, fake.url), "--no-allure-report", "--open")
+    proc = run(workspace, write_profile(workspace, fake.url), "--open")  # the helper adds --no-allure-report
     assert proc.returncode == 1, proc.stdout + proc.stderr
     assert verdicts(workspace / "out")["HS-01"] == "ERROR"
     # --no-allure-report: the results are there for a later build, the HTML report is not
@@ -285,11 +290,11 @@ def test_a_run_can_use_a_simulator_started_beforehand(workspace, fake):
 def test_nightly_history_keeps_runs_and_diff_names_what_was_lost(workspace, fake, tmp_path):
     history = tmp_path / "history"
     fake.server.mode = "good"
-    first = run(workspace, write_profile(workspace, fake.url), "--history", str(history))
+    first = run(workspace, write_profile(workspace, fake.url), "--history", str(history), reports=True)
     assert first.returncode == 4, first.stdout + first.stderr
     shutil.move(str(workspace / "out"), str(tmp_path / "night-1"))
     fake.server.mode = "bad-code"
-    second = run(workspace, write_profile(workspace, fake.url), "--history", str(history))
+    second = run(workspace, write_profile(workspace, fake.url), "--history", str(history), reports=True)
     assert second.returncode == 1, second.stdout + second.stderr
     assert len(list((history / "runs").glob("*.json"))) == 2
     assert (history / "allure-history.jsonl").is_file() or not shutil.which("node")

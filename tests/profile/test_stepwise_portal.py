@@ -29,7 +29,7 @@ pytestmark = pytest.mark.slow
 def demo(out: Path, *extra: str) -> dict:
     env = {k: v for k, v in os.environ.items() if not k.startswith("DOKIEM_")}
     done = subprocess.run([sys.executable, "-m", "harness.cli", "run", "--demo", *extra, "--only", ONLY,
-                           "--no-allure-report", "--out", str(out)], cwd=REPO, env=env, capture_output=True,
+                           "--no-allure-report", "--no-pdf", "--out", str(out)], cwd=REPO, env=env, capture_output=True,
                           text=True, timeout=900)
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
     return json.loads((out / "compliance.json").read_text(encoding="utf-8"))
