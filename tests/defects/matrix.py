@@ -121,6 +121,7 @@ def batches(defects: list[Defect], edition: criteria.Edition, checks: criteria.C
 class Row:
     defect: str
     must_fail: list[str]
+    checks: list[str]                                            # the checks that must end "failed"
     not_failing: dict[str, str] = field(default_factory=dict)    # criterion (or check) -> what it got
     unexpected: dict[str, str] = field(default_factory=dict)     # criterion -> "BASE → NOW"
     rerun: int = 0
@@ -215,7 +216,7 @@ def check_outcomes(doc: dict) -> dict[str, str]:
 
 def judge(defect: Defect, baseline: dict[str, str], doc: dict, rerun: list[str]) -> Row:
     found = verdicts(doc)
-    row = Row(defect.name, defect.must_fail, rerun=len(rerun))
+    row = Row(defect.name, defect.must_fail, defect.checks, rerun=len(rerun))
     for criterion in defect.must_fail:
         if found.get(criterion) != "FAIL":
             row.not_failing[criterion] = found.get(criterion, "missing")
@@ -313,7 +314,7 @@ def run_jobs(pool: list[Lane], jobs: list[tuple[str, list[Defect]]], rerun: dict
 
 def judge_run(group: list[Defect], baseline: dict[str, str], rerun: dict[str, list[str]], label: str,
               outcome, seconds: float) -> list[Row]:
-    rows = [Row(d.name, d.must_fail, error=outcome) if isinstance(outcome, str)
+    rows = [Row(d.name, d.must_fail, d.checks, error=outcome) if isinstance(outcome, str)
             else judge(d, baseline, outcome, rerun[d.name]) for d in group]
     for row in rows:
         row.seconds, row.run = seconds, (label if len(group) > 1 else "alone")
@@ -322,10 +323,11 @@ def judge_run(group: list[Defect], baseline: dict[str, str], rerun: dict[str, li
 
 def table(rows: list[Row]) -> str:
     """The matrix as a table a reader can scan: one line per defect."""
-    lines = [f"{'defect':32} {'must FAIL':>9} {'re-run':>6} {'s':>5}  {'run':9} result",
+    lines = [f"{'defect':32} {'caught':>9} {'re-run':>6} {'s':>5}  {'run':9} result",
              "-" * 106]
     for row in rows:
-        failed = len(row.must_fail) - len(row.not_failing)
+        expected = len(row.must_fail) + len(row.checks)  # criteria that must FAIL, checks that must fail
+        failed = "-" if row.error else expected - len(row.not_failing)  # a run that broke caught nothing
         status = "OK" if row.ok else "BROKEN"
         details = []
         if row.not_failing:
@@ -334,7 +336,7 @@ def table(rows: list[Row]) -> str:
             details.append("changed: " + ", ".join(f"{c} {v}" for c, v in row.unexpected.items()))
         if row.error:
             details.append(row.error.splitlines()[0])
-        lines.append(f"{row.defect:32} {failed:>4}/{len(row.must_fail):<4} {row.rerun:>6} {row.seconds:>5.0f}  "
+        lines.append(f"{row.defect:32} {failed:>4}/{expected:<4} {row.rerun:>6} {row.seconds:>5.0f}  "
                      f"{row.run:9} {status} {'; '.join(details)}")
     return "\n".join(lines)
 

@@ -1,7 +1,8 @@
 """dokiem against a system nobody on this project wrote: django-helpdesk, from PyPI.
 
 The helpdesk is installed into its own virtual environment from the committed constraints file
-(cached under .cache/foreign/, keyed by the file's hash), started on loopback with a small
+(cached in the user's cache folder, $XDG_CACHE_HOME/dokiem/foreign or ~/.cache/dokiem/foreign, keyed
+by the file's hash, so a fresh clone on the same machine does not install it again), started on loopback with a small
 settings file, and certified through profiles/django-helpdesk.yaml with every suite. It is not a
 one-stop-shop system, so most criteria cannot be met. What is asserted:
 - the run completes and does not certify;
@@ -13,6 +14,7 @@ one-stop-shop system, so most criteria cannot be met. What is asserted:
 """
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import json
 import os
@@ -30,7 +32,7 @@ REPO = Path(__file__).resolve().parent.parent.parent
 HERE = Path(__file__).parent / "django_helpdesk"
 CONSTRAINTS = HERE / "constraints.txt"
 EXPECTED = HERE / "expected-verdicts.yaml"
-CACHE = REPO / ".cache" / "foreign"
+CACHE = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "dokiem" / "foreign"
 PASSWORD_VARIABLES = ("DH_PW_USER1", "DH_PW_USER2", "DH_PW_LOCKED", "DH_PW_STAFF", "DH_PW_ADMIN")
 # reasons of ERROR verdicts that are not a fault of dokiem's own code
 LEGITIMATE_ERROR = ("ConfigurationError", "JourneyError", "OperationError", "Inconclusive",
@@ -49,11 +51,15 @@ def helpdesk_python() -> Path:
     digest = hashlib.sha256(CONSTRAINTS.read_bytes()).hexdigest()[:12]
     venv = CACHE / f"django-helpdesk-{digest}"
     python = venv / "bin" / "python"
-    if not (venv / ".ready").is_file():
-        subprocess.run([sys.executable, "-m", "venv", "--clear", str(venv)], check=True)
-        subprocess.run([str(python), "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
-                        "-c", str(CONSTRAINTS), "django-helpdesk[teams]==2.6.1"], check=True, timeout=600)
-        (venv / ".ready").write_text(digest, encoding="utf-8")
+    CACHE.mkdir(parents=True, exist_ok=True)
+    # two test sessions on one machine (two clones) must not build the same folder at once
+    with open(CACHE / f"{venv.name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not (venv / ".ready").is_file():
+            subprocess.run([sys.executable, "-m", "venv", "--clear", str(venv)], check=True)
+            subprocess.run([str(python), "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
+                            "-c", str(CONSTRAINTS), "django-helpdesk[teams]==2.6.1"], check=True, timeout=600)
+            (venv / ".ready").write_text(digest, encoding="utf-8")
     return python
 
 
