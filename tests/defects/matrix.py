@@ -236,6 +236,7 @@ class Outcome:
     baseline_out: Path          # the clean baseline run's folder (compliance.json, evidence/)
     baseline: dict[str, str]    # its verdicts
     rows: list[Row]             # one per defect, in defects.yaml order
+    split: dict[str, str] = field(default_factory=dict)  # batch label -> why it was re-run one defect at a time
 
 
 def run_matrix(work: Path, lanes: int = 2, only_defects: list[str] | None = None,
@@ -263,11 +264,13 @@ def run_matrix(work: Path, lanes: int = 2, only_defects: list[str] | None = None
             raise RuntimeError(f"the clean baseline run broke: {done['baseline'][0]}")
         baseline = verdicts(done["baseline"][0])
         rows: dict[str, Row] = {}
-        alone = []
+        alone, split = [], {}
         for label, group in jobs[1:]:
             judged = judge_run(group, baseline, rerun, label, *done[label])
             if len(group) > 1 and not all(row.ok for row in judged):
                 alone += [(d.name, [d]) for d in group]
+                split[label] = "; ".join(f"{row.defect}: {table([row]).splitlines()[-1].split(' BROKEN ', 1)[-1]}"
+                                         for row in judged if not row.ok)
             else:
                 rows.update((row.defect, row) for row in judged)
         if alone:
@@ -277,7 +280,7 @@ def run_matrix(work: Path, lanes: int = 2, only_defects: list[str] | None = None
     finally:
         for lane in pool:
             lane.close()
-    return Outcome(work / "runs" / "baseline", baseline, [rows[d.name] for d in defects])
+    return Outcome(work / "runs" / "baseline", baseline, [rows[d.name] for d in defects], split)
 
 
 def run_jobs(pool: list[Lane], jobs: list[tuple[str, list[Defect]]], rerun: dict[str, list[str]],
@@ -321,8 +324,9 @@ def judge_run(group: list[Defect], baseline: dict[str, str], rerun: dict[str, li
     return rows
 
 
-def table(rows: list[Row]) -> str:
-    """The matrix as a table a reader can scan: one line per defect."""
+def table(rows: list[Row], split: dict[str, str] | None = None) -> str:
+    """The matrix as a table a reader can scan: one line per defect, then the batches that were
+    re-run one defect at a time and what their members showed together."""
     lines = [f"{'defect':32} {'caught':>9} {'re-run':>6} {'s':>5}  {'run':9} result",
              "-" * 106]
     for row in rows:
@@ -338,6 +342,8 @@ def table(rows: list[Row]) -> str:
             details.append(row.error.splitlines()[0])
         lines.append(f"{row.defect:32} {failed:>4}/{expected:<4} {row.rerun:>6} {row.seconds:>5.0f}  "
                      f"{row.run:9} {status} {'; '.join(details)}")
+    for label, why in (split or {}).items():
+        lines.append(f"{label} re-run one defect at a time; together: {why}"[:400])
     return "\n".join(lines)
 
 
@@ -353,8 +359,9 @@ if __name__ == "__main__":
     args = parser.parse_args()
     folder = args.keep or Path(tempfile.mkdtemp(prefix="dokiem-matrix-"))
     started = time.monotonic()
-    result = run_matrix(folder, args.lanes, args.defect, args.isolated).rows
-    print(table(result))
+    outcome = run_matrix(folder, args.lanes, args.defect, args.isolated)
+    result = outcome.rows
+    print(table(result, outcome.split))
     print(f"{sum(r.ok for r in result)}/{len(result)} defects as declared, {time.monotonic() - started:.0f} s; "
           f"outputs in {folder}")
     sys.exit(0 if all(r.ok for r in result) else 1)

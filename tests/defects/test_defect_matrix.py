@@ -34,7 +34,7 @@ SUITES = ["accessibility", "catalogue", "dossier", "packets", "performance", "se
 @pytest.fixture(scope="module")
 def result(tmp_path_factory):
     outcome = matrix.run_matrix(tmp_path_factory.mktemp("matrix"), lanes=LANES, isolated=ISOLATED)
-    matrix.LAST_TABLE = matrix.table(outcome.rows)
+    matrix.LAST_TABLE = matrix.table(outcome.rows, outcome.split)
     return outcome
 
 
