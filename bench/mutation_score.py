@@ -45,7 +45,7 @@ REPO = Path(__file__).resolve().parent.parent
 MODULES = {
     "status": ["dossier_life", "access_probe"],       # the national status machine and its steps
     "dossiers": ["dossier_life"],                      # submission, processing, result, rating
-    "dossier_views": ["dossier_life", "access_probe"], # what the API, pages and lookup show, and to whom
+    "dossier_views": ["dossier_life", "access_probe", "api_probe"],  # what the API, pages and lookup show
     "packets": ["packet_log"],                         # the national-portal packets
     "sync": ["packet_log"],                            # sending them, retries
     "stats": ["stats_snapshot"],                       # public statistics
@@ -86,7 +86,8 @@ def observe(tree: Path, only: list[str], out: Path) -> dict | None:
 def kill(args) -> int:
     """Cosmic Ray's test command: exit 0 when dokiem sees nothing different (the mutant survives)."""
     tree, reference = Path(args.tree), json.loads(Path(args.reference).read_text(encoding="utf-8"))
-    seen = observe(tree, list(reference), Path(tempfile.mkdtemp(prefix="dokiem-mutant-")) / "out")
+    with tempfile.TemporaryDirectory(prefix="dokiem-mutant-") as folder:
+        seen = observe(tree, list(reference), Path(folder) / "out")
     if seen is None:
         print("killed: the run aborted (no record)")
         return 1
@@ -110,15 +111,28 @@ def copy_tree(work: Path) -> Path:
     return tree
 
 
-def annotation_spans(path: Path) -> list[tuple[tuple[int, int], tuple[int, int]]]:
-    """Where the module's type annotations are: a mutant there is equivalent, since refportal's
-    modules use `from __future__ import annotations` and never evaluate them."""
+def equivalent_spans(path: Path) -> list[tuple[tuple[int, int], tuple[int, int]]]:
+    """Where a mutant cannot change what refportal does, by construction:
+    - type annotations: refportal's modules use `from __future__ import annotations` and never
+      evaluate them;
+    - the body of `if defects.on("…")`: the switched defects are off in these runs (the test of
+      the `if` itself is live: mutating it can switch the defect's behaviour on, so it is kept)."""
     import ast
+
+    def is_switch(test: ast.AST) -> bool:
+        """True when the test is False whenever every defect is off: `defects.on(…)`, or an `and` of it."""
+        if isinstance(test, ast.BoolOp) and isinstance(test.op, ast.And):
+            return any(is_switch(value) for value in test.values)
+        return (isinstance(test, ast.Call) and isinstance(test.func, ast.Attribute) and test.func.attr == "on"
+                and isinstance(test.func.value, ast.Name) and test.func.value.id == "defects")
 
     spans = []
     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
         found = [getattr(node, "annotation", None), getattr(node, "returns", None)]
         spans += [((a.lineno, a.col_offset), (a.end_lineno, a.end_col_offset)) for a in found if a is not None]
+        if isinstance(node, ast.If) and is_switch(node.test):
+            first, last = node.body[0], node.body[-1]
+            spans.append(((first.lineno, first.col_offset), (last.end_lineno, last.end_col_offset)))
     return spans
 
 
@@ -128,8 +142,10 @@ def measure(module: str, tree: Path, work: Path, sample: int, seed: int, timeout
 
     only = criteria_of(MODULES[module], tree)
     reference = observe(tree, only, work / f"{module}-reference")
-    if reference is None or any(v[0] not in ("PASS", "ATTESTED_PASS") for v in reference.values()):
-        return {"module": module, "error": f"the unmutated portal's run is not all PASS: {reference}"}
+    # the reference must be a run whose every check passed (a verdict may still be the demo's
+    # attested FAIL: a mutant is judged by what moves, not by the verdict)
+    if reference is None or any(o != "passed" for v in reference.values() for o in v[1].values()):
+        return {"module": module, "error": f"a check of the unmutated portal's run did not pass: {reference}"}
     (work / f"{module}-reference.json").write_text(json.dumps(reference, ensure_ascii=False), encoding="utf-8")
     config, session = work / f"{module}.toml", work / f"{module}.sqlite"
     command = (f"{sys.executable} {Path(__file__).resolve()} --kill --tree {tree} "
@@ -139,13 +155,13 @@ def measure(module: str, tree: Path, work: Path, sample: int, seed: int, timeout
                       '[cosmic-ray.distributor]\nname = "local"\n', encoding="utf-8")
     cosmic = [sys.executable, "-m", "cosmic_ray.cli"]
     subprocess.run([*cosmic, "init", str(config), str(session)], cwd=tree, check=True, capture_output=True)
-    spans = annotation_spans(tree / "refportal" / f"{module}.py")
+    spans = equivalent_spans(tree / "refportal" / f"{module}.py")
     with use_db(str(session), WorkDB.Mode.open) as db:
         pending = db.pending_work_items
         equivalent = [item.job_id for item in pending
                       if any(start <= tuple(item.mutations[0].start_pos) < end for start, end in spans)]
         db.set_multiple_results(equivalent, WorkResult(worker_outcome=WorkerOutcome.SKIPPED,
-                                                       output="equivalent: a type annotation, never evaluated"))
+                                                       output="equivalent: a type annotation or a defect's switched-off branch"))
         items = sorted(item.job_id for item in pending if item.job_id not in set(equivalent))
         chosen = set(random.Random(f"{seed}-{module}").sample(items, min(sample, len(items))))
         db.set_multiple_results([j for j in items if j not in chosen],
@@ -208,7 +224,7 @@ def main() -> int:
     finally:
         if not args.keep:
             shutil.rmtree(work, ignore_errors=True)
-    print(f"\n{'module':16} {'criteria':>8} {'mutants':>8} {'in types':>8} {'sampled':>8} {'killed':>7} {'aborted':>7} {'survived':>8} {'score':>6} {'s':>6}")
+    print(f"\n{'module':16} {'criteria':>8} {'mutants':>8} {'equiv.':>8} {'sampled':>8} {'killed':>7} {'aborted':>7} {'survived':>8} {'score':>6} {'s':>6}")
     total_killed = total_judged = total_aborted = 0
     for row in rows:
         if "error" in row:
