@@ -86,7 +86,9 @@ def observe(tree: Path, only: list[str], out: Path) -> dict | None:
 def kill(args) -> int:
     """Cosmic Ray's test command: exit 0 when dokiem sees nothing different (the mutant survives)."""
     tree, reference = Path(args.tree), json.loads(Path(args.reference).read_text(encoding="utf-8"))
-    with tempfile.TemporaryDirectory(prefix="dokiem-mutant-") as folder:
+    # inside the bench's work folder: a mutant killed at its timeout (its process group gets
+    # SIGKILL) cannot clean up, and the work folder goes with the bench
+    with tempfile.TemporaryDirectory(prefix="mutant-", dir=tree.parent) as folder:
         seen = observe(tree, list(reference), Path(folder) / "out")
     if seen is None:
         print("killed: the run aborted (no record)")
