@@ -143,6 +143,8 @@ def measure(module: str, tree: Path, work: Path, sample: int, seed: int, timeout
     from cosmic_ray.work_item import TestOutcome, WorkerOutcome, WorkResult
 
     only = criteria_of(MODULES[module], tree)
+    if not only:  # an empty comparison would let every mutant "survive" on nothing observed
+        return {"module": module, "error": f"no criterion is judged wholly by {MODULES[module]}"}
     reference = observe(tree, only, work / f"{module}-reference")
     # the reference must be a run whose every check passed (a verdict may still be the demo's
     # attested FAIL: a mutant is judged by what moves, not by the verdict)

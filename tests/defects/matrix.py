@@ -133,6 +133,17 @@ class Row:
     def ok(self) -> bool:
         return not (self.not_failing or self.unexpected or self.error)
 
+    def details(self) -> str:
+        """What is wrong with the row, in a line ("" when it is as declared)."""
+        parts = []
+        if self.not_failing:
+            parts.append("not FAIL: " + ", ".join(f"{c}={v}" for c, v in self.not_failing.items()))
+        if self.unexpected:
+            parts.append("changed: " + ", ".join(f"{c} {v}" for c, v in self.unexpected.items()))
+        if self.error:
+            parts.append(self.error.splitlines()[0])
+        return "; ".join(parts)
+
 
 class Lane:
     """A simulator and, per run, a fresh refportal with test-control on."""
@@ -269,8 +280,7 @@ def run_matrix(work: Path, lanes: int = 2, only_defects: list[str] | None = None
             judged = judge_run(group, baseline, rerun, label, *done[label])
             if len(group) > 1 and not all(row.ok for row in judged):
                 alone += [(d.name, [d]) for d in group]
-                split[label] = "; ".join(f"{row.defect}: {table([row]).splitlines()[-1].split(' BROKEN ', 1)[-1]}"
-                                         for row in judged if not row.ok)
+                split[label] = "; ".join(f"{row.defect}: {row.details()}" for row in judged if not row.ok)
             else:
                 rows.update((row.defect, row) for row in judged)
         if alone:
@@ -333,15 +343,8 @@ def table(rows: list[Row], split: dict[str, str] | None = None) -> str:
         expected = len(row.must_fail) + len(row.checks)  # criteria that must FAIL, checks that must fail
         failed = "-" if row.error else expected - len(row.not_failing)  # a run that broke caught nothing
         status = "OK" if row.ok else "BROKEN"
-        details = []
-        if row.not_failing:
-            details.append("not FAIL: " + ", ".join(f"{c}={v}" for c, v in row.not_failing.items()))
-        if row.unexpected:
-            details.append("changed: " + ", ".join(f"{c} {v}" for c, v in row.unexpected.items()))
-        if row.error:
-            details.append(row.error.splitlines()[0])
         lines.append(f"{row.defect:32} {failed:>4}/{expected:<4} {row.rerun:>6} {row.seconds:>5.0f}  "
-                     f"{row.run:9} {status} {'; '.join(details)}")
+                     f"{row.run:9} {status} {row.details()}")
     for label, why in (split or {}).items():
         lines.append(f"{label} re-run one defect at a time; together: {why}"[:400])
     return "\n".join(lines)
