@@ -100,21 +100,17 @@ class _Refused(yaml.MarkedYAMLError):
         super().__init__(None, None, message, mark)
 
 
-class _Loader(yaml.SafeLoader):
-    """PyYAML's safe loader with caps: nesting depth and alias count are checked while composing
-    (the scanner is quadratic in flow nesting, so it is stopped early too), and every value that
-    cannot be built (an impossible date, an integer of 5,000 digits, a non-finite float) becomes a
-    positioned error instead of a ValueError."""
+class _PythonEvents(yaml.reader.Reader, yaml.scanner.Scanner, yaml.parser.Parser):
+    """PyYAML's own scanner and parser, for a PyYAML built without libyaml. Its scanner is
+    quadratic in flow nesting, so deep flow nesting is stopped while scanning."""
 
     def __init__(self, stream):
-        super().__init__(stream)
-        self._depth = 0
-        self._aliases = 0
+        yaml.reader.Reader.__init__(self, stream)
+        yaml.scanner.Scanner.__init__(self)
+        yaml.parser.Parser.__init__(self)
 
     def _too_deep(self, mark) -> yaml.MarkedYAMLError:
-        return _Refused(
-            f"nesting deeper than {MAX_DEPTH} levels — lồng nhau quá {MAX_DEPTH} cấp; flatten the file",
-            mark)
+        return _Refused(f"nesting deeper than {MAX_DEPTH} levels — lồng nhau quá {MAX_DEPTH} cấp; flatten the file", mark)
 
     def fetch_flow_sequence_start(self):
         if self.flow_level >= MAX_DEPTH:
@@ -125,6 +121,30 @@ class _Loader(yaml.SafeLoader):
         if self.flow_level >= MAX_DEPTH:
             raise self._too_deep(self.get_mark())
         super().fetch_flow_mapping_start()
+
+
+try:  # libyaml's scanner and parser (C, linear in nesting): loading the criteria takes a fifth of the time
+    from yaml._yaml import CParser as _Events
+except ImportError:  # pragma: no cover - PyYAML wheels ship libyaml
+    _Events = _PythonEvents
+
+
+class _Loader(yaml.composer.Composer, yaml.constructor.SafeConstructor, yaml.resolver.Resolver, _Events):
+    """PyYAML's safe loader, composed here so the composer stays PyYAML's Python one (the caps
+    below live in it) whatever parses the events: nesting depth and alias count are checked while
+    composing, and every value that cannot be built (an impossible date, an integer of 5,000
+    digits, a non-finite float) becomes a positioned error instead of a ValueError."""
+
+    def __init__(self, stream):
+        _Events.__init__(self, stream)
+        yaml.composer.Composer.__init__(self)
+        yaml.constructor.SafeConstructor.__init__(self)
+        yaml.resolver.Resolver.__init__(self)
+        self._depth = 0
+        self._aliases = 0
+
+    def _too_deep(self, mark) -> yaml.MarkedYAMLError:
+        return _Refused(f"nesting deeper than {MAX_DEPTH} levels — lồng nhau quá {MAX_DEPTH} cấp; flatten the file", mark)
 
     def compose_node(self, parent, index):
         event = self.peek_event()
@@ -267,7 +287,10 @@ def load_yaml(path: Path) -> SourceFile:
             detail = f"YAML syntax error: {detail} — lỗi cú pháp YAML"
         raise InputError([Problem(name, line, column, "", detail)]) from None
     except yaml.reader.ReaderError as exc:  # a control or non-printable character in the text
-        line, column = _position(text, exc.position)
+        offset = exc.position
+        if _Events is not _PythonEvents:  # libyaml counts bytes of the UTF-8 text, PyYAML characters
+            offset = len(text.encode("utf-8")[:offset].decode("utf-8", "ignore"))
+        line, column = _position(text, offset)
         raise InputError([Problem(name, line, column, "",
                                   f"character U+{exc.character if isinstance(exc.character, int) else ord(exc.character):04X} "
                                   "is not allowed — ký tự không được phép (control characters); remove it")]) from None
