@@ -54,6 +54,11 @@ def measurement_problems(obs: dict, users: int, duration_s: float, lag_limit_ms:
     if gen.get("cpu_warning") or gen.get("worker_cpu_warning"):
         problems.append("bộ tạo tải quá tải CPU (cảnh báo CPU của Locust) — Locust's CPU warning: the generator was "
                         "saturated; use load.processes or remote workers (load.master)")
+    processes, reported = gen.get("workers") or 1, len(gen.get("loop_lag") or [])
+    if reported < processes:  # an unreported loop may have run late: its response times are unverified
+        problems.append(f"{processes - reported}/{processes} tiến trình tạo tải không báo độ trễ vòng sự kiện — "
+                        f"{processes - reported} of {processes} generator processes did not report how late their "
+                        "event loop ran (a busy machine), so their response times cannot be trusted")
     lag = gen.get("loop_lag_mean_ms")
     if lag is not None and lag > lag_limit_ms:
         problems.append(f"vòng sự kiện của bộ tạo tải trễ trung bình {lag:.0f} ms > {lag_limit_ms:.0f} ms — the "

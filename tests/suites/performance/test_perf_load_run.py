@@ -24,7 +24,8 @@ AVG_MS, MAX_MS, ERROR_PERCENT, SEARCH_MS = 2000, 10000, 1, 2000
 SERVED = 95  # perf.min_success_percent
 # what a busy machine may do to the generator (never to the target): the judges then say the load
 # was not generated or measured, which is ERROR, never FAIL
-BUSY_GENERATOR = ("the generator held", "event loop ran late", "Locust's CPU warning", "the full load lasted")
+BUSY_GENERATOR = ("the generator held", "event loop ran late", "Locust's CPU warning", "the full load lasted",
+                  "did not report how late their event loop ran")
 ALLOWED = ["mutates", "intrusive", "load"]
 
 
@@ -101,7 +102,10 @@ def test_clean_target_with_local_workers_and_submissions_passes(tmp_path, target
     passes_unless_the_machine_was_too_busy(obs)
     gen = obs["generator"]
     assert gen["users_by_class"] == {"PublicVisitor": 4, "CitizenUser": 2}
-    assert len(gen["loop_lag"]) == 2, "each local worker reports how late its event loop ran"
+    assert gen["workers"] == 2
+    # each local worker reports how late its event loop ran; one that could not (a busy machine)
+    # is a measurement problem, so every judge was ERROR above
+    assert len(gen["loop_lag"]) == 2 or too_busy(obs)
     ops = obs["operations"]
     assert ops["login"]["requests"] == 2 and ops["submit_dossier"]["requests"] > 0
     assert target.counts["/api/dossiers"] == ops["submit_dossier"]["requests"], "every submission reached the target"
