@@ -6,14 +6,18 @@ test-control endpoint) must make every `must_fail` criterion FAIL and change no 
 - one clean baseline over the whole edition; each defect run re-runs only the affected
   scenarios (the scenarios of the defect's checks) with `--only`, and compares every criterion
   those scenarios judge;
-- defects that cannot meet share a run (`batches`): their scenarios are disjoint and neither may
-  move a criterion the other re-runs, so each is judged on its own criteria exactly as if it ran
-  alone, and the run's fixed cost (start-up, pre-flight, services, the record) is paid once. A
-  batch in which any member is not as declared is re-run one defect at a time, and those runs
+- defects whose declarations cannot be confused share a run (`batches`): no criterion is declared
+  (must_fail or may_change) by two members and no check is proved by two, so every criterion that
+  moves in the run is explained by exactly one member's declaration; each member is judged on its
+  own re-run criteria with the other members' declared changes allowed. Defects of one flow can
+  stop each other's steps, so a batch is small (MAX_MEMBERS, MAX_PER_SCENARIO). The run's
+  fixed cost (start-up, pre-flight, services, the record) and each shared scenario are paid once.
+  A batch in which any member is not as declared is re-run one defect at a time, and those runs
   decide: a BROKEN row always comes from a defect alone. `--isolated` (or
-  DOKIEM_MATRIX_ISOLATED=1) runs every defect alone. What batching cannot see: a defect whose
-  own switch does nothing while another member's undeclared side effect fails its checks; the
-  isolated matrix (nightly) is the answer to that;
+  DOKIEM_MATRIX_ISOLATED=1) runs every defect alone. What batching cannot see: a member's
+  undeclared change to a criterion another member declares (its own switch doing nothing while
+  another's side effect fails its checks is the worst case); the isolated matrix (nightly) is
+  the answer to that;
 - each lane (a simulator + refportal instances) runs its jobs one after another; lanes run in
   parallel threads; refportal is restarted on a fresh database for every run (about a second),
   so no run inherits state from another (a locked account, an apology already sent);
@@ -91,25 +95,37 @@ def scenarios_of(criterion_ids: list[str], edition: criteria.Edition, checks: cr
             for c in crit["checks"] if c in checks.checks}
 
 
-def batches(defects: list[Defect], edition: criteria.Edition, checks: criteria.CheckRegistry) -> list[list[Defect]]:
-    """Group the defects into runs; two defects share a run only when they cannot meet.
+# A batch that is not as declared costs a run per member, and members of one flow can stop each
+# other's steps: so a batch holds at most MAX_MEMBERS defects, MAX_PER_SCENARIO of them driving
+# any one scenario. (Uncapped, 55 defects made 9 runs and the 12-member one split.)
+MAX_MEMBERS = 6
+MAX_PER_SCENARIO = 3
 
-    They cannot meet when the scenarios their re-run criteria drive are disjoint (so their re-run
-    criteria are disjoint too) and neither one's may_change names a criterion the other re-runs
-    (a declared side effect would otherwise land on the other's criteria). Longest first, first
-    batch that fits: the few defects of the busy scenarios (dossier_life, packet_log) anchor the
-    batches and the small ones ride along.
+
+def declared(defect: Defect) -> set[str]:
+    """The criteria a defect's switch may move: must_fail and may_change."""
+    return set(defect.must_fail) | set(defect.may_change)
+
+
+def batches(defects: list[Defect], edition: criteria.Edition, checks: criteria.CheckRegistry) -> list[list[Defect]]:
+    """Group the defects into runs; two defects share a run only when their declarations cannot
+    be confused: no criterion declared by both, no check proved by both. At most MAX_MEMBERS in a
+    batch, MAX_PER_SCENARIO of them driving any one scenario. Longest first, first batch that
+    fits: the defects of the busy scenarios (dossier_life, packet_log) anchor the batches and the
+    small ones ride along.
     """
     rerun = {d.name: set(affected_criteria(d, edition, checks)) for d in defects}
     scenarios = {d.name: scenarios_of(sorted(rerun[d.name]), edition, checks) for d in defects}
 
-    def meets(a: Defect, b: Defect) -> bool:
-        return bool(scenarios[a.name] & scenarios[b.name] or set(a.may_change) & rerun[b.name]
-                    or set(b.may_change) & rerun[a.name])
+    def fits(defect: Defect, group: list[Defect]) -> bool:
+        if len(group) >= MAX_MEMBERS or any(declared(defect) & declared(other) or set(defect.checks) & set(other.checks) for other in group):
+            return False
+        return all(sum(scenario in scenarios[other.name] for other in group) < MAX_PER_SCENARIO
+                   for scenario in scenarios[defect.name])
 
     groups: list[list[Defect]] = []
     for defect in sorted(defects, key=lambda d: -len(rerun[d.name])):
-        home = next((g for g in groups if not any(meets(defect, other) for other in g)), None)
+        home = next((g for g in groups if fits(defect, g)), None)
         if home is None:
             groups.append([defect])
         else:
@@ -225,7 +241,9 @@ def check_outcomes(doc: dict) -> dict[str, str]:
     return {check["id"]: check["outcome"] for c in doc["criteria"] for check in c["checks"]}
 
 
-def judge(defect: Defect, baseline: dict[str, str], doc: dict, rerun: list[str]) -> Row:
+def judge(defect: Defect, baseline: dict[str, str], doc: dict, rerun: list[str],
+          mates: frozenset[str] = frozenset()) -> Row:
+    """The defect's row; `mates` are the criteria its batch-mates declare (allowed to move)."""
     found = verdicts(doc)
     row = Row(defect.name, defect.must_fail, defect.checks, rerun=len(rerun))
     for criterion in defect.must_fail:
@@ -235,7 +253,7 @@ def judge(defect: Defect, baseline: dict[str, str], doc: dict, rerun: list[str])
     for check in defect.checks:  # each check the defect exists to prove fails, not errs
         if outcomes.get(check) != "failed":
             row.not_failing[check] = outcomes.get(check, "not run")
-    allowed = set(defect.must_fail) | set(defect.may_change)
+    allowed = declared(defect) | mates
     for criterion in rerun:
         if criterion not in allowed and found.get(criterion) != baseline.get(criterion):
             row.unexpected[criterion] = f"{baseline.get(criterion)} → {found.get(criterion)}"
@@ -327,8 +345,11 @@ def run_jobs(pool: list[Lane], jobs: list[tuple[str, list[Defect]]], rerun: dict
 
 def judge_run(group: list[Defect], baseline: dict[str, str], rerun: dict[str, list[str]], label: str,
               outcome, seconds: float) -> list[Row]:
+    def mates(defect: Defect) -> frozenset[str]:
+        return frozenset(c for other in group if other is not defect for c in declared(other))
+
     rows = [Row(d.name, d.must_fail, d.checks, error=outcome) if isinstance(outcome, str)
-            else judge(d, baseline, outcome, rerun[d.name]) for d in group]
+            else judge(d, baseline, outcome, rerun[d.name], mates(d)) for d in group]
     for row in rows:
         row.seconds, row.run = seconds, (label if len(group) > 1 else "alone")
     return rows

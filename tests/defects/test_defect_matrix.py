@@ -1,8 +1,8 @@
 """The defect matrix (issue "Check suites"): every refportal defect fails what it claims, and only that.
 
 One clean baseline, then runs with the defects of refportal/defects.yaml switched on through
-refportal's test-control, re-running only the affected scenarios; defects that cannot meet share a
-run, and any doubt is settled by a run of the defect alone (tests/defects/matrix.py says how;
+refportal's test-control, re-running only the affected scenarios; defects whose declarations
+cannot be confused share a run, and any doubt is settled by a run of the defect alone (tests/defects/matrix.py says how;
 DOKIEM_MATRIX_ISOLATED=1 runs every defect alone). Each defect is one test here, so a broken row
 names its defect; the whole matrix is printed as a table at the end of the session.
 `python -m tests.defects.matrix` runs it alone.
