@@ -109,7 +109,8 @@ def login(conn: sqlite3.Connection, settings: Settings, username: str, password:
             conn.execute("INSERT INTO sessions(token_hash, user_id, created_at, expires_at) VALUES (?,?,?,?)",
                          (security.token_hash(token), row["id"], clock.iso(now),
                           clock.iso(now + timedelta(hours=settings.session_hours))))
-            audit.record(conn, username, "login", None, ip, success=True)
+            # DEFECT when on: the successful login is logged as a failure
+            audit.record(conn, username, "login", None, ip, success=not defects.on("login-logged-as-failed"))
     if not ok:
         raise ApiError(401, WRONG_CREDENTIALS)
     return token, User.from_row(row)

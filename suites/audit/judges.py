@@ -49,6 +49,9 @@ def actions_logged(obs: dict) -> None:
         if not match:
             problems.append(f"nhật ký không ghi bước '{s['step']}' của {s.get('username')} trên hồ sơ {d['code']} (kèm thời "
                             "điểm) — the audit log lacks this action with its user, time and dossier code")
+        elif all(_logged_as_failed(e) for e in match):
+            problems.append(f"nhật ký ghi bước '{s['step']}' của {s.get('username')} trên hồ sơ {d['code']} là không thành "
+                            "công, dù bước đã thành công — the audit log records this successful action as failed")
     logins = require([row for row in obs.get("logins") or [] if row.get("ok") and row.get("username")],
                      "lượt đăng nhập của lần chạy (logins of the run)")
     for row in logins:
@@ -58,6 +61,9 @@ def actions_logged(obs: dict) -> None:
         if not match:
             problems.append(f"nhật ký không ghi lần đăng nhập của {row['username']} ({row['role']}) lúc {row['started']} — "
                             "the audit log lacks the run's login")
+        elif all(_logged_as_failed(e) for e in match):
+            problems.append(f"nhật ký ghi lần đăng nhập thành công của {row['username']} ({row['role']}) lúc "
+                            f"{row['started']} là thất bại — the audit log records the run's successful login as failed")
     fail_if(problems)
 
 
@@ -94,6 +100,12 @@ def _entry_failed(entry: dict) -> bool:
             return entry[key] in (False, 0, "false", "False", "0", "no")
     return any(isinstance(v, str) and FAILURE_WORDS.search(v)
                for k, v in entry.items() if k in ("action", "event", "result", "status", "outcome", "hanh_dong"))
+
+
+def _logged_as_failed(entry: dict) -> bool:
+    """An audit line read in dossier_life (its fields, as registers.py kept them) says the action
+    failed. A line without fields (not an object) says nothing either way."""
+    return _entry_failed(entry.get("fields") or {})
 
 
 def _names(entry: dict, username: str) -> bool:

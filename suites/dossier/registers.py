@@ -102,7 +102,10 @@ def audit(life) -> None:
         if not any(n in text for n in needles):
             continue
         moment = _entry_time(entry) if isinstance(entry, dict) else None
-        info["entries"].append({"time": moment, "text": text[:1000]})
+        # the entry's own fields too: whether it records a success or a failure is in them
+        fields = {k: (v[:200] if isinstance(v, str) else v) for k, v in entry.items()
+                  if isinstance(v, (str, int, float, bool)) or v is None} if isinstance(entry, dict) else {}
+        info["entries"].append({"time": moment, "text": text[:1000], "fields": fields})
         if len(info["entries"]) >= MAX_AUDIT_ENTRIES:
             break
 

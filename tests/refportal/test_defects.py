@@ -277,6 +277,18 @@ def _(w: World):
     assert w.admin.get("/api/admin/audit-log").status_code == 200
 
 
+@demo("login-logged-as-failed")
+def _(w: World):
+    def logins():
+        return [e for e in w.admin.get("/api/admin/audit-log").json()["items"]
+                if e["action"] == "login" and e["user"] == "congdan2"]
+    before = logins()
+    w.portal.login("congdan2")  # succeeds
+    after = logins()
+    new = after[:len(after) - len(before)]  # newest first
+    assert new and not any(e["success"] for e in new), new
+
+
 # --- notifications ----------------------------------------------------------------------------------------
 
 @demo("mail-not-sent")

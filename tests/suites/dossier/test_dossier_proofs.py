@@ -538,6 +538,17 @@ def test_audit_actions_logged(obs):
     empty["audit"]["entries"] = []
     message = fails(audit_judges.actions_logged, empty)
     assert "'receive'" in message and "login" in message
+    failed = copy.deepcopy(obs)  # the defect login-logged-as-failed: a successful login's line says it failed
+    for entry in failed["audit"]["entries"]:
+        if entry["fields"].get("action") == "login":
+            entry["fields"]["success"] = False
+    message = fails(audit_judges.actions_logged, failed)
+    assert "successful login as failed" in message and "'receive'" not in message
+    refused = copy.deepcopy(obs)  # one step to the side: the approval is logged as refused
+    for entry in refused["audit"]["entries"]:
+        if entry["fields"].get("action") == "dossier_approve":
+            entry["fields"]["success"] = 0
+    assert "'approve'" in fails(audit_judges.actions_logged, refused)
     obs["audit"]["entries"] = [e for e in obs["audit"]["entries"] if "dossier_approve" not in e["text"]]
     assert "'approve'" in fails(audit_judges.actions_logged, obs)
 
