@@ -108,6 +108,23 @@ def files_b64(files: Any) -> list[dict]:
             for f in files or []]
 
 
+def component_codes(files: Any) -> str:
+    """Each file's dossier component code, comma-separated in the files' order: the multipart field
+    that says which component each file is for (`component_codes: "${files|component_codes}"`)."""
+    return ",".join(f.get("component_code") or "" for f in files or [])
+
+
+# The filters that send each file's component code with it. An operation whose request uses one
+# is held to the codes: the target must file every upload under the component it was sent for.
+COMPONENT_CODE_FILTERS = ("files_b64", "component_codes")
+
+
+def sends_component_codes(request: Any) -> bool:
+    """Whether an operation's request template sends the files' component codes."""
+    return any(name in COMPONENT_CODE_FILTERS for text in _strings(request)
+               for match in PLACEHOLDER.finditer(text) for name, _arg in ONE_FILTER.findall(match.group(2) or ""))
+
+
 def _data_url(value: Any) -> str:
     item = value[0] if isinstance(value, list) and value else value
     if isinstance(item, dict) and "content" in item:
@@ -125,6 +142,7 @@ def _data_url(value: Any) -> str:
 FILTERS = {
     "json": lambda v, z, a: json.dumps(v, ensure_ascii=False),
     "files_b64": lambda v, z, a: files_b64(v),
+    "component_codes": lambda v, z, a: component_codes(v),
     "str": lambda v, z, a: "" if v is None else str(v),
     "utc": lambda v, z, a: _utc(v, z),
     "date": _date,

@@ -168,6 +168,8 @@ def check_uploads(ctx: Context, uploads: list[Upload], procedure: dict | None, r
         if len(upload.data) > ctx.settings.max_upload_bytes:
             raise ApiError(413, f"Tệp '{name}' vượt quá {ctx.settings.max_upload_bytes // (1024 * 1024)} MB — file too large")
         component = upload.component_code or None
+        if defects.on("components-by-position"):  # DEFECT when on: the code sent is ignored, files go in component order
+            component = None
         if component and components and component not in components:
             raise ApiError(422, f"Mã thành phần hồ sơ '{component}' không thuộc thủ tục — unknown component code; "
                                 f"use one of {', '.join(components)}")

@@ -19,6 +19,7 @@ from urllib.parse import urljoin
 
 from harness.gaps import note_refusal
 from harness.national import VIETNAM
+from harness.profile_values import sends_component_codes
 
 from suites import personal_data
 from suites.dossier import documents
@@ -210,19 +211,29 @@ class Driver:
             self._procedures[code] = info
         return self._procedures[code]
 
-    def make_files(self, dossier: dict, count: int, label: str = "tep") -> list[dict]:
-        """Small PDF files unique to this run and dossier, in the procedure's component order."""
+    def make_files(self, dossier: dict, count: int, label: str = "tep", via: str | None = None) -> list[dict]:
+        """Small PDF files unique to this run and dossier, for the procedure's first components.
+
+        `via` is the operation that sends them (None: a browser journey). When its request sends
+        each file's component code (profile_values.sends_component_codes), the target is held to
+        the codes, and the files go in the reverse of the component order: a target that files
+        uploads by position instead of by the code sent shows it. Otherwise they go in component
+        order and nothing is claimed about where the target files them."""
         components = dossier["procedure"].get("component_codes") or []
+        chosen = [components[min(n, len(components) - 1)] if components else None for n in range(count)]
+        sent = via is not None and sends_component_codes(self.profile.operations.get(via) or {})
+        if sent:
+            chosen.reverse()
         files = []
-        for n in range(count):
+        for n, component in enumerate(chosen):
             name = f"dokiem-{dossier['key']}-{label}-{n + 1}.pdf"
             content = (f"%PDF-1.4\n% dokiem {self.run_id} {dossier['key']} {label} {n + 1} "
                        f"{secrets.token_hex(8)}\n%%EOF\n").encode("ascii")
-            component = components[min(n, len(components) - 1)] if components else None
             files.append({"name": name, "content": content, "content_type": "application/pdf",
                           "component_code": component})
             dossier["files"].append({"name": name, "sha256": hashlib.sha256(content).hexdigest(), "size": len(content),
-                                     "component_code": component, "supplement": label != "tep"})
+                                     "component_code": component, "component_sent": sent and component is not None,
+                                     "supplement": label != "tep"})
         return files
 
     def submit(self, dossier: dict, files: list[dict], index: int = 0) -> dict:
@@ -452,7 +463,8 @@ class Driver:
         listed = listed if isinstance(listed, list) else []
         base = self.profile.base_url("api") + "/"
         for uploaded in d["files"]:
-            row = {"name": uploaded["name"], "component_code": uploaded["component_code"], "listed": False,
+            row = {"name": uploaded["name"], "component_code": uploaded["component_code"],
+                   "component_sent": uploaded["component_sent"], "listed": False,
                    "listed_component": None, "download_status": None, "download_sha256": None, "error": None}
             d["attachments"].append(row)
             if not seen["ok"]:

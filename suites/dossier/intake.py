@@ -36,7 +36,7 @@ def intake(life, key: str, operation: str) -> None:
     d["personal"] = {k: v for k, v in applicant.items() if k in personal_data.KINDS and v}
     try:
         life.step(d, operation, operation, "receiving_officer", registers=True,
-                  procedure_code=d["procedure_code"], applicant=applicant, files=life.make_files(d, 1))
+                  procedure_code=d["procedure_code"], applicant=applicant, files=life.make_files(d, 1, via=operation))
         life.step(d, "process", "process_dossier", "specialist", note=f"dokiem {life.run_id}: thụ lý")
         life.step(d, "approve", "approve_dossier", "leader")
         life.step(d, "return", "return_result", "receiving_officer")

@@ -290,9 +290,11 @@ def attachments(obs: dict) -> None:
             else:
                 problems.append(f"{where} không có trong danh sách tệp của hồ sơ — the file is not listed in the back office")
             continue
-        if a.get("component_code") and a.get("listed_component") and a["listed_component"] != a["component_code"]:
-            problems.append(f"{where} nằm dưới thành phần '{a['listed_component']}', cần '{a['component_code']}' — listed "
-                            "under the wrong dossier component")
+        # held to the component only when the request sent its code (driver.make_files); a listing
+        # without components at all is not judged here
+        if a.get("component_sent") and a.get("listed_component") and a["listed_component"] != a["component_code"]:
+            problems.append(f"{where} nằm dưới thành phần '{a['listed_component']}', đã nộp cho thành phần "
+                            f"'{a['component_code']}' — listed under another dossier component than the one it was sent for")
         if a.get("download_status") is None:
             unsure.append(f"{where}: {a.get('error') or 'không tải được — no download'}")
         elif a["download_status"] != 200:

@@ -24,7 +24,7 @@ def observe(life: Driver) -> dict:
 
 def online_full(life) -> None:
     d = life.new_dossier("online_full", "online", life.test_data.get("online_procedure"))
-    life.submit(d, life.make_files(d, 2))
+    life.submit(d, life.make_files(d, 2, via="submit_dossier"))
     intake_queue(life, d)
     life.lookup(d)
     fee = d["procedure"].get("fee_total")
@@ -35,7 +35,7 @@ def online_full(life) -> None:
         life.step(d, "request_supplement", "request_supplement", "receiving_officer",
                   reason=f"Đề nghị bổ sung bản sao giấy tờ tùy thân (dokiem {life.run_id})")
         life.step(d, "supplement", "supplement_dossier", "citizen", expected=before,
-                  files=life.make_files(d, 1, "bo-sung"), note=f"dokiem {life.run_id}: đã bổ sung")
+                  files=life.make_files(d, 1, "bo-sung", via="supplement_dossier"), note=f"dokiem {life.run_id}: đã bổ sung")
         before_payment = life.current_code(d)  # paying returns it there too (PROTOCOL.md §1.5: 6→4, 6→9)
         life.step(d, "request_payment", "request_payment", "specialist", amount=fee)
         seq = nps_seq(life)

@@ -12,7 +12,7 @@ from harness import criteria
 from harness.api import ConfigurationError, TargetClient
 from harness.evidence import Redactor
 from harness.profile import load_profile
-from harness.profile_values import render
+from harness.profile_values import render, sends_component_codes
 from harness.yamlsource import InputError
 
 from tests.engine.test_profile import CRITERIA
@@ -165,6 +165,14 @@ def test_filters_use_the_declared_time_zone():
     assert render("${m|date:%Y-%m-%d %H:%M}", {"m": moment}, timezone="UTC") == "2026-03-01 23:30"
     with pytest.raises(ConfigurationError, match="plus_days"):
         render("${d|plus_days:x}", {"d": "2026-01-01"})
+
+
+def test_component_codes_go_with_the_files_and_an_operation_that_sends_them_is_known():
+    files = [{"name": "a.pdf", "content": b"x", "component_code": "GTTT"}, {"name": "b.pdf", "content": b"y"}]
+    assert render("${files|component_codes}", {"files": files}) == "GTTT,"
+    assert sends_component_codes({"multipart": {"fields": {"codes": "${files|component_codes}"}, "files": {"f": "files"}}})
+    assert sends_component_codes({"json": {"files": "${files|files_b64}"}})
+    assert not sends_component_codes({"multipart": {"fields": {"x": "${form_data|json}"}, "files": {"f": "files"}}})
 
 
 def test_an_anonymous_role_never_logs_in_and_as_anonymous_sends_no_session(profile):

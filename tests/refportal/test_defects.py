@@ -277,6 +277,18 @@ def _(w: World):
     assert w.admin.get("/api/admin/audit-log").status_code == 200
 
 
+@demo("components-by-position")
+def _(w: World):
+    first, second = [c["code"] for c in w.citizen.get(f"/api/procedures/{LEVEL3}").json()["components"][:2]]
+    sent = [("a.pdf", second), ("b.pdf", first)]  # out of the procedure's component order
+    answer = w.citizen.post("/api/dossiers", data={"procedure_code": LEVEL3, "form_data": "{}",
+                                                   "component_codes": ",".join(c for _, c in sent)},
+                            files=[("files", (name, b"%PDF-1.4 x", "application/pdf")) for name, _ in sent])
+    assert answer.status_code == 201, answer.text
+    filed = {a["name"]: a["component_code"] for a in w.officer.dossier(answer.json()["code"])["attachments"]}
+    assert filed == {"a.pdf": first, "b.pdf": second}, filed  # by position, not as sent
+
+
 @demo("login-logged-as-failed")
 def _(w: World):
     def logins():

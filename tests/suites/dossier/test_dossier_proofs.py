@@ -435,13 +435,20 @@ def test_register(obs):
 @pytest.mark.parametrize("fault, says", [
     ({"download_sha256": "0" * 64}, "differs from the upload"),
     ({"listed": False}, "not listed"),
-    ({"listed_component": "GTTT"}, "wrong dossier component"),
+    ({"listed_component": "GTTT"}, "another dossier component than the one it was sent for"),
     ({"download_status": 404, "download_sha256": None}, "cannot be downloaded"),
 ])
 def test_attachments(obs, fault, says):
     judges_results.attachments(copy.deepcopy(obs))
     dossier(obs, "counter")["attachments"][0].update(fault)
     assert says in fails(judges_results.attachments, obs)
+
+
+def test_a_file_sent_without_its_component_code_is_not_judged_on_where_it_is_filed(obs):
+    row = dossier(obs, "online_browser")["attachments"][0]  # the browser's upload sends no code
+    assert row["component_sent"] is False
+    row["listed_component"] = "GTTT"
+    judges_results.attachments(obs)
 
 
 @pytest.mark.proves("dossier.prefill")
