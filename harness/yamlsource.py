@@ -100,6 +100,10 @@ class _Refused(yaml.MarkedYAMLError):
         super().__init__(None, None, message, mark)
 
 
+def _too_deep(mark) -> _Refused:
+    return _Refused(f"nesting deeper than {MAX_DEPTH} levels — lồng nhau quá {MAX_DEPTH} cấp; flatten the file", mark)
+
+
 class _PythonEvents(yaml.reader.Reader, yaml.scanner.Scanner, yaml.parser.Parser):
     """PyYAML's own scanner and parser, for a PyYAML built without libyaml. Its scanner is
     quadratic in flow nesting, so deep flow nesting is stopped while scanning."""
@@ -109,76 +113,76 @@ class _PythonEvents(yaml.reader.Reader, yaml.scanner.Scanner, yaml.parser.Parser
         yaml.scanner.Scanner.__init__(self)
         yaml.parser.Parser.__init__(self)
 
-    def _too_deep(self, mark) -> yaml.MarkedYAMLError:
-        return _Refused(f"nesting deeper than {MAX_DEPTH} levels — lồng nhau quá {MAX_DEPTH} cấp; flatten the file", mark)
-
     def fetch_flow_sequence_start(self):
         if self.flow_level >= MAX_DEPTH:
-            raise self._too_deep(self.get_mark())
+            raise _too_deep(self.get_mark())
         super().fetch_flow_sequence_start()
 
     def fetch_flow_mapping_start(self):
         if self.flow_level >= MAX_DEPTH:
-            raise self._too_deep(self.get_mark())
+            raise _too_deep(self.get_mark())
         super().fetch_flow_mapping_start()
 
 
-try:  # libyaml's scanner and parser (C, linear in nesting): loading the criteria takes a fifth of the time
-    from yaml._yaml import CParser as _Events
-except ImportError:  # pragma: no cover - PyYAML wheels ship libyaml
-    _Events = _PythonEvents
+def _loader_class(events: type) -> type:
+    """PyYAML's safe loader over `events` (what scans and parses), composed here so the composer
+    stays PyYAML's Python one whatever parses: the caps live in it."""
 
+    class Loader(yaml.composer.Composer, yaml.constructor.SafeConstructor, yaml.resolver.Resolver, events):
+        """Nesting depth and alias count are checked while composing, and every value that cannot
+        be built (an impossible date, an integer of 5,000 digits, a non-finite float) becomes a
+        positioned error instead of a ValueError."""
 
-class _Loader(yaml.composer.Composer, yaml.constructor.SafeConstructor, yaml.resolver.Resolver, _Events):
-    """PyYAML's safe loader, composed here so the composer stays PyYAML's Python one (the caps
-    below live in it) whatever parses the events: nesting depth and alias count are checked while
-    composing, and every value that cannot be built (an impossible date, an integer of 5,000
-    digits, a non-finite float) becomes a positioned error instead of a ValueError."""
+        counts_bytes = events is not _PythonEvents  # libyaml's reader errors count bytes, PyYAML's characters
 
-    def __init__(self, stream):
-        _Events.__init__(self, stream)
-        yaml.composer.Composer.__init__(self)
-        yaml.constructor.SafeConstructor.__init__(self)
-        yaml.resolver.Resolver.__init__(self)
-        self._depth = 0
-        self._aliases = 0
+        def __init__(self, stream):
+            events.__init__(self, stream)
+            yaml.composer.Composer.__init__(self)
+            yaml.constructor.SafeConstructor.__init__(self)
+            yaml.resolver.Resolver.__init__(self)
+            self._depth = 0
+            self._aliases = 0
 
-    def _too_deep(self, mark) -> yaml.MarkedYAMLError:
-        return _Refused(f"nesting deeper than {MAX_DEPTH} levels — lồng nhau quá {MAX_DEPTH} cấp; flatten the file", mark)
+        def compose_node(self, parent, index):
+            event = self.peek_event()
+            if isinstance(event, yaml.AliasEvent):
+                self._aliases += 1
+                if self._aliases > MAX_ALIASES:
+                    raise _Refused(
+                        f"more than {MAX_ALIASES} aliases — quá nhiều bí danh (*alias); write the values out",
+                        event.start_mark)
+            self._depth += 1
+            try:
+                if self._depth > MAX_DEPTH:
+                    raise _too_deep(event.start_mark)
+                return super().compose_node(parent, index)
+            finally:
+                self._depth -= 1
 
-    def compose_node(self, parent, index):
-        event = self.peek_event()
-        if isinstance(event, yaml.AliasEvent):
-            self._aliases += 1
-            if self._aliases > MAX_ALIASES:
+        def construct_object(self, node, deep=False):
+            try:
+                return super().construct_object(node, deep)
+            except (ValueError, OverflowError, TypeError) as exc:
                 raise _Refused(
-                    f"more than {MAX_ALIASES} aliases — quá nhiều bí danh (*alias); write the values out",
-                    event.start_mark)
-        self._depth += 1
-        try:
-            if self._depth > MAX_DEPTH:
-                raise self._too_deep(event.start_mark)
-            return super().compose_node(parent, index)
-        finally:
-            self._depth -= 1
+                    f"impossible value '{str(node.value)[:40]}' ({exc}) — giá trị không hợp lệ", node.start_mark) from None
 
-    def construct_object(self, node, deep=False):
-        try:
-            return super().construct_object(node, deep)
-        except (ValueError, OverflowError, TypeError) as exc:
-            raise _Refused(
-                f"impossible value '{str(node.value)[:40]}' ({exc}) — giá trị không hợp lệ", node.start_mark) from None
+        def construct_yaml_float(self, node):
+            value = super().construct_yaml_float(node)
+            if not math.isfinite(value):
+                raise _Refused(
+                    f"'{node.value}' is not a finite number — số phải hữu hạn (.inf and .nan are refused)",
+                    node.start_mark)
+            return value
 
-    def construct_yaml_float(self, node):
-        value = super().construct_yaml_float(node)
-        if not math.isfinite(value):
-            raise _Refused(
-                f"'{node.value}' is not a finite number — số phải hữu hạn (.inf and .nan are refused)",
-                node.start_mark)
-        return value
+    Loader.add_constructor("tag:yaml.org,2002:float", Loader.construct_yaml_float)
+    return Loader
 
 
-_Loader.add_constructor("tag:yaml.org,2002:float", _Loader.construct_yaml_float)
+try:  # libyaml's scanner and parser (C, linear in nesting): parsing the criteria takes a fifth of the time
+    from yaml._yaml import CParser as _Events
+except ImportError:  # PyYAML built without libyaml
+    _Events = _PythonEvents
+_Loader = _loader_class(_Events)
 
 
 def _expanded_size(node: yaml.Node, name: str) -> None:
@@ -288,7 +292,7 @@ def load_yaml(path: Path) -> SourceFile:
         raise InputError([Problem(name, line, column, "", detail)]) from None
     except yaml.reader.ReaderError as exc:  # a control or non-printable character in the text
         offset = exc.position
-        if _Events is not _PythonEvents:  # libyaml counts bytes of the UTF-8 text, PyYAML characters
+        if _Loader.counts_bytes:
             offset = len(text.encode("utf-8")[:offset].decode("utf-8", "ignore"))
         line, column = _position(text, offset)
         raise InputError([Problem(name, line, column, "",
