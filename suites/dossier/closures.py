@@ -18,7 +18,7 @@ def observe(life: Driver) -> dict:
 def refused(life) -> None:
     d = life.new_dossier("refused", "online", life.test_data.get("online_procedure"))
     try:
-        life.submit(d, life.make_files(d, 1, via="submit_dossier"))
+        life.submit(d, 1)
         life.step(d, "refuse", "refuse_dossier", "receiving_officer",
                   reason=f"Hồ sơ không thuộc thẩm quyền giải quyết (dokiem {life.run_id})")
         after_final(life, d, "process_dossier", "specialist", note=f"dokiem {life.run_id}: thử xử lý sau từ chối")
@@ -33,7 +33,7 @@ def withdrawn(life) -> None:
         life.error("withdrawn: the profile has one citizen account; the second-citizen checks cannot be made")
     d = life.new_dossier("withdrawn", "online", life.test_data.get("online_procedure"), index=index)
     try:
-        life.submit(d, life.make_files(d, 1, via="submit_dossier"), index=index)
+        life.submit(d, 1, index=index)
         life.step(d, "receive", "receive_dossier", "receiving_officer")
         life.step(d, "withdraw", "withdraw_dossier", "citizen", index=index)
         after_final(life, d, "process_dossier", "specialist", note=f"dokiem {life.run_id}: thử xử lý sau khi rút")
@@ -45,7 +45,7 @@ def withdrawn(life) -> None:
 def stopped(life) -> None:
     d = life.new_dossier("stopped", "online", life.test_data.get("online_procedure"))
     try:
-        life.submit(d, life.make_files(d, 1, via="submit_dossier"))
+        life.submit(d, 1)
         life.step(d, "receive", "receive_dossier", "receiving_officer")
         life.step(d, "process", "process_dossier", "specialist", note=f"dokiem {life.run_id}: thụ lý")
         life.step(d, "stop", "stop_dossier", "specialist",

@@ -236,10 +236,11 @@ class Driver:
                                      "supplement": label != "tep"})
         return files
 
-    def submit(self, dossier: dict, files: list[dict], index: int = 0) -> dict:
+    def submit(self, dossier: dict, files: int, index: int = 0) -> dict:
+        """Submit the dossier with `files` new files (make_files) through submit_dossier."""
         return self.step(dossier, "submit", "submit_dossier", dossier["applicant"]["role"] or "citizen", index,
                          registers=True, procedure_code=dossier["procedure_code"], form_data=dossier["form_data"],
-                         files=files)
+                         files=self.make_files(dossier, files, via="submit_dossier"))
 
     def current_code(self, dossier: dict) -> int | None:
         for step in reversed(dossier["steps"]):

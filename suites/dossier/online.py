@@ -24,7 +24,7 @@ def observe(life: Driver) -> dict:
 
 def online_full(life) -> None:
     d = life.new_dossier("online_full", "online", life.test_data.get("online_procedure"))
-    life.submit(d, life.make_files(d, 2, via="submit_dossier"))
+    life.submit(d, 2)
     intake_queue(life, d)
     life.lookup(d)
     fee = d["procedure"].get("fee_total")

@@ -118,7 +118,8 @@ def batches(defects: list[Defect], edition: criteria.Edition, checks: criteria.C
     scenarios = {d.name: scenarios_of(sorted(rerun[d.name]), edition, checks) for d in defects}
 
     def fits(defect: Defect, group: list[Defect]) -> bool:
-        if len(group) >= MAX_MEMBERS or any(declared(defect) & declared(other) or set(defect.checks) & set(other.checks) for other in group):
+        if len(group) >= MAX_MEMBERS or any(declared(defect) & declared(other) or set(defect.checks) & set(other.checks)
+                                            for other in group):
             return False
         return all(sum(scenario in scenarios[other.name] for other in group) < MAX_PER_SCENARIO
                    for scenario in scenarios[defect.name])

@@ -2,8 +2,8 @@
 
 One clean baseline, then runs with the defects of refportal/defects.yaml switched on through
 refportal's test-control, re-running only the affected scenarios; defects whose declarations
-cannot be confused share a run, and any doubt is settled by a run of the defect alone (tests/defects/matrix.py says how;
-DOKIEM_MATRIX_ISOLATED=1 runs every defect alone). Each defect is one test here, so a broken row
+cannot be confused share a run, and any doubt is settled by a run of the defect alone
+(tests/defects/matrix.py says how; DOKIEM_MATRIX_ISOLATED=1 runs every defect alone). Each defect is one test here, so a broken row
 names its defect; the whole matrix is printed as a table at the end of the session.
 `python -m tests.defects.matrix` runs it alone.
 

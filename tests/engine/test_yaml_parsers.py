@@ -2,6 +2,8 @@
 (the fallback) — refuse the same hostile inputs at the same place, and read good files alike."""
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from harness import yamlsource
@@ -42,7 +44,7 @@ def test_libyaml_and_pyyaml_refuse_alike(case, tmp_path, monkeypatch):
 
 
 def test_a_real_input_reads_the_same_with_either_parser_positions_included(monkeypatch):
-    path = yamlsource.Path(__file__).resolve().parents[2] / "criteria" / "checks.yaml"
+    path = Path(__file__).resolve().parents[2] / "criteria" / "checks.yaml"
     read = []
     for events in (yamlsource._Events, yamlsource._PythonEvents):
         monkeypatch.setattr(yamlsource, "_Loader", yamlsource._loader_class(events))
