@@ -38,7 +38,8 @@ from harness.opener import open_record
 from harness.preflight import run_preflight
 from harness.progress import Progress
 from harness.report.traces import prune as prune_traces
-from harness.run_inputs import REPO_ROOT, RunInputs, load_inputs
+from harness.run_inputs import (INPUT_OPTIONS, REPO_ROOT, RunInputs, bad_input_lines, input_arguments,
+                                 output_problems, take_over)
 from harness.run_summary import finish_outputs
 from harness.services import ENV_NPS_URL, ENV_OVERRIDES, Services, abort
 from harness.traffic import Traffic
@@ -91,12 +92,9 @@ class DokiemRun:
         the services and run the pre-flight (exit 3 when the target does not answer)."""
         option = config.getoption
         try:
-            inputs = load_inputs(option("criteria_dir"), option("edition"), option("only"), option("section"),
-                                 option("target"), bool(option("demo")), option("attestations"), option("on_date"))
+            inputs = take_over(config, input_arguments(*map(option, INPUT_OPTIONS)))
         except InputError as exc:
-            abort(ExitCode.BAD_INPUT, [str(p) for p in exc.problems]
-                  + [f"dokiem: dữ liệu đầu vào không hợp lệ, không chạy — bad input, nothing was run "
-                     f"({len(exc.problems)} problem(s))"])
+            abort(ExitCode.BAD_INPUT, bad_input_lines(exc.problems))
         if os.environ.get(ENV_OVERRIDES):  # set by the controller (--demo) or by whoever starts the run
             inputs.profile.overrides = json.loads(os.environ[ENV_OVERRIDES])
         redactor = Redactor()
@@ -110,14 +108,9 @@ class DokiemRun:
         run_id = os.environ.get(ENV_RUN_ID) or started.strftime("%Y%m%d-%H%M%S") + "-" + uuid.uuid4().hex[:6]
         out = config.getoption("out")
         out_dir = Path(out).resolve() if out else REPO_ROOT / "reports" / run_id
-        if out_dir.exists() and (not out_dir.is_dir() or any(out_dir.iterdir())):
-            abort(ExitCode.BAD_INPUT, [str(Problem(str(out_dir), 1, 1, "--out",
-                                                   "output folder exists and is not empty (or is a file) — thư mục "
-                                                   "kết quả đã có dữ liệu; choose another --out"))])
-        history = config.getoption("history")
-        if history and Path(history).exists() and not Path(history).is_dir():
-            abort(ExitCode.BAD_INPUT, [str(Problem(str(history), 1, 1, "--history",
-                                                   "is a file, not a folder — --history phải là thư mục"))])
+        problems = output_problems(out, config.getoption("history"))
+        if problems:
+            abort(ExitCode.BAD_INPUT, bad_input_lines(problems))
         # everything is written here first and moved into place at the end: no half-written report
         staging = out_dir.parent / f".{out_dir.name}.partial-{run_id}"
         try:

@@ -1,7 +1,8 @@
 """`dokiem run`: certify a target (or, with --demo, the bundled reference portal) through pytest.
 
 Everything a run does lives in the pytest plugin (harness/plugin.py), so `dokiem run` and plain
-`pytest suites --target P` behave and exit alike; this command only builds the pytest arguments.
+`pytest suites --target P` behave and exit alike; this command builds the pytest arguments, and
+refuses bad input itself first (exit 2 in about a second, not after pytest's plugins started).
 """
 from __future__ import annotations
 
@@ -11,6 +12,8 @@ from pathlib import Path
 import pytest
 
 from harness.exitcodes import ExitCode
+from harness.run_inputs import HandedInputs, bad_input_lines, input_arguments, load_inputs, output_problems
+from harness.yamlsource import InputError
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 SUITES_DIR = REPO_ROOT / "suites"
@@ -64,4 +67,16 @@ def run(args) -> int:
     if args.workers is not None and args.workers < 1:
         print("dokiem run: --workers phải ≥ 1 — --workers must be at least 1", file=sys.stderr)
         return ExitCode.BAD_INPUT
-    return int(pytest.main(pytest_arguments(args)))
+    # bad input is refused before pytest and its plugins start; the run then reuses what was loaded
+    key = input_arguments(args.criteria_dir, args.edition, args.only, args.section, args.target, args.demo,
+                          args.attestations, args.date)
+    try:
+        inputs = load_inputs(*key)
+        problems = output_problems(args.out and str(args.out), args.history and str(args.history))
+    except InputError as exc:
+        problems = exc.problems
+    if problems:
+        for line in bad_input_lines(problems):
+            print(line, file=sys.stderr)
+        return ExitCode.BAD_INPUT
+    return int(pytest.main(pytest_arguments(args), plugins=[HandedInputs(key, inputs)]))

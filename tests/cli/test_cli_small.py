@@ -78,3 +78,27 @@ def test_run_hands_the_ci_and_trace_options_to_the_plugin(tmp_path):
     assert argv[argv.index("--keep-traces") + 1] == "all" and "--tb=no" in QUIET and "-qq" in argv
     default = pytest_arguments(cli.build_parser().parse_args(["run", "--demo"]))
     assert default[default.index("--keep-traces") + 1] == "failing" and "--criteria-junit-xml" not in default
+
+
+@pytest.mark.parametrize("argv", [["--demo"], ["--demo", "--only", "GEN-01", "--date", "2019-01-01"],
+                                  ["--demo", "--section", "2", "--attestations",
+                                   str(REPO / "profiles" / "refportal.attestations.yaml")]])
+def test_run_loads_its_inputs_once_and_the_plugin_takes_them_over(argv, monkeypatch):
+    """`dokiem run` validates before pytest starts; the run pytest then opens finds the same inputs
+    under the key it computes from its own options."""
+    from _pytest.config import _prepareconfig
+
+    from harness import run_command, run_inputs
+
+    taken = []
+
+    def pytest_main(pytest_argv, plugins):
+        config = _prepareconfig(pytest_argv, plugins)   # options parsed as the plugin sees them, nothing started
+        key = run_inputs.input_arguments(*map(config.getoption, run_inputs.INPUT_OPTIONS))
+        taken.append((plugins[0].inputs, run_inputs.take_over(config, key)))
+        return 0
+
+    monkeypatch.setattr(run_command.pytest, "main", pytest_main)
+    assert cli.main(["run", *argv]) == 0
+    handed, used = taken[0]
+    assert used is handed
