@@ -31,7 +31,7 @@ SECRET_VARIABLES = {"password", "token", "otp"}
 
 def launch_arguments(base: dict) -> dict:
     merged = dict(base)
-    executable = find_chromium()
+    executable = find_chromium(headed=merged.get("headless") is False)
     if executable:
         merged["executable_path"] = executable
     merged["args"] = [*merged.get("args", []), *launch_args()]

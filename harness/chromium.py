@@ -1,9 +1,10 @@
 """Find, install if needed, and smoke-test the Chromium that Playwright drives.
 
-Order: $DOKIEM_CHROMIUM, the system's Chromium (Debian's /usr/bin/chromium and its usual
-names), then the browser Playwright downloaded itself. When none is found we install one:
-Debian's package when we are root on a machine with apt-get (no download from a CDN needed),
-else `playwright install chromium` for laptops with internet access.
+Order: $DOKIEM_CHROMIUM, the system's Chromium (for headless work Debian's
+chromium-headless-shell first, then /usr/bin/chromium and its usual names), then the browser
+Playwright downloaded itself. When none is found we install one: Debian's packages when we are
+root on a machine with apt-get (no download from a CDN needed), else `playwright install
+chromium` for laptops with internet access.
 """
 from __future__ import annotations
 
@@ -16,6 +17,12 @@ import tempfile
 from harness.exitcodes import ExitCode
 
 SYSTEM_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
+# Headless work prefers the headless shell (Chromium's old headless mode, the one Playwright's own
+# download uses for headless too): the full browser in headless mode keeps compositing while idle
+# and, on 2 cores, a whole run took about twice the browser CPU. A visible window (`dokiem profile
+# login`, pytest --headed) needs the full browser.
+HEADLESS_NAMES = ("chromium-headless-shell",)
+DEBIAN_PACKAGES = ("chromium", "chromium-headless-shell")
 
 # Chromium's background services try to reach Google; on a closed network every try is refused.
 # As root the sandbox cannot start. These are the flags every launch in dokiem uses.
@@ -50,12 +57,12 @@ def launch_args() -> list[str]:
     return args
 
 
-def find_chromium() -> str | None:
+def find_chromium(headed: bool = False) -> str | None:
     """Path of a Chromium executable, or None when Playwright should use its own download."""
     override = os.environ.get("DOKIEM_CHROMIUM")
     if override:
         return override
-    for name in SYSTEM_NAMES:
+    for name in (SYSTEM_NAMES if headed else HEADLESS_NAMES + SYSTEM_NAMES):
         path = shutil.which(name)
         if path:
             return path
@@ -75,12 +82,13 @@ def _playwright_has_own_chromium() -> bool:
 def _install() -> None:
     is_root = hasattr(os, "geteuid") and os.geteuid() == 0
     if is_root and shutil.which("apt-get"):
-        print("Chưa có Chromium: cài gói chromium của Debian (no Chromium found: installing Debian's chromium)")
+        print("Chưa có Chromium: cài gói chromium của Debian (no Chromium found: installing Debian's chromium "
+              "and chromium-headless-shell)")
         # Another apt (a second checkout's setup, unattended upgrades) may hold the lock: wait
         # for it rather than fail the setup.
         wait = ["-o", "DPkg::Lock::Timeout=600"]
         subprocess.run(["apt-get", *wait, "update", "-qq"], check=False)
-        subprocess.run(["apt-get", *wait, "install", "-y", "-qq", "chromium"], check=True)
+        subprocess.run(["apt-get", *wait, "install", "-y", "-qq", *DEBIAN_PACKAGES], check=True)
         return
     print("Chưa có Chromium: chạy `playwright install chromium` (no Chromium found: downloading Playwright's)")
     subprocess.run([sys.executable, "-m", "playwright", "install", "chromium"], check=True)

@@ -33,7 +33,7 @@ def record(profile, role: str, index: int, out: Path, headless: bool, wait_s: fl
               "a login by hand needs a visible window (drop --headless) — cần đăng nhập bằng tay", file=sys.stderr)
         return 2
     with sync_playwright() as p, tempfile.TemporaryDirectory(prefix="dokiem-browser-", dir=chromium.temp_base()) as temp:
-        browser = p.chromium.launch(executable_path=chromium.find_chromium(), headless=headless,
+        browser = p.chromium.launch(executable_path=chromium.find_chromium(headed=not headless), headless=headless,
                                     args=chromium.launch_args(), env={**os.environ, "TMPDIR": temp})
         try:
             context = browser.new_context(**context_arguments({}))

@@ -1,5 +1,6 @@
 """Chromium launches under a deep TMPDIR (pytest's, a CI's): its singleton socket lives below
-TMPDIR and a Unix socket's path holds 107 bytes, so dokiem gives it a folder in /tmp then."""
+TMPDIR and a Unix socket's path holds 107 bytes, so dokiem gives it a folder in /tmp then. And
+which Chromium is launched: the headless shell for headless work, the full browser for a window."""
 from __future__ import annotations
 
 import os
@@ -42,3 +43,22 @@ def test_chromium_launches_from_a_folder_under_a_deep_tmpdir(deep_tmpdir):
                               timeout=120)
     assert done.returncode == 0, done.stderr[-2000:]
     assert not Path(folder).exists()
+
+
+@pytest.mark.parametrize("installed, headless, headed", [
+    ({"chromium", "chromium-headless-shell"}, "chromium-headless-shell", "chromium"),
+    ({"chromium"}, "chromium", "chromium"),
+    ({"chromium-headless-shell"}, "chromium-headless-shell", None),   # no window without the full browser
+    (set(), None, None),                                               # Playwright's own download
+])
+def test_headless_work_prefers_the_headless_shell_and_a_window_the_full_browser(installed, headless, headed,
+                                                                                monkeypatch):
+    monkeypatch.delenv("DOKIEM_CHROMIUM", raising=False)
+    monkeypatch.setattr(chromium.shutil, "which", lambda name: f"/usr/bin/{name}" if name in installed else None)
+    where = lambda name: name and f"/usr/bin/{name}"  # noqa: E731
+    assert chromium.find_chromium() == where(headless)
+    assert chromium.find_chromium(headed=True) == where(headed)
+    from harness.browser import launch_arguments
+    assert launch_arguments({"headless": False}).get("executable_path") == where(headed)
+    monkeypatch.setenv("DOKIEM_CHROMIUM", "/opt/chrome/chrome")   # the tester's choice wins either way
+    assert chromium.find_chromium() == chromium.find_chromium(headed=True) == "/opt/chrome/chrome"
