@@ -291,8 +291,11 @@ def attachments(obs: dict) -> None:
                 problems.append(f"{where} không có trong danh sách tệp của hồ sơ — the file is not listed in the back office")
             continue
         # held to the component only when the request sent its code (driver.make_files); a listing
-        # without components at all is not judged here
-        if a.get("component_sent") and a.get("listed_component") and a["listed_component"] != a["component_code"]:
+        # that does not say where the file is filed cannot show that it is filed right
+        if a.get("component_sent") and not a.get("listed_component"):
+            unsure.append(f"{where}: danh sách tệp không cho biết tệp thuộc thành phần hồ sơ nào — the listing does not "
+                          "say which dossier component the file is under (map it in get_dossier's `attachments`)")
+        elif a.get("component_sent") and a["listed_component"] != a["component_code"]:
             problems.append(f"{where} nằm dưới thành phần '{a['listed_component']}', đã nộp cho thành phần "
                             f"'{a['component_code']}' — listed under another dossier component than the one it was sent for")
         if a.get("download_status") is None:
@@ -301,6 +304,10 @@ def attachments(obs: dict) -> None:
             problems.append(f"{where}: tải về trả HTTP {a['download_status']} — the file cannot be downloaded")
         elif a.get("download_sha256") != uploaded.get("sha256"):
             problems.append(f"{where}: tệp tải về khác tệp đã nộp (SHA-256) — the downloaded file differs from the upload")
+    if not any(a.get("component_sent") for _d, a in rows):
+        unsure.append("không tệp nào được nộp kèm mã thành phần hồ sơ, nên chưa kiểm tra được tệp nằm đúng thành phần — "
+                      "no file was sent with its component code, so where files are filed was not checked "
+                      "(send `${files|component_codes}` in submit_dossier)")
     fail_if(problems)
     if unsure:
         raise Inconclusive("; ".join(unsure))

@@ -451,6 +451,22 @@ def test_a_file_sent_without_its_component_code_is_not_judged_on_where_it_is_fil
     judges_results.attachments(obs)
 
 
+def test_where_a_file_is_filed_unseen_is_error_not_pass(obs):
+    """A listing without components, or a run that sent no component code, cannot show files are
+    filed right: ERROR naming what to map, never PASS; a wrong file still FAILs over it."""
+    silent = copy.deepcopy(obs)
+    for d in silent["dossiers"]:
+        for a in d.get("attachments") or []:
+            a["listed_component"] = None
+    assert "does not say which dossier component" in undecided(judges_results.attachments, silent)
+    silent["dossiers"][0]["attachments"][0]["download_sha256"] = "0" * 64
+    assert "differs from the upload" in fails(judges_results.attachments, silent)
+    for d in obs["dossiers"]:
+        for a in d.get("attachments") or []:
+            a["component_sent"] = False
+    assert "no file was sent with its component code" in undecided(judges_results.attachments, obs)
+
+
 @pytest.mark.proves("dossier.prefill")
 def test_prefill(obs):
     judges_results.prefill(copy.deepcopy(obs))
