@@ -35,6 +35,7 @@ ALLOWED_TRANSITIONS = {
     3: set(), 7: set(), 8: set(), 10: set(),
 }
 FINAL_STATES = frozenset({3, 7, 8, 10})
+RETURNED = 10  # Đã trả kết quả: the status whose packet reports when the result was returned
 CHANNELS = {"1": "counter", "2": "online", "3": "post"}
 
 

@@ -77,8 +77,9 @@ def dossier_object(conn: sqlite3.Connection, ctx: Context, dossier: sqlite3.Row,
     _put(obj, "SoDienThoai", applicant.get("phone"))
     _put(obj, "ThongTinKhac", f"Địa chỉ: {applicant['address']}" if applicant.get("address") else None)
     _put(obj, "GhiChu", form_data.get("ghi_chu"))
-    if dossier["returned_at"]:
+    if dossier["returned_at"] and not defects.on("packet-no-return-date"):  # DEFECT: no return date
         obj["NgayTra"] = _time(dossier["returned_at"])
+    if dossier["returned_at"]:
         obj["ThongTinTra"] = ("Trả kết quả qua dịch vụ bưu chính công ích" if dossier["return_by_post"]
                               else "Trả kết quả tại Bộ phận Một cửa và trên Cổng Dịch vụ công")
         dispatch = conn.execute("SELECT consignment FROM postal_dispatches WHERE dossier_id = ?",

@@ -16,7 +16,7 @@ from functools import partial
 from harness import judging
 from harness.judging import Inconclusive
 from harness.measured import Measurements, number
-from harness.national import invalid_transitions, status_name
+from harness.national import RETURNED, invalid_transitions, status_name
 from suites.packets.life import (creation_step, final_code, parse_time, receipt_step, run_dossiers,
                                  status_steps, true_code)
 from suites.packets.records import (DOSSIER_SERVICE, LOOKUP_SERVICE, PROGRESS_SERVICE, PULL_SERVICE, STATUS_FIELD,
@@ -363,6 +363,15 @@ def date_format(obs: dict, sync_delay_s: float) -> None:
             reference = receipt_step(dossier, upto=step) or creation_step(dossier)
             if match and reference and isinstance(match[1].get("NgayTiepNhan"), str):
                 within(match[0], code, "NgayTiepNhan", match[1]["NgayTiepNhan"], reference)
+            # the packet that reports the return reports when: NgayTra is empty until then (hence
+            # optional in the field table), and then it is the fact the status stands for
+            if match and step.get("expected_code") == RETURNED:
+                returned = match[1].get("NgayTra")
+                if isinstance(returned, str) and returned:
+                    within(match[0], code, "NgayTra", returned, step)
+                else:
+                    problems.append(f"{label(match[0])}, hồ sơ {code}: gói báo đã trả kết quả (TrangThaiHoSo "
+                                    f"{RETURNED}) không ghi NgayTra — the packet reporting the return gives no return date")
         for step, match in match_steps(progress_steps(dossier), packets_of(records, code, PROGRESS_SERVICE),
                                        PROGRESS_SERVICE):
             if match and isinstance(match[1].get("ThoiDiemXuLy"), str):

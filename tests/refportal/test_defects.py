@@ -349,6 +349,15 @@ def _(w: World):
     assert "T" in progress["ThoiDiemXuLy"] and not progress["ThoiDiemXuLy"].isdigit()
 
 
+@demo("packet-no-return-date")
+def _(w: World):
+    code = w.finished()
+    w.officer.step(code, "return")
+    returned = w.packets(code, "DongBoHoSoMC")[-1].request["data"][0]
+    assert returned["TrangThaiHoSo"] == "10" and "NgayTra" not in returned
+    assert returned["ThongTinTra"] and returned["NgayKetThucXuLy"]  # only the return date is left out
+
+
 @demo("progress-not-synced")
 def _(w: World):
     code = w.received()

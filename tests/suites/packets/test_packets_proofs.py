@@ -235,6 +235,19 @@ def test_date_format_fails_when_the_due_date_is_before_receipt(obs):
     fails(judges.date_format, obs, SYNC_DELAY, match="NgayHenTra")
 
 
+@pytest.mark.proves("packets.date_format")
+def test_date_format_fails_when_the_return_packet_gives_no_or_another_return_date(obs):
+    judges.date_format(copy.deepcopy(obs), SYNC_DELAY)
+    silent = copy.deepcopy(obs)
+    _, item = packets(silent, "DongBoHoSoMC", code(silent, "postal"), "10")[0]
+    del item["NgayTra"]
+    fails(judges.date_format, silent, SYNC_DELAY, match="gives no return date")
+    _, item = packets(obs, "DongBoHoSoMC", code(obs, "counter"), "10")[0]
+    moment = dt.datetime.strptime(item["NgayTra"], "%Y%m%d%H%M%S") - dt.timedelta(days=1)
+    item["NgayTra"] = moment.strftime("%Y%m%d%H%M%S")  # the day before: not when it was returned
+    fails(judges.date_format, obs, SYNC_DELAY, match="NgayTra")
+
+
 # ------------------------------------------------------------------------------ schema
 
 @pytest.mark.proves("packets.schema")
