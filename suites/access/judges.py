@@ -6,7 +6,7 @@ import re
 
 from harness.judging import Inconclusive, fail_if, require
 from suites.security.answers import access_outcome
-from suites.security.judges import scenario_errors, verdict, was_refused
+from suites.security.judges import NOT_PROCESSED, scenario_errors, verdict, was_refused
 
 # The owner's step that shows an intruder's attempt was possible at that moment (same status).
 CONTROL_OF = {"other_read": "owner_read", "other_supplement": "owner_supplement",
@@ -221,6 +221,9 @@ def registration(obs: dict) -> None:
     if refused is False:
         problems.append(f"đăng ký trùng tên {reg['username']} vẫn được chấp nhận (HTTP {duplicate.get('status')}) — "
                         "a duplicate user name was accepted")
+    elif refused is None and first.get("ok") and duplicate.get("status") in NOT_PROCESSED:
+        unclear.append(f"đăng ký trùng tên không được xử lý (HTTP {duplicate['status']}) — the duplicate registration "
+                       "was not processed, so whether it is refused is unknown")
     elif refused is None and first.get("ok"):
         problems.append(f"đăng ký trùng tên gây lỗi máy chủ thay vì từ chối rõ ràng (HTTP {duplicate.get('status')}) "
                         "— a duplicate user name gives a server error, not a clear refusal")

@@ -304,9 +304,16 @@ def sqli(obs: dict) -> None:
 # ====================================================================== auth_probe
 
 
+# 4xx answers that say the request was not processed at all, not that it was judged and refused:
+# a timeout, a misdirected request (RFC 9110), "too early" (RFC 8470), a rate limit (RFC 6585). A
+# weak password answered 429 shows the rate limit, not the password policy.
+NOT_PROCESSED = frozenset({408, 421, 425, 429})
+
+
 def was_refused(row: dict | None) -> bool | None:
-    """True refused (4xx), False accepted, None cannot tell (no answer or a server error)."""
-    if not row or row.get("status") is None or row["status"] >= 500:
+    """True refused (4xx), False accepted, None cannot tell (no answer, a server error, or a 4xx
+    that says the request was not processed)."""
+    if not row or row.get("status") is None or row["status"] >= 500 or row["status"] in NOT_PROCESSED:
         return None
     return not row.get("ok")
 

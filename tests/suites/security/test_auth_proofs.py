@@ -106,6 +106,22 @@ def test_password_policy_fails_when_a_strong_password_is_refused(auth):
         judges.password_policy(auth, MIN_LENGTH)
 
 
+@pytest.mark.parametrize("status", [408, 421, 425, 429])
+def test_an_answer_that_was_not_processed_is_no_refusal(auth, status):
+    """A rate limit (or a timeout, a misdirected or too-early request) says nothing of the policy:
+    a weak password answered so is undecided, not refused; a duplicate registration likewise."""
+    weak = first(auth["weak_attempts"], kind="letters_only")
+    weak.update(ok=False, status=status)
+    with pytest.raises(Inconclusive, match=f"HTTP {status}"):
+        judges.password_policy(auth, MIN_LENGTH)
+    auth["registration"]["duplicate"].update(ok=False, status=status)
+    with pytest.raises(Inconclusive, match="not processed"):
+        access_judges.registration(auth)
+    weak.update(ok=True, status=201)  # a weak password accepted elsewhere still FAILs over it
+    with pytest.raises(AssertionError, match="weak password was accepted"):
+        judges.password_policy(auth, MIN_LENGTH)
+
+
 def test_a_longer_minimum_makes_the_short_attempt_meaningless(auth):
     with pytest.raises(Inconclusive, match="short attempt was not short"):
         judges.password_policy(auth, 6)
