@@ -75,6 +75,10 @@ def run(args) -> int:
         problems = output_problems(args.out and str(args.out), args.history and str(args.history))
     except InputError as exc:
         problems = exc.problems
+    except KeyboardInterrupt:  # Ctrl-C while reading: nothing was started, nothing to clean
+        print("dokiem: lượt chạy bị hủy trước khi bắt đầu — run aborted before it started, nothing was run",
+              file=sys.stderr)
+        return ExitCode.UNREACHABLE
     if problems:
         for line in bad_input_lines(problems):
             print(line, file=sys.stderr)

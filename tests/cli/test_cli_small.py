@@ -102,3 +102,14 @@ def test_run_loads_its_inputs_once_and_the_plugin_takes_them_over(argv, monkeypa
     assert cli.main(["run", *argv]) == 0
     handed, used = taken[0]
     assert used is handed
+
+
+def test_ctrl_c_while_the_inputs_are_read_ends_with_exit_3_and_no_traceback(monkeypatch, capsys):
+    from harness import run_command
+
+    def interrupted(*_args):
+        raise KeyboardInterrupt
+    monkeypatch.setattr(run_command, "load_inputs", interrupted)
+    assert cli.main(["run", "--demo"]) == 3
+    err = capsys.readouterr().err
+    assert "nothing was run" in err and "Traceback" not in err
