@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 
 from harness.judging import Inconclusive, fail_if, require
-from suites.security.answers import access_outcome
-from suites.security.judges import NOT_PROCESSED, scenario_errors, verdict, was_refused
+from suites.security.answers import NOT_PROCESSED, access_outcome
+from suites.security.judges import scenario_errors, verdict, was_refused
 
 # The owner's step that shows an intruder's attempt was possible at that moment (same status).
 CONTROL_OF = {"other_read": "owner_read", "other_supplement": "owner_supplement",

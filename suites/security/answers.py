@@ -8,6 +8,10 @@ from http.cookies import SimpleCookie
 
 LOCK_WORDS = re.compile(r"khóa|khoá|locked|lockout|thử lại sau|try again later|captcha|too many|quá nhiều", re.I)
 TAGS = re.compile(r"<[^>]+>")
+# 4xx answers that say the request was not processed at all, not that it was judged and refused:
+# a timeout, a misdirected request (RFC 9110), "too early" (RFC 8470), a rate limit (RFC 6585). A
+# weak password or a forged post answered 429 shows the rate limit, not the policy under test.
+NOT_PROCESSED = frozenset({408, 421, 425, 429})
 
 
 def around_today() -> dict[str, str]:

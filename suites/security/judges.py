@@ -12,7 +12,7 @@ import re
 from harness.judging import Inconclusive, fail_if, require
 from harness.measured import Measurements, number
 from suites.security import signatures, tls
-from suites.security.answers import access_outcome
+from suites.security.answers import NOT_PROCESSED, access_outcome
 
 # Cookies that carry a login: set in the answer to the credentials, or named like a session.
 SESSION_LIKE = re.compile(r"sess|sid|auth|token|jwt|login|remember|identity", re.I)
@@ -302,12 +302,6 @@ def sqli(obs: dict) -> None:
 
 
 # ====================================================================== auth_probe
-
-
-# 4xx answers that say the request was not processed at all, not that it was judged and refused:
-# a timeout, a misdirected request (RFC 9110), "too early" (RFC 8470), a rate limit (RFC 6585). A
-# weak password answered 429 shows the rate limit, not the password policy.
-NOT_PROCESSED = frozenset({408, 421, 425, 429})
 
 
 def was_refused(row: dict | None) -> bool | None:

@@ -6,7 +6,7 @@ A forged copy is accepted when it gets the kind of answer the real request got: 
 the real answer was a page, a page of the same text. It is refused when it gets a 4xx, a redirect
 elsewhere on the target (the login page, the form again), or a page where the real request was
 redirected. What does not say either way is ERROR, naming the request: a 5xx (the server may have
-failed half-way through the change), a redirect to the foreign page the forged copy came from
+failed half-way through the change), a 4xx that says the request was not processed (a rate limit), a redirect to the foreign page the forged copy came from
 (a server sending its visitor "back" to the Referer), and a page answering both with different
 text (it would have to be read as a person would).
 """
@@ -16,6 +16,7 @@ import re
 from urllib.parse import urlsplit
 
 from harness.judging import Inconclusive, fail_if
+from suites.security.answers import NOT_PROCESSED
 from suites.security.csrf import FOREIGN_ORIGIN, shape
 
 
@@ -27,7 +28,7 @@ def _same_text(a: str, b: str) -> bool:
 def verdict(real: dict, forged: dict) -> str:
     """'accepted', 'refused' or 'unclear' for one forged copy against the real request's answer."""
     status = forged.get("status")
-    if status is None or status >= 500:
+    if status is None or status >= 500 or status in NOT_PROCESSED:
         return "unclear"
     if status >= 400:
         return "refused"

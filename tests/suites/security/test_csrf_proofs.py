@@ -57,6 +57,13 @@ def test_a_server_error_or_a_redirect_back_to_the_forging_page_is_error_not_a_re
             judge(observations(forged("no_token", **answer), forged("wrong_token")))
 
 
+@pytest.mark.parametrize("status", [408, 421, 425, 429])
+def test_a_forged_copy_that_was_not_processed_is_error_not_a_refusal(status):
+    """A rate limit answered to the forged copy says nothing of the anti-forgery token."""
+    with pytest.raises(Inconclusive, match=f"no_token\\): .*{status}"):
+        judge(observations(forged("no_token", status=status, text="Too Many Requests"), forged("wrong_token")))
+
+
 def test_a_redirect_elsewhere_or_the_form_again_is_a_refusal():
     to_login = forged("no_token", status=302, location="/dang-nhap?next=/nop-ho-so", location_shape="/dang-nhap", text="")
     form_again = forged("wrong_token", status=200, text="<form>Biểu mẫu đã hết hạn, vui lòng tải lại trang</form>")
