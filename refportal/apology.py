@@ -1,9 +1,11 @@
 """Overdue dossiers and the apology: Phiếu xin lỗi và hẹn lại ngày trả kết quả (Mẫu 04,
 TT 01/2018/TT-VPCP; NĐ 61/2018 Điều 19).
 
-When a dossier passes its appointment date unresolved, the agency apologises in writing, gives
-the reason and a new appointment date, and sends the slip to the applicant (here by e-mail and
-SMS) — it is also handed over at the counter. Issuing it records the reason and the new date
+When a dossier will not be resolved by its appointment date, the agency apologises in writing,
+gives the reason and a new appointment date, and sends the slip to the applicant (here by e-mail and
+SMS) — it is also handed over at the counter. NĐ 61/2018 Điều 19 khoản 9 wants it no later than one
+day before the due date, so an officer may issue it for any received dossier still open, before
+its appointment as well as after (an overdue dossier still gets one, late). Issuing it records the reason and the new date
 (later than the old one), writes the history and the audit log and syncs the dossier with its
 new NgayHenTra. The dossier stays late: `overdue` (API) and the statistics still count it
 against its original appointment; the new date is what the applicant is now promised.
@@ -40,7 +42,7 @@ def default_new_date(conn: sqlite3.Connection, procedure: dict) -> datetime:
 
 def issue(conn: sqlite3.Connection, ctx: Context, user: User, code: str, reason: str | None = None,
           new_date: date | None = None, ip: str | None = None) -> sqlite3.Row:
-    """Issue the apology of an overdue dossier; 403 not an officer, 404, 409 not overdue, 422 bad date."""
+    """Issue the apology of an open dossier; 403 not an officer, 404, 409 not open, 422 bad date."""
     if defects.on("no-apology"):
         raise ApiError(404, NOT_OFFERED)  # DEFECT: overdue dossiers get no apology slip
     if user.role not in OFFICER_ROLES:
@@ -58,9 +60,14 @@ def issue(conn: sqlite3.Connection, ctx: Context, user: User, code: str, reason:
     outcome = dossiers.Outcome()
     with db.transaction(conn):
         dossier = dossiers.load(conn, code)
-        if not dossier_views.is_overdue(dossier):
-            raise ApiError(409, "Hồ sơ chưa quá hạn (hoặc đã có kết quả): không lập Phiếu xin lỗi — the dossier is "
-                                "not overdue", status_label=dossiers.shown_label(dossier["status"]))
+        if not dossier_views.is_open(dossier):
+            raise ApiError(409, "Hồ sơ chưa tiếp nhận, đã có kết quả hoặc đã kết thúc: không lập Phiếu xin lỗi — the "
+                                "dossier is not received, or already resolved or closed",
+                           status_label=dossiers.shown_label(dossier["status"]))
+        if defects.on("apology-only-when-overdue") and not dossier_views.is_overdue(dossier):
+            # DEFECT: the apology can only be issued once the dossier is already late
+            raise ApiError(409, "Hồ sơ chưa quá hạn: không lập Phiếu xin lỗi — the dossier is not overdue",
+                           status_label=dossiers.shown_label(dossier["status"]))
         previous = dossier_views.latest_apology(conn, dossier["id"])
         old = previous["new_appointment"] if previous else dossier["appointment_date"]
         if new_appointment <= max(clock.parse(old), clock.now()):
@@ -77,8 +84,8 @@ def issue(conn: sqlite3.Connection, ctx: Context, user: User, code: str, reason:
         dossiers.enqueue_sync(conn, ctx, dossier["id"], procedure, history_row)
         dossiers._notify(
             ctx, dossier, "xin lỗi và hẹn lại ngày trả kết quả",
-            f"{procedure['agency_name']} xin lỗi Quý vị: hồ sơ thủ tục \"{procedure['name']}\" chưa được giải quyết "
-            f"xong đúng ngày hẹn {_vn(old)}.\nLý do: {reason}.\nNgày hẹn trả kết quả mới: {_vn(new)} ({new[:10]}).\n"
+            f"{procedure['agency_name']} xin lỗi Quý vị: hồ sơ thủ tục \"{procedure['name']}\" không giải quyết "
+            f"xong được đúng ngày hẹn {_vn(old)}.\nLý do: {reason}.\nNgày hẹn trả kết quả mới: {_vn(new)} ({new[:10]}).\n"
             "Phiếu xin lỗi và hẹn lại ngày trả kết quả (Mẫu 04) được gửi kèm thông báo này và giao tại Bộ phận Một cửa.",
             f"xin loi vi cham tra ket qua; hen lai ngay {_vn(new)} ({new[:10]})", outcome)
     dossiers.after_commit(ctx, outcome)

@@ -24,6 +24,12 @@ def is_overdue(dossier: sqlite3.Row) -> bool:
     return bool(appointment and appointment < clock.now())
 
 
+def is_open(dossier: sqlite3.Row) -> bool:
+    """Received and neither resolved nor closed: the agency may still apologise and set a new date."""
+    return not (dossier["status"] in status.RESOLVED or dossier["status"] in status.FINAL
+                or dossier["status"] == status.MOI_DANG_KY)
+
+
 DUE_SOON = 1  # working days: the warning before the deadline
 
 

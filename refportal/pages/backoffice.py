@@ -91,7 +91,7 @@ def available_actions(conn, user: User, row) -> list[str]:
              if user.role in status.STEPS[step].roles and row["status"] in status.STEPS[step].from_states]
     if user.role in dossiers.ASSIGN_ROLES and row["status"] in dossiers.ASSIGNABLE:
         found.append("chuyen-xu-ly")
-    if dossier_views.is_overdue(row):
+    if dossier_views.is_open(row):  # before the due date too (NĐ 61/2018 Điều 19 khoản 9)
         found.append("xin-loi")
     if user.role == "receiving_officer" and row["status"] == status.CHO_NGHIA_VU_TAI_CHINH:
         found.append("thu-phi")

@@ -148,9 +148,7 @@ def test_the_apology_syncs_the_new_date(apologised, stub):
 
 def test_explicit_apology_checks_its_date_and_the_dossier(portal, citizen, officer):
     code, receipt = _received(citizen, officer)
-    early = officer.post(f"/api/dossiers/{code}/apology", json={"reason": APOLOGY_REASON})
-    assert early.status_code == 409 and "chưa quá hạn" in early.json()["error"]
-    assert officer.get(f"/api/dossiers/{code}/forms/4").status_code == 409
+    assert officer.get(f"/api/dossiers/{code}/forms/4").status_code == 409  # not overdue, no apology: nothing to print
     with portal.clock(days_past(receipt["appointment_date"])):
         shifted, owner = Api(portal, "chuyenvien1"), Api(portal, "congdan1")
         old = receipt["appointment_date"][:10]
@@ -166,6 +164,26 @@ def test_explicit_apology_checks_its_date_and_the_dossier(portal, citizen, offic
         assert answer.json()["new_appointment_date"].startswith(later) and answer.json()["reason"] == APOLOGY_REASON
         form = shifted.get(f"/api/dossiers/{code}/forms/4")
         assert APOLOGY_REASON in form.text and later in form.text
+
+
+def test_an_apology_goes_out_before_the_due_date_and_never_for_a_closed_dossier(portal, citizen, officer,
+                                                                                 specialist, leader):
+    """NĐ 61/2018 Điều 19 khoản 9: the apology no later than one day before the due date."""
+    code, receipt = _received(citizen, officer)
+    later = (date.fromisoformat(receipt["appointment_date"][:10]) + timedelta(days=30)).isoformat()
+    early = officer.post(f"/api/dossiers/{code}/apology", json={"reason": APOLOGY_REASON, "new_appointment_date": later})
+    assert early.status_code == 201, early.text
+    seen = officer.dossier(code)
+    assert seen["overdue"] is False and seen["new_appointment_date"].startswith(later)
+    assert seen["appointment_date"] == receipt["appointment_date"] and seen["status_label"] == "Đã tiếp nhận"
+    form = officer.get(f"/api/dossiers/{code}/forms/4")
+    assert form.status_code == 200 and APOLOGY_REASON in form.text and later in form.text
+    submitted = citizen.submit(ONE_DAY)["code"]
+    assert officer.post(f"/api/dossiers/{submitted}/apology", json={}).status_code == 409  # not received yet
+    specialist.step(code, "process")
+    leader.step(code, "approve")
+    closed = officer.post(f"/api/dossiers/{code}/apology", json={"reason": APOLOGY_REASON})
+    assert closed.status_code == 409 and "đã có kết quả" in closed.json()["error"]
 
 
 # --- the forms ---------------------------------------------------------------------------------------
