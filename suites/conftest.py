@@ -3,8 +3,8 @@ import pytest
 
 from harness.browser import context_arguments, launch_arguments
 from suites.dossier.scenario import (  # noqa: F401 - one drive of the dossiers, shared by every suite
-    dossier_browser, dossier_closures, dossier_driver, dossier_end, dossier_intake, dossier_life, dossier_lookups,
-    dossier_online, dossier_overdue, dossier_registers)
+    dossier_browser, dossier_closures, dossier_delayed, dossier_driver, dossier_end, dossier_intake, dossier_life,
+    dossier_lookups, dossier_online, dossier_overdue, dossier_registers)
 
 
 @pytest.fixture(scope="session")

@@ -44,6 +44,7 @@ PURPOSES = {
     "refused": "submitted online and refused with a reason; the refusal slip (Mẫu 03) printed",
     "withdrawn": "submitted online by a second citizen and withdrawn; processing afterwards must be refused",
     "stopped": "submitted online, received, processed, then stopped with a reason; processing afterwards must be refused",
+    "delayed": "submitted online, received, processed, then apologised for (Mẫu 04, a new date) well before its appointment",
 }
 
 

@@ -236,6 +236,47 @@ def overdue_apology(obs: dict) -> None:
     fail_if(problems)
 
 
+def apology_before_due(obs: dict, days_before_due) -> None:
+    """NĐ 61/2018 Điều 19 khoản 9: the apology goes out no later than `days_before_due` days before the
+    due date, so the system must take it while the dossier is still within its time (the `delayed`
+    dossier); what dokiem asked for (reason, new date) is what the slip must say."""
+    d = dossier(obs, "delayed")
+    asked = d.get("apology") or {}
+    if asked.get("ok") is None:
+        raise Inconclusive(f"hồ sơ {d['code']}: chưa yêu cầu lập Phiếu xin lỗi — the apology was not asked for: "
+                           f"{asked.get('error')}")
+    before, due = local_date(asked.get("asked_at")), local_date(asked.get("appointment_before"))
+    if before is None or due is None or before > due - dt.timedelta(days=int(days_before_due)):
+        raise Inconclusive(f"hồ sơ {d['code']}: yêu cầu lúc {asked.get('asked_at')} không sớm hơn ngày hẹn "
+                           f"{asked.get('appointment_before')} {days_before_due} ngày — the apology was not asked for "
+                           "early enough to test the rule (the procedure's time limit is too short)")
+    if not asked["ok"]:
+        if asked.get("http_status") is None:
+            raise Inconclusive(f"hồ sơ {d['code']}: yêu cầu lập Phiếu xin lỗi không có trả lời — the apology request "
+                               f"got no answer: {asked.get('error')}")
+        raise AssertionError(f"hồ sơ {d['code']} đang giải quyết, hẹn trả {due:%d/%m/%Y}: hệ thống không cho lập Phiếu "
+                             f"xin lỗi ngày {before:%d/%m/%Y} (HTTP {asked['http_status']}), trong khi NĐ 61/2018 Điều 19 "
+                             f"khoản 9 yêu cầu chậm nhất {days_before_due} ngày trước ngày hẹn — the system refuses the "
+                             f"apology before the due date: {asked.get('error')}")
+    problems = []
+    if asked.get("status_code_after") is not None and asked["status_code_after"] != asked.get("status_code_before"):
+        problems.append(f"hồ sơ {d['code']}: lập Phiếu xin lỗi đổi trạng thái từ {status_name(asked.get('status_code_before'))} "
+                        f"sang {status_name(asked['status_code_after'])} — the apology changed the dossier's status")
+    where = f"hồ sơ {d['code']}: Phiếu xin lỗi và hẹn lại ngày trả kết quả (Mẫu 04)"
+    form = fetched_form((d.get("forms") or {}).get("4"), where, 4, "no apology slip for the dossier")
+    text = form.get("text") or ""
+    if d["code"] not in text:
+        problems.append(f"{where} không ghi mã hồ sơ — the slip does not name the dossier")
+    if comparable(asked.get("reason") or "") not in comparable(text):
+        problems.append(f"{where} không ghi lý do đã nêu «{asked.get('reason')}» — the slip does not give the reason "
+                        "the officer gave")
+    new = dt.date.fromisoformat(asked["new_date"])
+    if new not in dates_in(text):
+        problems.append(f"{where} không ghi ngày hẹn mới {new:%d/%m/%Y} đã chọn — the slip does not give the new date "
+                        "the officer chose")
+    fail_if(problems)
+
+
 def forms_tt01(obs: dict) -> None:
     d = dossier(obs, "online_full")
     problems = []

@@ -11,6 +11,7 @@ others asks for them (scenario.py), so any order of requests keeps the same mean
 - `dossier_browser`   in_browser.py  `online_browser` and the browser's login, prefill, submit, rate
 - `dossier_intake`    intake.py      `counter` and `postal`, registered by the receiving officer
 - `dossier_closures`  closures.py    `refused`, `withdrawn`, `stopped`, and processing tried after
+- `dossier_delayed`   delayed.py     `delayed`, apologised for (Mẫu 04) well before its appointment
 - `dossier_overdue`   registers.py   the overdue fixture dossier, before and after Mẫu 04
 - `dossier_lookups`   here           anonymous lookups of every dossier (API and browser)
 - `dossier_registers` registers.py   my dossiers, the back office's register, the audit log
@@ -21,7 +22,7 @@ from __future__ import annotations
 import time
 from typing import Any, Callable
 
-from suites.dossier import closures, in_browser, intake, online, registers
+from suites.dossier import closures, delayed, in_browser, intake, online, registers
 from suites.dossier.driver import Driver, _now
 
 
@@ -49,13 +50,14 @@ PARTS: dict[str, Callable[[Driver], dict]] = {
     "dossier_browser": in_browser.observe,
     "dossier_intake": intake.observe,
     "dossier_closures": closures.observe,
+    "dossier_delayed": delayed.observe,
     "dossier_overdue": registers.observe_overdue,
     "dossier_lookups": lookups,
     "dossier_registers": registers.observe,
     "dossier_end": end,
 }
 # The parts that make dossiers: the later parts read them all.
-DOSSIER_PARTS = ("dossier_online", "dossier_browser", "dossier_intake", "dossier_closures")
+DOSSIER_PARTS = ("dossier_online", "dossier_browser", "dossier_intake", "dossier_closures", "dossier_delayed")
 
 
 class DossierLife:

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import pytest
 
-from suites.dossier import closures, in_browser, intake, online, registers
+from suites.dossier import closures, delayed, in_browser, intake, online, registers
 from suites.dossier.driver import Driver
 from suites.dossier.observe import end, lookups
 
@@ -60,20 +60,26 @@ def dossier_closures(dossier_driver):
 
 
 @pytest.fixture(scope="session")
+def dossier_delayed(dossier_driver):
+    """`delayed`: in processing, apologised for well before its appointment (delayed.py)."""
+    return delayed.observe(dossier_driver)
+
+
+@pytest.fixture(scope="session")
 def dossier_overdue(dossier_driver):
     """The profile's overdue fixture dossier, before and after its apology slip (registers.py)."""
     return registers.observe_overdue(dossier_driver)
 
 
 @pytest.fixture(scope="session")
-def dossier_lookups(dossier_driver, dossier_online, dossier_browser, dossier_intake, dossier_closures):
+def dossier_lookups(dossier_driver, dossier_online, dossier_browser, dossier_intake, dossier_closures, dossier_delayed):
     """Every dossier looked up anonymously (observe.py)."""
     return lookups(dossier_driver)
 
 
 @pytest.fixture(scope="session")
 def dossier_registers(dossier_driver, dossier_online, dossier_browser, dossier_intake, dossier_closures,
-                      dossier_overdue, dossier_lookups):
+                      dossier_delayed, dossier_overdue, dossier_lookups):
     """My dossiers, the register and the audit log, once every dossier is made (registers.py)."""
     return registers.observe(dossier_driver)
 
@@ -85,8 +91,8 @@ def dossier_end(dossier_driver, dossier_registers):
 
 
 @pytest.fixture(scope="session")
-def dossier_life(dossier_driver, dossier_online, dossier_browser, dossier_intake, dossier_closures, dossier_overdue,
-                 dossier_lookups, dossier_registers, dossier_end):
+def dossier_life(dossier_driver, dossier_online, dossier_browser, dossier_intake, dossier_closures, dossier_delayed,
+                 dossier_overdue, dossier_lookups, dossier_registers, dossier_end):
     """Observations of the life of the run's dossiers (suites/dossier/observations.schema.json)."""
     dossier_driver.sc.evidence.write_json("observations.json", dossier_driver.obs)
     return dossier_driver.obs

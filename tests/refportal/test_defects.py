@@ -268,6 +268,16 @@ def _(w: World):
     assert not w.stub.apology_messages(code)[0]
 
 
+@demo("apology-only-when-overdue")
+def _(w: World):
+    code = w.received(ONE_DAY)
+    early = w.officer.post(f"/api/dossiers/{code}/apology", json={})
+    assert early.status_code == 409 and w.officer.dossier(code)["apology"] is None
+    appointment = w.officer.dossier(code)["appointment_date"]
+    with w.portal.clock(days_past(appointment)):
+        assert Api(w.portal, "motcua1").post(f"/api/dossiers/{code}/apology", json={}).status_code == 201  # late: yes
+
+
 @demo("no-audit-log")
 def _(w: World):
     code = w.received()

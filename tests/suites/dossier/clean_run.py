@@ -21,4 +21,4 @@ def check(out: Path, doc: dict) -> None:
     assert not not_passed, json.dumps(not_passed, ensure_ascii=False, indent=1)[:6000]
     observations = json.loads((out / "evidence" / f"scenario-{SCENARIO}" / "observations.json").read_text(encoding="utf-8"))
     assert {d["key"] for d in observations["dossiers"] if d["code"]} == {
-        "online_full", "online_browser", "counter", "postal", "refused", "withdrawn", "stopped"}
+        "online_full", "online_browser", "counter", "postal", "refused", "withdrawn", "stopped", "delayed"}

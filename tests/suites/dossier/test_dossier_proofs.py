@@ -404,6 +404,42 @@ def test_overdue_apology(obs):
     assert "no reason" in fails(judges_results.overdue_apology, obs)
 
 
+@pytest.mark.proves("dossier.apology_before_due")
+def test_apology_before_due(obs):
+    judges_results.apology_before_due(copy.deepcopy(obs), 1)
+    asked = dossier(obs, "delayed")["apology"]
+    late_only = copy.deepcopy(obs)  # the defect: the system takes an apology only once the dossier is late
+    dossier(late_only, "delayed")["apology"].update(ok=False, http_status=409, error="HTTP 409: Hồ sơ chưa quá hạn")
+    assert "refuses the apology before the due date" in fails(judges_results.apology_before_due, late_only, 1)
+    moved = copy.deepcopy(obs)  # the apology moved the dossier to another status
+    dossier(moved, "delayed")["apology"]["status_code_after"] = 5
+    assert "changed the dossier's status" in fails(judges_results.apology_before_due, moved, 1)
+    new = dt.date.fromisoformat(asked["new_date"])
+    own_date = copy.deepcopy(obs)  # the slip gives a date of the system's own, not the officer's
+    slip = dossier(own_date, "delayed")["forms"]["4"]
+    for shown in (f"{new:%d/%m/%Y}", new.isoformat()):
+        slip["text"] = slip["text"].replace(shown, f"{new + dt.timedelta(days=1):%d/%m/%Y}")
+    assert "does not give the new date" in fails(judges_results.apology_before_due, own_date, 1)
+    no_reason = copy.deepcopy(obs)  # the slip carries a stock reason, not the officer's
+    slip = dossier(no_reason, "delayed")["forms"]["4"]
+    slip["text"] = slip["text"].replace(asked["reason"], "Hồ sơ phức tạp")
+    assert "does not give the reason" in fails(judges_results.apology_before_due, no_reason, 1)
+    dossier(obs, "delayed")["forms"]["4"].update(ok=False, http_status=404, text="")
+    assert "no apology slip" in fails(judges_results.apology_before_due, obs, 1)
+
+
+def test_apology_before_due_is_undecided_when_it_could_not_be_tried(obs):
+    asked = dossier(obs, "delayed")["apology"]
+    too_late = copy.deepcopy(obs)  # asked on the due date itself: the rule cannot be tested
+    dossier(too_late, "delayed")["apology"]["asked_at"] = asked["appointment_before"]
+    assert "not asked for early enough" in undecided(judges_results.apology_before_due, too_late, 1)
+    not_mapped = copy.deepcopy(obs)
+    dossier(not_mapped, "delayed")["apology"].update(ok=None, error="issue_apology cannot be called")
+    assert "issue_apology" in undecided(judges_results.apology_before_due, not_mapped, 1)
+    dossier(obs, "delayed")["apology"].update(ok=False, http_status=None, error="ReadTimeout")
+    assert "got no answer" in undecided(judges_results.apology_before_due, obs, 1)
+
+
 @pytest.mark.proves("dossier.forms_tt01")
 def test_forms_tt01(obs):
     judges_results.forms_tt01(copy.deepcopy(obs))
@@ -534,7 +570,9 @@ def test_lookup_minimal_disclosure(obs):
     row["text"] = row["text"][:-1] + ', "phone": "0912 000 099"}'
     assert "phone" in fails(lookup_judges.minimal_disclosure, phone)
     page = copy.deepcopy(obs)
-    page["browser"]["lookup"]["page_text"] += " Địa chỉ: Số 12 đường Lê Lợi, phường Trung Tâm, thành phố An Bình"
+    for kept in ("page_text", "page_html"):  # the judge reads the raw page when the recording has it
+        if page["browser"]["lookup"].get(kept):
+            page["browser"]["lookup"][kept] += " Địa chỉ: Số 12 đường Lê Lợi, phường Trung Tâm, thành phố An Bình"
     assert "address" in fails(lookup_judges.minimal_disclosure, page)
     row = next(r for r in obs["lookups"] if r["key"] == "stopped")
     row["text"] += " dokiem-stopped-tep-1.pdf"
