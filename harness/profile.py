@@ -61,6 +61,7 @@ class Profile:
     effects: dict = field(default_factory=dict)  # operation -> read | create | change (criteria/checks.yaml)
     roles: tuple[str, ...] = ()  # the vocabulary's roles, in order (criteria/checks.yaml `roles:`)
     operation_roles: dict = field(default_factory=dict)  # operation -> the role checks.yaml gives it
+    vocabulary: dict = field(default_factory=dict)  # operation -> its criteria/checks.yaml entry (leads_to, inputs…)
 
     # ---------------------------------------------------------------- identity
     @property
@@ -268,7 +269,7 @@ def load_profile(path: Path, edition: criteria.Edition, checks: criteria.CheckRe
     effects = {name: entry["effect"] for name, entry in checks.operations.items() if "effect" in entry}
     operation_roles = {name: entry["role"] for name, entry in checks.operations.items() if entry.get("role")}
     return Profile(path.resolve(), source.data, file_sha256(path), source, effects=effects, roles=tuple(checks.roles),
-                   operation_roles=operation_roles)
+                   operation_roles=operation_roles, vocabulary=dict(checks.operations))
 
 
 def _meaning_problems(source: SourceFile, edition: criteria.Edition, checks: criteria.CheckRegistry,

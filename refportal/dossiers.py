@@ -118,6 +118,8 @@ def _check_role(user: User, dossier: sqlite3.Row, step_name: str) -> None:
         raise ApiError(404, NOT_FOUND)
     if defects.on("officer-can-approve") and step_name == "approve" and user.role == "receiving_officer":
         return  # DEFECT: no role check on approval for the receiving officer
+    if defects.on("owner-can-stop") and step_name == "stop" and user.role in APPLICANT_ROLES:
+        return  # DEFECT: the applicant may stop the processing of its own dossier (the stop route checks no role)
     if user.role not in roles:
         raise ApiError(403, f"Vai trò '{user.role}' không được thực hiện bước '{step_name}' — "
                             f"role {user.role} may not take step {step_name}")

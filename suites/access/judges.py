@@ -39,7 +39,7 @@ def _denial_problems(step: dict, obs: dict, code: str) -> tuple[list[str], list[
         return [], [f"{where}: HTTP {step.get('status')} {step.get('message') or ''} — neither allowed nor refused "
                     "for lack of rights"]
     problems = []
-    leaked = _leaks(step, obs)
+    leaked = _leaks(step, obs) if step["who"] != "owner" else []  # the applicant's own data is no leak to them
     if leaked:
         problems.append(f"{where}: bị từ chối nhưng câu trả lời chứa dữ liệu hồ sơ {leaked} — the refusal leaks the dossier")
     before, after = step.get("status_before"), step.get("status_after")

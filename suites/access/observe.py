@@ -9,6 +9,7 @@ and any answer to the intruders that contains that tag has leaked the dossier.
 """
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import re
 from urllib.parse import urlsplit
@@ -28,6 +29,13 @@ ANONYMOUS = "anonymous"  # a visitor without a session
 # role that owns it, wherever the national list (harness.national.ALLOWED_TRANSITIONS) forbids it
 ORDERED_STEPS = (("process_dossier", 4, {"note": "dokiem step_order"}), ("approve_dossier", 9, {}),
                  ("return_result", 10, {}))
+# Roles that apply for services; every other role of the vocabulary is an officer's (criteria/checks.yaml).
+APPLICANT_ROLES = frozenset({"citizen", "business"})
+# Those who may never take an officer's step: the dossier's own applicant and a visitor without a session.
+NEVER_OFFICERS = ("owner", ANONYMOUS)
+# The statuses of a received dossier still being handled, before its result: where a step that keeps
+# the status (the apology) is allowed to the officer whose step it is.
+OPEN_STATUSES = frozenset({2, 4, 5, 6})
 MAX_LINKS = 12           # links of the owner's answers replayed by the others (the first found)
 # a path part this long, of letters and digits mixed, is an unguessable token: the link is a
 # capability (whoever holds it may fetch it by design) and is listed, not replayed
@@ -154,6 +162,31 @@ class AccessProbe:
             if row.get("ok") or row.get("status_before") != row.get("status_after"):
                 return  # it went through: the dossier is elsewhere now, and the next attempts would not be out of order
 
+    def intruders(self, after: str) -> None:
+        """At the status the owner reads now, every officer's step of the vocabulary that this status
+        allows (criteria/checks.yaml `role` and `leads_to` with the national transitions) is tried by
+        the dossier's own applicant and by a visitor without a session: the status allows the step,
+        so a refusal can only come from who is asking. Generated, not listed by hand, so a step the
+        probe's authors never thought of is tried too. After the lifecycle step `after`."""
+        done = next((row for row in reversed(self.steps) if row["key"] == after), None)
+        codes = self.profile.status_codes(self.owner_status()) if done is not None and done.get("ok") else []
+        if not codes:
+            return  # out_of_order() at the same point records why the status is unknown
+        for operation, inputs in officer_steps(self.profile, self.run_id):
+            if operation not in self.profile.operations:
+                continue  # not mapped: the target has no such step to open to the wrong people
+            leads_to = self.profile.vocabulary[operation].get("leads_to")
+            if not any((leads_to in ALLOWED_TRANSITIONS.get(code, set())) if leads_to else code in OPEN_STATUSES
+                       for code in codes):
+                continue
+            for who in NEVER_OFFICERS:
+                row = self.step(f"{who}_{operation}_at_{codes[0]}", who, operation, "denied", "roles",
+                                f"{'the applicant' if who == 'owner' else 'a visitor without a session'} takes the "
+                                f"{vocabulary_role(self.profile, operation)}'s step '{operation}' while the dossier is "
+                                f"{status_name(codes[0])}, which allows it", changes=True, **inputs)
+                if row.get("ok") or row.get("status_before") != row.get("status_after"):
+                    return  # it went through: the dossier is elsewhere now
+
     def markers(self) -> list[bytes]:
         """What only the dossier's own answers hold: its code, the run's tag, the owner's name and
         the text of the files dokiem uploaded to it."""
@@ -219,10 +252,12 @@ class AccessProbe:
         s("other_withdraw", "other", "withdraw_dossier", "denied", "cross_citizen",
           "another citizen withdraws the dossier (status 1 allows the owner to)", changes=True)
         self.out_of_order("submit")
+        self.intruders("submit")
         s("citizen_receive", "owner", "receive_dossier", "denied", "roles",
           "a citizen receives a dossier (an officer's step)", changes=True)
         s("officer_receive", "receiving_officer", "receive_dossier", "allowed", "roles",
           "the receiving officer receives it")
+        self.intruders("officer_receive")
         s("officer_request_supplement", "receiving_officer", "request_supplement", "allowed", "setup",
           "the officer asks for a supplement", reason=f"dokiem {self.run_id}: bổ sung để kiểm tra quyền")
         s("other_supplement", "other", "supplement_dossier", "denied", "cross_citizen",
@@ -237,11 +272,13 @@ class AccessProbe:
         s("specialist_process", "specialist", "process_dossier", "allowed", "roles", "the specialist processes it",
           note=f"dokiem {self.run_id}")
         self.out_of_order("specialist_process")
+        self.intruders("specialist_process")
         s("officer_approve", "receiving_officer", "approve_dossier", "denied", "roles",
           "the receiving officer approves (a leader's step; status 4 allows it)", changes=True)
         s("citizen_approve", "owner", "approve_dossier", "denied", "roles", "a citizen approves its own dossier",
           changes=True)
         s("leader_approve", "leader", "approve_dossier", "allowed", "roles", "the leader approves it")
+        self.intruders("leader_approve")
         s("other_download", "other", "download_result", "denied", "cross_citizen",
           "another citizen downloads the result")
         s("owner_download", "owner", "download_result", "allowed", "control", "the owner downloads the result")
@@ -261,6 +298,21 @@ class AccessProbe:
     def _owner_known(self) -> dict:
         account = self.profile.account("citizen", 0)
         return dict(account.known) if account else {}
+
+
+def officer_steps(profile, run_id: str) -> list[tuple[str, dict]]:
+    """(operation, inputs) for every operation of the vocabulary that an officer takes on one dossier
+    and that changes it, in the vocabulary's order, with the inputs its officer would give."""
+    # a far date: an answer about the date (422) must not stand in for the refusal
+    values = {"reason": f"dokiem {run_id}: thử quyền", "note": f"dokiem {run_id}: thử quyền", "amount": 1000,
+              "new_appointment_date": (dt.date.today() + dt.timedelta(days=60)).isoformat()}
+    steps = []
+    for operation, role in profile.operation_roles.items():
+        inputs = profile.vocabulary[operation].get("inputs") or []
+        if role in APPLICANT_ROLES or profile.effects.get(operation) != "change" or "dossier_code" not in inputs:
+            continue
+        steps.append((operation, {name: values[name] for name in inputs if name in values}))
+    return steps
 
 
 def links_in(value, profile) -> list[str]:

@@ -278,6 +278,15 @@ def _(w: World):
         assert Api(w.portal, "motcua1").post(f"/api/dossiers/{code}/apology", json={}).status_code == 201  # late: yes
 
 
+@demo("owner-can-stop")
+def _(w: World):
+    code = w.received()
+    assert w.citizen_b.post(f"/api/dossiers/{code}/stop", json={"reason": "x"}).status_code == 404  # not theirs
+    assert w.citizen.post(f"/api/dossiers/{code}/process", json={}).status_code == 403  # other steps: still refused
+    stopped = w.citizen.post(f"/api/dossiers/{code}/stop", json={"reason": "Tôi không cần nữa"})
+    assert stopped.status_code == 200 and w.officer.dossier(code)["status_label"] == "Dừng xử lý"
+
+
 @demo("no-audit-log")
 def _(w: World):
     code = w.received()

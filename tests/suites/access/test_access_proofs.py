@@ -1,5 +1,6 @@
 """Proofs of the access_probe checks on the clean refportal's recording: one citizen never reads
 another's dossier, and each role is refused the others' steps while its own succeed."""
+import copy
 from pathlib import Path
 
 import pytest
@@ -148,6 +149,30 @@ def test_roles_fail_when_a_role_takes_another_roles_step(probe, key):
     step(probe, key).update(status=200, ok=True)
     with pytest.raises(AssertionError, match="allowed; must be refused"):
         judges.roles(probe)
+
+
+@pytest.mark.proves("access.roles")
+def test_every_officer_step_the_status_allows_is_tried_by_the_applicant_and_a_visitor(probe):
+    """The generated attempts: each officer's operation of the vocabulary, at each status of the life
+    that allows it, by the dossier's own applicant and by a visitor without a session."""
+    tried = {(s["who"], s["operation"]) for s in probe["steps"] if s["check"] == "roles" and s["expect"] == "denied"}
+    for operation in ("receive_dossier", "refuse_dossier", "request_supplement", "request_payment", "process_dossier",
+                      "stop_dossier", "approve_dossier", "return_result", "issue_apology"):
+        assert {("owner", operation), ("anonymous", operation)} <= tried, operation
+    stopped = copy.deepcopy(probe)  # the defect: the applicant stops its own dossier
+    step(stopped, "owner_stop_dossier_at_4").update(status=200, ok=True, status_after="Dừng xử lý")
+    with pytest.raises(AssertionError, match="owner_stop_dossier|stop_dossier"):
+        judges.roles(stopped)
+    moved = copy.deepcopy(probe)  # refused in words, yet the status moved
+    step(moved, "anonymous_return_result_at_9").update(status_after="Đã trả kết quả")
+    with pytest.raises(AssertionError, match="refused, yet the dossier changed"):
+        judges.roles(moved)
+
+
+def test_the_applicant_refused_with_its_own_name_on_the_page_is_no_leak(probe):
+    row = step(probe, "owner_stop_dossier_at_4")
+    row["excerpt"] = f"<p>Xin chào {probe['owner_known']['full_name']}</p> Bạn không có quyền — 403"
+    judges.roles(probe)
 
 
 @pytest.mark.proves("access.roles")
