@@ -29,7 +29,7 @@ from harness.exitcodes import ExitCode
 from harness.profile import Profile
 from harness.traffic import Traffic
 
-REACH_DEADLINE_S = 20.0   # one deadline for every probe together: a dead target aborts well within 30 s
+REACH_DEADLINE_S = 20.0   # one deadline for every probe together (limits.reach_deadline_s): a dead target aborts within 30 s
 REACH_TIMEOUT_S = 5.0     # one attempt's whole exchange
 VIETNAM = dt.timezone(dt.timedelta(hours=7))
 
@@ -97,7 +97,8 @@ def _in_window(window: str, now: dt.datetime) -> bool:
 def check_reachable(profile: Profile, deadline_s: float | None = None) -> tuple[list[str], list[str]]:
     """(unreachable, problems) for the profile's base URLs: probed all at once, each retried until
     it answers or the one deadline passes (no probe runs past it, whatever the target does)."""
-    deadline_s = REACH_DEADLINE_S if deadline_s is None else deadline_s
+    if deadline_s is None:
+        deadline_s = float(profile.limits.get("reach_deadline_s", REACH_DEADLINE_S))
     ends_at = time.monotonic() + deadline_s
     urls = sorted(set(profile.base_urls().items()))
     with ThreadPoolExecutor(max_workers=max(len(urls), 1), thread_name_prefix="dokiem-reach") as pool:

@@ -61,10 +61,11 @@ class RefportalFleet:
         answer.raise_for_status()
         assert sorted(answer.json()["on"]) == sorted(defects), answer.text
 
-    def write_profile(self, name: str, url: str, ca_file: str) -> Path:
+    def write_profile(self, name: str, url: str, ca_file: str, **limits) -> Path:
         data = dict(self.profile_data, id=f"refportal-{name}", base_urls={"portal": url}, tls={"ca_file": ca_file},
                     simulator={"url": self.nps_url},
-                    parameters={**(self.profile_data.get("parameters") or {}), **LOWERED})
+                    parameters={**(self.profile_data.get("parameters") or {}), **LOWERED},
+                    limits={**(self.profile_data.get("limits") or {}), **limits})
         path = self.work / f"{name}.yaml"
         path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
         return path

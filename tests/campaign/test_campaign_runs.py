@@ -55,7 +55,8 @@ def rows(doc: dict) -> dict[str, dict]:
 
 def test_local_pool_finds_each_defect_survives_a_dead_target_and_flags_the_regression(tmp_path, fleet):
     clean, leaky = fleet.target("clean"), fleet.target("leaky", (DEFECT,))
-    down = fleet.write_profile("down", "https://127.0.0.1:9", str(fleet.state / "ca.pem"))  # nothing listens there
+    down = fleet.write_profile("down", "https://127.0.0.1:9", str(fleet.state / "ca.pem"),  # nothing listens there
+                               reach_deadline_s=2)
     history = tmp_path / "history"
     proc, doc, out = run_campaign(fleet, campaign_file(tmp_path, {"clean": clean, "leaky": leaky, "down": down}),
                              "--parallel", "2", "--history", str(history))

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 import socket
+import time
 
 import pytest
 
@@ -116,3 +117,18 @@ def test_the_logins_share_one_rate_limit_even_outside_a_run(tmp_path, fake, chec
     monkeypatch.setattr(preflight, "TargetClient", client)
     assert run_preflight(profile, checks, ["lookup.public_by_code"], Redactor()).exit_code == 0
     assert len(limiters) >= 2 and all(limiter is limiters[0] for limiter in limiters)
+
+
+def test_the_profile_sets_how_long_the_pre_flight_waits(tmp_path, checks, monkeypatch):
+    """limits.reach_deadline_s: a target still starting gets that long (the default, 20 s, is not waited)."""
+    monkeypatch.setenv("FAKE_PW", PASSWORD)
+    monkeypatch.setenv("FAKE_PW_WRONG", PASSWORD)
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    profile = make_profile(tmp_path, f"http://127.0.0.1:{port}")
+    profile.data.setdefault("limits", {})["reach_deadline_s"] = 1.5
+    started = time.monotonic()
+    unreachable, _ = preflight.check_reachable(profile)
+    waited = time.monotonic() - started
+    assert unreachable and 1.0 <= waited < 15  # retried for its own deadline, far from the default's 20 s

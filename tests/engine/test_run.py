@@ -239,13 +239,14 @@ def test_a_profile_with_a_missing_field_is_bad_input_naming_it(workspace, fake):
 
 
 def test_a_dead_target_aborts_with_exit_3_and_nothing_written(workspace):
-    # the pre-flight's 20 s deadline is proven where it is timed alone (tests/engine/test_deadlines.py);
-    # here the whole run, Python and the simulator starting included, only has to end (a busy
+    # the pre-flight's deadline is proven where it is timed alone (tests/engine/test_deadlines.py); here
+    # it is the profile's (limits.reach_deadline_s) and the whole run, Python and the simulator starting included, only has to end (a busy
     # machine takes a while to start them, never minutes)
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
-    proc = run(workspace, write_profile(workspace, f"http://127.0.0.1:{port}"), timeout=120)
+    text = PROFILE.format(url=f"http://127.0.0.1:{port}", environment="staging") + "limits: {reach_deadline_s: 2}\n"
+    proc = run(workspace, write_profile(workspace, "", text=text), timeout=120)
     assert proc.returncode == 3, proc.stdout + proc.stderr
     assert "does not answer" in proc.stderr
     assert not (workspace / "out").exists() and not list(workspace.glob(".out.partial-*"))
