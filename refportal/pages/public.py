@@ -11,7 +11,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import PlainTextResponse, Response
 from markupsafe import Markup
 
-from refportal import catalogue, defects, dossier_views, feedback, stats
+from refportal import catalogue, defects, dossier_views, feedback, stats, status
 from refportal.accounts import User
 from refportal.failures import ApiError
 from refportal.pages.dossier_pages import need_login
@@ -135,6 +135,9 @@ def lookup_page(request: Request, ma: str = "", conn: sqlite3.Connection = Depen
         need_login(request, user)  # DEFECT: the public lookup asks for a login
     code = ma.strip()[:60]
     found = dossier_views.lookup(conn, code) if code else None
+    if found and defects.on("lookup-page-stopped-as-processing") and found["status_label"] == status.label(status.DUNG_XU_LY):
+        # DEFECT: the page's own label table lacks "Dừng xử lý" and falls back to "being processed" (the API is right)
+        found = {**found, "status_label": status.label(status.DANG_GIAI_QUYET)}
     hidden = None
     if found and defects.on("lookup-hidden-contact"):
         # DEFECT: the page carries the applicant's phone (+84 form) and birth date (dd/mm/yyyy) in its markup

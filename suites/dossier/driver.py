@@ -108,7 +108,7 @@ class Driver:
             "statistics_before": None, "statistics_after": None, "statistics_error": None,
             "logins": [], "dossiers": [], "lookups": [],
             "browser": {"errors": [], "login": None, "known": {}, "prefilled": {}, "submit": None, "rate": None,
-                        "lookup": None},
+                        "lookup": None, "other_lookups": []},
             "my_dossiers": {}, "register": None, "overdue": None, "audit": None,
             "errors": [],
         }

@@ -1,8 +1,8 @@
 """The `dossier_browser` part: a citizen in the browser — log in, submit through the e-form (the fields
 the page pre-filled are read first; the state-changing requests it sent are then forged, for
 security.csrf), the dossier processed to its result and rated in the browser (`online_browser`) —
-and, once the other dossiers are done, an anonymous lookup of `online_full` on the portal's public
-page."""
+and, once the other dossiers are done, anonymous lookups on the portal's public page: `online_full`
+and one dossier of each other status the run ended in."""
 from __future__ import annotations
 
 from harness.profile import target_hosts
@@ -11,6 +11,7 @@ from suites.dossier.driver import MAX_TEXT, Driver, _now, _scalars
 from suites.security import csrf
 
 MAX_HTML = 200_000  # a lookup page is ~10 kB; a page this long is kept only in part
+MAX_OTHER_LOOKUPS = 4  # dossiers of other final statuses looked up in the browser after online_full
 
 KEYS = ("online_browser",)
 
@@ -131,29 +132,51 @@ def browser_life(life, browser, account, d: dict) -> None:
 
 
 def lookup(life) -> None:
-    """`online_full` looked up anonymously in the browser (a fresh context: nobody is logged in)."""
+    """Dossiers looked up anonymously on the portal's public page, in one fresh context (nobody is
+    logged in): `online_full` (`browser.lookup`), then one dossier of each other status the run's
+    dossiers ended in (`browser.other_lookups`). The page a citizen reads is a source of its own:
+    it must show the status the API shows, and no more of the applicant than the API may."""
     full = life.dossier("online_full")
     if full is None or not full["code"] or life.open_browser is None:
         return
     info = life.obs["browser"]
-    row = {"code": full["code"], "expected_code": life.current_code(full), "ok": False, "status_label": None,
-           "status_code": None, "error": None, "page_text": ""}
-    info["lookup"] = row
+    seen, others = {life.current_code(full)}, []
+    for d in life.obs["dossiers"]:
+        code = life.current_code(d)
+        if d["code"] and code is not None and code not in seen and len(others) < MAX_OTHER_LOOKUPS:
+            seen.add(code)
+            others.append(d)
+    info["lookup"] = _lookup_row(life, full)
+    info["other_lookups"] = [_lookup_row(life, d) for d in others]
+    rows = [info["lookup"], *info["other_lookups"]]
     try:
         browser = life.open_browser()
         with life.sc.browser(browser, "lookup") as session:  # a fresh context: nobody is logged in
-            try:
-                out = session.journey("lookup_dossier", dossier_code=full["code"])
-                row.update(ok=True, status_label=out.get("status_label"),
-                           status_code=life.national_code(out.get("status_label"), out.get("status_code")))
-            except Exception as exc:
-                row["error"] = f"{type(exc).__name__}: {exc}"
-                info["errors"].append(f"lookup_dossier journey: {row['error']}")
-            try:
-                raw = session.page.content()
-                row["page_text"] = documents.html_text(raw)[:MAX_TEXT]
-                row["page_html"] = raw[:MAX_HTML]  # attributes, hidden inputs, comments, scripts: where data hides
-            except Exception:
-                pass
+            for row in rows:
+                _look_up(info, session, life, row)
     except Exception as exc:
-        row["error"] = row["error"] or f"{type(exc).__name__}: {exc}"
+        for row in rows:
+            if not row["ok"]:
+                row["error"] = row["error"] or f"{type(exc).__name__}: {exc}"
+
+
+def _lookup_row(life, d: dict) -> dict:
+    return {"key": d["key"], "code": d["code"], "expected_code": life.current_code(d), "ok": False,
+            "status_label": None, "status_code": None, "error": None, "page_text": ""}
+
+
+def _look_up(info: dict, session, life, row: dict) -> None:
+    try:
+        out = session.journey("lookup_dossier", dossier_code=row["code"])
+        row.update(ok=True, status_label=out.get("status_label"),
+                   status_code=life.national_code(out.get("status_label"), out.get("status_code"),
+                                                  row["expected_code"]))
+    except Exception as exc:
+        row["error"] = f"{type(exc).__name__}: {exc}"
+        info["errors"].append(f"lookup_dossier journey ({row['key']}): {row['error']}")
+    try:
+        raw = session.page.content()
+        row["page_text"] = documents.html_text(raw)[:MAX_TEXT]
+        row["page_html"] = raw[:MAX_HTML]  # attributes, hidden inputs, comments, scripts: where data hides
+    except Exception:
+        pass

@@ -28,11 +28,12 @@ from suites.dossier.driver import Driver, _now
 
 def lookups(life: Driver) -> dict:
     """Every dossier looked up anonymously at the end (after `online_full`'s submission it already
-    was), and `online_full` in the browser."""
+    was), and in the browser `online_full` and one dossier of each other final status."""
     for d in life.obs["dossiers"]:
         life.guard(f"{d['key']} lookup", lambda d=d: life.lookup(d, "end"))
     life.guard("browser lookup", lambda: in_browser.lookup(life))
-    return {"lookups": life.obs["lookups"], "browser_lookup": life.obs["browser"]["lookup"]}
+    return {"lookups": life.obs["lookups"], "browser_lookup": life.obs["browser"]["lookup"],
+            "browser_other_lookups": life.obs["browser"].get("other_lookups") or []}
 
 
 def end(life: Driver) -> dict:

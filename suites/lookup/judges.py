@@ -29,15 +29,25 @@ def public_by_code(obs: dict) -> None:
             problems.append(f"{where}: hiển thị '{row.get('status_label')}' = {code_text(row.get('status_code'))}, cần "
                             f"{status_name(row.get('expected_code'))} — the lookup shows the wrong status")
     browser = (obs.get("browser") or {}).get("lookup")
-    if browser and browser.get("ok") and browser.get("status_code") != browser.get("expected_code"):
-        problems.append(f"tra cứu trên trình duyệt hồ sơ {browser['code']}: hiển thị '{browser.get('status_label')}', cần "
-                        f"{status_name(browser.get('expected_code'))} — the lookup page shows the wrong status")
+    for page in browser_lookups(obs):
+        if page.get("ok") and page.get("status_code") != page.get("expected_code"):
+            problems.append(f"tra cứu trên trình duyệt hồ sơ {page['code']} ({page.get('key', 'online_full')}): hiển thị "
+                            f"'{page.get('status_label')}', cần {status_name(page.get('expected_code'))} — the lookup "
+                            "page shows the wrong status")
+        elif not page.get("ok") and page is not browser:
+            unsure.append(f"tra cứu trên trình duyệt hồ sơ {page['code']} ({page.get('key')}): {page.get('error')}")
     fail_if(problems, first=None)
     if unsure:
         raise Inconclusive("; ".join(unsure))
     if not browser or not browser.get("ok"):
         raise Inconclusive("tra cứu trên trình duyệt (hành trình lookup_dossier) không thực hiện được — the lookup journey "
                            f"could not be made: {(browser or {}).get('error') or (obs.get('browser') or {}).get('errors')}")
+
+
+def browser_lookups(obs: dict) -> list[dict]:
+    """The dossiers looked up on the public page: online_full, then one of each other final status."""
+    browser = obs.get("browser") or {}
+    return [row for row in (browser.get("lookup"), *(browser.get("other_lookups") or [])) if row]
 
 
 def _personal_values(d: dict) -> list[tuple[str, str]]:
@@ -53,9 +63,9 @@ def minimal_disclosure(obs: dict) -> None:
     by_code = {d["code"]: d for d in obs.get("dossiers") or [] if d.get("code")}
     problems = []
     pages = [(r["code"], r.get("text") or "", "API") for r in rows]
-    browser = (obs.get("browser") or {}).get("lookup") or {}
-    if browser.get("page_html") or browser.get("page_text"):  # the raw page: attributes, hidden inputs, scripts
-        pages.append((browser["code"], browser.get("page_html") or browser["page_text"], "trang tra cứu (page)"))
+    for page in browser_lookups(obs):
+        if page.get("page_html") or page.get("page_text"):  # the raw page: attributes, hidden inputs, scripts
+            pages.append((page["code"], page.get("page_html") or page["page_text"], "trang tra cứu (page)"))
     for code, text, where in pages:
         d = by_code.get(code)
         if d is None:

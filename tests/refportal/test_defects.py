@@ -287,6 +287,18 @@ def _(w: World):
     assert stopped.status_code == 200 and w.officer.dossier(code)["status_label"] == "Dừng xử lý"
 
 
+@demo("lookup-page-stopped-as-processing")
+def _(w: World):
+    code = w.received()
+    w.specialist.step(code, "process")
+    w.specialist.step(code, "stop", reason="Không đủ điều kiện")
+    assert w.get(f"/api/lookup/{code}").json()["status_label"] == "Dừng xử lý"  # the API is right
+    page = w.get("/tra-cuu", params={"ma": code}).text
+    assert "Đang giải quyết" in page and "Dừng xử lý" not in page
+    returned = w.finished()
+    assert w.get(f"/api/lookup/{returned}").json()["status_label"] in w.get("/tra-cuu", params={"ma": returned}).text
+
+
 @demo("no-audit-log")
 def _(w: World):
     code = w.received()

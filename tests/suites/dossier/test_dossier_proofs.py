@@ -557,6 +557,30 @@ def test_lookup_public_by_code(obs):
     assert "wrong status" in fails(lookup_judges.public_by_code, obs)
 
 
+@pytest.mark.proves("lookup.public_by_code")
+def test_the_public_page_is_read_for_each_final_status_not_only_one_dossier(obs):
+    pages = {row["key"]: row for row in obs["browser"]["other_lookups"]}
+    assert {"refused", "withdrawn", "stopped", "delayed"} <= set(pages)  # 3, 7, 8 and 4 besides online_full's 10
+    assert all(row["ok"] and row["status_code"] == row["expected_code"] for row in pages.values())
+    stale = copy.deepcopy(obs)  # the page maps a refusal to "being processed", the API does not
+    next(r for r in stale["browser"]["other_lookups"] if r["key"] == "refused").update(
+        status_label="Đang giải quyết", status_code=4)
+    assert "the lookup page shows the wrong status" in fails(lookup_judges.public_by_code, stale)
+    broken = copy.deepcopy(obs)
+    next(r for r in broken["browser"]["other_lookups"] if r["key"] == "stopped").update(
+        ok=False, status_label=None, status_code=None, error="JourneyError: no status on the page")
+    assert "stopped" in undecided(lookup_judges.public_by_code, broken)
+
+
+@pytest.mark.proves("lookup.minimal_disclosure")
+def test_each_dossier_looked_up_in_the_browser_is_searched_for_its_applicants_data(obs):
+    page = next(r for r in obs["browser"]["other_lookups"] if r["key"] == "withdrawn")
+    applicant = dossier(obs, "withdrawn")["applicant"]["full_name"]  # the second citizen, not online_full's
+    assert applicant and applicant not in page["page_html"]
+    page["page_html"] += f"<span hidden>{applicant}</span>"
+    assert "full_name" in fails(lookup_judges.minimal_disclosure, obs)
+
+
 def test_lookup_without_the_browser_journey_is_undecided(obs):
     obs["browser"]["lookup"] = {"code": obs["lookups"][0]["code"], "ok": False, "error": "JourneyError: step 3"}
     assert "lookup journey" in undecided(lookup_judges.public_by_code, obs)
