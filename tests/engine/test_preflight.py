@@ -47,13 +47,18 @@ def test_a_reachable_target_with_good_accounts_passes(tmp_path, fake, checks, mo
     assert "receive_dossier" in " ".join(result.not_configured.get("dossier.code_format", ["receive_dossier"]))
 
 
-def test_a_closed_port_is_exit_3_within_the_deadline(tmp_path, checks, monkeypatch):
+def closed_port_profile(tmp_path, monkeypatch):
+    """A profile whose base URL is a port nobody listens on."""
     monkeypatch.setenv("FAKE_PW", PASSWORD)
     monkeypatch.setenv("FAKE_PW_WRONG", PASSWORD)
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
-    profile = make_profile(tmp_path, f"http://127.0.0.1:{port}")
+    return make_profile(tmp_path, f"http://127.0.0.1:{port}")
+
+
+def test_a_closed_port_is_exit_3_within_the_deadline(tmp_path, checks, monkeypatch):
+    profile = closed_port_profile(tmp_path, monkeypatch)
     monkeypatch.setattr(preflight, "REACH_DEADLINE_S", 1.0)
     result = run_preflight(profile, checks, [], Redactor())
     assert result.exit_code == 3 and "does not answer" in result.unreachable[0]
@@ -121,12 +126,7 @@ def test_the_logins_share_one_rate_limit_even_outside_a_run(tmp_path, fake, chec
 
 def test_the_profile_sets_how_long_the_pre_flight_waits(tmp_path, checks, monkeypatch):
     """limits.reach_deadline_s: a target still starting gets that long (the default, 20 s, is not waited)."""
-    monkeypatch.setenv("FAKE_PW", PASSWORD)
-    monkeypatch.setenv("FAKE_PW_WRONG", PASSWORD)
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    profile = make_profile(tmp_path, f"http://127.0.0.1:{port}")
+    profile = closed_port_profile(tmp_path, monkeypatch)
     profile.data.setdefault("limits", {})["reach_deadline_s"] = 1.5
     started = time.monotonic()
     unreachable, _ = preflight.check_reachable(profile)
