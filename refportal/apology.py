@@ -35,9 +35,11 @@ def _vn(moment: str) -> str:
     return clock.parse(moment).strftime("%d/%m/%Y")
 
 
-def default_new_date(conn: sqlite3.Connection, procedure: dict) -> datetime:
-    """Half the procedure's time limit again (at least 2 working days) from today."""
-    return workdays.add_working_days(clock.now(), max(2, procedure["processing_days"] // 2), dossiers.holidays(conn))
+def default_new_date(conn: sqlite3.Connection, procedure: dict, old_appointment: datetime | None = None) -> datetime:
+    """Half the procedure's time limit again (at least 2 working days) from the old appointment, or
+    from today when that has passed."""
+    start = max(old_appointment or clock.now(), clock.now())
+    return workdays.add_working_days(start, max(2, procedure["processing_days"] // 2), dossiers.holidays(conn))
 
 
 def issue(conn: sqlite3.Connection, ctx: Context, user: User, code: str, reason: str | None = None,
@@ -55,7 +57,7 @@ def issue(conn: sqlite3.Connection, ctx: Context, user: User, code: str, reason:
     if new_date is not None:
         new_appointment = datetime.combine(new_date, workdays.CLOSING_TIME, tzinfo=clock.VN)
     else:
-        new_appointment = default_new_date(conn, procedure)
+        new_appointment = None  # the default counts from the old appointment, read below
     actor = dossiers.Actor.of(conn, user)
     outcome = dossiers.Outcome()
     with db.transaction(conn):
@@ -70,6 +72,8 @@ def issue(conn: sqlite3.Connection, ctx: Context, user: User, code: str, reason:
                            status_label=dossiers.shown_label(dossier["status"]))
         previous = dossier_views.latest_apology(conn, dossier["id"])
         old = previous["new_appointment"] if previous else dossier["appointment_date"]
+        if new_appointment is None:
+            new_appointment = default_new_date(conn, procedure, clock.parse(old))
         if new_appointment <= max(clock.parse(old), clock.now()):
             raise ApiError(422, f"Ngày hẹn mới phải sau ngày hẹn cũ ({_vn(old)}) và sau hôm nay — the new date must "
                                 "be later than the old appointment and than today",

@@ -176,7 +176,8 @@ class AccessProbe:
             if operation not in self.profile.operations:
                 continue  # not mapped: the target has no such step to open to the wrong people
             leads_to = self.profile.vocabulary[operation].get("leads_to")
-            if not any((leads_to in ALLOWED_TRANSITIONS.get(code, set())) if leads_to else code in OPEN_STATUSES
+            # every code the label may stand for must allow it: else a refusal could be the status's
+            if not all((leads_to in ALLOWED_TRANSITIONS.get(code, set())) if leads_to else code in OPEN_STATUSES
                        for code in codes):
                 continue
             for who in NEVER_OFFICERS:

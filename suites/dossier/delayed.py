@@ -42,11 +42,13 @@ def apologise(life, d: dict) -> None:
     appointment = next((s.get("appointment_date") for s in reversed(d["steps"]) if s.get("ok")
                         and s.get("appointment_date")), None)
     record = {"asked_at": None, "appointment_before": appointment, "reason": None, "new_date": None,
-              "status_code_before": life.current_code(d), "ok": None, "http_status": None, "error": None,
+              "status_code_before": None, "ok": None, "http_status": None, "error": None,
               "status_code_after": None, "status_label_after": None}
     d["apology"] = record
     due = parse_time(appointment)
     officer = life.client("receiving_officer")
+    if officer is not None:  # the status as the back office shows it now, not as dokiem expects it
+        record["status_code_before"] = life.view(officer, d["code"], life.current_code(d))["code"]
     if due is None:
         record["error"] = f"the back office shows no appointment date for the dossier ({appointment!r})"
     elif officer is None or not life.has("issue_apology"):
@@ -64,7 +66,7 @@ def apologise(life, d: dict) -> None:
                       error=None if result.ok else note_refusal(officer, result) or result.describe()[:300])
     except Exception as exc:
         record["error"] = f"{type(exc).__name__}: {exc}"
-    seen = life.view(officer, d["code"])
+    seen = life.view(officer, d["code"], record["status_code_before"])
     if seen["ok"]:
         record.update(status_code_after=seen["code"], status_label_after=seen["label"])
 

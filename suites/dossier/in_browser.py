@@ -11,7 +11,7 @@ from suites.dossier.driver import MAX_TEXT, Driver, _now, _scalars
 from suites.security import csrf
 
 MAX_HTML = 200_000  # a lookup page is ~10 kB; a page this long is kept only in part
-MAX_OTHER_LOOKUPS = 4  # dossiers of other final statuses looked up in the browser after online_full
+MAX_OTHER_LOOKUPS = 9  # one per other status: at most the nine national statuses besides online_full's
 
 KEYS = ("online_browser",)
 

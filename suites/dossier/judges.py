@@ -150,7 +150,10 @@ def appointment_date(obs: dict, holidays: list[str]) -> None:
         times = d.get("times") or {}
         if not d.get("code") or not is_received(d):
             continue
-        received, appointment = parse_time(times.get("received_at")), parse_time(times.get("appointment_date"))
+        # after an apology the target may show the new date as the appointment: judge the one it gave at receipt
+        apology = d.get("apology") or {}
+        promised = apology.get("appointment_before") if apology.get("ok") else times.get("appointment_date")
+        received, appointment = parse_time(times.get("received_at")), parse_time(promised)
         days = (d.get("procedure") or {}).get("processing_days")
         if received is None or appointment is None:
             unknown.append(f"{d['code']}: received_at {times.get('received_at')!r}, appointment_date "

@@ -243,8 +243,9 @@ def apology_before_due(obs: dict, days_before_due) -> None:
     d = dossier(obs, "delayed")
     asked = d.get("apology") or {}
     if asked.get("ok") is None:
-        raise Inconclusive(f"hồ sơ {d['code']}: chưa yêu cầu lập Phiếu xin lỗi — the apology was not asked for: "
-                           f"{asked.get('error')}")
+        why = asked.get("error") or "; ".join(f"{s['step']}: {s.get('error')}" for s in d.get("steps") or []
+                                              if not s.get("ok"))
+        raise Inconclusive(f"hồ sơ {d['code']}: chưa yêu cầu lập Phiếu xin lỗi — the apology was not asked for: {why}")
     before, due = local_date(asked.get("asked_at")), local_date(asked.get("appointment_before"))
     if before is None or due is None or before > due - dt.timedelta(days=int(days_before_due)):
         raise Inconclusive(f"hồ sơ {d['code']}: yêu cầu lúc {asked.get('asked_at')} không sớm hơn ngày hẹn "
@@ -259,7 +260,8 @@ def apology_before_due(obs: dict, days_before_due) -> None:
                              f"khoản 9 yêu cầu chậm nhất {days_before_due} ngày trước ngày hẹn — the system refuses the "
                              f"apology before the due date: {asked.get('error')}")
     problems = []
-    if asked.get("status_code_after") is not None and asked["status_code_after"] != asked.get("status_code_before"):
+    status_known = asked.get("status_code_before") is not None and asked.get("status_code_after") is not None
+    if status_known and asked["status_code_after"] != asked["status_code_before"]:
         problems.append(f"hồ sơ {d['code']}: lập Phiếu xin lỗi đổi trạng thái từ {status_name(asked.get('status_code_before'))} "
                         f"sang {status_name(asked['status_code_after'])} — the apology changed the dossier's status")
     where = f"hồ sơ {d['code']}: Phiếu xin lỗi và hẹn lại ngày trả kết quả (Mẫu 04)"
@@ -275,6 +277,9 @@ def apology_before_due(obs: dict, days_before_due) -> None:
         problems.append(f"{where} không ghi ngày hẹn mới {new:%d/%m/%Y} đã chọn — the slip does not give the new date "
                         "the officer chose")
     fail_if(problems)
+    if not status_known:
+        raise Inconclusive(f"hồ sơ {d['code']}: không đọc được trạng thái trước và sau khi lập Phiếu xin lỗi "
+                           f"('{asked.get('status_label_after')}') — the status around the apology is unknown")
 
 
 def forms_tt01(obs: dict) -> None:

@@ -28,7 +28,7 @@ from suites.dossier.driver import Driver, _now
 
 def lookups(life: Driver) -> dict:
     """Every dossier looked up anonymously at the end (after `online_full`'s submission it already
-    was), and in the browser `online_full` and one dossier of each other final status."""
+    was), and in the browser `online_full` and one dossier of each other status they ended in."""
     for d in life.obs["dossiers"]:
         life.guard(f"{d['key']} lookup", lambda d=d: life.lookup(d, "end"))
     life.guard("browser lookup", lambda: in_browser.lookup(life))

@@ -180,6 +180,9 @@ def test_an_apology_goes_out_before_the_due_date_and_never_for_a_closed_dossier(
     assert form.status_code == 200 and APOLOGY_REASON in form.text and later in form.text
     submitted = citizen.submit(ONE_DAY)["code"]
     assert officer.post(f"/api/dossiers/{submitted}/apology", json={}).status_code == 409  # not received yet
+    other, its_receipt = _received(citizen, officer)
+    default = officer.post(f"/api/dossiers/{other}/apology", json={})  # no date: counted from the old appointment
+    assert default.status_code == 201 and default.json()["new_appointment_date"] > its_receipt["appointment_date"]
     specialist.step(code, "process")
     leader.step(code, "approve")
     closed = officer.post(f"/api/dossiers/{code}/apology", json={"reason": APOLOGY_REASON})

@@ -404,6 +404,14 @@ def test_overdue_apology(obs):
     assert "no reason" in fails(judges_results.overdue_apology, obs)
 
 
+def test_the_appointment_judged_after_an_apology_is_the_one_given_at_receipt(obs):
+    later = dossier(obs, "delayed")
+    later["times"]["appointment_date"] = later["apology"]["new_date"] + "T17:00:00+07:00"  # the vendor shows the new date
+    judges.appointment_date(copy.deepcopy(obs), HOLIDAYS)  # not "later than the legal limit": it is the new promise
+    later["apology"]["appointment_before"] = later["apology"]["new_date"] + "T17:00:00+07:00"
+    assert "later than the legal time limit" in fails(judges.appointment_date, obs, HOLIDAYS)
+
+
 @pytest.mark.proves("dossier.apology_before_due")
 def test_apology_before_due(obs):
     judges_results.apology_before_due(copy.deepcopy(obs), 1)
@@ -436,6 +444,14 @@ def test_apology_before_due_is_undecided_when_it_could_not_be_tried(obs):
     not_mapped = copy.deepcopy(obs)
     dossier(not_mapped, "delayed")["apology"].update(ok=None, error="issue_apology cannot be called")
     assert "issue_apology" in undecided(judges_results.apology_before_due, not_mapped, 1)
+    unread = copy.deepcopy(obs)  # the status after the apology could not be read: "kept" is not proven
+    dossier(unread, "delayed")["apology"].update(status_code_after=None, status_label_after="Chờ xử lý")
+    assert "status around the apology is unknown" in undecided(judges_results.apology_before_due, unread, 1)
+    not_processed = copy.deepcopy(obs)  # an earlier step failed: the reason names it
+    d = dossier(not_processed, "delayed")
+    d["apology"] = None
+    next(s for s in d["steps"] if s["step"] == "process").update(ok=False, error="HTTP 500: lỗi máy chủ")
+    assert "process: HTTP 500" in undecided(judges_results.apology_before_due, not_processed, 1)
     dossier(obs, "delayed")["apology"].update(ok=False, http_status=None, error="ReadTimeout")
     assert "got no answer" in undecided(judges_results.apology_before_due, obs, 1)
 
