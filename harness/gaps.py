@@ -33,7 +33,7 @@ def require_configured(unconfigured) -> None:
 
 def vocabulary_role(profile, operation: str) -> str | None:
     """The role criteria/checks.yaml gives the operation (None: any logged-in user, or anonymous)."""
-    return (getattr(profile, "operation_roles", None) or {}).get(operation)
+    return ((getattr(profile, "vocabulary", None) or {}).get(operation) or {}).get("role")
 
 
 def refusal_hint(client, result) -> str | None:

@@ -29,7 +29,9 @@ from harness.exitcodes import ExitCode
 from harness.profile import Profile
 from harness.traffic import Traffic
 
-REACH_DEADLINE_S = 20.0   # one deadline for every probe together (limits.reach_deadline_s): a dead target aborts within 30 s
+# one deadline for every probe together, unless the profile sets limits.reach_deadline_s: a dead
+# target aborts within 30 s
+REACH_DEADLINE_S = 20.0
 REACH_TIMEOUT_S = 5.0     # one attempt's whole exchange
 VIETNAM = dt.timezone(dt.timedelta(hours=7))
 

@@ -58,10 +58,9 @@ class Profile:
     sha256: str
     source: SourceFile | None = None
     overrides: dict = field(default_factory=dict)  # values a --demo run sets (base URLs, CA file)
-    effects: dict = field(default_factory=dict)  # operation -> read | create | change (criteria/checks.yaml)
     roles: tuple[str, ...] = ()  # the vocabulary's roles, in order (criteria/checks.yaml `roles:`)
-    operation_roles: dict = field(default_factory=dict)  # operation -> the role checks.yaml gives it
-    vocabulary: dict = field(default_factory=dict)  # operation -> its criteria/checks.yaml entry (leads_to, inputs…)
+    # operation -> its criteria/checks.yaml entry (effect, role, leads_to, inputs…)
+    vocabulary: dict = field(default_factory=dict)
 
     # ---------------------------------------------------------------- identity
     @property
@@ -266,10 +265,8 @@ def load_profile(path: Path, edition: criteria.Edition, checks: criteria.CheckRe
         problems += profile_hazards(source, edition, checks.operations)
     if problems:
         raise InputError(problems)
-    effects = {name: entry["effect"] for name, entry in checks.operations.items() if "effect" in entry}
-    operation_roles = {name: entry["role"] for name, entry in checks.operations.items() if entry.get("role")}
-    return Profile(path.resolve(), source.data, file_sha256(path), source, effects=effects, roles=tuple(checks.roles),
-                   operation_roles=operation_roles, vocabulary=dict(checks.operations))
+    return Profile(path.resolve(), source.data, file_sha256(path), source, roles=tuple(checks.roles),
+                   vocabulary=dict(checks.operations))
 
 
 def _meaning_problems(source: SourceFile, edition: criteria.Edition, checks: criteria.CheckRegistry,

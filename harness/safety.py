@@ -27,7 +27,7 @@ def method_effect(method: str) -> str:
 
 def operation_effect(profile, operation: str) -> str:
     """The effect of a profile operation: the vocabulary's, else (extra operations) its method's."""
-    effect = (getattr(profile, "effects", None) or {}).get(operation)
+    effect = ((getattr(profile, "vocabulary", None) or {}).get(operation) or {}).get("effect")
     if effect:
         return effect
     spec = profile.operations.get(operation) or {}

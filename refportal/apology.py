@@ -5,9 +5,9 @@ When a dossier will not be resolved by its appointment date, the agency apologis
 gives the reason and a new appointment date, and sends the slip to the applicant (here by e-mail and
 SMS) — it is also handed over at the counter. NĐ 61/2018 Điều 19 khoản 9 wants it no later than one
 day before the due date, so an officer may issue it for any received dossier still open, before
-its appointment as well as after (an overdue dossier still gets one, late). Issuing it records the reason and the new date
-(later than the old one), writes the history and the audit log and syncs the dossier with its
-new NgayHenTra. The dossier stays late: `overdue` (API) and the statistics still count it
+its appointment as well as after (an overdue dossier still gets one, late). Issuing it records the
+reason and the new date (later than the old one), writes the history and the audit log and syncs
+the dossier with its new NgayHenTra. The dossier stays late: `overdue` (API) and the statistics still count it
 against its original appointment; the new date is what the applicant is now promised.
 
 Issued explicitly (POST /api/dossiers/{code}/apology, or the back-office form, with the

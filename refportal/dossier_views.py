@@ -14,20 +14,24 @@ from refportal.dossiers import holidays, procedure_of, shown_label
 from refportal.failures import ApiError
 
 
-def is_overdue(dossier: sqlite3.Row) -> bool:
-    """The appointment has passed and the dossier is neither resolved nor closed. Not while it waits
-    for the applicant's supplement (the clock pauses) or before it is received."""
-    if (dossier["status"] in status.RESOLVED or dossier["status"] in status.FINAL
-            or dossier["status"] in (status.MOI_DANG_KY, status.CHO_BO_SUNG)):
-        return False
-    appointment = clock.parse(dossier["appointment_date"])
-    return bool(appointment and appointment < clock.now())
-
-
 def is_open(dossier: sqlite3.Row) -> bool:
     """Received and neither resolved nor closed: the agency may still apologise and set a new date."""
     return not (dossier["status"] in status.RESOLVED or dossier["status"] in status.FINAL
                 or dossier["status"] == status.MOI_DANG_KY)
+
+
+def _clock_runs(dossier: sqlite3.Row) -> bool:
+    """Open and not waiting for the applicant's supplement (the clock pauses then)."""
+    return is_open(dossier) and dossier["status"] != status.CHO_BO_SUNG
+
+
+def is_overdue(dossier: sqlite3.Row) -> bool:
+    """The appointment has passed and the dossier is neither resolved nor closed. Not while it waits
+    for the applicant's supplement (the clock pauses) or before it is received."""
+    if not _clock_runs(dossier):
+        return False
+    appointment = clock.parse(dossier["appointment_date"])
+    return bool(appointment and appointment < clock.now())
 
 
 DUE_SOON = 1  # working days: the warning before the deadline
@@ -35,8 +39,7 @@ DUE_SOON = 1  # working days: the warning before the deadline
 
 def is_due_soon(dossier: sqlite3.Row, days_off: set[date]) -> bool:
     """Not overdue yet, but the appointment is within the next working day (days_off: holidays())."""
-    if is_overdue(dossier) or dossier["status"] in status.RESOLVED or dossier["status"] in status.FINAL \
-            or dossier["status"] in (status.MOI_DANG_KY, status.CHO_BO_SUNG):
+    if not _clock_runs(dossier) or is_overdue(dossier):
         return False
     appointment = clock.parse(dossier["appointment_date"])
     if appointment is None:

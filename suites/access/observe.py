@@ -308,9 +308,10 @@ def officer_steps(profile, run_id: str) -> list[tuple[str, dict]]:
     values = {"reason": f"dokiem {run_id}: thử quyền", "note": f"dokiem {run_id}: thử quyền", "amount": 1000,
               "new_appointment_date": (dt.date.today() + dt.timedelta(days=60)).isoformat()}
     steps = []
-    for operation, role in profile.operation_roles.items():
-        inputs = profile.vocabulary[operation].get("inputs") or []
-        if role in APPLICANT_ROLES or profile.effects.get(operation) != "change" or "dossier_code" not in inputs:
+    for operation, entry in profile.vocabulary.items():
+        inputs = entry.get("inputs") or []
+        if not entry.get("role") or entry["role"] in APPLICANT_ROLES or entry.get("effect") != "change" \
+                or "dossier_code" not in inputs:
             continue
         steps.append((operation, {name: values[name] for name in inputs if name in values}))
     return steps

@@ -6,9 +6,10 @@ A forged copy is accepted when it gets the kind of answer the real request got: 
 the real answer was a page, a page of the same text. It is refused when it gets a 4xx, a redirect
 elsewhere on the target (the login page, the form again), or a page where the real request was
 redirected. What does not say either way is ERROR, naming the request: a 5xx (the server may have
-failed half-way through the change), a 4xx that says the request was not processed (a rate limit), a redirect to the foreign page the forged copy came from
-(a server sending its visitor "back" to the Referer), and a page answering both with different
-text (it would have to be read as a person would).
+failed half-way through the change), a 4xx that says the request was not processed (a rate
+limit), a redirect to the foreign page the forged copy came from (a server sending its visitor
+"back" to the Referer), and a page answering both with different text (it would have to be read
+as a person would).
 """
 from __future__ import annotations
 
