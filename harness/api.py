@@ -12,7 +12,7 @@ import time
 
 import requests
 
-from harness import Inconclusive, deadlines, exercise, target_secrets
+from harness import Inconclusive, deadlines, envelope, exercise, target_secrets
 from harness.evidence import Exchange, Redactor, Transcript, is_binary
 from harness.profile import Account, Profile
 from harness.results import OpResult, extract  # noqa: F401 (one home: harness/results.py)
@@ -177,14 +177,17 @@ class TargetClient:
                 data = None
         expect = spec.get("expect")
         ok = response is not None and (response.status_code in expect if expect else 200 <= response.status_code < 300)
+        status, body_said = envelope.read(envelope.rule_of(self.profile.data, spec),
+                                          response.status_code if response is not None else None, data)
+        ok = ok and not body_said
         result_vars = {}
         if ok:
             for name, expression in (spec.get("returns") or {}).items():
                 result_vars[name] = extract(expression, response, data)
-        return OpResult(operation, response.status_code if response is not None else None, ok, result_vars, data,
+        return OpResult(operation, status, ok, result_vars, data,
                         response.content if response is not None else b"",
                         dict(response.headers) if response is not None else {},
-                        response.url if response is not None else url, elapsed, error)
+                        response.url if response is not None else url, elapsed, error, refused_in_body=body_said)
 
     def try_call(self, operation: str, **inputs) -> OpResult:
         """`call`, except that an operation the profile does not map is a failed result naming the gap,

@@ -73,7 +73,7 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--target", metavar="PROFILE", type=Path, help="target profile YAML")
     run.add_argument("--demo", action="store_true", help="start and certify the bundled reference portal")
     run.add_argument("--portal-style", metavar="NAME", help="--demo on a vendor style of refportal (refportal/styles.py), "
-                                                          "certified through profiles/refportal-NAME.yaml")
+                                                          "certified through profiles/refportal-NAME.yaml, else profiles/refportal.yaml")
     run.add_argument("--edition", help="criteria edition (default: the one marked default)")
     run.add_argument("--date", metavar="YYYY-MM-DD", help="use the edition in force on this date (effective_from/to)")
     run.add_argument("--editions", metavar="E1,E2", help="certify against E1, then rescore the same run against E2, …")

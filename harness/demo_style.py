@@ -2,7 +2,9 @@
 
 The style reaches every process of the run through the environment: the refportal the demo starts
 gets `--style NAME` and the run certifies it through profiles/refportal-NAME.yaml, the profile a
-vendor of that style would write. Without it the demo is the classic refportal and profiles/refportal.yaml.
+vendor of that style would write, or through profiles/refportal.yaml where that one already
+describes the style (`envelope`: its envelope rule reads the refusals sent as HTTP 200). Without a
+style the demo is the classic refportal and profiles/refportal.yaml.
 """
 from __future__ import annotations
 
@@ -26,7 +28,14 @@ def choose(name: str | None) -> None:
 
 
 def profile(classic: Path) -> Path:
-    return PROFILES / f"refportal-{style()}.yaml" if style() else classic
+    own = PROFILES / f"refportal-{style()}.yaml"
+    return own if style() and own.is_file() else classic
+
+
+def names() -> list[str]:
+    from refportal import styles  # refportal's own list, not a copy
+
+    return sorted(styles.STYLES)
 
 
 def refportal_args() -> list[str]:

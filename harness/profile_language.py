@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from harness import envelope
 from harness.profile_values import filter_problems
 
 
@@ -38,6 +39,7 @@ def language_problems(data: dict) -> list[tuple[tuple, str]]:
             if not merged.get("steps") and not ("method" in merged and "path" in merged):
                 problems.append((path, f"operation '{name}' needs method and path, or steps — thao tác cần "
                                  "method và path, hoặc steps"))
+    problems += envelope.problems(data)
     zone = data.get("timezone")
     if zone:
         try:

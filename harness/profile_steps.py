@@ -26,6 +26,7 @@ from typing import Any
 
 import jmespath
 
+from harness import envelope
 from harness.results import OpResult, extract
 from harness.profile_values import PLACEHOLDER, ConfigurationError, lookup, placeholders, render
 
@@ -204,9 +205,11 @@ def _once(client, operation: str, spec: dict, variables: dict, anonymous: bool):
         status = response.status_code if response is not None else None
         expect = step.get("expect") or (spec.get("expect") if n == len(steps) else None)
         ok = response is not None and (status in expect if expect else 200 <= status < 300)
-        if not ok:
+        status, body_said = envelope.read(envelope.rule_of(client.profile.data, step, spec), status, data)
+        if not ok or body_said:
             where = f"step {n}/{len(steps)}" if len(steps) > 1 else ""
-            return _result(operation, answer, url, total_ms, error, {}, failure=where)
+            return _result(operation, answer, url, total_ms, error, {}, failure=where, status=status,
+                           body_said=body_said)
         for name, rule in (step.get("capture") or {}).items():
             value = capture(rule, answer, client.http)
             if value is None or value == "":
@@ -230,13 +233,15 @@ def _json(response) -> Any:
         return None
 
 
-def _result(operation, answer: Answer, url, elapsed, error, values, failure: str = "", ok: bool = False):
+def _result(operation, answer: Answer, url, elapsed, error, values, failure: str = "", ok: bool = False,
+            status: int | None = None, body_said: str = ""):
     response = answer.response
-    result = StepResult(operation, response.status_code if response is not None else None, ok, values, answer.data,
-                        response.content if response is not None else b"",
-                        dict(response.headers) if response is not None else {},
-                        response.url if response is not None else url, elapsed, error, failure=failure)
-    return result
+    if status is None and response is not None:
+        status = response.status_code
+    return StepResult(operation, status, ok, values, answer.data, response.content if response is not None else b"",
+                      dict(response.headers) if response is not None else {},
+                      response.url if response is not None else url, elapsed, error, failure=failure,
+                      refused_in_body=body_said)
 
 
 def _pages(client, operation: str, spec: dict, variables: dict, anonymous: bool, paginate: dict):
@@ -292,4 +297,5 @@ class StepResult(OpResult):
             return super().describe()
         if "capture" in self.failure:
             return f"{self.operation}: {self.failure}"
-        return f"{self.operation} ({self.failure}): HTTP {self.status} from {self.url} — {self.text[:300]}"
+        said = self.refused_in_body or f"HTTP {self.status}"
+        return f"{self.operation} ({self.failure}): {said} from {self.url} — {self.text[:300]}"

@@ -25,6 +25,9 @@ class OpResult:
     elapsed_ms: float = 0.0
     error: str = ""  # no answer at all (connection refused, timeout), or the operation is not mapped
     unmapped: bool = False
+    # the answer came as HTTP 2xx but its body refused (the profile's envelope, harness/envelope.py):
+    # `status` is then the one the body states, and this says so
+    refused_in_body: str = ""
 
     @property
     def text(self) -> str:
@@ -41,6 +44,8 @@ class OpResult:
         if self.error:
             return f"{self.operation}: no answer — không có phản hồi ({self.error})"
         snippet = self.text[:300].replace("\n", " ")
+        if self.refused_in_body:
+            return f"{self.operation}: {self.refused_in_body}, from {self.url} — {snippet}"
         return f"{self.operation}: HTTP {self.status} from {self.url} — {snippet}"
 
 

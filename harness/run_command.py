@@ -59,9 +59,9 @@ def run(args) -> int:
     if getattr(args, "portal_style", None):
         from harness import demo_style
 
-        if not args.demo or not (demo_style.PROFILES / f"refportal-{args.portal_style}.yaml").is_file():
-            print(f"dokiem run: --portal-style cần --demo và profiles/refportal-{args.portal_style}.yaml — needs --demo "
-                  "and that profile", file=sys.stderr)
+        if not args.demo or args.portal_style not in demo_style.names():
+            print(f"dokiem run: --portal-style cần --demo và một kiểu của refportal ({', '.join(demo_style.names())}) "
+                  f"— needs --demo and one of refportal's styles, not {args.portal_style!r}", file=sys.stderr)
             return ExitCode.BAD_INPUT
         demo_style.choose(args.portal_style)
     if args.workers is not None and args.workers < 1:

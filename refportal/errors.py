@@ -15,7 +15,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from refportal import defects
+from refportal import defects, styles
 from refportal.failures import MESSAGES, ApiError
 from refportal.pages.render import render_error
 
@@ -44,6 +44,10 @@ def _answer(request: Request, status: int, message: str, extra: dict | None = No
         leaked, leaked_headers = _internals(exc)  # DEFECT: internals on every error
         message, headers = message + leaked, {**(headers or {}), **leaked_headers}
     if _wants_json(request):
+        if styles.on("envelope") and request.url.path.startswith("/api/") and 400 <= status < 500:
+            # the vendor style: every refusal is HTTP 200 with the outcome in the body
+            return JSONResponse({"success": False, "code": status, "message": message, **(extra or {})},
+                                status_code=200, headers=headers)
         return JSONResponse({"error": message, **(extra or {})}, status_code=status, headers=headers)
     page = render_error(request, status, message)
     page.headers.update(headers or {})

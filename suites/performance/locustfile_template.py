@@ -110,6 +110,19 @@ def _shape_problem(name: str, value, shape: str):
     return None
 
 
+def refused_in_body(response, refused_when: str | None) -> str | None:
+    """The profile's envelope rule (harness/envelope.py): an HTTP 2xx whose JSON body refuses."""
+    if not refused_when:
+        return None
+    import jmespath
+
+    try:
+        data = response.json()
+    except ValueError:
+        return None
+    return f"thân trả lời là lời từ chối — the body refuses ({refused_when})" if jmespath.search(refused_when, data) else None
+
+
 def answer_problem(response, answer) -> str | None:
     """Why the answer is not the one the operation promises (None: it is). `answer`:
     {"json": True when a value is read with JMESPath, "returns": {name: [expression, shape]}}."""
@@ -188,7 +201,8 @@ def send(user, operation: str, request: dict, validate=None) -> bool:
             else:
                 problem = f"[http] HTTP {status}"
         else:
-            problem = answer_problem(response, request.get("answer")) or (validate(response) if validate else None)
+            problem = (refused_in_body(response, request.get("refused_when")) or answer_problem(response, request.get("answer"))
+                       or (validate(response) if validate else None))
             problem = f"[answer] {problem}" if problem else None
         if problem:
             response.request_meta["name"] = operation + FAILED_SUFFIX  # kept apart from served answers' timings

@@ -16,6 +16,7 @@ import re
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from harness import envelope
 from harness.api import USER_AGENT, ConfigurationError, render_operation
 
 TEMPLATE = Path(__file__).with_name("locustfile_template.py")
@@ -148,8 +149,9 @@ def render_request(profile, operation: str, **inputs) -> dict:
 
     spec = first_request(profile, operation)
     request = render_operation(profile, operation, {**profile.test_data, **inputs})
+    rule = envelope.rule_of(profile.data, spec, profile.operations[operation])
     request.update(method=spec["method"], expect=spec.get("expect"), anonymous=bool(spec.get("anonymous")),
-                   answer=expected_answer(spec, operation))
+                   answer=expected_answer(spec, operation), refused_when=(rule or {}).get("refused_when"))
     if "files" in request:
         request["files"] = [{"field": field, "name": name, "content_type": content_type,
                              "content_b64": base64.b64encode(content).decode("ascii")}

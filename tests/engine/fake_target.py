@@ -68,6 +68,10 @@ class Handler(BaseHTTPRequestHandler):
             return self._send(200, {"user": "congdan1"})
         if path.startswith("/api/echo"):
             return self._send(200, {"path": path, "query": query})
+        if path.startswith("/api/envelope/"):  # a vendor API that answers 200 and says in the body (`code`)
+            said = path.rsplit("/", 1)[-1]
+            return self._send(200, {"success": True, "items": [{"id": 7}]} if said == "ok" else
+                              {"success": False, "code": said, "message": "Không có quyền — no right"})
         return self._send(404, {"error": "not found"})
 
     def do_POST(self):  # noqa: N802

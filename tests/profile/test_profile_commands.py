@@ -137,8 +137,8 @@ def test_features_absent_is_the_editions_list(tmp_path, capsys, vocabulary):
     assert code == 2 and any("unknown optional feature 'teleportation'" in line for line in lines)
 
 
-def test_a_portal_style_needs_the_demo_and_a_profile_of_that_style(tmp_path, capsys):
+def test_a_portal_style_needs_the_demo_and_a_style_refportal_has(tmp_path, capsys):
     code, _lines, err = run(capsys, "run", "--target", str(tmp_path / "x.yaml"), "--portal-style", "stepwise")
     assert code == 2 and "--portal-style" in err
     code, _lines, err = run(capsys, "run", "--demo", "--portal-style", "no-such-style")
-    assert code == 2 and "profiles/refportal-no-such-style.yaml" in err
+    assert code == 2 and "'no-such-style'" in err and "envelope, stepwise" in err
