@@ -151,7 +151,9 @@ def render_request(profile, operation: str, **inputs) -> dict:
     request = render_operation(profile, operation, {**profile.test_data, **inputs})
     rule = envelope.rule_of(profile.data, spec, profile.operations[operation])
     request.update(method=spec["method"], expect=spec.get("expect"), anonymous=bool(spec.get("anonymous")),
-                   answer=expected_answer(spec, operation), refused_when=(rule or {}).get("refused_when"))
+                   answer=expected_answer(spec, operation))
+    if rule:
+        request["refused_when"] = rule["refused_when"]
     if "files" in request:
         request["files"] = [{"field": field, "name": name, "content_type": content_type,
                              "content_b64": base64.b64encode(content).decode("ascii")}
