@@ -116,6 +116,11 @@ def login(conn: sqlite3.Connection, settings: Settings, username: str, password:
     return token, User.from_row(row)
 
 
+def first_of_role(conn: sqlite3.Connection, role: str) -> User:
+    """The first account of a role (defect forms-open prints as it)."""
+    return User.from_row(conn.execute("SELECT * FROM users WHERE role = ? ORDER BY id LIMIT 1", (role,)).fetchone())
+
+
 def user_for_token(conn: sqlite3.Connection, token: str | None) -> User | None:
     if not token:
         return None

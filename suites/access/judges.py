@@ -49,25 +49,30 @@ def _denial_problems(step: dict, obs: dict, code: str) -> tuple[list[str], list[
     return problems, []
 
 
-LINK_REPLAY = re.compile(r"^(other|anonymous)_link_(\d+)$")
+# a URL replayed by someone else: a link of the owner's answers, or an officer's read of the dossier
+LINK_REPLAY = re.compile(r"^(other|anonymous)_(link|officer_url)_(\d+)$")
+CONTROL_OF_REPLAY = {"link": "owner_link", "officer_url": "officer_url"}
 
 
 def _link_problems(step: dict, steps: dict, code: str) -> tuple[list[str], list[str]]:
-    """(problems, unclear) for a link of the owner's answers replayed by someone else: it leaks when
+    """(problems, unclear) for a link of the owner's answers, or a URL an officer read the dossier
+    at, replayed by someone else (the control: the owner or that officer fetching it): it leaks when
     the answer holds what only the dossier's own answers hold (the run's tag, the owner's name, the
     files dokiem uploaded; its code where the URL does not hold it), or is byte for byte the owner's
     answer where that one named the dossier. Any other answer (a refusal, a login page, a public
     page) gives nothing of the dossier away."""
-    who, n = LINK_REPLAY.match(step["key"]).groups()
+    who, kind, n = LINK_REPLAY.match(step["key"]).groups()
     where = f"hồ sơ {code}, {'công dân khác' if who == 'other' else 'khách chưa đăng nhập'} — {step['operation']}"
+    if kind == "officer_url":
+        where += " (đường dẫn cán bộ đã đọc — an officer's read)"
     if step.get("error"):
         return [], [f"{where}: {step['error']}"]
-    control = steps.get(f"owner_link_{n}") or {}
+    control = steps.get(f"{CONTROL_OF_REPLAY[kind]}_{n}") or {}
     private = bool(control.get("ok") and (control.get("names_dossier") or control.get("holds_code")))
     same = private and step.get("sha256") == control.get("sha256")
     if step.get("ok") and (step.get("names_dossier") or same):
         someone = "another citizen" if who == "other" else "a visitor without a session"
-        what = "the owner's very answer" if same else "an answer naming the dossier"
+        what = f"the {'officer' if kind == 'officer_url' else 'owner'}'s very answer" if same else "an answer naming the dossier"
         return [f"{where}: HTTP {step['status']}, {step.get('size')} byte — lấy được dữ liệu của hồ sơ qua đường dẫn "
                 f"({someone} gets {what} from the link)"], []
     return [], []
@@ -135,9 +140,14 @@ def roles(obs: dict) -> None:
     code = _dossier(obs)
     attempts = require([s for s in obs.get("steps") or [] if s["check"] == "roles"], "thao tác theo vai trò (role steps)")
     problems, unclear = [], []
+    steps = {s["key"]: s for s in obs.get("steps") or []}
     for step in attempts:
         where = f"hồ sơ {code}, {step['who']} — {step['purpose']} ({step['operation']})"
-        if step["expect"] == "denied":
+        if LINK_REPLAY.match(step["key"]):
+            found, gaps = _link_problems(step, steps, code)
+            problems += found
+            unclear += gaps
+        elif step["expect"] == "denied":
             found, gaps = _denial_problems(step, obs, code)
             problems += found
             unclear += gaps

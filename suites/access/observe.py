@@ -37,6 +37,7 @@ NEVER_OFFICERS = ("owner", ANONYMOUS)
 # the status (the apology) is allowed to the officer whose step it is.
 OPEN_STATUSES = frozenset({2, 4, 5, 6})
 MAX_LINKS = 12           # links of the owner's answers replayed by the others (the first found)
+MAX_OFFICER_URLS = 12    # back-office URLs of the officers' reads replayed by the others (the first found)
 # a path part this long, of letters and digits mixed, is an unguessable token: the link is a
 # capability (whoever holds it may fetch it by design) and is listed, not replayed
 CAPABILITY = re.compile(r"(?=[A-Za-z0-9_-]*[0-9])(?=[A-Za-z0-9_-]*[A-Za-z])[A-Za-z0-9_-]{24,}")
@@ -221,6 +222,37 @@ class AccessProbe:
             self.raw_get(f"anonymous_link_{n}", ANONYMOUS, url, "cross_citizen",
                          "a visitor without a session downloads a link of the dossier")
 
+    def officer_reads(self) -> None:
+        """The officers' reads of the dossier — each officer's own view (get_dossier), the receipt
+        the receiving officer prints (print_form, Mẫu 01) and every other GET an officer sent with
+        its session during the probe whose answer named the dossier — fetched again by that officer
+        (the control), then replayed by another citizen and by a visitor without a session. Wherever
+        the back office lives, on the portal's own base URL too, its reads must give them nothing of
+        the dossier. The owner does not replay them: the dossier is its own."""
+        for role in officer_roles(self.profile):
+            if self.client(role) is not None and self.client(role).has("get_dossier"):
+                self.step(f"{role}_read", role, "get_dossier", "allowed", "control", f"the {role} reads the dossier")
+        if self.client("receiving_officer") is not None and self.client("receiving_officer").has("print_form"):
+            self.step("officer_print_receipt", "receiving_officer", "print_form", "allowed", "control",
+                      "the receiving officer prints the receipt (Mẫu 01)", form_number=1)
+        urls = []
+        for role in officer_roles(self.profile):
+            client = self.clients.get(role)
+            for url in officer_urls(client, self.markers(), self.profile) if client is not None else []:
+                if url in [u for _, u in urls] or url in self.capability_links:
+                    continue
+                parts = urlsplit(url)
+                if CAPABILITY.search(parts.path + "?" + parts.query):
+                    self.capability_links.append(url)
+                else:
+                    urls.append((role, url))
+        for n, (role, url) in enumerate(urls[:MAX_OFFICER_URLS], 1):
+            self.raw_get(f"officer_url_{n}", role, url, "control", f"the {role} fetches its read of the dossier again")
+            self.raw_get(f"other_officer_url_{n}", "other", url, "roles",
+                         f"another citizen fetches the {role}'s read of the dossier")
+            self.raw_get(f"anonymous_officer_url_{n}", ANONYMOUS, url, "roles",
+                         f"a visitor without a session fetches the {role}'s read of the dossier")
+
     # ---------------------------------------------------------------- the plan
     def run(self) -> dict:
         started = now_iso()
@@ -290,6 +322,7 @@ class AccessProbe:
         s("owner_read_final", "owner", "get_dossier", "allowed", "control",
           "the owner reads the finished dossier (its result and signature links)")
         self.replay_links("owner_read", "owner_read_final")
+        self.officer_reads()
 
     def _username(self, who: str) -> str | None:
         role, index = CITIZENS[who]
@@ -299,6 +332,27 @@ class AccessProbe:
     def _owner_known(self) -> dict:
         account = self.profile.account("citizen", 0)
         return dict(account.known) if account else {}
+
+
+def officer_roles(profile) -> list[str]:
+    """The vocabulary's officer roles the profile has an account for, in the vocabulary's order."""
+    return [role for role in profile.roles if role not in APPLICANT_ROLES and profile.account(role) is not None]
+
+
+def officer_urls(client, markers: list[bytes], profile) -> list[str]:
+    """The GET URLs on the target that `client` fetched with its session and that answered 2xx with
+    something of the dossier (a marker the URL itself does not hold), in the order sent."""
+    hosts = target_hosts(profile)
+    found = []
+    for exchange in client.transcript.exchanges:
+        headers = {k.lower() for k in exchange.request_headers}
+        if exchange.method != "GET" or not exchange.status or not 200 <= exchange.status < 300 \
+                or not headers & {"authorization", "cookie"} or urlsplit(exchange.url).netloc not in hosts:
+            continue
+        body = exchange.response_content if exchange.response_content is not None else exchange.response_body.encode()
+        if any(marker in body for marker in markers if marker.decode() not in exchange.url) and exchange.url not in found:
+            found.append(exchange.url)
+    return found
 
 
 def officer_steps(profile, run_id: str) -> list[tuple[str, dict]]:

@@ -175,6 +175,39 @@ def test_the_applicant_refused_with_its_own_name_on_the_page_is_no_leak(probe):
     judges.roles(probe)
 
 
+def test_the_officers_reads_are_replayed_by_another_citizen_and_a_visitor(probe):
+    """Each back-office read an officer made of the dossier (its view, the printed receipt, the
+    audit log) is fetched again by that officer, then by the others."""
+    controls = {s["key"]: s for s in probe["steps"] if s["key"].startswith("officer_url_")}
+    urls = {s["operation"] for s in controls.values()}
+    assert any(u.endswith("/forms/1") for u in urls) and any("audit-log" in u for u in urls), urls
+    for key, control in controls.items():
+        assert control["ok"] and control["names_dossier"], key
+        for who in ("other", "anonymous"):
+            replay = step(probe, f"{who}_{key}")
+            assert replay["check"] == "roles" and replay["operation"] == control["operation"]
+
+
+@pytest.mark.proves("access.roles")
+@pytest.mark.parametrize("who", ["other", "anonymous"])
+def test_roles_fail_when_an_officers_read_serves_someone_else(probe, who):
+    n = next(s["key"] for s in probe["steps"] if s["key"].startswith("officer_url_")
+             and s["operation"].endswith("/forms/1")).rsplit("_", 1)[1]
+    officer = step(probe, f"officer_url_{n}")
+    step(probe, f"{who}_officer_url_{n}").update(status=200, ok=True, sha256=officer["sha256"], size=officer["size"],
+                                                 names_dossier=False)
+    with pytest.raises(AssertionError, match="the officer's very answer"):
+        judges.roles(probe)
+    step(probe, f"{who}_officer_url_{n}").update(sha256="another shape", names_dossier=True)
+    with pytest.raises(AssertionError, match="an officer's read"):
+        judges.roles(probe)
+
+
+def test_an_officers_read_answered_with_a_login_page_gives_nothing_away(probe):
+    step(probe, "anonymous_officer_url_1").update(status=200, ok=True, sha256="login-page", names_dossier=False)
+    judges.roles(probe)
+
+
 @pytest.mark.proves("access.roles")
 def test_roles_fail_when_a_role_is_refused_its_own_step(probe):
     step(probe, "officer_receive").update(status=403, ok=False, message="không có quyền")
