@@ -10,7 +10,9 @@ from suites.security.judges import scenario_errors, verdict, was_refused
 
 # The owner's step that shows an intruder's attempt was possible at that moment (same status).
 CONTROL_OF = {"other_read": "owner_read", "other_supplement": "owner_supplement",
-              "other_download": "owner_download"}
+              "other_download": "owner_download", "forged_read_altered_token": "owner_read",
+              "forged_read_alg_none": "owner_read", "forged_read_altered_cookie": "owner_read"}
+FORGED = "forged_"  # who: a session dokiem forged from the owner's (ASVS V3.5.3)
 
 
 def _dossier(obs: dict) -> str:
@@ -33,6 +35,9 @@ def _denial_problems(step: dict, obs: dict, code: str) -> tuple[list[str], list[
     if step.get("error"):
         return [], [f"{where}: {step['error']}"]
     outcome = access_outcome(step.get("status"))
+    if step["who"].startswith(FORGED) and outcome == "unclear" and 400 <= (step.get("status") or 0) < 500 \
+            and step["status"] not in NOT_PROCESSED:
+        outcome = "denied"  # "malformed token" (400) refuses a forged session as well as a 401 does
     if outcome == "allowed":
         return [f"{where}: HTTP {step['status']} — được phép, lẽ ra phải bị từ chối (allowed; must be refused)"], []
     if outcome == "unclear":

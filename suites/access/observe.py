@@ -9,8 +9,11 @@ and any answer to the intruders that contains that tag has leaked the dossier.
 """
 from __future__ import annotations
 
+import base64
+import binascii
 import datetime as dt
 import hashlib
+import json
 import re
 from urllib.parse import urlsplit
 
@@ -222,6 +225,30 @@ class AccessProbe:
             self.raw_get(f"anonymous_link_{n}", ANONYMOUS, url, "cross_citizen",
                          "a visitor without a session downloads a link of the dossier")
 
+    def forged_sessions(self) -> None:
+        """The owner's read made with a session that is not the one issued (ASVS V3.5.3): its token,
+        or each of its session cookies, with one character changed; for a JWT also its own claims
+        under the null algorithm (alg none, no signature). Each must be refused: a system that
+        trusts a token without checking it hands the dossier to whoever forges one."""
+        owner = self.client("owner")
+        if owner is None:
+            return
+        cookies = [(c.name, c.value, c.domain, c.path) for c in owner.http.cookies if c.value]
+        variants = forged_tokens(owner.token) if owner.token else (
+            [("altered_cookie", None)] if cookies else [])
+        for kind, token in variants:
+            forged = self.sc.client(None)
+            if token is not None:
+                forged.use_token(token)  # redacted like the real one: it is nearly the real one
+            else:
+                for name, value, domain, path in cookies:
+                    altered = alter(value)
+                    forged.redactor.add(altered)
+                    forged.http.cookies.set(name, altered, domain=domain, path=path)
+            self.clients[f"forged_{kind}"] = forged
+            self.step(f"forged_read_{kind}", f"forged_{kind}", "get_dossier", "denied", "cross_citizen",
+                      f"the owner's read with a forged session ({kind.replace('_', ' ')})")
+
     def officer_reads(self) -> None:
         """The officers' reads of the dossier — each officer's own view (get_dossier), the receipt
         the receiving officer prints (print_form, Mẫu 01) and every other GET an officer sent with
@@ -282,6 +309,7 @@ class AccessProbe:
             listed = s("other_list", "other", "list_my_dossiers", "allowed", "cross_citizen",
                        "another citizen's own list must not show the dossier", dossier_code=None)
             listed["lists_dossier"] = bool(self.code and self.code in listed.get("excerpt", "") + str(listed.get("vars")))
+        self.forged_sessions()
         s("other_withdraw", "other", "withdraw_dossier", "denied", "cross_citizen",
           "another citizen withdraws the dossier (status 1 allows the owner to)", changes=True)
         self.out_of_order("submit")
@@ -332,6 +360,31 @@ class AccessProbe:
     def _owner_known(self) -> dict:
         account = self.profile.account("citizen", 0)
         return dict(account.known) if account else {}
+
+
+def alter(value: str) -> str:
+    """`value` with one character changed, a few places before its end: inside a JWT's signature,
+    never its last character (whose low bits base64url decoders may ignore)."""
+    for i in range(len(value) - 5 if len(value) > 8 else len(value) - 1, -1, -1):
+        if value[i].isalnum():
+            return value[:i] + ("B" if value[i] == "A" else "A") + value[i + 1:]
+    return value + "A"
+
+
+def forged_tokens(token: str) -> list[tuple[str, str]]:
+    """(kind, token) of the forgeries tried on a session token: one character changed, and for a
+    JWT its own header and claims under `alg: none` with no signature."""
+    forged = [("altered_token", alter(token))]
+    parts = token.split(".")
+    if len(parts) == 3:
+        try:
+            header = json.loads(base64.urlsafe_b64decode(parts[0] + "=" * (-len(parts[0]) % 4)))
+        except (ValueError, binascii.Error):
+            header = None
+        if isinstance(header, dict) and "alg" in header:
+            none = base64.urlsafe_b64encode(json.dumps({**header, "alg": "none"}, separators=(",", ":")).encode())
+            forged.append(("alg_none", f"{none.decode().rstrip('=')}.{parts[1]}."))
+    return forged
 
 
 def officer_roles(profile) -> list[str]:

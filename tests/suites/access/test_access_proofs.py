@@ -87,6 +87,49 @@ def test_a_login_page_or_a_public_page_behind_a_link_gives_nothing_away(probe):
     judges.cross_citizen(probe)
 
 
+@pytest.mark.proves("access.cross_citizen")
+def test_cross_citizen_fails_when_a_forged_session_reads_the_dossier(probe):
+    row = step(probe, "forged_read_altered_token")
+    assert row["status"] == 401 and row["who"] == "forged_altered_token"
+    row.update(status=200, ok=True)
+    with pytest.raises(AssertionError, match="forged_altered_token.*allowed; must be refused"):
+        judges.cross_citizen(probe)
+
+
+@pytest.mark.parametrize("status", [400, 401, 403, 302])
+def test_a_forged_session_refused_as_malformed_or_unauthorised_is_refused(probe, status):
+    step(probe, "forged_read_altered_token").update(status=status, ok=False)
+    judges.cross_citizen(probe)
+
+
+def test_a_forged_session_answered_by_a_crash_or_a_rate_limit_is_unclear(probe):
+    for status in (500, 429):
+        step(probe, "forged_read_altered_token").update(status=status, ok=False)
+        with pytest.raises(Inconclusive, match="forged"):
+            judges.cross_citizen(probe)
+
+
+def test_the_forgeries_change_a_token_inside_and_strip_a_jwts_signature():
+    import base64
+    import json
+
+    from suites.access.observe import alter, forged_tokens
+
+    opaque = "k3J9x_Q2-abcdefghijklmnopqrstuvwxyz0123456789"
+    (kind, forged), = forged_tokens(opaque)
+    assert kind == "altered_token" and len(forged) == len(opaque) and forged != opaque
+    assert forged[-4:] == opaque[-4:]  # never the last character, whose low bits decoders may ignore
+    header = base64.urlsafe_b64encode(b'{"alg":"HS256","typ":"JWT"}').decode().rstrip("=")
+    claims = base64.urlsafe_b64encode(b'{"sub":"congdan1"}').decode().rstrip("=")
+    jwt = f"{header}.{claims}.c2lnbmF0dXJlLW9mLXRoZS10b2tlbi0zMi1ieXRlcw"
+    kinds = dict(forged_tokens(jwt))
+    assert kinds["altered_token"].split(".")[:2] == jwt.split(".")[:2]  # the signature is what changed
+    none_header, none_claims, signature = kinds["alg_none"].split(".")
+    assert json.loads(base64.urlsafe_b64decode(none_header + "==")) == {"alg": "none", "typ": "JWT"}
+    assert (none_claims, signature) == (claims, "")
+    assert alter("AAAAAAAAAA") == "AAAAABAAAA"
+
+
 def test_a_link_replay_without_a_second_citizen_is_unclear(probe):
     step(probe, "other_link_2").update(status=None, ok=False, error="no usable account for 'other'")
     with pytest.raises(Inconclusive, match="no usable account"):
