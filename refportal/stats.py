@@ -1,8 +1,8 @@
 """Public statistics, counted from the dossiers themselves at the moment of the request.
 
 The population is the dossiers received in the period (by receipt date). Of them: resolved =
-reached status 9 or 10; on time = resolved no later than the appointment date; late = resolved
-after it; pending = neither resolved nor closed (refused, withdrawn, stopped). So resolved =
+reached status 9 or 10; on time = resolved no later than the appointment date (the day itself
+counts, Vietnam time, as stored); late = resolved after it; pending = neither resolved nor closed (refused, withdrawn, stopped). So resolved =
 on_time + late and received ≥ resolved + pending always hold.
 """
 from __future__ import annotations
@@ -13,10 +13,20 @@ from refportal import defects
 
 _COUNTS = ("count(*) AS received, "
            "sum(d.resolved_at IS NOT NULL) AS resolved, "
-           "sum(d.resolved_at IS NOT NULL AND d.resolved_at <= d.appointment_date) AS on_time, "
-           "sum(d.resolved_at IS NOT NULL AND d.resolved_at > d.appointment_date) AS late, "
+           "sum(d.resolved_at IS NOT NULL AND substr(d.resolved_at, 1, 10) <= d.appointment_date) AS on_time, "
+           "sum(d.resolved_at IS NOT NULL AND substr(d.resolved_at, 1, 10) > d.appointment_date) AS late, "
            "sum(d.resolved_at IS NULL AND d.closed_at IS NULL) AS pending")
 _FIELDS = ("received", "resolved", "on_time", "late", "pending")
+
+
+# DEFECT stats-counter-late: "on time" read from a date only online dossiers carry, so a dossier
+# received at the counter or by post and resolved on time counts as late
+_COUNTS_ONLINE_ONLY = _COUNTS.replace(
+    "sum(d.resolved_at IS NOT NULL AND substr(d.resolved_at, 1, 10) <= d.appointment_date) AS on_time, "
+    "sum(d.resolved_at IS NOT NULL AND substr(d.resolved_at, 1, 10) > d.appointment_date) AS late, ",
+    "sum(d.resolved_at IS NOT NULL AND d.channel = 'online' AND substr(d.resolved_at, 1, 10) <= d.appointment_date) "
+    "AS on_time, sum(d.resolved_at IS NOT NULL AND NOT (d.channel = 'online' AND substr(d.resolved_at, 1, 10) <= "
+    "d.appointment_date)) AS late, ")
 
 
 def _numbers(row: sqlite3.Row) -> dict:
@@ -51,7 +61,8 @@ def _count(conn: sqlite3.Connection, date_from: str | None, date_to: str | None,
     condition = " AND ".join(where)
 
     def query(columns: str, join: str = "", group: str = ""):
-        return conn.execute(f"SELECT {columns}{_COUNTS} FROM dossiers d JOIN procedures p ON p.code = d.procedure_code "
+        counts = _COUNTS_ONLINE_ONLY if defects.on("stats-counter-late") else _COUNTS
+        return conn.execute(f"SELECT {columns}{counts} FROM dossiers d JOIN procedures p ON p.code = d.procedure_code "
                             f"{join} WHERE {condition} {group}", args)
 
     total = _numbers(query("").fetchone())

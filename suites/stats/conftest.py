@@ -27,8 +27,8 @@ def stats_snapshot(request, dokiem, browser):
             "statistics_error": (life or {}).get("statistics_error"),
             "statistics_refreshed": refreshed,
             "crossed_midnight": observe.crossed_midnight(life or {}),
-            "dossiers": [{"key": d.get("key"), "code": d.get("code"), "steps": [
-                {k: s.get(k) for k in ("step", "ok", "expected_code", "started", "finished")}
+            "dossiers": [{"key": d.get("key"), "code": d.get("code"), "apology": bool(d.get("apology")), "steps": [
+                {k: s.get(k) for k in ("step", "ok", "expected_code", "started", "finished", "appointment_date")}
                 for s in d.get("steps") or []]} for d in (life or {}).get("dossiers") or []],
             "page": observe.statistics_page(sc, browser, dokiem.profile),
         }

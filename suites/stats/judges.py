@@ -10,7 +10,8 @@ from functools import partial
 
 from harness import judging
 from harness.judging import Inconclusive
-from suites.packets.life import created_in_run, receipt_step, resolved
+from harness.national import VIETNAM
+from suites.packets.life import created_in_run, parse_time, receipt_step, resolved, status_steps
 
 fail_if = partial(judging.fail_if, more=judging.AND_MORE_SEE_OBSERVATIONS)
 
@@ -26,6 +27,7 @@ MEASURE_WORDS = {
 BREAKDOWN_WORDS = ("cơ quan", "lĩnh vực", "đơn vị")
 PERIOD = re.compile(r"date|from|to\b|ngày|ngay|kỳ|ky\b|năm|nam\b|tháng|thang|quý|quy\b|period|year|month", re.I)
 NUMBER = re.compile(r"^\d[\d.,  ]*$")
+DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 NAMES = {"received": "tiếp nhận (received)", "resolved": "đã giải quyết (resolved)", "on_time": "đúng hạn (on time)",
          "late": "trễ hạn (late)", "pending": "đang giải quyết (pending)"}
 
@@ -99,11 +101,33 @@ def json(obs: dict) -> None:
 
 # ------------------------------------------------------------------------------ stats.agree_with_dossiers
 
+def on_time(dossier: dict) -> bool | None:
+    """Whether the run resolved the dossier on time: the day its result was reached (Vietnam time)
+    is no later than the appointment the back office showed right after that step. None when
+    either is unknown, or an apology moved the appointment (which date the statistics hold it to
+    is the vendor's reading)."""
+    step = next((s for s in status_steps(dossier) if s.get("expected_code") in (9, 10)), None)
+    done, promised = parse_time((step or {}).get("finished")), _day((step or {}).get("appointment_date"))
+    if dossier.get("apology") or done is None or promised is None:
+        return None
+    return done.astimezone(VIETNAM).date().isoformat() <= promised
+
+
+def _day(value) -> str | None:
+    """The Vietnam day of an appointment: a date as it is, a time with its offset converted."""
+    text = str(value or "")
+    if DAY.match(text):
+        return text
+    moment = parse_time(text) if "T" in text else None
+    return moment.astimezone(VIETNAM).date().isoformat() if moment else None
+
+
 def expected_growth(dossiers: list[dict]) -> tuple[dict, list[str]]:
-    """How much `received` and `resolved` must grow: the run's dossiers received and resolved.
-    Also the codes of dossiers the run did not create but resolved (their receipt may be outside
-    the period, so the expectation is unknown)."""
-    grown = {"received": 0, "resolved": 0}
+    """How much each count must grow: `received` and `resolved` by the run's dossiers received and
+    resolved; `on_time` and `late` by those resolved on time and late — None when one of them is
+    unknown (not judged then). Also the codes of dossiers the run did not create but resolved
+    (their receipt may be outside the period, so the expectation is unknown)."""
+    grown = {"received": 0, "resolved": 0, "on_time": 0, "late": 0}
     unknown = []
     for dossier in dossiers:
         has_result = resolved(dossier)
@@ -115,6 +139,10 @@ def expected_growth(dossiers: list[dict]) -> tuple[dict, list[str]]:
             grown["received"] += 1
         if has_result:
             grown["resolved"] += 1
+            timely = on_time(dossier)
+            for field, counts in (("on_time", timely is True), ("late", timely is False)):
+                if grown[field] is not None:
+                    grown[field] = None if timely is None else grown[field] + counts
     return grown, unknown
 
 
@@ -135,13 +163,16 @@ def agree_with_dossiers(obs: dict) -> None:
     if not grown["received"]:
         raise Inconclusive("không có hồ sơ nào được tiếp nhận trong lượt chạy — the run received no dossier")
     problems = []
-    for field in ("received", "resolved"):
+    for field in ("received", "resolved", "on_time", "late"):
+        if grown[field] is None:
+            continue  # a resolved dossier whose timeliness is unknown: these two are not judged
         if not all(isinstance(x.get(field), int) for x in (before, after)):
             problems.append(f"{field}: không phải số ({before.get(field)!r} → {after.get(field)!r}) — not numbers")
             continue
         change = after[field] - before[field]
         if change != grown[field]:
+            what = {"on_time": "resolved on time", "late": "resolved late"}.get(field, field)
             problems.append(f"{NAMES[field]}: tăng {change} ({before[field]} → {after[field]}), lượt chạy có "
-                            f"{grown[field]} hồ sơ — grew by {change}, the run {field} {grown[field]} dossier(s)")
+                            f"{grown[field]} hồ sơ — grew by {change}, the run {what} {grown[field]} dossier(s)")
     fail_if(problems, "Số liệu thống kê không khớp với hồ sơ thực tế của lượt chạy",
             "The statistics do not agree with the dossiers of the run")

@@ -49,7 +49,8 @@ def snapshot(client, query: dict) -> dict:
 
 def agrees(before: dict, after: dict, grown: dict) -> bool:
     try:
-        return all(after[f] - before[f] == grown[f] for f in ("received", "resolved"))
+        return all(after[f] - before[f] == grown[f] for f in ("received", "resolved", "on_time", "late")
+                   if grown[f] is not None)
     except (KeyError, TypeError):
         return False
 

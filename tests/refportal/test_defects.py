@@ -287,6 +287,24 @@ def _(w: World):
     assert stopped.status_code == 200 and w.officer.dossier(code)["status_label"] == "Dừng xử lý"
 
 
+@demo("forms-open")
+def _(w: World):
+    code = w.received()
+    assert w.officer.get(f"/api/dossiers/{code}/forms/1").status_code == 200
+    for who in (w.anonymous(), w.citizen_b.http):  # nobody is asked: the receipt prints for anyone with the code
+        printed = who.get(f"{w.portal.url}/api/dossiers/{code}/forms/1", timeout=15)
+        assert printed.status_code == 200 and code in printed.text
+
+
+@demo("session-token-truncated")
+def _(w: World):
+    token = w.portal.login("congdan1")
+    forged = token[:30] + ("A" if token[30] != "A" else "B") + token[31:]  # changed after the first 24
+    mine = f"{w.portal.url}/api/me/dossiers"
+    assert forged != token and w.portal.session(forged).get(mine, timeout=15).status_code == 200
+    assert w.portal.session("B" + token[1:] if token[0] != "B" else "A" + token[1:]).get(mine, timeout=15).status_code == 401
+
+
 @demo("lookup-page-stopped-as-processing")
 def _(w: World):
     code = w.received()
@@ -591,6 +609,23 @@ def _(w: World):
     w.portal.control("defects", {"off": ["stats-disagree"]})
     assert w.get("/api/statistics").json()["received"] > before["received"]
     w.portal.control("defects", {"on": ["stats-disagree"]})
+
+
+@demo("stats-counter-late")
+def _(w: World):
+    intake = w.officer.post("/api/dossiers/counter", json={
+        "procedure_code": LEVEL3, "applicant": {"full_name": "Trần Thị Bình", "id_number": "001185023456",
+                                                "phone": "0912345602", "address": "Số 45 đường Trần Hưng Đạo"},
+        "files": [{"name": "don.pdf", "content_base64": base64.b64encode(b"%PDF don").decode(), "component_code": "DDN"}]})
+    assert intake.status_code == 201, intake.text
+    w.specialist.step(intake.json()["code"], "process")
+    w.leader.step(intake.json()["code"], "approve")  # at the counter, resolved days before its appointment
+    skewed = w.get("/api/statistics").json()
+    w.portal.control("defects", {"off": ["stats-counter-late"]})
+    true = w.get("/api/statistics").json()
+    w.portal.control("defects", {"on": ["stats-counter-late"]})
+    assert skewed["resolved"] == true["resolved"] == skewed["on_time"] + skewed["late"]  # still consistent
+    assert skewed["late"] > true["late"]  # the counter and postal dossiers resolved on time count as late
 
 
 # --- security ---------------------------------------------------------------------------------------------

@@ -98,9 +98,46 @@ def test_agree_uses_the_refreshed_snapshot_when_there_is_one(obs):
 
 def test_agree_counts_the_run(obs):
     grown, unknown = judges.expected_growth(obs["dossiers"])
-    # received: online_full, online_browser, counter, postal, withdrawn, stopped (refused never is);
-    # resolved: online_full, online_browser, counter, postal
-    assert grown == {"received": 6, "resolved": 4} and unknown == []
+    # received: online_full, online_browser, counter, postal, withdrawn, stopped, delayed (refused never
+    # is); resolved, each days before its appointment: online_full, online_browser, counter, postal
+    assert grown == {"received": 7, "resolved": 4, "on_time": 4, "late": 0} and unknown == []
+
+
+@pytest.mark.proves("stats.agree_with_dossiers")
+def test_agree_fails_when_a_dossier_resolved_on_time_is_counted_late(obs):
+    obs["statistics_after"]["on_time"] -= 1
+    obs["statistics_after"]["late"] += 1  # resolved = on time + late still holds: only the run can tell
+    with pytest.raises(AssertionError, match="the run resolved late 0"):
+        judges.agree_with_dossiers(obs)
+
+
+def test_a_dossier_resolved_after_its_appointment_is_expected_late(obs):
+    online = next(d for d in obs["dossiers"] if d["key"] == "online_full")
+    for step in online["steps"]:
+        step["appointment_date"] = "2020-01-02T17:00:00+07:00" if step.get("appointment_date") else None
+    assert judges.on_time(online) is False
+    obs["statistics_after"]["on_time"] -= 1
+    obs["statistics_after"]["late"] += 1
+    judges.agree_with_dossiers(obs)
+    resolved_day = next(s for s in online["steps"] if s.get("expected_code") == 9)["finished"][:10]
+    for step in online["steps"]:  # resolved on the appointment day itself: on time
+        step["appointment_date"] = resolved_day
+    assert judges.on_time(online) is True
+
+
+@pytest.mark.parametrize("unknown", ["appointment", "apology"])
+def test_timeliness_is_not_judged_when_an_appointment_is_unknown_or_moved(obs, unknown):
+    online = next(d for d in obs["dossiers"] if d["key"] == "online_full")
+    if unknown == "apology":
+        online["apology"] = True
+    else:
+        for step in online["steps"]:
+            step["appointment_date"] = None
+    grown, _ = judges.expected_growth(obs["dossiers"])
+    assert grown["on_time"] is None and grown["late"] is None and grown["resolved"] == 4
+    obs["statistics_after"]["late"] += 1
+    obs["statistics_after"]["on_time"] -= 1
+    judges.agree_with_dossiers(obs)  # received and resolved are still judged, and agree
 
 
 @pytest.mark.parametrize("change", [{"crossed_midnight": True}, {"statistics_before": None},
