@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import sqlite3
+from datetime import timezone
 
 from refportal import clock, defects
 
@@ -10,8 +11,11 @@ def record(conn: sqlite3.Connection, username: str | None, action: str, target: 
            ip: str | None, success: bool = True) -> None:
     if defects.on("no-audit-log"):
         return  # DEFECT: nothing is logged
+    when = clock.iso(clock.now())
+    if defects.on("audit-time-utc"):  # DEFECT: the server's UTC clock, written without its offset
+        when = clock.now().astimezone(timezone.utc).replace(tzinfo=None).isoformat(timespec="seconds")
     conn.execute("INSERT INTO audit(time, username, action, target, ip, success) VALUES (?,?,?,?,?,?)",
-                 (clock.iso(clock.now()), username, action, target, ip, 1 if success else 0))
+                 (when, username, action, target, ip, 1 if success else 0))
 
 
 def entries(conn: sqlite3.Connection, date_from: str | None, date_to: str | None, limit: int = 5000) -> list[dict]:

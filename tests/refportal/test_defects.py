@@ -7,6 +7,7 @@ keeps the registry and this file in step."""
 from __future__ import annotations
 
 import base64
+import datetime as dt
 import json
 import re
 import threading
@@ -609,6 +610,18 @@ def _(w: World):
     w.portal.control("defects", {"off": ["stats-disagree"]})
     assert w.get("/api/statistics").json()["received"] > before["received"]
     w.portal.control("defects", {"on": ["stats-disagree"]})
+
+
+@demo("audit-time-utc")
+def _(w: World):
+    w.received()
+    skewed = dt.datetime.fromisoformat(w.admin.get("/api/admin/audit-log").json()["items"][0]["time"])
+    w.portal.control("defects", {"off": ["audit-time-utc"]})
+    w.received()
+    right = dt.datetime.fromisoformat(w.admin.get("/api/admin/audit-log").json()["items"][0]["time"])
+    w.portal.control("defects", {"on": ["audit-time-utc"]})
+    assert skewed.tzinfo is None and right.tzinfo is not None  # no offset: read as Vietnam time, 7 hours early
+    assert 6.9 * 3600 < (right.replace(tzinfo=None) - skewed).total_seconds() < 7.1 * 3600
 
 
 @demo("stats-counter-late")

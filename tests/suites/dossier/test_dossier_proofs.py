@@ -650,6 +650,12 @@ def test_audit_actions_logged(obs):
         if entry["fields"].get("action") == "dossier_approve":
             entry["fields"]["success"] = 0
     assert "'approve'" in fails(audit_judges.actions_logged, refused)
+    utc = copy.deepcopy(obs)  # one step to the side: every line written in UTC without its offset
+    for entry in utc["audit"]["entries"]:
+        moment = dt.datetime.fromisoformat(entry["time"]).astimezone(dt.timezone.utc).replace(tzinfo=None)
+        entry["time"] = entry["fields"]["time"] = moment.isoformat()
+    message = fails(audit_judges.actions_logged, utc)
+    assert "records this action at another time" in message and "'receive'" in message
     obs["audit"]["entries"] = [e for e in obs["audit"]["entries"] if "dossier_approve" not in e["text"]]
     assert "'approve'" in fails(audit_judges.actions_logged, obs)
 
