@@ -23,10 +23,11 @@ def _dossier(obs: dict) -> str:
 
 
 def _leaks(step: dict, obs: dict) -> list[str]:
-    """Things of the dossier an answer to an intruder shows: the run's tag, the owner's name."""
+    """Things of the dossier an answer to an intruder shows: the run's tag, the owner's name, and
+    any of the owner's personal data anywhere in the answer, in any common spelling."""
     body = step.get("excerpt") or ""
     clues = [obs.get("tag"), (obs.get("owner_known") or {}).get("full_name")]
-    return [clue for clue in clues if clue and clue in body]
+    return [clue for clue in clues if clue and clue in body] + list(step.get("discloses") or [])
 
 
 def _denial_problems(step: dict, obs: dict, code: str) -> tuple[list[str], list[str]]:

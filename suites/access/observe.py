@@ -103,6 +103,8 @@ class AccessProbe:
                 return row
             row.update(status=result.status, ok=result.ok, message=message_of(result.content, result.json)[:300],
                        excerpt=result.text[:EXCERPT], error=result.error or None, vars=_plain(result.vars))
+            if who != "owner" and expect == "denied":  # the owner's data anywhere in a refusal, in any spelling
+                row["discloses"] = self.owner_data_in(result)
             if who == "owner" and operation == "get_dossier" and result.ok:
                 self.owner_answers[key] = result.json
             if changes:
@@ -200,8 +202,10 @@ class AccessProbe:
         return [value.encode() for value in values if value]
 
     def owner_data_in(self, response) -> list[str]:
-        """The owner's personal data a textual answer discloses, in any common spelling."""
-        if not response.headers.get("content-type", "").startswith(("text/", "application/json")):
+        """The owner's personal data a textual answer (a response or an operation's result)
+        discloses, in any common spelling."""
+        headers = {k.lower(): v for k, v in (response.headers or {}).items()}
+        if not headers.get("content-type", "").startswith(("text/", "application/json")):
             return []
         known = [(kind, value) for kind, value in self._owner_known().items() if value]
         return personal_data.leaks(response.content.decode("utf-8", "replace"), known)

@@ -88,6 +88,15 @@ def test_a_login_page_or_a_public_page_behind_a_link_gives_nothing_away(probe):
 
 
 @pytest.mark.proves("access.cross_citizen")
+def test_cross_citizen_fails_when_a_refusal_holds_the_owners_data_in_another_spelling(probe):
+    row = step(probe, "other_read")
+    assert row["discloses"] == []  # the clean refusal says nothing of the owner
+    row["discloses"] = ["phone '0912345601' (dạng — as '+84912345601')"]
+    with pytest.raises(AssertionError, match=r"refusal leaks the dossier"):
+        judges.cross_citizen(probe)
+
+
+@pytest.mark.proves("access.cross_citizen")
 def test_cross_citizen_fails_when_a_forged_session_reads_the_dossier(probe):
     row = step(probe, "forged_read_altered_token")
     assert row["status"] == 401 and row["who"] == "forged_altered_token"
