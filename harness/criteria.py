@@ -147,6 +147,7 @@ class Check:
 class CheckRegistry:
     source: SourceFile
     roles: list[str]
+    applicant_roles: list[str]  # who applies for services; every other role is an officer's
     operations: dict[str, dict]
     journeys: dict[str, dict]
     checks: dict[str, Check]
@@ -259,6 +260,10 @@ def load_checks(criteria_dir: Path) -> CheckRegistry:
                     problems.append(source.problem(("checks", i, "needs", kind, j), check.id,
                                                    f"unknown {kind[:-1]} '{name}' — không có trong danh mục '{kind}' "
                                                    f"của checks.yaml; declare it there or fix the name"))
+    for j, role in enumerate(data["applicant_roles"]):
+        if role not in roles:
+            problems.append(source.problem(("applicant_roles", j), role,
+                                           f"unknown role '{role}' — vai trò không có trong 'roles'"))
     for kind in ("operations", "journeys"):
         for name, entry in data[kind].items():
             role = entry.get("role")
@@ -267,7 +272,7 @@ def load_checks(criteria_dir: Path) -> CheckRegistry:
                                                f"unknown role '{role}' — vai trò không có trong 'roles'"))
     if problems:
         raise InputError(problems)
-    return CheckRegistry(source, roles, data["operations"], data["journeys"], checks)
+    return CheckRegistry(source, roles, data["applicant_roles"], data["operations"], data["journeys"], checks)
 
 
 def _sha256(path: Path) -> str:

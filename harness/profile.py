@@ -59,6 +59,7 @@ class Profile:
     source: SourceFile | None = None
     overrides: dict = field(default_factory=dict)  # values a --demo run sets (base URLs, CA file)
     roles: tuple[str, ...] = ()  # the vocabulary's roles, in order (criteria/checks.yaml `roles:`)
+    applicant_roles: tuple[str, ...] = ()  # who applies for services (checks.yaml `applicant_roles:`)
     # operation -> its criteria/checks.yaml entry (effect, role, leads_to, inputs…)
     vocabulary: dict = field(default_factory=dict)
 
@@ -266,7 +267,7 @@ def load_profile(path: Path, edition: criteria.Edition, checks: criteria.CheckRe
     if problems:
         raise InputError(problems)
     return Profile(path.resolve(), source.data, file_sha256(path), source, roles=tuple(checks.roles),
-                   vocabulary=dict(checks.operations))
+                   applicant_roles=tuple(checks.applicant_roles), vocabulary=dict(checks.operations))
 
 
 def _meaning_problems(source: SourceFile, edition: criteria.Edition, checks: criteria.CheckRegistry,

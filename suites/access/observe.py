@@ -32,8 +32,6 @@ ANONYMOUS = "anonymous"  # a visitor without a session
 # role that owns it, wherever the national list (harness.national.ALLOWED_TRANSITIONS) forbids it
 ORDERED_STEPS = (("process_dossier", 4, {"note": "dokiem step_order"}), ("approve_dossier", 9, {}),
                  ("return_result", 10, {}))
-# Roles that apply for services; every other role of the vocabulary is an officer's (criteria/checks.yaml).
-APPLICANT_ROLES = frozenset({"citizen", "business"})
 # Those who may never take an officer's step: the dossier's own applicant and a visitor without a session.
 NEVER_OFFICERS = ("owner", ANONYMOUS)
 # The statuses of a received dossier still being handled, before its result: where a step that keeps
@@ -393,7 +391,7 @@ def forged_tokens(token: str) -> list[tuple[str, str]]:
 
 def officer_roles(profile) -> list[str]:
     """The vocabulary's officer roles the profile has an account for, in the vocabulary's order."""
-    return [role for role in profile.roles if role not in APPLICANT_ROLES and profile.account(role) is not None]
+    return [role for role in profile.roles if role not in profile.applicant_roles and profile.account(role) is not None]
 
 
 def officer_urls(client, markers: list[bytes], profile) -> list[str]:
@@ -421,7 +419,7 @@ def officer_steps(profile, run_id: str) -> list[tuple[str, dict]]:
     steps = []
     for operation, entry in profile.vocabulary.items():
         inputs = entry.get("inputs") or []
-        if not entry.get("role") or entry["role"] in APPLICANT_ROLES or entry.get("effect") != "change" \
+        if not entry.get("role") or entry["role"] in profile.applicant_roles or entry.get("effect") != "change" \
                 or "dossier_code" not in inputs:
             continue
         steps.append((operation, {name: values[name] for name in inputs if name in values}))

@@ -97,8 +97,8 @@ def apology_probe(sc, nps, profile, wait_s: float, run_started: str | None) -> t
     officer = sc.client("receiving_officer")
     before = officer.try_call("get_dossier", dossier_code=code)
     view = before.json if before.ok and isinstance(before.json, dict) else {}
-    emails = {a.known.get("email") for role in ("citizen", "business") for a in profile.accounts(role)}
-    phones = {a.known.get("phone") for role in ("citizen", "business") for a in profile.accounts(role)}
+    emails = {a.known.get("email") for role in profile.applicant_roles for a in profile.accounts(role)}
+    phones = {a.known.get("phone") for role in profile.applicant_roles for a in profile.accounts(role)}
     emails.add(jmespath.search("applicant.email", view))
     phones.add(jmespath.search("applicant.phone", view))
     since = nps.last_seq()
