@@ -207,15 +207,17 @@ def message(code: str, body: MessageBody, request: Request, user: User = Depends
 
 
 @router.get("/dossiers/{code}/result", summary="Tải kết quả điện tử (PDF) — the electronic result")
-def result(code: str, user: User | None = Depends(optional_api_user), conn: sqlite3.Connection = Depends(get_conn)):
-    row = dossier_views.result_files(conn, dossiers.file_readable(conn, user, code))
+def result(code: str, request: Request, user: User | None = Depends(optional_api_user),
+           conn: sqlite3.Connection = Depends(get_conn)):
+    row = dossier_views.result_files(conn, dossiers.file_readable(conn, user, code, request.state.token))
     return Response(row["pdf"], media_type="application/pdf",
                     headers={"content-disposition": f'attachment; filename="{row["file_name"]}"'})
 
 
 @router.get("/dossiers/{code}/result.sig", summary="Chữ ký số tách rời của kết quả (CMS, DER) — detached signature")
-def result_signature(code: str, user: User | None = Depends(optional_api_user), conn: sqlite3.Connection = Depends(get_conn)):
-    row = dossier_views.result_files(conn, dossiers.file_readable(conn, user, code))
+def result_signature(code: str, request: Request, user: User | None = Depends(optional_api_user),
+                     conn: sqlite3.Connection = Depends(get_conn)):
+    row = dossier_views.result_files(conn, dossiers.file_readable(conn, user, code, request.state.token))
     if not row["signature"]:
         raise ApiError(404, "Kết quả điện tử không có chữ ký số — the electronic result is not signed")
     return Response(row["signature"], media_type="application/pkcs7-signature",
@@ -223,9 +225,9 @@ def result_signature(code: str, user: User | None = Depends(optional_api_user), 
 
 
 @router.get("/dossiers/{code}/attachments/{attachment_id}", summary="Tải tệp đính kèm — an attachment as uploaded")
-def attachment_file(code: str, attachment_id: int, user: User | None = Depends(optional_api_user),
+def attachment_file(code: str, attachment_id: int, request: Request, user: User | None = Depends(optional_api_user),
                     conn: sqlite3.Connection = Depends(get_conn)):
-    row = dossier_views.attachment(conn, dossiers.file_readable(conn, user, code), attachment_id)
+    row = dossier_views.attachment(conn, dossiers.file_readable(conn, user, code, request.state.token), attachment_id)
     return Response(row["data"], media_type=row["content_type"],
                     headers={"content-disposition": f"attachment; filename*=UTF-8''{_quote(row['name'])}"})
 

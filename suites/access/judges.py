@@ -56,7 +56,9 @@ def _denial_problems(step: dict, obs: dict, code: str) -> tuple[list[str], list[
 
 
 # a URL replayed by someone else: a link of the owner's answers, or an officer's read of the dossier
-LINK_REPLAY = re.compile(r"^(other|anonymous)_(link|officer_url)_(\d+)$")
+LINK_REPLAY = re.compile(r"^(other|anonymous|forged)_(link|officer_url)_(\d+)$")
+WHO_REPLAYS = {"other": ("công dân khác", "another citizen"), "anonymous": ("khách chưa đăng nhập", "a visitor without a "
+               "session"), "forged": ("phiên giả mạo", "a forged session")}
 CONTROL_OF_REPLAY = {"link": "owner_link", "officer_url": "officer_url"}
 
 
@@ -68,7 +70,7 @@ def _link_problems(step: dict, steps: dict, code: str) -> tuple[list[str], list[
     answer where that one named the dossier. Any other answer (a refusal, a login page, a public
     page) gives nothing of the dossier away."""
     who, kind, n = LINK_REPLAY.match(step["key"]).groups()
-    where = f"hồ sơ {code}, {'công dân khác' if who == 'other' else 'khách chưa đăng nhập'} — {step['operation']}"
+    where = f"hồ sơ {code}, {WHO_REPLAYS[who][0]} — {step['operation']}"
     if kind == "officer_url":
         where += " (đường dẫn cán bộ đã đọc — an officer's read)"
     if step.get("error"):
@@ -77,7 +79,7 @@ def _link_problems(step: dict, steps: dict, code: str) -> tuple[list[str], list[
     private = bool(control.get("ok") and (control.get("names_dossier") or control.get("holds_code")))
     same = private and step.get("sha256") == control.get("sha256")
     if step.get("ok") and (step.get("names_dossier") or same):
-        someone = "another citizen" if who == "other" else "a visitor without a session"
+        someone = WHO_REPLAYS[who][1]
         what = f"the {'officer' if kind == 'officer_url' else 'owner'}'s very answer" if same else "an answer naming the dossier"
         return [f"{where}: HTTP {step['status']}, {step.get('size')} byte — lấy được dữ liệu của hồ sơ qua đường dẫn "
                 f"({someone} gets {what} from the link)"], []

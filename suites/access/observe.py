@@ -220,12 +220,16 @@ class AccessProbe:
                 parts = urlsplit(link)
                 (capabilities if CAPABILITY.search(parts.path + "?" + parts.query) else links).append(link)
         self.capability_links = capabilities
+        forged = next((who for who in self.clients if who.startswith("forged_altered")), None)
         for n, url in enumerate(links[:MAX_LINKS], 1):
             self.raw_get(f"owner_link_{n}", "owner", url, "control", "the owner downloads a link of its dossier")
             self.raw_get(f"other_link_{n}", "other", url, "cross_citizen",
                          "another citizen downloads a link of the dossier")
             self.raw_get(f"anonymous_link_{n}", ANONYMOUS, url, "cross_citizen",
                          "a visitor without a session downloads a link of the dossier")
+            if forged:  # a download route may check that a token is there, not that it is the one issued
+                self.raw_get(f"forged_link_{n}", forged, url, "cross_citizen",
+                             "the owner's link fetched with a forged session")
 
     def forged_sessions(self) -> None:
         """The owner's read made with a session that is not the one issued (ASVS V3.5.3): its token,

@@ -297,6 +297,15 @@ def _(w: World):
         assert printed.status_code == 200 and code in printed.text
 
 
+@demo("files-any-token")
+def _(w: World):
+    code = w.received()
+    attachment = w.citizen.dossier(code)["attachments"][0]["url"]  # absolute
+    assert w.anonymous().get(attachment, timeout=15).status_code == 401  # no token: refused, as before
+    forged = w.portal.session("not-a-session-token").get(attachment, timeout=15)
+    assert forged.status_code == 200 and forged.content.startswith(b"%PDF")
+
+
 @demo("session-token-truncated")
 def _(w: World):
     token = w.portal.login("congdan1")

@@ -105,6 +105,14 @@ def test_cross_citizen_fails_when_a_forged_session_reads_the_dossier(probe):
         judges.cross_citizen(probe)
 
 
+@pytest.mark.proves("access.cross_citizen")
+def test_cross_citizen_fails_when_a_forged_session_downloads_a_link(probe):
+    owner = step(probe, "owner_link_1")
+    step(probe, "forged_link_1").update(status=200, ok=True, sha256=owner["sha256"], size=owner["size"])
+    with pytest.raises(AssertionError, match="a forged session gets the owner's very answer"):
+        judges.cross_citizen(probe)
+
+
 @pytest.mark.parametrize("status", [400, 401, 403, 302])
 def test_a_forged_session_refused_as_malformed_or_unauthorised_is_refused(probe, status):
     step(probe, "forged_read_altered_token").update(status=status, ok=False)
