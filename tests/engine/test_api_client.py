@@ -14,7 +14,8 @@ from harness.profile import load_profile
 from .fake_target import PASSWORD, TOKEN, FakeTarget
 from .test_profile import CRITERIA
 
-PROFILE = """\
+# what every profile of the fake target starts with (URL: the fake's own)
+FAKE_HEAD = """\
 profile_version: 1
 id: fake
 vendor: test
@@ -23,6 +24,8 @@ version: "1"
 environment: staging
 systems: [dvc]
 base_urls: {portal: "URL"}
+"""
+PROFILE = FAKE_HEAD + """\
 accounts:
   citizen:
     - {username: congdan1, password_env: FAKE_PW}

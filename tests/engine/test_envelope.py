@@ -17,17 +17,10 @@ from harness.yamlsource import InputError
 from suites.performance.plan import render_request
 
 from .fake_target import FakeTarget
+from .test_api_client import FAKE_HEAD
 from .test_profile import CRITERIA
 
-PROFILE = """\
-profile_version: 1
-id: fake
-vendor: test
-system: fake target
-version: "1"
-environment: staging
-systems: [dvc]
-base_urls: {portal: "URL"}
+PROFILE = FAKE_HEAD + """\
 accounts:
   citizen:
     - {anonymous: true}
