@@ -5,6 +5,7 @@ and, once the other dossiers are done, anonymous lookups on the portal's public 
 and one dossier of each other status the run ended in."""
 from __future__ import annotations
 
+from harness import envelope
 from harness.profile import target_hosts
 from suites.dossier import documents
 from suites.dossier.driver import MAX_TEXT, Driver, _now, _scalars
@@ -99,7 +100,7 @@ def forge_posts(life, session, posts) -> None:
     a forged copy the target accepts cannot be mistaken for it."""
     try:
         life.obs["browser"]["forged_posts"] = csrf.forge(session.context, posts, int(life.profile.limits["step_timeout_ms"]),
-                                                 life.sc.run.traffic.limiter)
+                                                 life.sc.run.traffic.limiter, envelope.rule_of(life.profile.data))
     except Exception as exc:  # the probe's own failure: security.csrf is ERROR, the dossier goes on
         life.obs["browser"]["errors"].append(f"csrf probe: {type(exc).__name__}: {exc}")
 

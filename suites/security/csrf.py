@@ -24,6 +24,8 @@ import re
 import secrets
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
+from harness import envelope
+
 FOREIGN_ORIGIN = "https://dokiem-csrf.invalid"
 TOKEN_NAME = re.compile(r"csrf|xsrf|authenticity_token|requestverificationtoken|anti.?forgery|^_token$", re.I)
 # What a hostile page can make a browser send to another site without asking it first (no CORS
@@ -120,20 +122,31 @@ def variants(headers: dict, body: bytes) -> list[tuple[str, dict, bytes]]:
             ("wrong_token", base, with_token(content_type, body, fields, wrong))]
 
 
-def _answer(response) -> dict:
+def _answer(response, rule: dict | None = None) -> dict:
+    """Status, redirect and text of an answer. With the profile's envelope rule (harness/envelope.py),
+    a 2xx whose JSON body refuses carries the status the body states, as an operation's answer does."""
     status = response.status
     location = response.headers.get("location")
     try:
-        text = response.text()[:MAX_BODY] if not 300 <= status < 400 else ""
+        text = response.text() if not 300 <= status < 400 else ""
     except Exception:  # a body that is not text: its status and redirect are the answer
         text = ""
-    return {"status": status, "location": location, "location_shape": shape(urlsplit(location).path) if location else None,
-            "text": text}
+    answer = {"status": status, "location": location, "text": text[:MAX_BODY],
+              "location_shape": shape(urlsplit(location).path) if location else None}
+    if rule and text:
+        try:
+            data = json.loads(text)
+        except ValueError:
+            data = None
+        stated, note = envelope.read(rule, status, data)
+        if note:
+            answer.update(status=stated, refused_in_body=note)
+    return answer
 
 
-def forge(context, recorder: PostRecorder, timeout_ms: int, limiter=None) -> list[dict]:
+def forge(context, recorder: PostRecorder, timeout_ms: int, limiter=None, rule: dict | None = None) -> list[dict]:
     """Send the forged copies of each recorded request; one row per request with its real answer and
-    what each forged copy got."""
+    what each forged copy got (each read with the profile's envelope `rule`, if any)."""
     rows = []
     for request in recorder.distinct():
         response = request.response()
@@ -142,14 +155,14 @@ def forge(context, recorder: PostRecorder, timeout_ms: int, limiter=None) -> lis
         row = {"method": request.method.upper(), "url": request.url, "path_shape": shape(urlsplit(request.url).path),
                "protection_fields": token_fields(headers.get("content-type", ""), body),
                "protection_headers": sorted(n for n in headers if TOKEN_NAME.search(n)),
-               "real": _answer(response) if response is not None else None, "forged": []}
+               "real": _answer(response, rule) if response is not None else None, "forged": []}
         for name, forged_headers, forged_body in variants(headers, body):
             if limiter is not None:
                 limiter.wait()  # the run's rate limit binds these too
             try:
                 answer = _answer(context.request.fetch(request.url, method=row["method"], headers=forged_headers,
                                                        data=forged_body, max_redirects=0, timeout=timeout_ms,
-                                                       fail_on_status_code=False))
+                                                       fail_on_status_code=False), rule)
                 row["forged"].append({"variant": name, **answer, "error": None})
             except Exception as exc:  # no answer: the row says so, the judge cannot count it as refused
                 row["forged"].append({"variant": name, "status": None, "location": None, "location_shape": None,

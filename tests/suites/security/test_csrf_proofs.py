@@ -154,3 +154,18 @@ def test_one_request_of_each_kind_is_forged():
     assert [(r.method, r.url) for r in recorder.distinct()] == [
         ("POST", "https://portal.example/nop-ho-so/1.001"), ("DELETE", "https://portal.example/ho-so/7")]
     assert len(recorder.requests) == 3  # the GET and the third party's request are not kept
+
+
+def test_a_forged_copy_refused_with_http_200_and_the_outcome_in_the_body_is_refused():
+    """The profile's envelope rule reads the forged answers as it reads an operation's answer."""
+    class Answer:
+        status, headers = 200, {}
+
+        def text(self):
+            return json.dumps({"success": False, "code": 403, "message": "Sai mã chống giả mạo"})
+
+    rule = {"refused_when": "success == `false`", "status": "code"}
+    forged = {"variant": "no_token", **csrf._answer(Answer(), rule), "error": None}
+    assert forged["status"] == 403 and "HTTP 200" in forged["refused_in_body"]
+    judge(observations(forged, real={**REAL, "status": 200, "location": None, "text": '{"success": true}'}))
+    assert csrf._answer(Answer())["status"] == 200  # without the rule: a 200 whose text differs, unclear
