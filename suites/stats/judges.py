@@ -11,6 +11,7 @@ from functools import partial
 from harness import judging
 from harness.judging import Inconclusive
 from harness.national import VIETNAM
+from suites.dossier import documents
 from suites.packets.life import created_in_run, parse_time, receipt_step, resolved, status_steps
 
 fail_if = partial(judging.fail_if, more=judging.AND_MORE_SEE_OBSERVATIONS)
@@ -27,7 +28,6 @@ MEASURE_WORDS = {
 BREAKDOWN_WORDS = ("cơ quan", "lĩnh vực", "đơn vị")
 PERIOD = re.compile(r"date|from|to\b|ngày|ngay|kỳ|ky\b|năm|nam\b|tháng|thang|quý|quy\b|period|year|month", re.I)
 NUMBER = re.compile(r"^\d[\d.,  ]*$")
-DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 NAMES = {"received": "tiếp nhận (received)", "resolved": "đã giải quyết (resolved)", "on_time": "đúng hạn (on time)",
          "late": "trễ hạn (late)", "pending": "đang giải quyết (pending)"}
 
@@ -107,19 +107,13 @@ def on_time(dossier: dict) -> bool | None:
     either is unknown, or an apology moved the appointment (which date the statistics hold it to
     is the vendor's reading)."""
     step = next((s for s in status_steps(dossier) if s.get("expected_code") in (9, 10)), None)
-    done, promised = parse_time((step or {}).get("finished")), _day((step or {}).get("appointment_date"))
+    # the target's appointment in any form it writes one (a date, a time with or without offset)
+    step = step or {}
+    done, promised = parse_time(step.get("finished")), documents.parse_time(step.get("appointment_date"))
     if dossier.get("apology") or done is None or promised is None:
         return None
-    return done.astimezone(VIETNAM).date().isoformat() <= promised
+    return done.astimezone(VIETNAM).date() <= promised.astimezone(VIETNAM).date()
 
-
-def _day(value) -> str | None:
-    """The Vietnam day of an appointment: a date as it is, a time with its offset converted."""
-    text = str(value or "")
-    if DAY.match(text):
-        return text
-    moment = parse_time(text) if "T" in text else None
-    return moment.astimezone(VIETNAM).date().isoformat() if moment else None
 
 
 def expected_growth(dossiers: list[dict]) -> tuple[dict, list[str]]:
